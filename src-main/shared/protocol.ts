@@ -1,0 +1,232 @@
+/**
+ * The one protocol of the studio: job settings, engine commands and engine events.
+ * Imported by main, the engine, the CLI and the renderer; both ends of every channel validate
+ * with these schemas, so a malformed message is refused where it arrives, never half-acted on.
+ */
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Pipeline stages in run order (DESIGN.md). The pipeline runs the ones it implements, in this order. */
+export const STAGE_IDS = ['ingest', 'segment', 'estimate', 'generate', 'reconstruct', 'export'] as const;
+export const StageId = z.enum(STAGE_IDS);
+export type StageId = z.infer<typeof StageId>;
+
+export const EstimatorId = z.enum(['builtin', 'ringnet', 'deca', 'mica']);
+export type EstimatorId = z.infer<typeof EstimatorId>;
+
+export const ProviderId = z.enum(['auto', 'cuda', 'dml', 'webgpu', 'cpu']);
+export type ProviderId = z.infer<typeof ProviderId>;
+
+/** What to do when the photo holds several faces: refuse (and say so), take the largest, or a given index. */
+export const FaceSelection = z.union([z.literal('refuse'), z.literal('largest'), z.number().int().min(0)]);
+export type FaceSelection = z.infer<typeof FaceSelection>;
+
+export const ExportFormat = z.enum(['glb', 'obj']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
+export const ExportSettings = z
+  .object({
+    formats: z.array(ExportFormat).min(1).default(['glb', 'obj']),
+    units: z.enum(['m', 'cm']).default('m'),
+    upAxis: z.enum(['Y', 'Z']).default('Y'),
+    origin: z.enum(['head-centre', 'neck-base']).default('head-centre'),
+    textureSize: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).default(1024),
+    /** File name without extension; `{name}` is the photo's base name. */
+    fileNameTemplate: z.string().min(1).max(120).default('{name}'),
+  })
+  .strict();
+export type ExportSettings = z.infer<typeof ExportSettings>;
+
+export const JobSettings = z
+  .object({
+    estimator: EstimatorId.default('builtin'),
+    faceSelection: FaceSelection.default('refuse'),
+    provider: ProviderId.default('auto'),
+    /** Photos above this many pixels are refused before decoding (decompression-bomb guard). */
+    maxInputPixels: z.number().int().positive().default(50_000_000),
+    /** Longest side of the working copy of the photo; larger photos are downscaled. */
+    workingMaxSide: z.number().int().min(256).max(8192).default(2048),
+    export: ExportSettings.default(ExportSettings.parse({})),
+  })
+  .strict();
+export type JobSettings = z.infer<typeof JobSettings>;
+export type JobSettingsInput = z.input<typeof JobSettings>;
+
+// ---------------------------------------------------------------------------------------------
+// Job folder state (job.json)
+// ---------------------------------------------------------------------------------------------
+
+export const StageState = z.enum(['pending', 'running', 'done', 'failed', 'cancelled']);
+export type StageState = z.infer<typeof StageState>;
+
+export const JobState = z.enum(['created', 'running', 'interrupted', 'cancelled', 'failed', 'done']);
+export type JobState = z.infer<typeof JobState>;
+
+export const ArtifactKind = z.enum([
+  'photo',
+  'mask',
+  'cutout',
+  'landmarks',
+  'overlay',
+  'prior-mesh',
+  'camera',
+  'view',
+  'mesh',
+  'texture',
+  'export-glb',
+  'export-obj',
+  'export-mtl',
+  'export-texture',
+  'preview',
+  'report',
+]);
+export type ArtifactKind = z.infer<typeof ArtifactKind>;
+
+/** An artifact path is always relative to its job folder, with forward slashes, never escaping it. */
+export const RelativePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), {
+    message: 'must be a relative path inside the job folder',
+  });
+
+export const Artifact = z.object({ kind: ArtifactKind, path: RelativePath }).strict();
+export type Artifact = z.infer<typeof Artifact>;
+
+export const ErrorInfo = z
+  .object({
+    code: z.string().min(1),
+    message: z.string().min(1),
+    hint: z.string().optional(),
+  })
+  .strict();
+export type ErrorInfo = z.infer<typeof ErrorInfo>;
+
+export const StageRecord = z
+  .object({
+    state: StageState,
+    ms: z.number().nonnegative().optional(),
+    artifacts: z.array(Artifact).default([]),
+    error: ErrorInfo.optional(),
+  })
+  .strict();
+export type StageRecord = z.infer<typeof StageRecord>;
+
+export const JobRecord = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/),
+    protocolVersion: z.literal(PROTOCOL_VERSION),
+    state: JobState,
+    /** The photo's original file name, for display and export names. */
+    sourceName: z.string().min(1),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    settings: JobSettings,
+    stages: z.partialRecord(StageId, StageRecord),
+    error: ErrorInfo.optional(),
+    versions: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+export type JobRecord = z.infer<typeof JobRecord>;
+
+// ---------------------------------------------------------------------------------------------
+// Commands: host → engine
+// ---------------------------------------------------------------------------------------------
+
+const JobRef = { jobId: JobRecord.shape.id, jobDir: z.string().min(1) };
+
+export const EngineCommand = z.discriminatedUnion('type', [
+  /** Run a job whose folder the host has created (job.json + input/). */
+  z.object({ type: z.literal('start'), ...JobRef }).strict(),
+  /** Run the stages of a job that are not done yet. */
+  z.object({ type: z.literal('resume'), ...JobRef }).strict(),
+  /** Re-run one stage and everything after it (e.g. after switching estimator). */
+  z.object({ type: z.literal('rerun'), ...JobRef, fromStage: StageId }).strict(),
+  z.object({ type: z.literal('cancel'), jobId: JobRecord.shape.id }).strict(),
+  z.object({ type: z.literal('listPacks'), requestId: z.string().min(1) }).strict(),
+  z.object({ type: z.literal('shutdown') }).strict(),
+]);
+export type EngineCommand = z.infer<typeof EngineCommand>;
+
+// ---------------------------------------------------------------------------------------------
+// Events: engine → host (→ renderer / CLI)
+// ---------------------------------------------------------------------------------------------
+
+export const PackInfo = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['segment', 'estimate', 'generate', 'reconstruct']),
+    version: z.string(),
+    license: z.string(),
+    builtIn: z.boolean(),
+    ok: z.boolean(),
+    problem: z.string().optional(),
+  })
+  .strict();
+export type PackInfo = z.infer<typeof PackInfo>;
+
+const JobId = { jobId: JobRecord.shape.id };
+
+export const EngineEvent = z.discriminatedUnion('type', [
+  z
+    .object({ type: z.literal('ready'), protocolVersion: z.literal(PROTOCOL_VERSION), pid: z.number().int() })
+    .strict(),
+  z.object({ type: z.literal('stageStarted'), ...JobId, stage: StageId }).strict(),
+  z
+    .object({
+      type: z.literal('progress'),
+      ...JobId,
+      stage: StageId,
+      step: z.number().int().nonnegative(),
+      total: z.number().int().positive(),
+      message: z.string().optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('artifact'), ...JobId, stage: StageId, artifact: Artifact }).strict(),
+  z.object({ type: z.literal('stageDone'), ...JobId, stage: StageId, ms: z.number().nonnegative() }).strict(),
+  z.object({ type: z.literal('jobDone'), ...JobId, outputs: z.array(Artifact) }).strict(),
+  z.object({ type: z.literal('cancelled'), ...JobId }).strict(),
+  z
+    .object({
+      type: z.literal('error'),
+      jobId: JobRecord.shape.id.optional(),
+      stage: StageId.optional(),
+      error: ErrorInfo,
+    })
+    .strict(),
+  z.object({ type: z.literal('packs'), requestId: z.string(), packs: z.array(PackInfo) }).strict(),
+  z
+    .object({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn']), message: z.string() })
+    .strict(),
+]);
+export type EngineEvent = z.infer<typeof EngineEvent>;
+
+/** Host-side events that the engine cannot send itself (it is gone when they happen). */
+export const HostEvent = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('engineExited'),
+      code: z.number().int().nullable(),
+      signal: z.string().nullable(),
+      willRestart: z.boolean(),
+    })
+    .strict(),
+  z.object({ type: z.literal('engineRestarted'), pid: z.number().int() }).strict(),
+]);
+export type HostEvent = z.infer<typeof HostEvent>;
+
+export const StudioEvent = z.union([EngineEvent, HostEvent]);
+export type StudioEvent = z.infer<typeof StudioEvent>;
+
+/** Parse a message or say exactly what is wrong with it (first issue, with its path). */
+export function parseMessage<T>(
+  schema: z.ZodType<T>,
+  raw: unknown,
+): { ok: true; value: T } | { ok: false; error: string } {
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  return { ok: false, error: `${issue?.message ?? 'invalid message'}${where}` };
+}
