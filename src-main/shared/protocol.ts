@@ -34,6 +34,20 @@ export const ExportSettings = z
     textureSize: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).default(1024),
     /** File name without extension; `{name}` is the photo's base name. */
     fileNameTemplate: z.string().min(1).max(120).default('{name}'),
+    /** Simplify (meshoptimizer, UV seams kept) only when the mesh has more triangles than this. */
+    triangleBudget: z.number().int().min(100).max(10_000_000).optional(),
+    /** Encoding of the base-colour texture, embedded in the GLB and written beside the OBJ. */
+    textureFormat: z.enum(['png', 'jpeg']).default('png'),
+    /** Add the mesh prior as a second object (same placement) to each model file. */
+    includePrior: z.boolean().default(false),
+    /** Write the generated views (`<file>_views/`) next to the model. */
+    includeViews: z.boolean().default(false),
+    /** Write the job report (`<file>_report.json`) next to the model. */
+    includeReport: z.boolean().default(false),
+    /** Also pack the OBJ, its MTL and texture(s) into `<file>.zip`. */
+    zip: z.boolean().default(false),
+    /** The preset these settings came from (engine/export/presets.ts); 'custom' once edited. */
+    preset: z.enum(['custom', 'blender', 'unity', 'unreal', 'maya', 'web']).default('custom'),
   })
   .strict();
 export type ExportSettings = z.infer<typeof ExportSettings>;
@@ -230,3 +244,42 @@ export function parseMessage<T>(
   const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
   return { ok: false, error: `${issue?.message ?? 'invalid message'}${where}` };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Artifact formats the renderer reads
+// ---------------------------------------------------------------------------------------------
+
+/** `prior/overlay.json`: the estimated mesh prior drawn over the photo, all in photo pixels. */
+export const PriorOverlay = z
+  .object({
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+    /** x, y pairs of the landmarks. */
+    landmarks: z.array(z.number()),
+    /** x, y pairs of the projected mesh vertices the wireframe uses. */
+    vertices: z.array(z.number()),
+    /** Vertex-index pairs, one line each. */
+    edges: z.array(z.number().int().nonnegative()),
+    /** Closed outline(s) of the projected mesh, x, y pairs each. */
+    silhouette: z.array(z.array(z.number())).default([]),
+    confidence: z.number().min(0).max(1),
+    estimator: EstimatorId,
+  })
+  .strict();
+export type PriorOverlay = z.infer<typeof PriorOverlay>;
+
+/** Where each artifact lives inside a job folder (relative paths). */
+export const JOB_PATHS = {
+  photo: 'photo.png',
+  mask: 'mask.png',
+  cutout: 'cutout.png',
+  landmarks: 'prior/landmarks.json',
+  overlay: 'prior/overlay.json',
+  camera: 'prior/camera.json',
+  priorMesh: 'prior/mesh.glb',
+  meshDir: 'mesh',
+  exportDir: 'export',
+  preview: 'export/preview.png',
+  report: 'report.json',
+} as const;

@@ -1,0 +1,133 @@
+/** The CLI's arguments, parsed and checked into job settings. */
+import { parseArgs } from 'node:util';
+import {
+  EstimatorId,
+  ExportFormat,
+  FaceSelection,
+  JobSettings,
+  type JobSettingsInput,
+} from '../shared/protocol';
+
+export const USAGE = `gen3dface — one photo of a person to a textured 3D head
+
+Usage:
+  gen3dface generate <photo|folder>... --out <dir> [options]
+  gen3dface jobs list|show <id>|delete <id>|resume <id> [--jobs <dir>]
+
+Options for generate:
+  --out <dir>          where the GLB/OBJ/MTL/PNG and preview go (one sub-folder per photo in a batch)
+  --jobs <dir>         job folders (default: <out>/.jobs); a failed or cancelled job can be resumed
+  --face <largest|N>   with several faces: take the largest or the N-th (default: refuse and list them)
+  --estimator <id>     builtin | ringnet | deca | mica (default builtin)
+  --format <list>      glb,obj (default both)
+  --texture <px>       512 | 1024 | 2048 | 4096 (default 1024)
+  --json               one JSON event per line on stdout instead of progress bars
+  -h, --help           this text
+  -v, --version        the version
+
+Exit codes: 0 every photo done; 1 a photo failed (bad photo, no face…); 2 usage error;
+3 internal error; 130 cancelled (Ctrl-C).`;
+
+export type CliCommand =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | {
+      kind: 'generate';
+      inputs: string[];
+      out: string;
+      jobsRoot: string;
+      json: boolean;
+      settings: JobSettingsInput;
+    }
+  | {
+      kind: 'jobs';
+      action: 'list' | 'show' | 'delete' | 'resume';
+      jobId?: string;
+      jobsRoot: string;
+      json: boolean;
+    };
+
+export class UsageError extends Error {}
+
+export function parseCliArgs(argv: string[]): CliCommand {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      jobs: { type: 'string' },
+      face: { type: 'string' },
+      estimator: { type: 'string' },
+      format: { type: 'string' },
+      texture: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
+    },
+  });
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  const [command, ...rest] = positionals;
+  if (command === 'generate') {
+    if (rest.length === 0) throw new UsageError('generate needs at least one photo or folder');
+    if (!values.out) throw new UsageError('generate needs --out <dir>');
+    const settings: JobSettingsInput = {};
+    if (values.face !== undefined) settings.faceSelection = parseFace(values.face);
+    if (values.estimator !== undefined)
+      settings.estimator = parseWith(EstimatorId, values.estimator, '--estimator');
+    const exportSettings: NonNullable<JobSettingsInput['export']> = {};
+    if (values.format !== undefined) {
+      exportSettings.formats = values.format
+        .split(',')
+        .map((f) => parseWith(ExportFormat, f.trim(), '--format'));
+    }
+    if (values.texture !== undefined) {
+      exportSettings.textureSize = parseWith(
+        JobSettings.shape.export.unwrap().shape.textureSize,
+        Number(values.texture),
+        '--texture',
+      );
+    }
+    if (Object.keys(exportSettings).length > 0) settings.export = exportSettings;
+    return {
+      kind: 'generate',
+      inputs: rest,
+      out: values.out,
+      jobsRoot: values.jobs ?? `${values.out}/.jobs`,
+      json: values.json ?? false,
+      settings,
+    };
+  }
+  if (command === 'jobs') {
+    const [action = 'list', jobId] = rest;
+    if (!['list', 'show', 'delete', 'resume'].includes(action))
+      throw new UsageError(`unknown jobs action "${action}"`);
+    if (action !== 'list' && !jobId) throw new UsageError(`jobs ${action} needs a job id`);
+    if (!values.jobs) throw new UsageError('jobs needs --jobs <dir>');
+    return {
+      kind: 'jobs',
+      action: action as 'list' | 'show' | 'delete' | 'resume',
+      ...(jobId ? { jobId } : {}),
+      jobsRoot: values.jobs,
+      json: values.json ?? false,
+    };
+  }
+  throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+}
+
+function parseFace(value: string): FaceSelection {
+  if (value === 'largest') return 'largest';
+  if (/^\d+$/.test(value)) return FaceSelection.parse(Number(value));
+  throw new UsageError(`--face takes "largest" or a face number, not "${value}"`);
+}
+
+function parseWith<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  value: unknown,
+  flag: string,
+): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new UsageError(`${flag} does not take "${String(value)}"`);
+  return result.data;
+}

@@ -1,0 +1,194 @@
+/**
+ * gen3dface: the headless face of the studio. It drives the same StudioBackend as the app (job store +
+ * engine child process), prints progress, copies each finished job's exports to --out.
+ */
+import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { nodeEngineLauncher, projectRoot } from '../host/engine-process';
+import { StudioBackend } from '../host/studio-backend';
+import type { JobRecord } from '../shared/protocol';
+import { parseCliArgs, UsageError, USAGE, type CliCommand } from './cli-args';
+import { createProgressView } from './progress-view';
+
+export const EXIT = { ok: 0, jobFailed: 1, usage: 2, internal: 3, cancelled: 130 } as const;
+
+const PHOTO_EXTENSIONS = new Set([
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.webp',
+  '.heic',
+  '.heif',
+  '.avif',
+  '.tif',
+  '.tiff',
+]);
+
+export async function main(argv: string[]): Promise<number> {
+  let command: CliCommand;
+  try {
+    command = parseCliArgs(argv);
+  } catch (error) {
+    process.stderr.write(`gen3dface: ${(error as Error).message}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  if (command.kind === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (command.kind === 'version') {
+    process.stdout.write(`${await packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return command.kind === 'generate' ? await generate(command) : await jobs(command);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`gen3dface: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`gen3dface: ${(error as Error).message}\n`);
+    return EXIT.internal;
+  }
+}
+
+async function generate(command: Extract<CliCommand, { kind: 'generate' }>): Promise<number> {
+  const photos = await expandInputs(command.inputs);
+  const backend = await startBackend(command.jobsRoot);
+  const batch = photos.length > 1;
+  let exit: number = EXIT.ok;
+  let interrupted = false;
+  let activeJob: string | undefined;
+  const onSigint = (): void => {
+    interrupted = true;
+    if (activeJob) void backend.cancelJob(activeJob);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    for (const [i, photo] of photos.entries()) {
+      if (interrupted) break;
+      const label = batch ? `[${i + 1}/${photos.length}] ${basename(photo)}` : basename(photo);
+      const view = createProgressView(process.stdout, { json: command.json, label });
+      const listener = view.onEvent;
+      backend.on('event', listener);
+      try {
+        const job = await backend.importPhoto(photo, command.settings);
+        activeJob = job.id;
+        view.info(`${label}: job ${job.id}`);
+        const outcome = await backend.waitForJob(job.id);
+        activeJob = undefined;
+        if (outcome.state === 'done') {
+          const outDir = batch ? join(command.out, jobOutputName(outcome.job)) : command.out;
+          const files = await copyExports(backend, outcome.job, outDir);
+          view.info(`${label}: wrote ${files.map((f) => join(outDir, f)).join(', ')}`);
+        } else if (outcome.state === 'cancelled') {
+          exit = EXIT.cancelled;
+        } else {
+          exit = Math.max(
+            exit,
+            outcome.job.error?.code === 'internal-error' ? EXIT.internal : EXIT.jobFailed,
+          );
+        }
+      } finally {
+        backend.off('event', listener);
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    await backend.stop();
+  }
+  return interrupted ? EXIT.cancelled : exit;
+}
+
+async function jobs(command: Extract<CliCommand, { kind: 'jobs' }>): Promise<number> {
+  const backend = new StudioBackend({ jobsRoot: command.jobsRoot, launcher: nodeEngineLauncher() });
+  await backend.store.open();
+  const print = (value: unknown): void => {
+    process.stdout.write(command.json ? `${JSON.stringify(value)}\n` : `${formatJobs(value)}\n`);
+  };
+  switch (command.action) {
+    case 'list':
+      print(await backend.listJobs());
+      return EXIT.ok;
+    case 'show':
+      print(await backend.getJob(command.jobId!));
+      return EXIT.ok;
+    case 'delete':
+      await backend.deleteJob(command.jobId!);
+      return EXIT.ok;
+    case 'resume': {
+      await backend.engine.start();
+      const view = createProgressView(process.stdout, { json: command.json, label: command.jobId! });
+      backend.on('event', view.onEvent);
+      await backend.resumeJob(command.jobId!);
+      const outcome = await backend.waitForJob(command.jobId!);
+      await backend.stop();
+      return outcome.state === 'done'
+        ? EXIT.ok
+        : outcome.state === 'cancelled'
+          ? EXIT.cancelled
+          : EXIT.jobFailed;
+    }
+  }
+}
+
+function formatJobs(value: unknown): string {
+  const list = (Array.isArray(value) ? value : [value]) as JobRecord[];
+  if (list.length === 0) return 'no jobs';
+  return list
+    .map((j) => `${j.id}  ${j.state.padEnd(11)} ${j.sourceName}${j.error ? `  (${j.error.message})` : ''}`)
+    .join('\n');
+}
+
+async function startBackend(jobsRoot: string): Promise<StudioBackend> {
+  const backend = new StudioBackend({
+    jobsRoot: resolve(jobsRoot),
+    launcher: nodeEngineLauncher(),
+    versions: { studio: await packageVersion() },
+  });
+  await backend.start();
+  return backend;
+}
+
+/** Photos named directly, plus the photos inside named folders (not recursive), in a stable order. */
+async function expandInputs(inputs: string[]): Promise<string[]> {
+  const photos: string[] = [];
+  for (const input of inputs) {
+    const info = await stat(input).catch(() => undefined);
+    if (!info) throw new UsageError(`${input} does not exist`);
+    if (info.isDirectory()) {
+      const names = (await readdir(input))
+        .filter((n) => PHOTO_EXTENSIONS.has(extname(n).toLowerCase()))
+        .sort();
+      if (names.length === 0)
+        throw new UsageError(`${input} holds no photos (${[...PHOTO_EXTENSIONS].join(' ')})`);
+      photos.push(...names.map((n) => join(input, n)));
+    } else {
+      photos.push(input);
+    }
+  }
+  return photos;
+}
+
+function jobOutputName(job: JobRecord): string {
+  return job.sourceName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || job.id;
+}
+
+/** Copy the export stage's files (and the preview) out of the job folder. */
+async function copyExports(backend: StudioBackend, job: JobRecord, outDir: string): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const wanted = new Set(['export-glb', 'export-obj', 'export-mtl', 'export-texture', 'preview', 'report']);
+  const artifacts = (job.stages.export?.artifacts ?? []).filter((a) => wanted.has(a.kind));
+  const names: string[] = [];
+  for (const artifact of artifacts) {
+    const name = basename(artifact.path);
+    await copyFile(backend.artifactPath(job.id, artifact.path), join(outDir, name));
+    names.push(name);
+  }
+  return names;
+}
+
+async function packageVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(projectRoot(), 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,80 @@
+/**
+ * The engine process: validates each command from the host, runs one job at a time through the
+ * pipeline, and reports everything as events. Models load lazily in this process, never in main.
+ */
+import { EngineCommand, PROTOCOL_VERSION, parseMessage, type EngineEvent } from '../shared/protocol';
+import { connectToHost } from './engine-transport';
+import { runJob } from './pipeline/run-job';
+import { PIPELINE_STAGES } from './pipeline/stages';
+import { listPacks } from './pipeline/list-packs';
+
+const transport = connectToHost();
+const emit = (event: EngineEvent): void => transport.send(event);
+
+let running: { jobId: string; controller: AbortController; done: Promise<unknown> } | undefined;
+
+transport.onMessage((raw) => {
+  const parsed = parseMessage(EngineCommand, raw);
+  if (!parsed.ok) {
+    emit({
+      type: 'error',
+      error: { code: 'invalid-command', message: `the engine refused a command: ${parsed.error}` },
+    });
+    return;
+  }
+  const command = parsed.value;
+  switch (command.type) {
+    case 'start':
+    case 'resume':
+    case 'rerun': {
+      if (running) {
+        emit({
+          type: 'error',
+          jobId: command.jobId,
+          error: {
+            code: 'engine-busy',
+            message: `job ${running.jobId} is still running`,
+            hint: 'Wait for it or cancel it.',
+          },
+        });
+        return;
+      }
+      const controller = new AbortController();
+      const done = runJob({
+        jobDir: command.jobDir,
+        stages: PIPELINE_STAGES,
+        emit,
+        signal: controller.signal,
+        ...(command.type === 'rerun' ? { fromStage: command.fromStage } : {}),
+      })
+        .catch((error: Error) =>
+          emit({
+            type: 'error',
+            jobId: command.jobId,
+            error: { code: 'job-unreadable', message: error.message },
+          }),
+        )
+        .finally(() => {
+          running = undefined;
+        });
+      running = { jobId: command.jobId, controller, done };
+      return;
+    }
+    case 'cancel':
+      if (running?.jobId === command.jobId) running.controller.abort();
+      return;
+    case 'listPacks':
+      void listPacks().then((packs) => emit({ type: 'packs', requestId: command.requestId, packs }));
+      return;
+    case 'shutdown':
+      running?.controller.abort();
+      void Promise.resolve(running?.done).finally(() => process.exit(0));
+      return;
+  }
+});
+
+process.on('unhandledRejection', (reason) => {
+  emit({ type: 'log', level: 'warn', message: `unhandled rejection in the engine: ${String(reason)}` });
+});
+
+emit({ type: 'ready', protocolVersion: PROTOCOL_VERSION, pid: process.pid });

@@ -1,0 +1,114 @@
+/**
+ * Runs a job's stages in order, recording each stage's state in job.json before and after it, so a
+ * job killed at any moment resumes from its last finished stage. Stages already done are skipped.
+ */
+import { performance } from 'node:perf_hooks';
+import { readJobRecord, updateJobRecord, withStage } from '../../shared/job-folder';
+import type { Artifact, EngineEvent, ErrorInfo, JobRecord, StageId } from '../../shared/protocol';
+import { CancelledError, StageError } from '../stage-error';
+import { createStageContext, type StageRunner } from './stage-context';
+
+export type Emit = (event: EngineEvent) => void;
+
+export interface RunJobArgs {
+  jobDir: string;
+  stages: readonly StageRunner[];
+  emit: Emit;
+  signal: AbortSignal;
+  /** Re-run this stage and the ones after it even if they are done. */
+  fromStage?: StageId;
+}
+
+export async function runJob({ jobDir, stages, emit, signal, fromStage }: RunJobArgs): Promise<JobRecord> {
+  let job = await readJobRecord(jobDir);
+  const jobId = job.id;
+  job = await updateJobRecord(jobDir, (r) =>
+    resetFrom({ ...r, state: 'running', error: undefined }, stages, fromStage),
+  );
+  const outputs: Artifact[] = [];
+  let current: StageId | undefined;
+  try {
+    for (const stage of stages) {
+      if (job.stages[stage.id]?.state === 'done') {
+        outputs.push(...(job.stages[stage.id]?.artifacts ?? []));
+        continue;
+      }
+      current = stage.id;
+      if (signal.aborted) throw new CancelledError();
+      job = await updateJobRecord(jobDir, (r) =>
+        withStage(r, stage.id, { state: 'running', artifacts: [], error: undefined }),
+      );
+      emit({ type: 'stageStarted', jobId, stage: stage.id });
+      const artifacts: Artifact[] = [];
+      const started = performance.now();
+      const ctx = createStageContext({
+        jobDir,
+        job,
+        signal,
+        onProgress: (step, total, message) =>
+          emit({ type: 'progress', jobId, stage: stage.id, step, total, ...(message ? { message } : {}) }),
+        onArtifact: (artifact) => {
+          artifacts.push(artifact);
+          emit({ type: 'artifact', jobId, stage: stage.id, artifact });
+        },
+      });
+      await stage.run(ctx);
+      if (signal.aborted) throw new CancelledError();
+      const ms = Math.round(performance.now() - started);
+      job = await updateJobRecord(jobDir, (r) => withStage(r, stage.id, { state: 'done', ms, artifacts }));
+      outputs.push(...artifacts);
+      emit({ type: 'stageDone', jobId, stage: stage.id, ms });
+    }
+    job = await updateJobRecord(jobDir, (r) => ({ ...r, state: 'done' }));
+    emit({ type: 'jobDone', jobId, outputs });
+    return job;
+  } catch (error) {
+    if (error instanceof CancelledError) {
+      job = await updateJobRecord(jobDir, (r) => ({
+        ...(current ? withStage(r, current, { state: 'cancelled' }) : r),
+        state: 'cancelled',
+      }));
+      emit({ type: 'cancelled', jobId });
+      return job;
+    }
+    const info = toErrorInfo(error);
+    job = await updateJobRecord(jobDir, (r) => ({
+      ...(current ? withStage(r, current, { state: 'failed', error: info }) : r),
+      state: 'failed',
+      error: info,
+    }));
+    emit({ type: 'error', jobId, ...(current ? { stage: current } : {}), error: info });
+    return job;
+  }
+}
+
+/** Mark `fromStage` and every later stage pending again. */
+function resetFrom(
+  job: JobRecord,
+  stages: readonly StageRunner[],
+  fromStage: StageId | undefined,
+): JobRecord {
+  if (!fromStage) return job;
+  const index = stages.findIndex((s) => s.id === fromStage);
+  if (index < 0) throw new StageError('unknown-stage', `this pipeline has no stage "${fromStage}"`);
+  return stages
+    .slice(index)
+    .reduce((r, s) => withStage(r, s.id, { state: 'pending', artifacts: [], error: undefined }), job);
+}
+
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof StageError) return error.toInfo();
+  const err = error as NodeJS.ErrnoException;
+  if (err?.code === 'ENOSPC') {
+    return {
+      code: 'disk-full',
+      message: 'The disk is full; nothing more could be written.',
+      hint: 'Free some space and resume the job.',
+    };
+  }
+  return {
+    code: 'internal-error',
+    message: err instanceof Error ? err.message : String(error),
+    hint: 'This is a bug in the studio; the job folder keeps everything done so far.',
+  };
+}

@@ -1,0 +1,15 @@
+import type { StageRunner } from '../stage-context';
+import { estimateStage } from './estimate-stage';
+import { exportStage } from './export-stage';
+import { generateStage } from './generate-stage';
+import { ingestStage } from './ingest-stage';
+import { segmentStage } from './segment-stage';
+
+/** The stages this engine runs, in order (a subset of STAGE_IDS; reconstruct comes with diffusion). */
+export const PIPELINE_STAGES: readonly StageRunner[] = [
+  ingestStage,
+  segmentStage,
+  estimateStage,
+  generateStage,
+  exportStage,
+];

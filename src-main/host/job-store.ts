@@ -1,0 +1,122 @@
+/**
+ * The job store: one folder per job under a root folder. A job appears in the list only once it is
+ * complete on disk (it is assembled under a hidden name and renamed into place), and disappears at
+ * once on delete (renamed away before removal), so a crash never leaves a half-made job visible.
+ */
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, basename, extname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { INPUT_DIR, readJobRecord, updateJobRecord, writeJobRecord } from '../shared/job-folder';
+import { JobSettings, PROTOCOL_VERSION, type JobRecord, type JobSettingsInput } from '../shared/protocol';
+
+const CREATING = '.creating-';
+const DELETING = '.deleting-';
+
+export interface NewJob {
+  photoBytes: Uint8Array;
+  sourceName: string;
+  settings?: JobSettingsInput;
+  versions?: Record<string, string>;
+}
+
+export class JobStore {
+  constructor(readonly root: string) {}
+
+  /** Prepare the root: remove leftovers of interrupted creates/deletes, mark jobs that were running as interrupted. */
+  async open(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    for (const name of await readdir(this.root)) {
+      if (name.startsWith(CREATING) || name.startsWith(DELETING)) {
+        await rm(join(this.root, name), { recursive: true, force: true });
+      }
+    }
+    for (const job of await this.list()) {
+      if (job.state === 'running') await this.setState(job.id, 'interrupted');
+    }
+  }
+
+  jobDir(jobId: string): string {
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(jobId)) throw new Error(`invalid job id: ${jobId}`);
+    return join(this.root, jobId);
+  }
+
+  async create(job: NewJob): Promise<JobRecord> {
+    const id = newJobId();
+    const staging = join(this.root, `${CREATING}${id}`);
+    const now = new Date().toISOString();
+    const record: JobRecord = {
+      id,
+      protocolVersion: PROTOCOL_VERSION,
+      state: 'created',
+      sourceName: basename(job.sourceName),
+      createdAt: now,
+      updatedAt: now,
+      settings: JobSettings.parse(job.settings ?? {}),
+      stages: {},
+      versions: job.versions ?? {},
+    };
+    try {
+      await mkdir(join(staging, INPUT_DIR), { recursive: true });
+      await writeFile(join(staging, INPUT_DIR, inputFileName(job.sourceName)), job.photoBytes);
+      const written = await writeJobRecord(staging, record);
+      await rename(staging, this.jobDir(id));
+      return written;
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  async list(): Promise<JobRecord[]> {
+    const jobs: JobRecord[] = [];
+    for (const name of await readdir(this.root)) {
+      if (name.startsWith('.')) continue;
+      const dir = join(this.root, name);
+      if (!(await stat(dir)).isDirectory()) continue;
+      try {
+        jobs.push(await readJobRecord(dir));
+      } catch {
+        // A folder that is not a readable job is not ours to show (or to delete).
+      }
+    }
+    return jobs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async get(jobId: string): Promise<JobRecord> {
+    return readJobRecord(this.jobDir(jobId));
+  }
+
+  async delete(jobId: string): Promise<void> {
+    const dir = this.jobDir(jobId);
+    await stat(dir); // a clear ENOENT for unknown jobs
+    const doomed = join(this.root, `${DELETING}${jobId}-${randomBytes(3).toString('hex')}`);
+    await rename(dir, doomed);
+    await rm(doomed, { recursive: true, force: true });
+  }
+
+  async setState(jobId: string, state: JobRecord['state'], error?: JobRecord['error']): Promise<JobRecord> {
+    return updateJobRecord(this.jobDir(jobId), (r) => ({ ...r, state, ...(error ? { error } : {}) }));
+  }
+
+  /** Path of the job's input photo. */
+  async inputPath(jobId: string): Promise<string> {
+    const dir = join(this.jobDir(jobId), INPUT_DIR);
+    const [first] = await readdir(dir);
+    if (!first) throw new Error(`job ${jobId} has no input photo`);
+    return join(dir, first);
+  }
+}
+
+function newJobId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The stored input keeps its extension (format sniffing does not rely on it) under a fixed safe name. */
+function inputFileName(sourceName: string): string {
+  const ext = extname(basename(sourceName))
+    .toLowerCase()
+    .replace(/[^.a-z0-9]/g, '')
+    .slice(0, 8);
+  return `photo${ext || '.bin'}`;
+}

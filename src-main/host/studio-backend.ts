@@ -1,0 +1,243 @@
+/**
+ * The studio's backend: the job store plus the engine host, behind the same operations the renderer's
+ * API offers. Electron's main process, the CLI and the browser tests all drive this one object.
+ */
+import { EventEmitter } from 'node:events';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import {
+  JobSettings,
+  type JobRecord,
+  type JobSettingsInput,
+  type StageId,
+  type StudioEvent,
+} from '../shared/protocol';
+import { EngineHost } from './engine-host';
+import type { EngineLauncher } from './engine-process';
+import { JobStore } from './job-store';
+import { updateJobRecord } from '../shared/job-folder';
+
+/** Inputs bigger than this are refused before they are copied into a job. */
+export const MAX_INPUT_BYTES = 200 * 1024 * 1024;
+/** How long the engine gets to acknowledge a cancel before it is killed (the issue asks for ≤ 1 s). */
+const CANCEL_GRACE_MS = 800;
+
+export type JobOutcome =
+  | { state: 'done'; job: JobRecord }
+  | { state: 'failed'; job: JobRecord }
+  | { state: 'cancelled'; job: JobRecord };
+
+export interface StudioBackendOptions {
+  jobsRoot: string;
+  launcher: EngineLauncher;
+  /** Resume the running job after an engine crash (at most this many times per job). */
+  autoResumeLimit?: number;
+  versions?: Record<string, string>;
+}
+
+export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
+  readonly store: JobStore;
+  readonly engine: EngineHost;
+  private activeJob: string | undefined;
+  private readonly resumes = new Map<string, number>();
+  private readonly cancelling = new Set<string>();
+
+  constructor(private readonly options: StudioBackendOptions) {
+    super();
+    this.store = new JobStore(options.jobsRoot);
+    this.engine = new EngineHost({ launcher: options.launcher });
+    this.engine.on('event', (event) => this.onEngineEvent(event));
+    this.engine.on('restarted', () => void this.onEngineRestarted());
+  }
+
+  async start(): Promise<void> {
+    await this.store.open();
+    await this.engine.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.engine.stop();
+  }
+
+  async importPhoto(path: string, settings?: JobSettingsInput): Promise<JobRecord> {
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) throw new Error(`${path} is not a file`);
+    if (info.size > MAX_INPUT_BYTES) {
+      throw new Error(
+        `${basename(path)} is ${(info.size / 2 ** 20).toFixed(0)} MB; the limit is ${MAX_INPUT_BYTES / 2 ** 20} MB`,
+      );
+    }
+    return this.importPhotoBytes(basename(path), await readFile(path), settings);
+  }
+
+  async importPhotoBytes(name: string, bytes: Uint8Array, settings?: JobSettingsInput): Promise<JobRecord> {
+    if (bytes.byteLength > MAX_INPUT_BYTES)
+      throw new Error(`${name} is larger than ${MAX_INPUT_BYTES / 2 ** 20} MB`);
+    const job = await this.store.create({
+      photoBytes: bytes,
+      sourceName: name,
+      settings,
+      versions: this.options.versions,
+    });
+    this.runJob(job.id, 'start');
+    return job;
+  }
+
+  listJobs(): Promise<JobRecord[]> {
+    return this.store.list();
+  }
+
+  getJob(jobId: string): Promise<JobRecord> {
+    return this.store.get(jobId);
+  }
+
+  async deleteJob(jobId: string): Promise<void> {
+    if (this.activeJob === jobId) await this.cancelJob(jobId);
+    await this.store.delete(jobId);
+  }
+
+  async resumeJob(jobId: string): Promise<JobRecord> {
+    const job = await this.store.get(jobId);
+    if (job.state === 'done') return job;
+    this.runJob(jobId, 'resume');
+    return job;
+  }
+
+  async rerunStage(jobId: string, fromStage: StageId, settings?: JobSettingsInput): Promise<JobRecord> {
+    if (settings) {
+      await updateJobRecord(this.store.jobDir(jobId), (r) => ({
+        ...r,
+        settings: JobSettings.parse({ ...r.settings, ...settings }),
+      }));
+    }
+    this.assertIdle(jobId);
+    this.activeJob = jobId;
+    this.engine.send({ type: 'rerun', jobId, jobDir: this.store.jobDir(jobId), fromStage });
+    return this.store.get(jobId);
+  }
+
+  /** Stop a job within about a second: ask the engine, and kill it if it does not answer in time. */
+  async cancelJob(jobId: string): Promise<void> {
+    if (this.activeJob !== jobId) return;
+    this.cancelling.add(jobId);
+    const acknowledged = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), CANCEL_GRACE_MS);
+      const listener = (event: StudioEvent): void => {
+        if (
+          (event.type === 'cancelled' || event.type === 'jobDone' || event.type === 'error') &&
+          'jobId' in event &&
+          event.jobId === jobId
+        ) {
+          clearTimeout(timer);
+          this.off('event', listener);
+          resolve(true);
+        }
+      };
+      this.on('event', listener);
+    });
+    this.engine.send({ type: 'cancel', jobId });
+    if (!(await acknowledged)) {
+      this.engine.kill();
+      await this.markCancelled(jobId);
+      this.emit('event', { type: 'cancelled', jobId });
+    }
+    this.cancelling.delete(jobId);
+  }
+
+  /** Resolves when the job ends, however it ends. */
+  waitForJob(jobId: string): Promise<JobOutcome> {
+    return new Promise((resolve) => {
+      const listener = (event: StudioEvent): void => {
+        if (!('jobId' in event) || event.jobId !== jobId) return;
+        if (
+          event.type !== 'jobDone' &&
+          event.type !== 'cancelled' &&
+          !(event.type === 'error' && event.jobId)
+        )
+          return;
+        this.off('event', listener);
+        void this.store.get(jobId).then((job) => {
+          const state =
+            event.type === 'jobDone' ? 'done' : event.type === 'cancelled' ? 'cancelled' : 'failed';
+          resolve({ state, job });
+        });
+      };
+      this.on('event', listener);
+    });
+  }
+
+  /** Absolute path of a file inside a job folder; refuses paths that leave it. */
+  artifactPath(jobId: string, path: string): string {
+    const dir = this.store.jobDir(jobId);
+    const full = resolve(dir, path);
+    if (relative(dir, full).startsWith('..') || !full.startsWith(dir + sep))
+      throw new Error(`${path} is outside the job folder`);
+    return full;
+  }
+
+  async readArtifact(jobId: string, path: string): Promise<Uint8Array> {
+    return readFile(this.artifactPath(jobId, path));
+  }
+
+  private runJob(jobId: string, type: 'start' | 'resume'): void {
+    this.assertIdle(jobId);
+    this.activeJob = jobId;
+    this.engine.send({ type, jobId, jobDir: join(this.options.jobsRoot, jobId) });
+  }
+
+  private assertIdle(jobId: string): void {
+    if (this.activeJob && this.activeJob !== jobId) {
+      throw new Error(`job ${this.activeJob} is still running; cancel it or wait for it to finish`);
+    }
+  }
+
+  private onEngineEvent(event: StudioEvent): void {
+    if ('jobId' in event && event.jobId === this.activeJob) {
+      if (event.type === 'jobDone' || event.type === 'cancelled' || event.type === 'error')
+        this.activeJob = undefined;
+    }
+    if (event.type === 'engineExited') void this.onEngineExited();
+    this.emit('event', event);
+  }
+
+  private async onEngineExited(): Promise<void> {
+    const jobId = this.activeJob;
+    if (!jobId || this.cancelling.has(jobId)) return;
+    await this.store.setState(jobId, 'interrupted').catch(() => undefined);
+  }
+
+  private async onEngineRestarted(): Promise<void> {
+    const jobId = this.activeJob;
+    if (!jobId || this.cancelling.has(jobId)) {
+      this.activeJob = undefined;
+      return;
+    }
+    const used = this.resumes.get(jobId) ?? 0;
+    if (used >= (this.options.autoResumeLimit ?? 2)) {
+      this.activeJob = undefined;
+      const error = {
+        code: 'engine-crashed',
+        message: `the engine stopped ${used + 1} times while running this job`,
+        hint: 'Resume the job to try again.',
+      };
+      await this.store.setState(jobId, 'failed', error).catch(() => undefined);
+      this.emit('event', { type: 'error', jobId, error });
+      return;
+    }
+    this.resumes.set(jobId, used + 1);
+    this.engine.send({ type: 'resume', jobId, jobDir: this.store.jobDir(jobId) });
+  }
+
+  private async markCancelled(jobId: string): Promise<void> {
+    this.activeJob = undefined;
+    await updateJobRecord(this.store.jobDir(jobId), (r) => {
+      const stages = Object.fromEntries(
+        Object.entries(r.stages).map(([id, s]) => [
+          id,
+          s.state === 'running' ? { ...s, state: 'cancelled' as const } : s,
+        ]),
+      );
+      return { ...r, state: 'cancelled', stages };
+    });
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The renderer's whole view of the app: the typed API the preload exposes as `window.studio`.
+ * Every argument crosses IPC and is checked in main against the schemas here.
+ */
+import { z } from 'zod';
+import { JobRecord, JobSettings, StageId, type StudioEvent, type JobSettingsInput } from './protocol';
+
+export const IPC = {
+  openPhotoDialog: 'studio:open-photo-dialog',
+  importPhoto: 'studio:import-photo',
+  importPhotoBytes: 'studio:import-photo-bytes',
+  listJobs: 'studio:list-jobs',
+  getJob: 'studio:get-job',
+  deleteJob: 'studio:delete-job',
+  cancelJob: 'studio:cancel-job',
+  resumeJob: 'studio:resume-job',
+  rerunStage: 'studio:rerun-stage',
+  readArtifact: 'studio:read-artifact',
+  event: 'studio:event',
+} as const;
+
+export const ImportPhotoArgs = z
+  .object({ path: z.string().min(1), settings: JobSettings.partial().optional() })
+  .strict();
+export const ImportPhotoBytesArgs = z
+  .object({
+    name: z.string().min(1).max(255),
+    bytes: z.instanceof(Uint8Array),
+    settings: JobSettings.partial().optional(),
+  })
+  .strict();
+export const JobIdArgs = z.object({ jobId: JobRecord.shape.id }).strict();
+export const RerunStageArgs = z
+  .object({ jobId: JobRecord.shape.id, fromStage: StageId, settings: JobSettings.partial().optional() })
+  .strict();
+export const ReadArtifactArgs = z.object({ jobId: JobRecord.shape.id, path: z.string().min(1) }).strict();
+
+export interface StudioApi {
+  /** Native file dialog; resolves to the chosen path or null. */
+  openPhotoDialog(): Promise<string | null>;
+  /** Create a job from a photo on disk and start it. */
+  importPhoto(path: string, settings?: Partial<JobSettingsInput>): Promise<JobRecord>;
+  /** Create a job from dropped bytes (the sandboxed renderer has no paths) and start it. */
+  importPhotoBytes(name: string, bytes: Uint8Array, settings?: Partial<JobSettingsInput>): Promise<JobRecord>;
+  listJobs(): Promise<JobRecord[]>;
+  getJob(jobId: string): Promise<JobRecord>;
+  deleteJob(jobId: string): Promise<void>;
+  cancelJob(jobId: string): Promise<void>;
+  resumeJob(jobId: string): Promise<JobRecord>;
+  rerunStage(jobId: string, fromStage: StageId, settings?: Partial<JobSettingsInput>): Promise<JobRecord>;
+  /** Bytes of an artifact inside the job folder (path relative to it). */
+  readArtifact(jobId: string, path: string): Promise<Uint8Array>;
+  /** Subscribe to engine and host events; returns the unsubscribe function. */
+  onEvent(listener: (event: StudioEvent) => void): () => void;
+}
