@@ -31,6 +31,7 @@ export class JobStore {
       }
     }
     for (const job of await this.list()) {
+      await removeStaleTempFiles(this.jobDir(job.id));
       if (job.state === 'running') await this.setState(job.id, 'interrupted');
     }
   }
@@ -104,6 +105,13 @@ export class JobStore {
     const [first] = await readdir(dir);
     if (!first) throw new Error(`job ${jobId} has no input photo`);
     return join(dir, first);
+  }
+}
+
+/** Temp files of writers that were killed mid-write (see atomic-file.ts); nobody writes at open(). */
+async function removeStaleTempFiles(jobDir: string): Promise<void> {
+  for (const name of await readdir(jobDir)) {
+    if (name.startsWith('.') && name.endsWith('.tmp')) await rm(join(jobDir, name), { force: true });
   }
 }
 

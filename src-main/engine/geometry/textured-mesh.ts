@@ -26,7 +26,10 @@ export function triangleCount(mesh: Pick<TexturedMesh, 'indices'>): number {
 }
 
 /** Axis-aligned bounds of the positions. */
-export function meshBounds(positions: Float32Array): { min: [number, number, number]; max: [number, number, number] } {
+export function meshBounds(positions: Float32Array): {
+  min: [number, number, number];
+  max: [number, number, number];
+} {
   const min: [number, number, number] = [Infinity, Infinity, Infinity];
   const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
   for (let i = 0; i < positions.length; i += 3) {

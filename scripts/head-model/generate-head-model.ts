@@ -1,0 +1,214 @@
+/**
+ * Generates resources/head-model/ (head-model.json + head-model.bin + manifest.json): the built-in
+ * full-head model — a closed, mostly-quad head (face, scalp, ears, neck), its UV atlas, the
+ * MediaPipe-468 landmark embedding, the left/right mirror map and an 18-component shape space.
+ * Deterministic; inputs are this folder's code and data/canonical-face.json.
+ * Run: npx tsx scripts/head-model/generate-head-model.ts
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { HEAD, JAW_GUIDES, baseRadius, normalize, placeFace, radialOffsetField, type Vec3 } from './head-shape';
+import { loadMediapipeTopology } from './mediapipe-topology';
+import { assertClosedManifold, extrudePatch, subdividedBox, type BoxFace } from './quad-mesh';
+import { buildShapeSpace } from './shape-space';
+import { ATLAS_REGIONS, buildAtlas } from './uv-atlas';
+import { embedLandmarks, mirrorMap, NAMED_LANDMARKS } from './landmark-embedding';
+
+const GRID = { nx: 32, ny: 36, nz: 32 };
+const outDir = fileURLToPath(new URL('../../resources/head-model/', import.meta.url));
+
+const topo = loadMediapipeTopology();
+const canonical = JSON.parse(readFileSync(new URL('./data/canonical-face.json', import.meta.url), 'utf8')) as {
+  points: Vec3[];
+};
+const faceLandmarks = placeFace(canonical.points);
+
+// 1. Closed quad sphere, shaped as the cranium plus the face (radial offsets through the landmarks).
+const regionOfFace: Record<BoxFace, string> = { '+z': 'front', '-z': 'back', '+x': 'left', '-x': 'right', '+y': 'top', '-y': 'bottom' };
+const mesh = subdividedBox(GRID.nx, GRID.ny, GRID.nz, (f) => regionOfFace[f]);
+const guides = JAW_GUIDES.flatMap((g): Vec3[] => (g[0] === 0 ? [g] : [g, [-g[0], g[1], g[2]]]));
+const shapedPoints = [...faceLandmarks, ...guides];
+const dirs = shapedPoints.map((p) => normalize(p));
+const offsets = shapedPoints.map((p, i) => Math.hypot(...p) - baseRadius(dirs[i]!));
+const faceOffset = radialOffsetField(dirs, offsets);
+mesh.positions = mesh.positions.map(([a, b, c]) => {
+  // Equal-angle cube-sphere warp keeps the quads near square.
+  const d = normalize([Math.tan((a! * Math.PI) / 4), Math.tan((b! * Math.PI) / 4), Math.tan((c! * Math.PI) / 4)]);
+  const r = baseRadius(d) + faceOffset(d);
+  return [d[0] * r, d[1] * r, d[2] * r];
+});
+const headVertexCount = mesh.positions.length;
+
+// 2. Neck: a tube extruded down from a patch under the skull, closed by a flat cap.
+const quadCentre = (q: number): Vec3 => {
+  const c: Vec3 = [0, 0, 0];
+  for (const v of mesh.quads[q]!) for (let a = 0; a < 3; a++) c[a] += mesh.positions[v]![a]! / 4;
+  return c;
+};
+const NECK = { centreZ: -0.012, radiusX: 0.054, radiusZ: 0.058, levels: [-0.128, -0.16, -0.19, -0.215] };
+const neckPatch = new Set(
+  mesh.quads.map((_, q) => q).filter((q) => {
+    if (mesh.quadRegion[q] !== 'bottom') return false;
+    const [x, , z] = quadCentre(q);
+    return Math.abs(x) < 0.05 && z > NECK.centreZ - 0.055 && z < NECK.centreZ + 0.05;
+  }),
+);
+const neckRingStart = mesh.positions.length;
+const neck = extrudePatch(
+  mesh,
+  neckPatch,
+  NECK.levels.length,
+  (ring, i, loop) => {
+    const [x, y, z] = mesh.positions[loop[i]!]! as Vec3;
+    const angle = Math.atan2(x, z - NECK.centreZ);
+    const flare = 1 + 0.06 * (ring / NECK.levels.length) ** 2;
+    const tube: Vec3 = [NECK.radiusX * flare * Math.sin(angle), NECK.levels[ring - 1]!, NECK.centreZ + NECK.radiusZ * flare * Math.cos(angle)];
+    // The first ring blends from the skull towards the tube.
+    const t = ring === 1 ? 0.6 : 1;
+    return [x + (tube[0] - x) * t, ring === 1 ? Math.min(y - 0.012, tube[1]) : tube[1], z + (tube[2] - z) * t];
+  },
+  (v) => {
+    const [x, , z] = mesh.positions[v]! as Vec3;
+    const bottom = NECK.levels[NECK.levels.length - 1]!;
+    return [x * 0.9, bottom, NECK.centreZ + (z - NECK.centreZ) * 0.9];
+  },
+  'neck',
+  'neck-cap',
+);
+
+// 3. Ears: closed extrusions of a patch on each side, flaring back into a flap.
+const earWeight = new Map<number, number>();
+for (const side of [1, -1]) {
+  const region = side > 0 ? 'left' : 'right';
+  const patch = new Set(
+    mesh.quads.map((_, q) => q).filter((q) => {
+      if (mesh.quadRegion[q] !== region) return false;
+      const [, y, z] = quadCentre(q);
+      return y > -0.03 && y < 0.018 && z > -0.03 && z < 0.0;
+    }),
+  );
+  const centre: Vec3 = [0, 0, 0];
+  const loopVerts = new Set([...patch].flatMap((q) => mesh.quads[q]!));
+  for (const v of loopVerts) for (let a = 0; a < 3; a++) centre[a] += mesh.positions[v]![a]! / loopVerts.size;
+  // An ear flap: 62 mm tall, 34 mm wide, standing out most at its back edge.
+  const flap = (p: Vec3, out: number, grow: number): number[] => {
+    const dy = (p[1] - centre[1]) * (1 + 0.25 * grow);
+    const dz = (p[2] - centre[2]) * (1 + 0.55 * grow);
+    const back = Math.max(0, -dz) / 0.02;
+    return [centre[0] + side * (out + 0.012 * back * grow), centre[1] + dy + 0.004 * grow, centre[2] + dz - 0.006 * grow];
+  };
+  const ear = extrudePatch(
+    mesh,
+    patch,
+    3,
+    (ring, i, loop) => {
+      const p = mesh.positions[loop[i]!]! as Vec3;
+      return ring === 1 ? flap(p, 0.006, 0.2) : ring === 2 ? flap(p, 0.013, 1) : flap(p, 0.016, 0.92);
+    },
+    (v) => flap(mesh.positions[v]! as Vec3, 0.014, 0.85),
+    `ear-${region}`,
+    `ear-${region}-cap`,
+  );
+  for (const ring of ear.rings.slice(1)) for (const v of ring) earWeight.set(v, 1);
+  for (const v of ear.capVertices) earWeight.set(v, 1);
+}
+assertClosedManifold(mesh.quads);
+
+// 4. Per-vertex weights, shape space, mirror map, landmarks, atlas.
+const positions = mesh.positions as Vec3[];
+const V = positions.length;
+const neckWeight = positions.map((_, v) => {
+  for (let r = 1; r < neck.rings.length; r++) if (neck.rings[r]!.includes(v)) return r / (neck.rings.length - 1);
+  return neck.capVertices.includes(v) ? 1 : 0;
+});
+const earW = positions.map((_, v) => earWeight.get(v) ?? 0);
+const shape = buildShapeSpace({ positions, earWeight: earW, neckWeight, neckCentreZ: NECK.centreZ, landmarks: faceLandmarks });
+const mirror = mirrorMap(positions);
+const atlas = buildAtlas(mesh);
+const embedding = embedLandmarks(positions, atlas.triangles, faceLandmarks);
+const smooth = (e0: number, e1: number, x: number) => {
+  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
+  return t * t * (3 - 2 * t);
+};
+// Hair line: high over the forehead, down to the ear tops at the sides and to the nape at the back.
+const hairWeight = positions.map(([x, y, z], v) => {
+  if (earW[v]! > 0 || neckWeight[v]! > 0) return 0;
+  const azimuth = Math.abs(Math.atan2(x, z)) / Math.PI; // 0 front, 0.5 side, 1 back
+  const line = azimuth < 0.22 ? faceLandmarks[10]![1] + 0.008 : azimuth < 0.5 ? 0.06 - (azimuth - 0.22) * 0.11 : 0.03 - (azimuth - 0.5) * 0.19;
+  return smooth(line - 0.008, line + 0.008, y);
+});
+// Where landmark-driven detail may move vertices: the face, fading out 3 cm beyond its landmarks.
+const detailWeight = positions.map((p, v) => {
+  if (earW[v]! > 0 || neckWeight[v]! > 0 || v >= headVertexCount) return 0;
+  let d = Infinity;
+  for (const l of faceLandmarks) d = Math.min(d, Math.hypot(p[0] - l[0], p[1] - l[1], p[2] - l[2]));
+  return 1 - smooth(0.004, 0.03, d);
+});
+
+// 5. Write the binary blocks and the description.
+const blocks: { name: string; dtype: 'float32' | 'uint32'; shape: number[]; data: ArrayLike<number> }[] = [
+  { name: 'positions', dtype: 'float32', shape: [V, 3], data: positions.flat() },
+  { name: 'quads', dtype: 'uint32', shape: [mesh.quads.length, 4], data: mesh.quads.flat() },
+  { name: 'triangles', dtype: 'uint32', shape: [atlas.triangles.length / 3, 3], data: atlas.triangles },
+  { name: 'triangleRegion', dtype: 'uint32', shape: [atlas.triangleRegion.length], data: atlas.triangleRegion },
+  { name: 'uvVertexToVertex', dtype: 'uint32', shape: [atlas.uvVertexToVertex.length], data: atlas.uvVertexToVertex },
+  { name: 'uvs', dtype: 'float32', shape: [atlas.uvVertexToVertex.length, 2], data: atlas.uvs },
+  { name: 'uvTriangles', dtype: 'uint32', shape: [atlas.uvTriangles.length / 3, 3], data: atlas.uvTriangles },
+  { name: 'mirror', dtype: 'uint32', shape: [V], data: mirror },
+  { name: 'hairWeight', dtype: 'float32', shape: [V], data: hairWeight },
+  { name: 'detailWeight', dtype: 'float32', shape: [V], data: detailWeight },
+  { name: 'landmarkTriangle', dtype: 'uint32', shape: [468], data: embedding.triangle },
+  { name: 'landmarkBary', dtype: 'float32', shape: [468, 3], data: embedding.bary },
+  { name: 'landmarkMirror', dtype: 'uint32', shape: [468], data: topo.mirror },
+  { name: 'landmarkCanonical', dtype: 'float32', shape: [468, 3], data: faceLandmarks.flat() },
+  { name: 'shapeBasis', dtype: 'float32', shape: [shape.length, V, 3], data: shape.flatMap((c) => c.offsets.flat()) },
+];
+let offset = 0;
+const parts: Buffer[] = [];
+const layout = blocks.map((b) => {
+  const typed = b.dtype === 'float32' ? Float32Array.from(b.data) : Uint32Array.from(b.data);
+  const buf = Buffer.from(typed.buffer);
+  parts.push(buf);
+  const entry = { name: b.name, dtype: b.dtype, shape: b.shape, byteOffset: offset, byteLength: buf.length };
+  offset += buf.length;
+  return entry;
+});
+const bin = Buffer.concat(parts);
+const description = {
+  format: 'gen3dface-head-model',
+  version: 1,
+  name: 'Gen3D-Face built-in head',
+  license: 'CC0-1.0',
+  units: 'metres; +Y up; face looks +Z; origin at the head centre',
+  counts: { vertices: V, quads: mesh.quads.length, triangles: atlas.triangles.length / 3, uvVertices: atlas.uvVertexToVertex.length },
+  regions: ATLAS_REGIONS.map((r) => ({ name: r.name, rect: r.rect })),
+  shapeComponents: shape.map((c) => ({ name: c.name, description: c.description })),
+  namedLandmarks: NAMED_LANDMARKS,
+  landmarkMeanDistanceM: embedding.meanDistance,
+  binary: { file: 'head-model.bin', blocks: layout },
+};
+mkdirSync(outDir, { recursive: true });
+const json = JSON.stringify(description, null, 1) + '\n';
+writeFileSync(`${outDir}head-model.json`, json);
+writeFileSync(`${outDir}head-model.bin`, bin);
+const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+writeFileSync(
+  `${outDir}manifest.json`,
+  JSON.stringify(
+    {
+      id: 'builtin-head-model',
+      version: '1.0.0',
+      kind: 'head-model',
+      license: 'CC0-1.0',
+      files: [
+        { path: 'head-model.json', bytes: Buffer.byteLength(json), sha256: sha(json) },
+        { path: 'head-model.bin', bytes: bin.length, sha256: sha(bin) },
+      ],
+    },
+    null,
+    2,
+  ) + '\n',
+);
+console.log(`head model: ${V} vertices, ${mesh.quads.length} quads, ${shape.length} shape components, landmark embed mean ${(embedding.meanDistance * 1000).toFixed(2)} mm, ${(bin.length / 1024).toFixed(0)} KiB`);
+console.log(`detail max ${Math.max(...offsets).toFixed(4)} head half width ${HEAD.halfWidth}`);

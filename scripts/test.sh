@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs, checks and tests everything: set-up, type checks, lint + format, the build, the native
+# addon's own tests, training/'s CPU tests, then every Node test (the last lines are its summary).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --with-test-tools
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "type checks"
+npx tsc -p tsconfig.node.json --noEmit
+npx vue-tsc -p tsconfig.web.json --noEmit
+
+step "lint and format"
+npx eslint --max-warnings 0 .
+npx prettier --check .
+
+step "build (electron-vite)"
+npx electron-vite build
+
+if [ -f native/build/CTestTestfile.cmake ]; then
+  step "native core tests (ctest)"
+  ctest --test-dir native/build --output-on-failure
+fi
+
+if [ -d training/tests ]; then
+  step "training CPU tests (Debian python3-torch)"
+  /usr/bin/python3 -m unittest discover -s training/tests -t .
+fi
+
+step "node tests"
+mapfile -t files < <(find tests -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+node --import tsx --test "${files[@]}"

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EngineCommand, EngineEvent, JobRecord, JobSettings, PriorOverlay, parseMessage } from '../../src-main/shared/protocol';
+
+test('valid commands and events pass both ways', () => {
+  assert.ok(parseMessage(EngineCommand, { type: 'start', jobId: 'abc-1', jobDir: '/tmp/j' }).ok);
+  assert.ok(parseMessage(EngineCommand, { type: 'rerun', jobId: 'abc', jobDir: '/j', fromStage: 'estimate' }).ok);
+  assert.ok(parseMessage(EngineEvent, { type: 'progress', jobId: 'a', stage: 'segment', step: 1, total: 2 }).ok);
+  assert.ok(parseMessage(EngineEvent, { type: 'artifact', jobId: 'a', stage: 'export', artifact: { kind: 'export-glb', path: 'export/a.glb' } }).ok);
+  assert.ok(parseMessage(EngineEvent, { type: 'error', error: { code: 'no-face', message: 'No face' } }).ok);
+});
+
+test('malformed commands are refused with the reason', () => {
+  const cases: [unknown, RegExp][] = [
+    [{ type: 'launch', jobId: 'a', jobDir: '/j' }, /./],
+    [{ type: 'start', jobId: 'a' }, /jobDir/],
+    [{ type: 'start', jobId: '../etc', jobDir: '/j' }, /jobId/],
+    [{ type: 'start', jobId: 'a', jobDir: '/j', extra: 1 }, /./],
+    [{ type: 'rerun', jobId: 'a', jobDir: '/j', fromStage: 'paint' }, /fromStage/],
+    ['start', /./],
+    [null, /./],
+  ];
+  for (const [raw, why] of cases) {
+    const parsed = parseMessage(EngineCommand, raw);
+    assert.equal(parsed.ok, false, `accepted ${JSON.stringify(raw)}`);
+    if (!parsed.ok) assert.match(parsed.error, why);
+  }
+});
+
+test('malformed events are refused', () => {
+  const bad: unknown[] = [
+    { type: 'progress', jobId: 'a', stage: 'segment', step: -1, total: 2 },
+    { type: 'progress', jobId: 'a', stage: 'segment', step: 1, total: 0 },
+    { type: 'artifact', jobId: 'a', stage: 'export', artifact: { kind: 'export-glb', path: '../../etc/passwd' } },
+    { type: 'artifact', jobId: 'a', stage: 'export', artifact: { kind: 'export-glb', path: '/etc/passwd' } },
+    { type: 'error', error: { code: '', message: 'x' } },
+    { type: 'ready', protocolVersion: 99, pid: 1 },
+    { type: 'stageDone', jobId: 'a', stage: 'export' },
+  ];
+  for (const raw of bad) assert.equal(parseMessage(EngineEvent, raw).ok, false, `accepted ${JSON.stringify(raw)}`);
+});
+
+test('settings fill defaults and refuse unknown keys and bad values', () => {
+  const settings = JobSettings.parse({});
+  assert.equal(settings.estimator, 'builtin');
+  assert.equal(settings.faceSelection, 'refuse');
+  assert.deepEqual(settings.export.formats, ['glb', 'obj']);
+  assert.equal(JobSettings.safeParse({ estimator: 'flame' }).success, false);
+  assert.equal(JobSettings.safeParse({ faceSelection: -1 }).success, false);
+  assert.equal(JobSettings.safeParse({ colour: 'red' }).success, false);
+  assert.equal(JobSettings.safeParse({ export: { formats: [] } }).success, false);
+});
+
+test('job records and overlays are checked', () => {
+  const now = new Date().toISOString();
+  const job = { id: 'j1', protocolVersion: 1, state: 'created', sourceName: 'a.png', createdAt: now, updatedAt: now, settings: {}, stages: {} };
+  assert.ok(JobRecord.safeParse(job).success);
+  assert.equal(JobRecord.safeParse({ ...job, state: 'exploded' }).success, false);
+  assert.equal(JobRecord.safeParse({ ...job, stages: { paint: { state: 'done' } } }).success, false);
+  const overlay = { width: 10, height: 10, box: [0, 0, 5, 5], landmarks: [1, 2], vertices: [1, 2], edges: [0, 0], confidence: 0.5, estimator: 'builtin' };
+  assert.ok(PriorOverlay.safeParse(overlay).success);
+  assert.equal(PriorOverlay.safeParse({ ...overlay, confidence: 2 }).success, false);
+});
