@@ -8,24 +8,81 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { HEAD, JAW_GUIDES, baseRadius, normalize, placeFace, radialOffsetField, type Vec3 } from './head-shape';
+import {
+  HEAD,
+  JAW_GUIDES,
+  baseRadius,
+  normalize,
+  placeFace,
+  radialOffsetField,
+  type Vec3,
+} from './head-shape';
 import { loadMediapipeTopology } from './mediapipe-topology';
 import { assertClosedManifold, extrudePatch, subdividedBox, type BoxFace } from './quad-mesh';
 import { buildShapeSpace } from './shape-space';
 import { ATLAS_REGIONS, buildAtlas } from './uv-atlas';
 import { embedLandmarks, mirrorMap, NAMED_LANDMARKS } from './landmark-embedding';
 
+/** Angles (radians) of a closed loop's vertices, spaced by arc length, starting at the first vertex's angle. */
+function loopAngles(
+  loop: number[],
+  planar: (v: number) => [number, number],
+  startScore: (p: [number, number]) => number,
+): number[] {
+  const pts = loop.map(planar);
+  // Start at a vertex found the same way on both sides, so mirrored loops get mirrored angles.
+  let k = 0;
+  pts.forEach((p, i) => {
+    if (startScore(p) > startScore(pts[k]!)) k = i;
+  });
+  const lengths = pts.map((p, i) => {
+    const q = pts[(i + 1) % pts.length]!;
+    return Math.hypot(q[0] - p[0], q[1] - p[1]);
+  });
+  const total = lengths.reduce((a, b) => a + b, 0);
+  // Turning direction: the sign of the loop's signed area in this plane.
+  const area = pts.reduce((s, p, i) => {
+    const q = pts[(i + 1) % pts.length]!;
+    return s + p[0] * q[1] - q[0] * p[1];
+  }, 0);
+  const start = Math.atan2(pts[k]![0], pts[k]![1]);
+  const angles = new Array<number>(pts.length);
+  let run = 0;
+  for (let j = 0; j < pts.length; j++) {
+    const i = (k + j) % pts.length;
+    angles[i] = start - Math.sign(area) * ((2 * Math.PI * run) / total);
+    run += lengths[i]!;
+  }
+  return angles;
+}
+
+/** Maps the square [-1,1]² onto the unit disc (keeps the grid's order). */
+function squareToDisc(a: number, b: number): [number, number] {
+  const x = Math.max(-1, Math.min(1, a));
+  const y = Math.max(-1, Math.min(1, b));
+  return [x * Math.sqrt(1 - (y * y) / 2), y * Math.sqrt(1 - (x * x) / 2)];
+}
+
 const GRID = { nx: 32, ny: 36, nz: 32 };
 const outDir = fileURLToPath(new URL('../../resources/head-model/', import.meta.url));
 
 const topo = loadMediapipeTopology();
-const canonical = JSON.parse(readFileSync(new URL('./data/canonical-face.json', import.meta.url), 'utf8')) as {
+const canonical = JSON.parse(
+  readFileSync(new URL('./data/canonical-face.json', import.meta.url), 'utf8'),
+) as {
   points: Vec3[];
 };
 const faceLandmarks = placeFace(canonical.points);
 
 // 1. Closed quad sphere, shaped as the cranium plus the face (radial offsets through the landmarks).
-const regionOfFace: Record<BoxFace, string> = { '+z': 'front', '-z': 'back', '+x': 'left', '-x': 'right', '+y': 'top', '-y': 'bottom' };
+const regionOfFace: Record<BoxFace, string> = {
+  '+z': 'front',
+  '-z': 'back',
+  '+x': 'left',
+  '-x': 'right',
+  '+y': 'top',
+  '-y': 'bottom',
+};
 const mesh = subdividedBox(GRID.nx, GRID.ny, GRID.nz, (f) => regionOfFace[f]);
 const guides = JAW_GUIDES.flatMap((g): Vec3[] => (g[0] === 0 ? [g] : [g, [-g[0], g[1], g[2]]]));
 const shapedPoints = [...faceLandmarks, ...guides];
@@ -34,7 +91,11 @@ const offsets = shapedPoints.map((p, i) => Math.hypot(...p) - baseRadius(dirs[i]
 const faceOffset = radialOffsetField(dirs, offsets);
 mesh.positions = mesh.positions.map(([a, b, c]) => {
   // Equal-angle cube-sphere warp keeps the quads near square.
-  const d = normalize([Math.tan((a! * Math.PI) / 4), Math.tan((b! * Math.PI) / 4), Math.tan((c! * Math.PI) / 4)]);
+  const d = normalize([
+    Math.tan((a! * Math.PI) / 4),
+    Math.tan((b! * Math.PI) / 4),
+    Math.tan((c! * Math.PI) / 4),
+  ]);
   const r = baseRadius(d) + faceOffset(d);
   return [d[0] * r, d[1] * r, d[2] * r];
 });
@@ -47,31 +108,64 @@ const quadCentre = (q: number): Vec3 => {
   return c;
 };
 const NECK = { centreZ: -0.012, radiusX: 0.054, radiusZ: 0.058, levels: [-0.128, -0.16, -0.19, -0.215] };
+// A lattice rectangle of the bottom face (a straight-edged patch, so the tube starts cleanly).
+const bottomCell = (q: number): [number, number] => {
+  const [u, v] = mesh.quadChartUv[q]![0]!;
+  return [Math.round(u! * GRID.nx), Math.round((1 - v!) * GRID.nz)];
+};
+const bottomQuads = mesh.quads.map((_, q) => q).filter((q) => mesh.quadRegion[q] === 'bottom');
+const centreColumn = bottomQuads.filter((q) => bottomCell(q)[0] === GRID.nx / 2);
+const zRows = centreColumn
+  .filter((q) => Math.abs(quadCentre(q)[2] - NECK.centreZ) < 0.05)
+  .map((q) => bottomCell(q)[1]);
+const xCols = bottomQuads
+  .filter((q) => {
+    const c = quadCentre(q);
+    return (
+      bottomCell(q)[1] === Math.round((Math.min(...zRows) + Math.max(...zRows)) / 2) && Math.abs(c[0]) < 0.048
+    );
+  })
+  .map((q) => bottomCell(q)[0]);
 const neckPatch = new Set(
-  mesh.quads.map((_, q) => q).filter((q) => {
-    if (mesh.quadRegion[q] !== 'bottom') return false;
-    const [x, , z] = quadCentre(q);
-    return Math.abs(x) < 0.05 && z > NECK.centreZ - 0.055 && z < NECK.centreZ + 0.05;
+  bottomQuads.filter((q) => {
+    const [a, b] = bottomCell(q);
+    return (
+      a >= Math.min(...xCols) && a <= Math.max(...xCols) && b >= Math.min(...zRows) && b <= Math.max(...zRows)
+    );
   }),
 );
-const neckRingStart = mesh.positions.length;
+const neckLoopAngle = new Map<number, number>();
 const neck = extrudePatch(
   mesh,
   neckPatch,
   NECK.levels.length,
   (ring, i, loop) => {
+    if (neckLoopAngle.size === 0)
+      loopAngles(
+        loop,
+        (v) => [mesh.positions[v]![0]!, mesh.positions[v]![2]! - NECK.centreZ],
+        (p) => p[1] - 0.5 * Math.abs(p[0]),
+      ).forEach((a, j) => neckLoopAngle.set(j, a));
     const [x, y, z] = mesh.positions[loop[i]!]! as Vec3;
-    const angle = Math.atan2(x, z - NECK.centreZ);
+    const angle = neckLoopAngle.get(i)!;
     const flare = 1 + 0.06 * (ring / NECK.levels.length) ** 2;
-    const tube: Vec3 = [NECK.radiusX * flare * Math.sin(angle), NECK.levels[ring - 1]!, NECK.centreZ + NECK.radiusZ * flare * Math.cos(angle)];
+    const tube: Vec3 = [
+      NECK.radiusX * flare * Math.sin(angle),
+      NECK.levels[ring - 1]!,
+      NECK.centreZ + NECK.radiusZ * flare * Math.cos(angle),
+    ];
     // The first ring blends from the skull towards the tube.
     const t = ring === 1 ? 0.6 : 1;
-    return [x + (tube[0] - x) * t, ring === 1 ? Math.min(y - 0.012, tube[1]) : tube[1], z + (tube[2] - z) * t];
+    return [
+      x + (tube[0] - x) * t,
+      ring === 1 ? Math.min(y - 0.01, (y + tube[1]) / 2) : tube[1],
+      z + (tube[2] - z) * t,
+    ];
   },
   (v) => {
     const [x, , z] = mesh.positions[v]! as Vec3;
-    const bottom = NECK.levels[NECK.levels.length - 1]!;
-    return [x * 0.9, bottom, NECK.centreZ + (z - NECK.centreZ) * 0.9];
+    const [a, b] = squareToDisc(x / 0.05, (z - NECK.centreZ) / 0.053);
+    return [a * NECK.radiusX, NECK.levels[NECK.levels.length - 1]!, NECK.centreZ + b * NECK.radiusZ];
   },
   'neck',
   'neck-cap',
@@ -82,31 +176,60 @@ const earWeight = new Map<number, number>();
 for (const side of [1, -1]) {
   const region = side > 0 ? 'left' : 'right';
   const patch = new Set(
-    mesh.quads.map((_, q) => q).filter((q) => {
-      if (mesh.quadRegion[q] !== region) return false;
-      const [, y, z] = quadCentre(q);
-      return y > -0.03 && y < 0.018 && z > -0.03 && z < 0.0;
-    }),
+    mesh.quads
+      .map((_, q) => q)
+      .filter((q) => {
+        if (mesh.quadRegion[q] !== region) return false;
+        const [, y, z] = quadCentre(q);
+        return y > -0.03 && y < 0.018 && z > -0.03 && z < 0.0;
+      }),
   );
   const centre: Vec3 = [0, 0, 0];
   const loopVerts = new Set([...patch].flatMap((q) => mesh.quads[q]!));
   for (const v of loopVerts) for (let a = 0; a < 3; a++) centre[a] += mesh.positions[v]![a]! / loopVerts.size;
-  // An ear flap: 62 mm tall, 34 mm wide, standing out most at its back edge.
-  const flap = (p: Vec3, out: number, grow: number): number[] => {
-    const dy = (p[1] - centre[1]) * (1 + 0.25 * grow);
-    const dz = (p[2] - centre[2]) * (1 + 0.55 * grow);
-    const back = Math.max(0, -dz) / 0.02;
-    return [centre[0] + side * (out + 0.012 * back * grow), centre[1] + dy + 0.004 * grow, centre[2] + dz - 0.006 * grow];
+  // An ear: root ellipse, outer rim, inner rim lip, and a bowl (the cap) inside; standing out most
+  // at its back edge. Outline 62 mm × 36 mm, tilted back.
+  let half: [number, number] = [0, 0];
+  for (const v of loopVerts) {
+    half = [
+      Math.max(half[0], Math.abs(mesh.positions[v]![1]! - centre[1])),
+      Math.max(half[1], Math.abs(mesh.positions[v]![2]! - centre[2])),
+    ];
+  }
+  const earPoint = (y: number, z: number, out: number): number[] => {
+    const back = Math.max(0, -(z - centre[2])) / 0.018;
+    const tilt = 0.25 * (y - centre[1]);
+    return [
+      centre[0] + side * (out + 0.008 * back * (out > 0.006 ? 1 : 0)),
+      centre[1] + 0.004 + y - centre[1],
+      centre[2] - 0.006 + z - centre[2] - tilt,
+    ];
   };
+  const rims: [number, number, number][] = [
+    [0.022, 0.011, 0.004],
+    [0.031, 0.018, 0.011],
+    [0.027, 0.015, 0.012],
+  ];
+  let angles: number[] = [];
   const ear = extrudePatch(
     mesh,
     patch,
     3,
     (ring, i, loop) => {
-      const p = mesh.positions[loop[i]!]! as Vec3;
-      return ring === 1 ? flap(p, 0.006, 0.2) : ring === 2 ? flap(p, 0.013, 1) : flap(p, 0.016, 0.92);
+      if (angles.length === 0)
+        angles = loopAngles(
+          loop,
+          (v) => [mesh.positions[v]![1]! - centre[1], mesh.positions[v]![2]! - centre[2]],
+          (p) => p[0] + 1e-3 * p[1],
+        );
+      const [ry, rz, out] = rims[ring - 1]!;
+      return earPoint(centre[1] + ry * Math.sin(angles[i]!), centre[2] + rz * Math.cos(angles[i]!), out);
     },
-    (v) => flap(mesh.positions[v]! as Vec3, 0.014, 0.85),
+    (v) => {
+      const p = mesh.positions[v]!;
+      const [a, b] = squareToDisc((p[1]! - centre[1]) / half[0], (p[2]! - centre[2]) / half[1]);
+      return earPoint(centre[1] + 0.024 * a, centre[2] + 0.012 * b, 0.007 + 0.003 * (a * a + b * b));
+    },
     `ear-${region}`,
     `ear-${region}-cap`,
   );
@@ -119,11 +242,18 @@ assertClosedManifold(mesh.quads);
 const positions = mesh.positions as Vec3[];
 const V = positions.length;
 const neckWeight = positions.map((_, v) => {
-  for (let r = 1; r < neck.rings.length; r++) if (neck.rings[r]!.includes(v)) return r / (neck.rings.length - 1);
+  for (let r = 1; r < neck.rings.length; r++)
+    if (neck.rings[r]!.includes(v)) return r / (neck.rings.length - 1);
   return neck.capVertices.includes(v) ? 1 : 0;
 });
 const earW = positions.map((_, v) => earWeight.get(v) ?? 0);
-const shape = buildShapeSpace({ positions, earWeight: earW, neckWeight, neckCentreZ: NECK.centreZ, landmarks: faceLandmarks });
+const shape = buildShapeSpace({
+  positions,
+  earWeight: earW,
+  neckWeight,
+  neckCentreZ: NECK.centreZ,
+  landmarks: faceLandmarks,
+});
 const mirror = mirrorMap(positions);
 const atlas = buildAtlas(mesh);
 const embedding = embedLandmarks(positions, atlas.triangles, faceLandmarks);
@@ -135,7 +265,12 @@ const smooth = (e0: number, e1: number, x: number) => {
 const hairWeight = positions.map(([x, y, z], v) => {
   if (earW[v]! > 0 || neckWeight[v]! > 0) return 0;
   const azimuth = Math.abs(Math.atan2(x, z)) / Math.PI; // 0 front, 0.5 side, 1 back
-  const line = azimuth < 0.22 ? faceLandmarks[10]![1] + 0.008 : azimuth < 0.5 ? 0.06 - (azimuth - 0.22) * 0.11 : 0.03 - (azimuth - 0.5) * 0.19;
+  const line =
+    azimuth < 0.22
+      ? faceLandmarks[10]![1] + 0.008
+      : azimuth < 0.5
+        ? 0.06 - (azimuth - 0.22) * 0.11
+        : 0.03 - (azimuth - 0.5) * 0.19;
   return smooth(line - 0.008, line + 0.008, y);
 });
 // Where landmark-driven detail may move vertices: the face, fading out 3 cm beyond its landmarks.
@@ -151,8 +286,18 @@ const blocks: { name: string; dtype: 'float32' | 'uint32'; shape: number[]; data
   { name: 'positions', dtype: 'float32', shape: [V, 3], data: positions.flat() },
   { name: 'quads', dtype: 'uint32', shape: [mesh.quads.length, 4], data: mesh.quads.flat() },
   { name: 'triangles', dtype: 'uint32', shape: [atlas.triangles.length / 3, 3], data: atlas.triangles },
-  { name: 'triangleRegion', dtype: 'uint32', shape: [atlas.triangleRegion.length], data: atlas.triangleRegion },
-  { name: 'uvVertexToVertex', dtype: 'uint32', shape: [atlas.uvVertexToVertex.length], data: atlas.uvVertexToVertex },
+  {
+    name: 'triangleRegion',
+    dtype: 'uint32',
+    shape: [atlas.triangleRegion.length],
+    data: atlas.triangleRegion,
+  },
+  {
+    name: 'uvVertexToVertex',
+    dtype: 'uint32',
+    shape: [atlas.uvVertexToVertex.length],
+    data: atlas.uvVertexToVertex,
+  },
   { name: 'uvs', dtype: 'float32', shape: [atlas.uvVertexToVertex.length, 2], data: atlas.uvs },
   { name: 'uvTriangles', dtype: 'uint32', shape: [atlas.uvTriangles.length / 3, 3], data: atlas.uvTriangles },
   { name: 'mirror', dtype: 'uint32', shape: [V], data: mirror },
@@ -162,7 +307,12 @@ const blocks: { name: string; dtype: 'float32' | 'uint32'; shape: number[]; data
   { name: 'landmarkBary', dtype: 'float32', shape: [468, 3], data: embedding.bary },
   { name: 'landmarkMirror', dtype: 'uint32', shape: [468], data: topo.mirror },
   { name: 'landmarkCanonical', dtype: 'float32', shape: [468, 3], data: faceLandmarks.flat() },
-  { name: 'shapeBasis', dtype: 'float32', shape: [shape.length, V, 3], data: shape.flatMap((c) => c.offsets.flat()) },
+  {
+    name: 'shapeBasis',
+    dtype: 'float32',
+    shape: [shape.length, V, 3],
+    data: shape.flatMap((c) => c.offsets.flat()),
+  },
 ];
 let offset = 0;
 const parts: Buffer[] = [];
@@ -181,7 +331,12 @@ const description = {
   name: 'Gen3D-Face built-in head',
   license: 'CC0-1.0',
   units: 'metres; +Y up; face looks +Z; origin at the head centre',
-  counts: { vertices: V, quads: mesh.quads.length, triangles: atlas.triangles.length / 3, uvVertices: atlas.uvVertexToVertex.length },
+  counts: {
+    vertices: V,
+    quads: mesh.quads.length,
+    triangles: atlas.triangles.length / 3,
+    uvVertices: atlas.uvVertexToVertex.length,
+  },
   regions: ATLAS_REGIONS.map((r) => ({ name: r.name, rect: r.rect })),
   shapeComponents: shape.map((c) => ({ name: c.name, description: c.description })),
   namedLandmarks: NAMED_LANDMARKS,
@@ -210,5 +365,7 @@ writeFileSync(
     2,
   ) + '\n',
 );
-console.log(`head model: ${V} vertices, ${mesh.quads.length} quads, ${shape.length} shape components, landmark embed mean ${(embedding.meanDistance * 1000).toFixed(2)} mm, ${(bin.length / 1024).toFixed(0)} KiB`);
+console.log(
+  `head model: ${V} vertices, ${mesh.quads.length} quads, ${shape.length} shape components, landmark embed mean ${(embedding.meanDistance * 1000).toFixed(2)} mm, ${(bin.length / 1024).toFixed(0)} KiB`,
+);
 console.log(`detail max ${Math.max(...offsets).toFixed(4)} head half width ${HEAD.halfWidth}`);

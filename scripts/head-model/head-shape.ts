@@ -17,7 +17,7 @@ export const HEAD = {
   chinY: -0.115,
   glabellaZ: 0.094,
   /** MediaPipe's depths run deeper than anthropometry (nose tip–tragus ~0.11 m); scale them. */
-  faceDepthScale: 0.85,
+  faceDepthScale: 0.75,
 };
 
 /** Canonical face points (face frame, metres) placed into the head frame. */
@@ -85,7 +85,12 @@ export function solveSpd(a: Float64Array, b: Float64Array[], n: number): void {
  * A smooth radial offset over directions that passes (nearly) through `deltas` at `dirs` and is
  * pinned to zero at directions far from all of them (mirrored pairs, so it stays symmetric).
  */
-export function radialOffsetField(dirs: Vec3[], deltas: number[], sigma = 0.09, ridge = 1e-4): (d: Vec3) => number {
+export function radialOffsetField(
+  dirs: Vec3[],
+  deltas: number[],
+  sigma = 0.09,
+  ridge = 0.02,
+): (d: Vec3) => number {
   const anchors: Vec3[] = [];
   const count = 600;
   for (let i = 0; i < count; i++) {
@@ -103,7 +108,8 @@ export function radialOffsetField(dirs: Vec3[], deltas: number[], sigma = 0.09, 
   const k = (a: Vec3, b: Vec3) =>
     Math.exp(-((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2) / (2 * sigma * sigma));
   const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = k(centres[i]!, centres[j]!) + (i === j ? ridge : 0);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) a[i * n + j] = k(centres[i]!, centres[j]!) + (i === j ? ridge : 0);
   const w = Float64Array.from(values);
   solveSpd(a, [w], n);
   return (d) => {

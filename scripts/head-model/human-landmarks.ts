@@ -19,7 +19,10 @@ export interface DetectedLandmarks {
 
 type HumanLike = {
   load: () => Promise<void>;
-  tf: { tensor3d: (d: Uint8Array, s: [number, number, number], t: string) => unknown; dispose: (t: unknown) => void };
+  tf: {
+    tensor3d: (d: Uint8Array, s: [number, number, number], t: string) => unknown;
+    dispose: (t: unknown) => void;
+  };
   detect: (input: unknown) => Promise<{
     face: { mesh: [number, number, number][]; box: [number, number, number, number]; score: number }[];
   }>;

@@ -27,14 +27,15 @@ export const NAMED_LANDMARKS: Record<string, number[]> = {
   cheekLeft: [425],
   forehead: [10, 151, 9],
   faceOval: [
-    10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149,
-    150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+    10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176,
+    149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
   ],
 };
 
 /** For each vertex, the vertex at its mirror position (x → −x); throws if the mesh is not symmetric. */
 export function mirrorMap(positions: Vec3[]): number[] {
-  const key = (x: number, y: number, z: number) => `${Math.round(x * 1e6)},${Math.round(y * 1e6)},${Math.round(z * 1e6)}`;
+  const key = (x: number, y: number, z: number) =>
+    `${Math.round(x * 1e6)},${Math.round(y * 1e6)},${Math.round(z * 1e6)}`;
   const byKey = new Map<string, number>();
   positions.forEach(([x, y, z], v) => byKey.set(key(x, y, z), v));
   return positions.map(([x, y, z], v) => {

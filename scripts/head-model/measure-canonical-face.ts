@@ -18,7 +18,11 @@ const sub = (a: V3, b: V3): V3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 const dot = (a: V3, b: V3) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 const scale = (a: V3, s: number): V3 => [a[0] * s, a[1] * s, a[2] * s];
 const norm = (a: V3): V3 => scale(a, 1 / Math.hypot(...a));
-const cross = (a: V3, b: V3): V3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+const cross = (a: V3, b: V3): V3 => [
+  a[1] * b[2] - a[2] * b[1],
+  a[2] * b[0] - a[0] * b[2],
+  a[0] * b[1] - a[1] * b[0],
+];
 
 /** Landmarks (x right, y down, z away, pixels) → symmetric face-frame points (x right, y up, z to viewer). */
 function toFaceFrame(points: V3[], mirror: number[], uv: [number, number][]): V3[] {
@@ -30,7 +34,10 @@ function toFaceFrame(points: V3[], mirror: number[], uv: [number, number][]): V3
   let up = sub(points[10]!, points[152]!);
   up = norm(sub(up, scale(xAxis, dot(up, xAxis))));
   const toward = cross(xAxis, up);
-  const centre = scale(points.reduce<V3>((s, p) => [s[0] + p[0], s[1] + p[1], s[2] + p[2]], [0, 0, 0]), 1 / points.length);
+  const centre = scale(
+    points.reduce<V3>((s, p) => [s[0] + p[0], s[1] + p[1], s[2] + p[2]], [0, 0, 0]),
+    1 / points.length,
+  );
   const framed = points.map((p) => {
     const d = sub(p, centre);
     return [dot(d, xAxis), dot(d, up), dot(d, toward)] as V3;
@@ -47,10 +54,16 @@ async function main(): Promise<void> {
   const shapes: V3[][] = [];
   for (const flop of [false, true]) {
     const img = await sharp(photo).flop(flop).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    const found = await detectLandmarks({ data: img.data, width: img.info.width, height: img.info.height, channels: 4 });
+    const found = await detectLandmarks({
+      data: img.data,
+      width: img.info.width,
+      height: img.info.height,
+      channels: 4,
+    });
     if (!found) throw new Error('no face found in the sample photo');
     const pts: V3[] = [];
-    for (let i = 0; i < 468; i++) pts.push([found.landmarks[i * 3]!, found.landmarks[i * 3 + 1]!, found.landmarks[i * 3 + 2]!]);
+    for (let i = 0; i < 468; i++)
+      pts.push([found.landmarks[i * 3]!, found.landmarks[i * 3 + 1]!, found.landmarks[i * 3 + 2]!]);
     shapes.push(toFaceFrame(pts, topo.mirror, topo.uv));
   }
   const mean = shapes[0]!.map((p, i) => scale(p.map((c, a) => c + shapes[1]![i]![a]!) as V3, 0.5));
@@ -65,7 +78,11 @@ async function main(): Promise<void> {
       points: metres,
     }) + '\n',
   );
-  console.log('canonical face written; face height 10→152 =', Math.hypot(...sub(metres[10] as V3, metres[152] as V3)).toFixed(4), 'm');
+  console.log(
+    'canonical face written; face height 10→152 =',
+    Math.hypot(...sub(metres[10] as V3, metres[152] as V3)).toFixed(4),
+    'm',
+  );
 }
 
 void main();

@@ -23,7 +23,8 @@ function arrayAfter(text: string, marker: string): unknown {
   let depth = 0;
   for (let i = open; i < text.length; i++) {
     if (text[i] === '[') depth++;
-    else if (text[i] === ']' && --depth === 0) return JSON.parse(text.slice(open, i + 1).replace(/,\s*\]/g, ']'));
+    else if (text[i] === ']' && --depth === 0)
+      return JSON.parse(text.slice(open, i + 1).replace(/,\s*\]/g, ']'));
   }
   throw new Error(`unterminated array after ${marker}`);
 }

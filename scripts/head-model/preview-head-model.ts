@@ -12,10 +12,24 @@ async function main(): Promise<void> {
   const model = await loadHeadModel();
   const size = 320;
   const tiles: Buffer[] = [];
-  for (const [az, el] of [[0, 0], [45, 0], [90, 0], [180, 0], [30, -50]] as const) {
-    const cam = orbitCamera({ azimuthDeg: az, elevationDeg: el, distance: 0.9, width: size, height: size, focal: 1000 });
+  const views = (process.env.VIEWS ?? '0,0;45,0;90,0;180,0;30,-50')
+    .split(';')
+    .map((s) => s.split(',').map(Number) as [number, number]);
+  for (const [az, el] of views) {
+    const cam = orbitCamera({
+      azimuthDeg: az,
+      elevationDeg: el,
+      distance: 0.9,
+      width: size,
+      height: size,
+      focal: 1000,
+    });
     const img = renderMeshPreview({ positions: model.positions, indices: model.triangles }, cam);
-    tiles.push(await sharp(Buffer.from(img.data), { raw: { width: size, height: size, channels: 4 } }).png().toBuffer());
+    tiles.push(
+      await sharp(Buffer.from(img.data), { raw: { width: size, height: size, channels: 4 } })
+        .png()
+        .toBuffer(),
+    );
   }
   await sharp({ create: { width: size * tiles.length, height: size, channels: 4, background: '#ffffff' } })
     .composite(tiles.map((input, i) => ({ input, left: i * size, top: 0 })))

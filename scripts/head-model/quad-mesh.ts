@@ -18,7 +18,12 @@ export type BoxFace = '+x' | '-x' | '+y' | '-y' | '+z' | '-z';
  * Lattice points of an nx×ny×nz box surface, in [-1,1]³, welded; quads per face with their chart
  * coordinates (u to the right, v downward as a texture, looking at the face from outside, +Y up).
  */
-export function subdividedBox(nx: number, ny: number, nz: number, regionOf: (f: BoxFace) => string): QuadMesh {
+export function subdividedBox(
+  nx: number,
+  ny: number,
+  nz: number,
+  regionOf: (f: BoxFace) => string,
+): QuadMesh {
   const index = new Map<string, number>();
   const positions: number[][] = [];
   const vertex = (i: number, j: number, k: number): number => {
@@ -34,7 +39,12 @@ export function subdividedBox(nx: number, ny: number, nz: number, regionOf: (f: 
   const mesh: QuadMesh = { positions, quads: [], quadRegion: [], quadChartUv: [] };
   // Each face: lattice point from (a, b) with a along its chart's u axis and b along its up axis;
   // (u, v) chart coordinates; quads wound counter-clockwise seen from outside.
-  const faces: { face: BoxFace; na: number; nb: number; at: (a: number, b: number) => [number, number, number] }[] = [
+  const faces: {
+    face: BoxFace;
+    na: number;
+    nb: number;
+    at: (a: number, b: number) => [number, number, number];
+  }[] = [
     { face: '+z', na: nx, nb: ny, at: (a, b) => [a, b, nz] },
     { face: '-z', na: nx, nb: ny, at: (a, b) => [nx - a, b, 0] },
     { face: '+x', na: nz, nb: ny, at: (a, b) => [nx, b, nz - a] },
@@ -150,6 +160,7 @@ export function assertClosedManifold(quads: ArrayLike<number>[]): void {
   }
   for (const [key, c] of count) {
     const [a, b] = key.split(',');
-    if (c !== 1 || count.get(`${b},${a}`) !== 1) throw new Error(`edge ${key} is not shared by exactly two quads`);
+    if (c !== 1 || count.get(`${b},${a}`) !== 1)
+      throw new Error(`edge ${key} is not shared by exactly two quads`);
   }
 }

@@ -44,16 +44,44 @@ export function buildShapeSpace(ctx: ShapeContext): ShapeComponent[] {
   const head = (v: number) => 1 - ctx.neckWeight[v]!;
   return [
     field('head-width', 'cranium and face breadth (±3.5 %)', ([x], v) => [0.035 * x * head(v), 0, 0]),
-    field('head-length', 'back of the head, front to back (±3.5 %)', ([, , z], v) => [0, 0, 0.035 * Math.min(z, 0) * head(v)]),
-    field('head-height', 'cranium height above the eyes (±4 %)', ([, y], v) => [0, 0.04 * Math.max(y - eyeY, 0) * head(v), 0]),
-    field('face-height', 'lower face length, eyes to chin (±5 %)', ([, y, z]) => [0, 0.05 * Math.min(y - eyeY, 0) * front(z), 0]),
-    field('jaw-width', 'jaw breadth below the mouth', ([x, y, z]) => [0.09 * x * smoothstep(mouthY + 0.015, chinY + 0.03, y) * front(z), 0, 0]),
-    field('chin-projection', 'chin forward/back (5 mm)', (p) => [0, 0, 0.005 * gauss(p, [0, chinY - 0.004, L(152)[2]], 0.018)]),
+    field('head-length', 'back of the head, front to back (±3.5 %)', ([, , z], v) => [
+      0,
+      0,
+      0.035 * Math.min(z, 0) * head(v),
+    ]),
+    field('head-height', 'cranium height above the eyes (±4 %)', ([, y], v) => [
+      0,
+      0.04 * Math.max(y - eyeY, 0) * head(v),
+      0,
+    ]),
+    field('face-height', 'lower face length, eyes to chin (±5 %)', ([, y, z]) => [
+      0,
+      0.05 * Math.min(y - eyeY, 0) * front(z),
+      0,
+    ]),
+    field('jaw-width', 'jaw breadth below the mouth', ([x, y, z]) => [
+      0.09 * x * smoothstep(mouthY + 0.015, chinY + 0.03, y) * front(z),
+      0,
+      0,
+    ]),
+    field('chin-projection', 'chin forward/back (5 mm)', (p) => [
+      0,
+      0,
+      0.005 * gauss(p, [0, chinY - 0.004, L(152)[2]], 0.018),
+    ]),
     field('chin-height', 'chin lower/higher (5 mm)', (p) => [0, -0.005 * gauss(p, L(152), 0.02), 0]),
     field('nose-length', 'nose tip lower/higher (4 mm)', (p) => [0, -0.004 * gauss(p, L(1), 0.014), 0]),
-    field('nose-width', 'nostril wings wider (3 mm each)', (p) => [0.003 * Math.sign(p[0]) * pairBump(p, L(327), 0.01), 0, 0]),
+    field('nose-width', 'nostril wings wider (3 mm each)', (p) => [
+      0.003 * Math.sign(p[0]) * pairBump(p, L(327), 0.01),
+      0,
+      0,
+    ]),
     field('nose-projection', 'nose out from the face (4 mm)', (p) => [0, 0, 0.004 * gauss(p, L(4), 0.016)]),
-    field('brow-ridge', 'brow ridge forward (3 mm)', (p) => [0, 0, 0.003 * Math.min(1, pairBump(p, L(334), 0.014) + gauss(p, L(9), 0.012))]),
+    field('brow-ridge', 'brow ridge forward (3 mm)', (p) => [
+      0,
+      0,
+      0.003 * Math.min(1, pairBump(p, L(334), 0.014) + gauss(p, L(9), 0.012)),
+    ]),
     field('cheek-fullness', 'cheeks fuller (4 mm outward)', (p) => {
       const w = 0.004 * pairBump(p, L(425), 0.022);
       const r = Math.hypot(p[0], p[1], p[2]) || 1;
@@ -64,14 +92,26 @@ export function buildShapeSpace(ctx: ShapeContext): ShapeComponent[] {
       0,
       0,
     ]),
-    field('mouth-width', 'mouth corners outward (3 mm each)', (p) => [0.003 * Math.sign(p[0]) * pairBump(p, L(291), 0.012), 0, 0]),
+    field('mouth-width', 'mouth corners outward (3 mm each)', (p) => [
+      0.003 * Math.sign(p[0]) * pairBump(p, L(291), 0.012),
+      0,
+      0,
+    ]),
     field('forehead-slope', 'forehead leaning back (6 mm at the hairline)', ([, y, z]) => [
       0,
       0,
       -0.1 * Math.max(y - (eyeY + 0.03), 0) * smoothstep(0.02, 0.07, z),
     ]),
     field('ear-height', 'ears higher (6 mm)', (_p, v) => [0, 0.006 * ctx.earWeight[v]!, 0]),
-    field('ear-protrusion', 'ears standing out (6 mm)', ([x], v) => [0.006 * Math.sign(x) * ctx.earWeight[v]!, 0, 0]),
-    field('neck-width', 'neck thicker (±8 %)', ([x, , z], v) => [0.08 * x * ctx.neckWeight[v]!, 0, 0.08 * (z - ctx.neckCentreZ) * ctx.neckWeight[v]!]),
+    field('ear-protrusion', 'ears standing out (6 mm)', ([x], v) => [
+      0.006 * Math.sign(x) * ctx.earWeight[v]!,
+      0,
+      0,
+    ]),
+    field('neck-width', 'neck thicker (±8 %)', ([x, , z], v) => [
+      0.08 * x * ctx.neckWeight[v]!,
+      0,
+      0.08 * (z - ctx.neckCentreZ) * ctx.neckWeight[v]!,
+    ]),
   ];
 }
