@@ -1,0 +1,82 @@
+/**
+ * Electron main: a thin face over the studio backend (host/). It makes the window and menu, plugs
+ * the IPC handler table in, forwards events, and runs the engine in a utilityProcess. No model runs here.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
+import { join } from 'node:path';
+import enginePath from '../engine/index?modulePath';
+import { StudioBackend } from '../host/studio-backend';
+import { IPC } from '../shared/studio-api';
+import { electronDialogs } from './dialogs';
+import { createIpcHandlers } from './ipc-handlers';
+import { buildMenuTemplate } from './menu-template';
+import { forwardBackendEvents, registerIpcHandlers } from './register-ipc';
+import { isTrustedRendererUrl } from './trusted-sender';
+import { utilityEngineLauncher } from './utility-engine';
+import { createMainWindow, hardenSession } from './window';
+
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const rendererFile = join(import.meta.dirname, '../renderer/index.html');
+const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
+/** resources/ (head model, samples): extraResources when packaged, the repository's folder in development. */
+const resourcesDir = app.isPackaged
+  ? join(process.resourcesPath, 'resources')
+  : join(app.getAppPath(), 'resources');
+
+let mainWindow: BrowserWindow | undefined;
+
+function showWindow(): BrowserWindow {
+  mainWindow = createMainWindow({ preloadPath, rendererFile, devServerUrl });
+  mainWindow.on('closed', () => (mainWindow = undefined));
+  return mainWindow;
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  hardenSession(session.defaultSession, devServerUrl);
+
+  const backend = new StudioBackend({
+    jobsRoot: join(app.getPath('userData'), 'jobs'),
+    launcher: utilityEngineLauncher(enginePath, { GEN3DFACE_RESOURCES: resourcesDir }),
+    versions: { app: app.getVersion(), electron: process.versions.electron ?? 'unknown' },
+  });
+  const dialogs = electronDialogs(() => mainWindow);
+  const handlers = createIpcHandlers(backend, dialogs);
+  registerIpcHandlers(ipcMain, handlers, (url) => isTrustedRendererUrl(url, rendererFile, devServerUrl));
+  forwardBackendEvents(backend, () => mainWindow?.webContents);
+
+  const importFromMenu = async (): Promise<void> => {
+    const path = await dialogs.openPhoto();
+    // The renderer sees the new job's first event and refreshes its list.
+    if (path) await handlers[IPC.importPhoto]({ path });
+  };
+  const menu = buildMenuTemplate(
+    {
+      importPhoto: () =>
+        void importFromMenu().catch((error: Error) => dialog.showErrorBox('Import failed', error.message)),
+    },
+    process.platform,
+  );
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menu));
+
+  showWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) showWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  let stopped = false;
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    stopped = true;
+    void backend.stop().finally(() => app.quit());
+  });
+
+  await backend.start().catch((error: Error) => {
+    dialog.showErrorBox('The engine did not start', error.message);
+  });
+}
+
+void main();

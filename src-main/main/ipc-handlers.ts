@@ -1,0 +1,83 @@
+/**
+ * The IPC handler table: one entry per channel of the renderer API, each checking its arguments with
+ * the schemas of studio-api.ts before it touches the backend. Pure Node (no `electron` import), so the
+ * browser test drives exactly this table; register-ipc.ts only plugs it into `ipcMain.handle`.
+ */
+import type { z } from 'zod';
+import {
+  IPC,
+  ImportPhotoArgs,
+  ImportPhotoBytesArgs,
+  JobIdArgs,
+  ReadArtifactArgs,
+  RerunStageArgs,
+} from '../shared/studio-api';
+import { parseMessage, type JobRecord, type JobSettingsInput } from '../shared/protocol';
+import type { StudioBackend } from '../host/studio-backend';
+
+/** The parts of the backend the handlers use (StudioBackend has them all). */
+export type IpcBackend = Pick<
+  StudioBackend,
+  | 'importPhoto'
+  | 'importPhotoBytes'
+  | 'listJobs'
+  | 'getJob'
+  | 'deleteJob'
+  | 'cancelJob'
+  | 'resumeJob'
+  | 'rerunStage'
+  | 'readArtifact'
+>;
+
+/** OS dialogs main shows for the renderer (Electron's `dialog` in the app). */
+export interface StudioDialogs {
+  /** Resolves to the chosen photo's path, or null when the user cancels. */
+  openPhoto(): Promise<string | null>;
+}
+
+export type InvokeChannel = Exclude<(typeof IPC)[keyof typeof IPC], typeof IPC.event>;
+export type IpcHandler = (args: unknown) => Promise<unknown>;
+export type IpcHandlers = Record<InvokeChannel, IpcHandler>;
+
+/** Raised for arguments that fail their schema; the message names the channel and the first issue. */
+export class InvalidIpcArgsError extends Error {
+  override readonly name = 'InvalidIpcArgsError';
+}
+
+function parseArgs<T>(channel: string, schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = parseMessage(schema, raw);
+  if (!parsed.ok) throw new InvalidIpcArgsError(`${channel}: invalid arguments (${parsed.error})`);
+  return parsed.value;
+}
+
+/** Settings arrive partial; the store fills in the defaults. */
+const settingsOf = (settings: object | undefined): JobSettingsInput | undefined =>
+  settings as JobSettingsInput | undefined;
+
+export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): IpcHandlers {
+  return {
+    [IPC.openPhotoDialog]: async () => dialogs.openPhoto(),
+    [IPC.importPhoto]: async (raw): Promise<JobRecord> => {
+      const args = parseArgs(IPC.importPhoto, ImportPhotoArgs, raw);
+      return backend.importPhoto(args.path, settingsOf(args.settings));
+    },
+    [IPC.importPhotoBytes]: async (raw): Promise<JobRecord> => {
+      const args = parseArgs(IPC.importPhotoBytes, ImportPhotoBytesArgs, raw);
+      return backend.importPhotoBytes(args.name, args.bytes, settingsOf(args.settings));
+    },
+    [IPC.listJobs]: async () => backend.listJobs(),
+    [IPC.getJob]: async (raw) => backend.getJob(parseArgs(IPC.getJob, JobIdArgs, raw).jobId),
+    [IPC.deleteJob]: async (raw) => backend.deleteJob(parseArgs(IPC.deleteJob, JobIdArgs, raw).jobId),
+    [IPC.cancelJob]: async (raw) => backend.cancelJob(parseArgs(IPC.cancelJob, JobIdArgs, raw).jobId),
+    [IPC.resumeJob]: async (raw) => backend.resumeJob(parseArgs(IPC.resumeJob, JobIdArgs, raw).jobId),
+    [IPC.rerunStage]: async (raw) => {
+      const args = parseArgs(IPC.rerunStage, RerunStageArgs, raw);
+      return backend.rerunStage(args.jobId, args.fromStage, settingsOf(args.settings));
+    },
+    [IPC.readArtifact]: async (raw) => {
+      const args = parseArgs(IPC.readArtifact, ReadArtifactArgs, raw);
+      // The backend refuses paths that leave the job folder.
+      return backend.readArtifact(args.jobId, args.path);
+    },
+  };
+}

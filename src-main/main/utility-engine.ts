@@ -1,0 +1,26 @@
+/**
+ * The engine launcher of the app: the engine entry runs in an Electron utilityProcess (a Node
+ * process Chromium manages). Same EngineProcess interface as host/engine-process.ts's Node launcher.
+ */
+import { utilityProcess } from 'electron';
+import type { EngineLauncher } from '../host/engine-process';
+
+export function utilityEngineLauncher(entry: string, env: Record<string, string> = {}): EngineLauncher {
+  return () => {
+    const child = utilityProcess.fork(entry, [], {
+      serviceName: 'Gen3D-Face engine',
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    });
+    return {
+      // pid is known only once the process has spawned; -1 until then.
+      get pid() {
+        return child.pid ?? -1;
+      },
+      send: (message) => child.postMessage(message),
+      onMessage: (listener) => child.on('message', listener),
+      onExit: (listener) => child.on('exit', (code) => listener(code, null)),
+      kill: () => void child.kill(),
+    };
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * The StudioApi built over any invoke/subscribe transport: Electron's ipcRenderer in the preload,
+ * a Playwright binding in the browser test. One place maps each function to its channel and payload.
+ */
+import { IPC, type StudioApi } from '../shared/studio-api';
+import type { StudioEvent } from '../shared/protocol';
+
+export interface StudioTransport {
+  invoke(channel: string, args?: unknown): Promise<unknown>;
+  subscribe(listener: (event: StudioEvent) => void): () => void;
+}
+
+export function createStudioApi(transport: StudioTransport): StudioApi {
+  // Each result's type is the one the matching handler in main/ipc-handlers.ts returns.
+  const call = <T>(channel: string, args?: unknown): Promise<T> =>
+    transport.invoke(channel, args) as Promise<T>;
+  return {
+    openPhotoDialog: () => call(IPC.openPhotoDialog),
+    importPhoto: (path, settings) => call(IPC.importPhoto, { path, settings }),
+    importPhotoBytes: (name, bytes, settings) => call(IPC.importPhotoBytes, { name, bytes, settings }),
+    listJobs: () => call(IPC.listJobs),
+    getJob: (jobId) => call(IPC.getJob, { jobId }),
+    deleteJob: (jobId) => call(IPC.deleteJob, { jobId }),
+    cancelJob: (jobId) => call(IPC.cancelJob, { jobId }),
+    resumeJob: (jobId) => call(IPC.resumeJob, { jobId }),
+    rerunStage: (jobId, fromStage, settings) => call(IPC.rerunStage, { jobId, fromStage, settings }),
+    readArtifact: (jobId, path) => call(IPC.readArtifact, { jobId, path }),
+    onEvent: (listener) => transport.subscribe(listener),
+  };
+}

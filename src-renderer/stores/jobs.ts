@@ -1,0 +1,133 @@
+/**
+ * The job list and what the engine says about each job. Every change comes from the backend: the
+ * store asks (list, get) and listens (events); it never guesses a state the backend has not reported.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { JobRecord, StudioEvent } from '../../src-main/shared/protocol';
+import { errorMessage, studio } from '../api';
+import { applyEvent, emptyLiveJob, jobArtifacts, stageViews, type LiveJob } from './stage-view';
+
+export const useJobsStore = defineStore('jobs', () => {
+  const jobs = ref<JobRecord[]>([]);
+  const selectedId = ref<string | undefined>();
+  const live = ref<Record<string, LiveJob>>({});
+  /** Running job ids the engine is working on right now (from events). */
+  const runningId = ref<string | undefined>();
+  /** The last failure of an action the user took (import, delete…), shown in the side panel. */
+  const notice = ref<string | undefined>();
+  let unsubscribe: (() => void) | undefined;
+
+  const selected = computed(() => jobs.value.find((j) => j.id === selectedId.value));
+  const selectedStages = computed(() =>
+    selected.value ? stageViews(selected.value, live.value[selected.value.id]) : [],
+  );
+  const selectedArtifacts = computed(() =>
+    selected.value ? jobArtifacts(selected.value, live.value[selected.value.id]) : new Map(),
+  );
+  const selectedError = computed(() => {
+    const job = selected.value;
+    if (!job) return undefined;
+    return live.value[job.id]?.error ?? job.error;
+  });
+
+  function upsert(job: JobRecord): void {
+    const index = jobs.value.findIndex((j) => j.id === job.id);
+    if (index >= 0) jobs.value.splice(index, 1, job);
+    else jobs.value.unshift(job);
+  }
+
+  async function attempt<T>(action: () => Promise<T>): Promise<T | undefined> {
+    notice.value = undefined;
+    try {
+      return await action();
+    } catch (error) {
+      notice.value = errorMessage(error);
+      return undefined;
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    jobs.value = await studio().listJobs();
+    if (!selected.value) selectedId.value = jobs.value[0]?.id;
+  }
+
+  async function reload(jobId: string): Promise<void> {
+    try {
+      upsert(await studio().getJob(jobId));
+    } catch {
+      // Deleted meanwhile: drop it.
+      jobs.value = jobs.value.filter((j) => j.id !== jobId);
+    }
+  }
+
+  function onEvent(event: StudioEvent): void {
+    if (!('jobId' in event) || !event.jobId) return;
+    const jobId = event.jobId;
+    live.value = { ...live.value, [jobId]: applyEvent(live.value[jobId] ?? emptyLiveJob(), event) };
+    if (event.type === 'stageStarted') runningId.value = jobId;
+    const ends = event.type === 'jobDone' || event.type === 'cancelled' || event.type === 'error';
+    if (ends && runningId.value === jobId) runningId.value = undefined;
+    // Started from the menu or elsewhere: a job we have not listed yet.
+    if (!jobs.value.some((j) => j.id === jobId)) void refresh();
+    else if (event.type !== 'progress') void reload(jobId);
+  }
+
+  async function init(): Promise<void> {
+    unsubscribe?.();
+    unsubscribe = studio().onEvent(onEvent);
+    await attempt(refresh);
+  }
+
+  function started(job: JobRecord): void {
+    live.value = { ...live.value, [job.id]: emptyLiveJob() };
+    upsert(job);
+    selectedId.value = job.id;
+    runningId.value = job.id;
+  }
+
+  const importFromDialog = () =>
+    attempt(async () => {
+      const path = await studio().openPhotoDialog();
+      if (path) started(await studio().importPhoto(path));
+    });
+
+  const importFile = (file: File) =>
+    attempt(async () =>
+      started(await studio().importPhotoBytes(file.name, new Uint8Array(await file.arrayBuffer()))),
+    );
+
+  const remove = (jobId: string) =>
+    attempt(async () => {
+      await studio().deleteJob(jobId);
+      jobs.value = jobs.value.filter((j) => j.id !== jobId);
+      if (selectedId.value === jobId) selectedId.value = jobs.value[0]?.id;
+    });
+
+  const resume = (jobId: string) =>
+    attempt(async () => {
+      live.value = { ...live.value, [jobId]: emptyLiveJob() };
+      started(await studio().resumeJob(jobId));
+    });
+
+  const cancel = (jobId: string) => attempt(() => studio().cancelJob(jobId));
+
+  return {
+    jobs,
+    selectedId,
+    selected,
+    selectedStages,
+    selectedArtifacts,
+    selectedError,
+    runningId,
+    notice,
+    init,
+    refresh,
+    importFromDialog,
+    importFile,
+    remove,
+    resume,
+    cancel,
+    select: (jobId: string) => (selectedId.value = jobId),
+  };
+});

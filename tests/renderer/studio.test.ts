@@ -1,0 +1,203 @@
+/**
+ * The studio window in a real browser on a real backend: the built renderer (out/renderer, under its
+ * production CSP) in Debian's chromium via playwright-core; `window.studio` bridged to main's own IPC
+ * handler table (createIpcHandlers) over a real StudioBackend whose engine is a real child process.
+ * Imports the sample photo through the Import button, waits for the job, checks overlay and 3D pixels,
+ * then drops a photo without a face and checks the error is shown, and deletes that job.
+ *
+ * Run: node --import tsx --test tests/renderer/studio.test.ts   (screenshots in test-output/renderer/)
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { nodeEngineLauncher, projectRoot } from '../../src-main/host/engine-process';
+import { StudioBackend } from '../../src-main/host/studio-backend';
+import { RENDERER_CSP } from '../../src-main/main/content-security-policy';
+import { createIpcHandlers, type InvokeChannel } from '../../src-main/main/ipc-handlers';
+import { IPC, type StudioApi } from '../../src-main/shared/studio-api';
+import { ensureRendererBuilt } from './support/build-renderer';
+import { bundlePageBridge } from './support/bundle-bridge';
+import { decodeBytesDeep, encodeBytesDeep } from './support/bytes-codec';
+import { canvasStats } from './support/canvas-pixels';
+import { serveFolder } from './support/static-server';
+import { dropFile } from './support/drop-file';
+
+const root = projectRoot();
+const SAMPLE = join(root, 'resources/samples/astronaut.png');
+const NO_FACE = '/usr/lib/python3/dist-packages/skimage/data/coffee.png';
+const SHOTS = join(root, 'test-output/renderer');
+/** The viewport's clear colour (head-viewport.ts: Color4(0.13, 0.14, 0.16)) in 8-bit. */
+const VIEWPORT_BACKGROUND: [number, number, number] = [33, 36, 41];
+const CHROMIUM_ARGS = [
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--no-sandbox',
+  '--disable-gpu-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+
+/** What the page bridge (support/page-bridge.ts) puts on the page's global object. */
+interface PageBridge {
+  __studioEmit(event: unknown): void;
+  studio: StudioApi;
+}
+
+describe('studio window (chromium, real backend and engine)', { timeout: 180_000 }, () => {
+  let browser: Browser;
+  let page: Page;
+  let backend: StudioBackend;
+  let jobsRoot: string;
+  let server: { url: string; close(): Promise<void> };
+  const pageProblems: string[] = [];
+  const dialogAnswers: (string | null)[] = [];
+
+  before(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    const built = ensureRendererBuilt(root);
+    server = await serveFolder(built.dir, RENDERER_CSP);
+    jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-renderer-jobs-'));
+    backend = new StudioBackend({ jobsRoot, launcher: nodeEngineLauncher() });
+    await backend.start();
+    // The OS file dialog is the one thing a browser cannot show: it answers what the test queues.
+    const handlers = createIpcHandlers(backend, { openPhoto: async () => dialogAnswers.shift() ?? null });
+
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) pageProblems.push(`HTTP ${response.status()} for ${response.url()}`);
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error' || /Content Security Policy/i.test(message.text()))
+        pageProblems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    await page.exposeBinding('__studioInvoke', async (_source, channel: string, args: unknown) => {
+      const handler = handlers[channel as InvokeChannel];
+      if (!handler) throw new Error(`no handler for ${channel}`);
+      const result = await handler(
+        decodeBytesDeep(args, (text) => new Uint8Array(Buffer.from(text, 'base64'))),
+      );
+      return encodeBytesDeep(result, (bytes) => Buffer.from(bytes).toString('base64'));
+    });
+    await page.addInitScript({ content: await bundlePageBridge(root) });
+    backend.on('event', (event) => {
+      // Errors only while the page is closing.
+      void page
+        .evaluate((e) => (globalThis as unknown as PageBridge).__studioEmit(e), event)
+        .catch(() => undefined);
+    });
+    await page.goto(server.url);
+    await page.getByTestId('import-button').waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await backend?.stop();
+    await server?.close();
+    if (jobsRoot) await rm(jobsRoot, { recursive: true, force: true });
+  });
+
+  it('serves the production CSP in the built index.html', async () => {
+    const html = await readFile(join(root, 'out/renderer/index.html'), 'utf8');
+    assert.ok(html.includes(`content="${RENDERER_CSP}"`), 'index.html carries the production CSP meta');
+  });
+
+  it('imports the sample photo through the Import button and shows overlays and the head', async () => {
+    const started = Date.now();
+    dialogAnswers.push(SAMPLE);
+    await page.getByTestId('import-button').click();
+    await page.locator('[data-testid="job-state"][data-state="done"]').waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid="model-canvas"][data-status="shown"]').waitFor({ timeout: 30_000 });
+    console.log(`# job done and shown in ${Date.now() - started} ms`);
+
+    const stages: string[] = [];
+    for (const item of await page.locator('[data-testid="stages"] [data-stage]').all())
+      stages.push(`${await item.getAttribute('data-stage')}:${await item.getAttribute('data-state')}`);
+    for (const stage of ['ingest', 'segment', 'estimate', 'export'])
+      assert.ok(stages.includes(`${stage}:done`), stages.join());
+
+    // Let Babylon draw a few frames with the model, then read both canvases back.
+    await page.waitForTimeout(500);
+    const overlayOn = await canvasStats(page, '[data-testid="overlay-canvas"]', [0, 0, 0]);
+    await page.getByTestId('layer-landmarks').uncheck();
+    const overlayNoLandmarks = await canvasStats(page, '[data-testid="overlay-canvas"]', [0, 0, 0]);
+    await page.getByTestId('layer-landmarks').check();
+    console.log(
+      `# overlay ${overlayOn.width}x${overlayOn.height}: landmark-green pixels ${overlayOn.landmarkGreen} on, ${overlayNoLandmarks.landmarkGreen} off`,
+    );
+    assert.ok(overlayOn.width >= 256 && overlayOn.height >= 256, 'the photo is drawn at its size');
+    assert.ok(
+      overlayOn.landmarkGreen > 1500,
+      `landmark dots drawn (${overlayOn.landmarkGreen} green pixels)`,
+    );
+    assert.ok(
+      overlayNoLandmarks.landmarkGreen < overlayOn.landmarkGreen / 20,
+      'landmarks vanish when toggled off',
+    );
+
+    const model = await canvasStats(page, '[data-testid="model-canvas"]', VIEWPORT_BACKGROUND);
+    console.log(
+      `# model canvas ${model.width}x${model.height}: luma std ${model.lumaStd.toFixed(1)}, ${(100 * model.offBackground).toFixed(1)} % off background`,
+    );
+    assert.ok(model.offBackground > 0.05, `the head covers part of the viewport (${model.offBackground})`);
+    assert.ok(model.lumaStd > 8, `the head is shaded/textured, not flat (${model.lumaStd})`);
+
+    await page.screenshot({ path: join(SHOTS, 'studio-done.png') });
+    await page.getByTestId('overlay-canvas').screenshot({ path: join(SHOTS, 'overlay.png') });
+    await page.getByTestId('model-canvas').screenshot({ path: join(SHOTS, 'model.png') });
+
+    await page.getByTestId('model-wireframe').check();
+    await page.waitForTimeout(300);
+    const wire = await canvasStats(page, '[data-testid="model-canvas"]', VIEWPORT_BACKGROUND);
+    await page.getByTestId('model-canvas').screenshot({ path: join(SHOTS, 'model-wireframe.png') });
+    await page.getByTestId('model-wireframe').uncheck();
+    assert.ok(wire.offBackground < model.offBackground, 'wireframe shows less surface than the solid head');
+  });
+
+  it('shows a photo without a face as a failed stage with message and hint, and deletes the job', async () => {
+    const bytes = await readFile(NO_FACE);
+    // A real drop event carrying a real File, as a drag from the desktop produces.
+    await dropFile(page, 'coffee.png', 'image/png', bytes);
+    await page.locator('[data-testid="job-state"][data-state="failed"]').waitFor({ timeout: 60_000 });
+    const failed = page.locator('[data-testid="stages"] [data-state="failed"]');
+    await failed.first().waitFor();
+    const errorText = await failed.first().locator('[role="alert"]').innerText();
+    console.log(
+      `# failed stage ${await failed.first().getAttribute('data-stage')}: ${errorText.replace(/\n/g, ' | ')}`,
+    );
+    assert.match(errorText, /face/i, 'the message says what is wrong');
+    assert.ok(errorText.split('\n').filter((l) => l.trim()).length >= 2, 'message and hint are both shown');
+    await page.screenshot({ path: join(SHOTS, 'studio-error.png') });
+
+    const job = page.locator('[data-testid="job-list"] li[data-state="failed"]');
+    const jobId = await job.getAttribute('data-job-id');
+    assert.ok(jobId);
+    await job.getByRole('button', { name: 'Delete' }).click();
+    await page.locator(`[data-job-id="${jobId}"]`).waitFor({ state: 'detached' });
+    assert.equal(existsSync(join(jobsRoot, jobId)), false, 'the job folder is gone');
+    assert.equal((await backend.listJobs()).length, 1, 'the sample job remains');
+  });
+
+  it('rejects malformed calls in the handler table, as main would', async () => {
+    const result = await page.evaluate(async () => {
+      const api = (globalThis as unknown as PageBridge).studio;
+      try {
+        await api.readArtifact('../escape', 'photo.png');
+        return 'accepted';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+    assert.match(result, new RegExp(`${IPC.readArtifact}: invalid arguments`));
+  });
+
+  it('had no page errors or CSP violations', () => {
+    assert.deepEqual(pageProblems, []);
+  });
+});
