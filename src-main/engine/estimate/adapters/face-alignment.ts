@@ -1,0 +1,174 @@
+/**
+ * Five-point face alignment (eyes, nose tip, mouth corners; image left before image right) and the
+ * orthographic pose fit MICA needs, since MICA predicts identity only.
+ */
+import type { CropBox, EstimatorLandmarks } from '../estimator';
+import { FLIP_YZ, type OrthoProjection } from './flame-result';
+
+type Pt = [number, number];
+
+/** Landmark indices averaged into each of the five points, per layout. */
+const FIVE_POINTS: Record<EstimatorLandmarks['layout'], number[][]> = {
+  // iBUG 68: eyes 36–41 / 42–47 (image left / right), nose tip 30, mouth corners 48 / 54
+  ibug68: [[36, 37, 38, 39, 40, 41], [42, 43, 44, 45, 46, 47], [30], [48], [54]],
+  // MediaPipe face mesh: eye corners 33+133 / 362+263, nose tip 4, mouth corners 61 / 291
+  mediapipe468: [[33, 133], [362, 263], [4], [61], [291]],
+};
+
+/** The five points in photo pixels: from landmarks, else the template laid into the face box. */
+export function fivePoints(
+  box: CropBox,
+  template: readonly Pt[],
+  templateSize: number,
+  landmarks?: EstimatorLandmarks,
+): Pt[] {
+  if (landmarks) {
+    const count = landmarks.points.length / landmarks.dims;
+    const groups = FIVE_POINTS[landmarks.layout];
+    if (groups.every((g) => g.every((i) => i < count))) {
+      return groups.map((g) => {
+        let x = 0;
+        let y = 0;
+        for (const i of g) {
+          x += landmarks.points[i * landmarks.dims]!;
+          y += landmarks.points[i * landmarks.dims + 1]!;
+        }
+        return [x / g.length, y / g.length];
+      });
+    }
+  }
+  return template.map(([x, y]) => [
+    box.x + (x / templateSize) * box.width,
+    box.y + (y / templateSize) * box.height,
+  ]);
+}
+
+/**
+ * Least-squares similarity (rotation, uniform scale, translation; no reflection) taking `from` onto
+ * `to`, as skimage's SimilarityTransform.estimate in 2-D. Row-major 2×3.
+ */
+export function similarityTransform(from: readonly Pt[], to: readonly Pt[]): number[] {
+  const n = from.length;
+  const mean = (pts: readonly Pt[]): Pt => [
+    pts.reduce((s, p) => s + p[0], 0) / n,
+    pts.reduce((s, p) => s + p[1], 0) / n,
+  ];
+  const [fx, fy] = mean(from);
+  const [tx, ty] = mean(to);
+  let dot = 0;
+  let cross = 0;
+  let norm = 0;
+  for (let i = 0; i < n; i++) {
+    const px = from[i]![0] - fx;
+    const py = from[i]![1] - fy;
+    const qx = to[i]![0] - tx;
+    const qy = to[i]![1] - ty;
+    dot += px * qx + py * qy;
+    cross += px * qy - py * qx;
+    norm += px * px + py * py;
+  }
+  if (norm <= 0) throw new Error('degenerate alignment points');
+  const a = dot / norm;
+  const b = cross / norm;
+  return [a, -b, tx - (a * fx - b * fy), b, a, ty - (b * fx + a * fy)];
+}
+
+export function invertSimilarity(m: number[]): number[] {
+  const [a, , c, b, , f] = m as [number, number, number, number, number, number];
+  const det = a * a + b * b;
+  const ia = a / det;
+  const ib = -b / det;
+  // inverse of [[a, −b], [b, a]] is [[ia, −ib], [ib, ia]]
+  return [ia, -ib, -(ia * c - ib * f), ib, ia, -(ib * c + ia * f)];
+}
+
+/**
+ * Orthographic pose from 3-D model landmarks (canonical, centred mesh) to 2-D photo landmarks:
+ * least-squares affine 2×3, then the nearest scaled rotation (rows orthonormalised, third = cross).
+ */
+export function fitOrthographicPose(
+  model: Float32Array,
+  image: Float32Array,
+  imageDims: number,
+): OrthoProjection {
+  const n = model.length / 3;
+  if (n < 4 || image.length / imageDims < n) throw new Error('too few landmarks for a pose fit');
+  const mc = [0, 0, 0];
+  const ic = [0, 0];
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < 3; a++) mc[a] = mc[a]! + model[i * 3 + a]! / n;
+    for (let a = 0; a < 2; a++) ic[a] = ic[a]! + image[i * imageDims + a]! / n;
+  }
+  // normal equations: M (2×3) = (Σ y xᵀ)(Σ x xᵀ)⁻¹
+  const xx = new Array<number>(9).fill(0);
+  const yx = new Array<number>(6).fill(0);
+  for (let i = 0; i < n; i++) {
+    const x = [0, 1, 2].map((a) => model[i * 3 + a]! - mc[a]!);
+    const y = [0, 1].map((a) => image[i * imageDims + a]! - ic[a]!);
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) xx[r * 3 + c] = xx[r * 3 + c]! + x[r]! * x[c]!;
+    for (let r = 0; r < 2; r++) for (let c = 0; c < 3; c++) yx[r * 3 + c] = yx[r * 3 + c]! + y[r]! * x[c]!;
+  }
+  const inv = invert3(xx);
+  const M = [0, 1].map((r) =>
+    [0, 1, 2].map((c) => yx[r * 3]! * inv[c]! + yx[r * 3 + 1]! * inv[3 + c]! + yx[r * 3 + 2]! * inv[6 + c]!),
+  );
+  const len0 = Math.hypot(...M[0]!);
+  const r0 = M[0]!.map((v) => v / len0);
+  const d = r0[0]! * M[1]![0]! + r0[1]! * M[1]![1]! + r0[2]! * M[1]![2]!;
+  const r1raw = M[1]!.map((v, k) => v - d * r0[k]!);
+  const len1raw = Math.hypot(...r1raw);
+  const r1 = r1raw.map((v) => v / len1raw);
+  const r2 = [
+    r0[1]! * r1[2]! - r0[2]! * r1[1]!,
+    r0[2]! * r1[0]! - r0[0]! * r1[2]!,
+    r0[0]! * r1[1]! - r0[1]! * r1[0]!,
+  ];
+  const scale = (len0 + Math.hypot(...M[1]!)) / 2;
+  const R = [...r0, ...r1, ...r2];
+  // the mesh origin lands at image centroid − scale·R·(model centroid)
+  const centrePx: [number, number] = [
+    ic[0]! - scale * (r0[0]! * mc[0]! + r0[1]! * mc[1]! + r0[2]! * mc[2]!),
+    ic[1]! - scale * (r1[0]! * mc[0]! + r1[1]! * mc[1]! + r1[2]! * mc[2]!),
+  ];
+  return { R, pixelsPerMetre: scale, centrePx };
+}
+
+/** A frontal view fitted to the face box, for when no landmarks tie the mesh to the photo. */
+export function frontalProjection(box: CropBox, meshWidth: number): OrthoProjection {
+  // a face box spans the cheeks, ~0.85 of FLAME's ear-to-ear width
+  return {
+    R: [...FLIP_YZ],
+    pixelsPerMetre: box.width / (0.85 * meshWidth),
+    centrePx: [box.x + box.width / 2 - 0.5, box.y + box.height / 2 - 0.5],
+  };
+}
+
+function invert3(m: number[]): number[] {
+  const [a, b, c, d, e, f, g, h, i] = m as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const A = e * i - f * h;
+  const B = -(d * i - f * g);
+  const C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  if (Math.abs(det) < 1e-30) throw new Error('degenerate model landmarks');
+  return [
+    A,
+    -(b * i - c * h),
+    b * f - c * e,
+    B,
+    a * i - c * g,
+    -(a * f - c * d),
+    C,
+    -(a * h - b * g),
+    a * e - b * d,
+  ].map((v) => v / det);
+}

@@ -1,0 +1,162 @@
+/**
+ * From FLAME parameters + a projection to the Estimator's output: the canonical mesh (global rotation
+ * removed, centred on its bounding box), an OpenCV camera for the photo, projected landmarks.
+ *
+ * Weak perspective → pinhole: the networks project orthographically, pixel = a·(R·x) + centre. A
+ * pinhole camera with focal f at depth tz = f/a reproduces that at the head's centre; f is a fixed
+ * ~30° field of view over the photo's long side (an assumption: none of the networks estimates it).
+ */
+import type { EstimatorId } from '../../../shared/protocol';
+import { multiply3, projectPoint, rotationFromVector, type PinholeCamera } from '../../geometry/camera';
+import type { EstimatorOutput, RgbPhoto } from '../estimator';
+import type { FlameLayer } from '../flame/flame-layer';
+import type { SquareCrop } from './crop-sampler';
+
+/** Focal length as a multiple of the photo's long side (≈ 30° field of view). */
+export const FOCAL_PER_LONG_SIDE = 1.9;
+/** OpenCV frame from FLAME's (y up, z towards the viewer): a half turn about x. */
+export const FLIP_YZ = [1, 0, 0, 0, -1, 0, 0, 0, -1];
+const IDENTITY = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+
+export interface OrthoProjection {
+  /** Row-major rotation taking canonical FLAME coordinates into the camera's axes (x right, y down). */
+  R: number[];
+  /** Pixels per metre in the photo. */
+  pixelsPerMetre: number;
+  /** Photo pixel (OpenCV, pixel centres at integers) where the mesh's centre lands. */
+  centrePx: [number, number];
+}
+
+export interface FlameParamsOut {
+  shape: ArrayLike<number>;
+  expression?: ArrayLike<number>;
+  /** Jaw axis-angle (3); neck and eyes stay at rest. */
+  jaw?: ArrayLike<number>;
+}
+
+/** Canonical FLAME vertices (no global rotation) and their centre, plus the root joint. */
+export function canonicalFlame(
+  flame: FlameLayer,
+  params: FlameParamsOut,
+): {
+  vertices: Float32Array;
+  centre: [number, number, number];
+  root: [number, number, number];
+} {
+  const pose = new Float64Array(15);
+  if (params.jaw) pose.set(Array.from(params.jaw), 6);
+  const { vertices, joints } = flame.forward({ shape: params.shape, expression: params.expression, pose });
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < vertices.length; i++) {
+    const a = i % 3;
+    const x = vertices[i]!;
+    if (!Number.isFinite(x)) throw new Error('FLAME produced a non-finite vertex');
+    lo[a] = Math.min(lo[a]!, x);
+    hi[a] = Math.max(hi[a]!, x);
+  }
+  const centre: [number, number, number] = [0, 1, 2].map((a) => (lo[a]! + hi[a]!) / 2) as [
+    number,
+    number,
+    number,
+  ];
+  return { vertices, centre, root: [joints[0]!, joints[1]!, joints[2]!] };
+}
+
+/**
+ * Weak-perspective parameters (s, tx, ty) of DECA/RingNet in the crop's normalised coordinates
+ * ([-1, 1] over the crop), applied to FLAME posed by the global rotation `globalRot`.
+ */
+export function weakPerspectiveProjection(args: {
+  s: number;
+  tx: number;
+  ty: number;
+  flipYZ: boolean;
+  globalRot: ArrayLike<number>;
+  centre: [number, number, number];
+  root: [number, number, number];
+  crop: SquareCrop;
+}): OrthoProjection {
+  const { s, tx, ty, crop } = args;
+  const Rg = rotationFromVector(args.globalRot);
+  // FLAME's LBS turns the whole head about the root joint: posed = Rg·(x − root) + root
+  const d = args.centre.map((c, i) => c - args.root[i]!);
+  const posed = [0, 1, 2].map(
+    (r) => Rg[r * 3]! * d[0]! + Rg[r * 3 + 1]! * d[1]! + Rg[r * 3 + 2]! * d[2]! + args.root[r]!,
+  );
+  const nx = s * (posed[0]! + tx);
+  const ny = (args.flipYZ ? -1 : 1) * s * (posed[1]! + ty);
+  const side = crop.scale * crop.size;
+  // crop's continuous left/top edge; normalised −1..1 spans the crop; −0.5 for OpenCV pixel centres
+  const left = crop.x0 - crop.scale / 2 + 0.5;
+  const top = crop.y0 - crop.scale / 2 + 0.5;
+  return {
+    R: multiply3(args.flipYZ ? FLIP_YZ : IDENTITY, Rg),
+    pixelsPerMetre: (s * side) / 2,
+    centrePx: [left + ((nx + 1) / 2) * side - 0.5, top + ((ny + 1) / 2) * side - 0.5],
+  };
+}
+
+/** The pinhole camera that matches an orthographic projection at the head's centre. */
+export function pinholeFromOrtho(proj: OrthoProjection, width: number, height: number): PinholeCamera {
+  const f = FOCAL_PER_LONG_SIDE * Math.max(width, height);
+  const cx = width / 2;
+  const cy = height / 2;
+  const tz = f / proj.pixelsPerMetre;
+  return {
+    fx: f,
+    fy: f,
+    cx,
+    cy,
+    R: proj.R,
+    t: [((proj.centrePx[0] - cx) * tz) / f, ((proj.centrePx[1] - cy) * tz) / f, tz],
+    width,
+    height,
+  };
+}
+
+/** Assembles the Estimator output; confidence = base × the share of the head that lands in the photo. */
+export function flameEstimatorOutput(args: {
+  estimatorId: EstimatorId;
+  flame: FlameLayer;
+  vertices: Float32Array;
+  centre: [number, number, number];
+  proj: OrthoProjection;
+  photo: RgbPhoto;
+  baseConfidence: number;
+  params?: Record<string, ArrayLike<number>>;
+}): EstimatorOutput {
+  const { flame, vertices, centre, photo } = args;
+  const positions = new Float32Array(vertices.length);
+  for (let i = 0; i < vertices.length; i++) positions[i] = vertices[i]! - centre[i % 3]!;
+  if (!(args.proj.pixelsPerMetre > 0) || !Number.isFinite(args.proj.pixelsPerMetre)) {
+    throw new Error(
+      `${args.estimatorId}: the network's camera scale is ${args.proj.pixelsPerMetre}; no usable camera`,
+    );
+  }
+  const camera = pinholeFromOrtho(args.proj, photo.width, photo.height);
+  const lmk3d = flame.landmarks(positions);
+  const landmarks2d = new Float32Array((lmk3d.length / 3) * 2);
+  for (let i = 0; i < lmk3d.length / 3; i++) {
+    const [u, v] = projectPoint(camera, lmk3d[i * 3]!, lmk3d[i * 3 + 1]!, lmk3d[i * 3 + 2]!);
+    landmarks2d[i * 2] = u;
+    landmarks2d[i * 2 + 1] = v;
+  }
+  let inside = 0;
+  let total = 0;
+  for (let i = 0; i < positions.length; i += 3 * 17) {
+    const [u, v, z] = projectPoint(camera, positions[i]!, positions[i + 1]!, positions[i + 2]!);
+    total++;
+    if (z > 0 && u >= 0 && v >= 0 && u < photo.width && v < photo.height) inside++;
+  }
+  return {
+    mesh: { positions, indices: flame.faces.slice() },
+    camera,
+    landmarks2d,
+    confidence: Math.max(0, Math.min(1, args.baseConfidence * (total ? inside / total : 0))),
+    estimatorId: args.estimatorId,
+    ...(args.params
+      ? { params: Object.fromEntries(Object.entries(args.params).map(([k, v]) => [k, Array.from(v)])) }
+      : {}),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * MICA (Zielinski et al. 2022) as an Estimator. The pack's ONNX is ArcFace (iResNet-100) + MICA's
+ * mapping network: arcface (1, 3, 112, 112), the photo aligned to ArcFace's 5-point template, RGB
+ * (x − 127.5)/127.5 → shape_code (1, 300), identity (1, 512). MICA gives identity only: the
+ * expression is neutral and the camera comes from an orthographic fit of the FLAME landmarks to the
+ * photo's 68 landmarks when both exist, else from a frontal view fitted to the face box.
+ */
+import * as ort from 'onnxruntime-node';
+import { throwIfCancelled } from '../../stage-error';
+import type { Estimator, EstimatorInput, EstimatorOutput } from '../estimator';
+import { sampleAffine, toNchw } from './crop-sampler';
+import { loadEstimatorPack } from './estimator-pack';
+import {
+  fitOrthographicPose,
+  fivePoints,
+  frontalProjection,
+  invertSimilarity,
+  similarityTransform,
+} from './face-alignment';
+import { canonicalFlame, flameEstimatorOutput } from './flame-result';
+
+export const MICA_INPUT_SIZE = 112;
+/** insightface's ArcFace template (left eye, right eye, nose, mouth left, mouth right) for 112×112. */
+export const ARCFACE_TEMPLATE_112: [number, number][] = [
+  [38.2946, 51.6963],
+  [73.5318, 51.5014],
+  [56.0252, 71.7366],
+  [41.5493, 92.3655],
+  [70.7299, 92.2041],
+];
+
+export async function createMicaEstimator(packsDir: string, signal?: AbortSignal): Promise<Estimator> {
+  const { session, flame, pack } = await loadEstimatorPack(
+    packsDir,
+    'mica',
+    {
+      inputs: [{ name: 'arcface', shape: [1, 3, MICA_INPUT_SIZE, MICA_INPUT_SIZE] }],
+      outputs: [
+        { name: 'shape_code', shape: [1, 300] },
+        { name: 'identity', shape: [1, 512] },
+      ],
+    },
+    signal,
+  );
+  const fullLandmarks = pack.manifest.flame?.landmarks === 'full-68';
+  return {
+    id: 'mica',
+    async estimate(input: EstimatorInput, sig?: AbortSignal): Promise<EstimatorOutput> {
+      throwIfCancelled(sig);
+      const five = fivePoints(input.cropBox, ARCFACE_TEMPLATE_112, MICA_INPUT_SIZE, input.landmarks);
+      const photoToAligned = similarityTransform(five, ARCFACE_TEMPLATE_112);
+      const hwc = sampleAffine(
+        input.photo,
+        invertSimilarity(photoToAligned),
+        MICA_INPUT_SIZE,
+        MICA_INPUT_SIZE,
+      );
+      const pixels = toNchw(hwc, MICA_INPUT_SIZE, MICA_INPUT_SIZE, 1 / 127.5, -1);
+      const arcface = new ort.Tensor('float32', pixels, [1, 3, MICA_INPUT_SIZE, MICA_INPUT_SIZE]);
+      const result = await session.run({ arcface });
+      throwIfCancelled(sig);
+      const shape = result.shape_code!.data as Float32Array;
+      if (!shape.every(Number.isFinite))
+        throw new Error('mica: the network produced non-finite shape parameters');
+      const canon = canonicalFlame(flame, { shape });
+      const centred = new Float32Array(canon.vertices.length);
+      for (let i = 0; i < centred.length; i++) centred[i] = canon.vertices[i]! - canon.centre[i % 3]!;
+
+      const lmk = input.landmarks;
+      const canFit = fullLandmarks && lmk?.layout === 'ibug68' && lmk.points.length / lmk.dims >= 68;
+      const proj = canFit
+        ? fitOrthographicPose(flame.landmarks(centred), lmk.points, lmk.dims)
+        : frontalProjection(input.cropBox, meshWidth(centred));
+      return flameEstimatorOutput({
+        estimatorId: 'mica',
+        flame,
+        vertices: canon.vertices,
+        centre: canon.centre,
+        proj,
+        photo: input.photo,
+        baseConfidence: canFit ? 0.75 : input.landmarks ? 0.5 : 0.4,
+        params: { shape },
+      });
+    },
+    async dispose(): Promise<void> {
+      await session.release();
+    },
+  };
+}
+
+function meshWidth(positions: Float32Array): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < positions.length; i += 3) {
+    lo = Math.min(lo, positions[i]!);
+    hi = Math.max(hi, positions[i]!);
+  }
+  return hi - lo;
+}

@@ -1,0 +1,113 @@
+/**
+ * The one interface every mesh-prior estimator implements (DESIGN.md: estimate stage), and the
+ * registry that makes one by id. 'builtin' is the landmark fit (./builtin/fit-head-model); RingNet,
+ * DECA and MICA run a converted model pack (ONNX + the user's FLAME) through ./adapters.
+ */
+import type { EstimatorId } from '../../shared/protocol';
+import type { PinholeCamera } from '../geometry/camera';
+import { StageError } from '../stage-error';
+
+/** 8-bit RGB pixels, row-major, 3 bytes per pixel, no padding. */
+export interface RgbPhoto {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** A face box in photo pixels: the detector's box around the face. */
+export interface CropBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export type LandmarkLayout = 'mediapipe468' | 'ibug68';
+
+export interface EstimatorLandmarks {
+  layout: LandmarkLayout;
+  /** `dims` values per point (x, y[, z]) in photo pixels; z, if any, is ignored. */
+  points: Float32Array;
+  dims: 2 | 3;
+}
+
+export interface EstimatorInput {
+  photo: RgbPhoto;
+  /** Person mask, width×height bytes (255 = person); optional, for estimators that use it. */
+  mask?: Uint8Array;
+  /** The face's box; each estimator enlarges it the way its network was trained. */
+  cropBox: CropBox;
+  landmarks?: EstimatorLandmarks;
+}
+
+export interface EstimatedMesh {
+  /** xyz per vertex, metres, canonical frame: +Y up, face looks along +Z, origin at the head's centre. */
+  positions: Float32Array;
+  /** Three vertex indices per triangle; any topology. */
+  indices: Uint32Array;
+}
+
+export interface EstimatorOutput {
+  mesh: EstimatedMesh;
+  /** OpenCV intrinsics in photo pixels, world-to-camera extrinsics (x_cam = R·x + t). */
+  camera: PinholeCamera;
+  /** x, y per landmark in photo pixels (the estimator's own landmark set; may be empty). */
+  landmarks2d: Float32Array;
+  /** 0–1, how far the result can be trusted (a heuristic for networks that give none). */
+  confidence: number;
+  estimatorId: EstimatorId;
+  /** The network's raw outputs by name (FLAME shape/exp/pose, weak-perspective cam…), for reports and checks. */
+  params?: Record<string, number[]>;
+}
+
+export interface Estimator {
+  readonly id: EstimatorId;
+  estimate(input: EstimatorInput, signal?: AbortSignal): Promise<EstimatorOutput>;
+  /** Frees network sessions; the estimator cannot be used afterwards. */
+  dispose(): Promise<void>;
+}
+
+/** The module the built-in estimator lives in is expected to export this factory. */
+export interface BuiltinEstimatorModule {
+  createBuiltinEstimator(packsDir: string): Promise<Estimator>;
+}
+
+/**
+ * Makes the estimator `id`. Pack-based ones look in `packsDir` for a pack folder named after the id
+ * (or any pack whose manifest says `"estimator": id`), verify it completely and load it; failures are
+ * StageErrors ('pack-not-installed', 'pack-missing-file', 'pack-corrupt', 'pack-mismatch').
+ */
+export async function createEstimator(
+  id: EstimatorId,
+  packsDir: string,
+  signal?: AbortSignal,
+): Promise<Estimator> {
+  switch (id) {
+    case 'builtin':
+      return createBuiltin(packsDir);
+    case 'ringnet':
+      return (await import('./adapters/ringnet')).createRingNetEstimator(packsDir, signal);
+    case 'deca':
+      return (await import('./adapters/deca')).createDecaEstimator(packsDir, signal);
+    case 'mica':
+      return (await import('./adapters/mica')).createMicaEstimator(packsDir, signal);
+  }
+}
+
+async function createBuiltin(packsDir: string): Promise<Estimator> {
+  // another part of the engine owns the built-in fit; it is wrapped here once it exists
+  const modulePath = './builtin/fit-head-model';
+  let mod: Partial<BuiltinEstimatorModule>;
+  try {
+    mod = (await import(/* @vite-ignore */ modulePath)) as Partial<BuiltinEstimatorModule>;
+  } catch {
+    throw new StageError('estimator-unavailable', 'The built-in estimator is not part of this build.');
+  }
+  if (typeof mod.createBuiltinEstimator !== 'function') {
+    throw new StageError(
+      'estimator-unavailable',
+      'The built-in estimator module has no createBuiltinEstimator().',
+    );
+  }
+  return mod.createBuiltinEstimator(packsDir);
+}

@@ -1,0 +1,104 @@
+/**
+ * The model pack format (DESIGN.md): a folder with `manifest.json` and its files. The manifest names
+ * every file with its byte size and sha256, each ONNX network's input/output names and shapes, and
+ * raw arrays (little-endian, C order) with dtype and shape. Written by training/packs/pack_writer.py.
+ */
+import { z } from 'zod';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const MANIFEST_VERSION = 1;
+
+/** A path inside the pack folder: relative, forward slashes, never escaping it. */
+const PackPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), {
+    message: 'must be a relative path inside the pack folder',
+  });
+
+export const PackFile = z
+  .object({
+    path: PackPath,
+    bytes: z.number().int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+  })
+  .strict();
+export type PackFile = z.infer<typeof PackFile>;
+
+export const TensorDtype = z.enum(['float32', 'uint32', 'int32']);
+export type TensorDtype = z.infer<typeof TensorDtype>;
+
+export const TensorSpec = z
+  .object({
+    name: z.string().min(1),
+    shape: z.array(z.number().int().positive()).min(1),
+    dtype: TensorDtype,
+    /** Named slices of the last dimension, in order (e.g. DECA's shape 100, tex 50, …). */
+    layout: z
+      .array(z.object({ name: z.string().min(1), size: z.number().int().positive() }).strict())
+      .optional(),
+  })
+  .strict();
+export type TensorSpec = z.infer<typeof TensorSpec>;
+
+export const NetworkSpec = z
+  .object({
+    file: PackPath,
+    inputs: z.array(TensorSpec).min(1),
+    outputs: z.array(TensorSpec).min(1),
+  })
+  .strict();
+export type NetworkSpec = z.infer<typeof NetworkSpec>;
+
+export const ArraySpec = z
+  .object({
+    file: PackPath,
+    dtype: TensorDtype,
+    shape: z.array(z.number().int().nonnegative()).min(1),
+  })
+  .strict();
+export type ArraySpec = z.infer<typeof ArraySpec>;
+
+export const PackKind = z.enum(['segment', 'estimate', 'generate', 'reconstruct']);
+
+export const PackManifest = z
+  .object({
+    manifestVersion: z.literal(MANIFEST_VERSION),
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
+    kind: PackKind,
+    version: z.string().min(1),
+    license: z.string().min(1),
+    source: z.string().optional(),
+    /** For estimate packs: which estimator this pack serves (see protocol's EstimatorId). */
+    estimator: z.string().optional(),
+    /** What this pack is for when it is not a whole estimator (e.g. 'flame-model'). */
+    role: z.string().optional(),
+    /** Network input resolution in pixels (square). */
+    resolution: z.number().int().positive().optional(),
+    preprocess: z.record(z.string(), z.unknown()).optional(),
+    camera: z
+      .object({ model: z.literal('weak-perspective'), flipYZ: z.boolean() })
+      .strict()
+      .optional(),
+    /** Camera rig for multi-view packs (generate/reconstruct); free-form here, checked by its stage. */
+    rig: z.unknown().optional(),
+    flame: z
+      .object({
+        nShape: z.number().int().positive(),
+        nExpression: z.number().int().nonnegative(),
+        landmarks: z.string().nullable(),
+      })
+      .strict()
+      .optional(),
+    files: z.array(PackFile).min(1),
+    networks: z.record(z.string(), NetworkSpec).default({}),
+    arrays: z.record(z.string(), ArraySpec).default({}),
+  })
+  .strict();
+export type PackManifest = z.infer<typeof PackManifest>;
+
+export const DTYPE_BYTES: Record<TensorDtype, number> = { float32: 4, uint32: 4, int32: 4 };
+
+export function elementCount(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}

@@ -1,0 +1,78 @@
+/**
+ * An ONNX Runtime session for one of a verified pack's networks, created from the verified bytes and
+ * checked against the manifest: input/output names in order and every fixed dimension. A mismatch
+ * names the .onnx file; the session is released before the error is thrown.
+ */
+import * as ort from 'onnxruntime-node';
+import { PackError } from './pack-error';
+import type { NetworkSpec, TensorSpec } from './pack-manifest';
+import type { VerifiedPack } from './verify-pack';
+
+export interface PackSession {
+  session: ort.InferenceSession;
+  spec: NetworkSpec;
+  file: string;
+}
+
+export async function createPackSession(
+  pack: VerifiedPack,
+  network: string,
+  options: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'] },
+): Promise<PackSession> {
+  const spec = pack.manifest.networks[network];
+  if (!spec)
+    throw new PackError('pack-mismatch', pack.dir, 'manifest.json', `the pack has no network "${network}".`);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(pack.file(spec.file), options);
+  } catch (err) {
+    throw new PackError(
+      'pack-corrupt',
+      pack.dir,
+      spec.file,
+      `ONNX Runtime cannot load it (${(err as Error).message}).`,
+    );
+  }
+  try {
+    checkSide(pack, spec.file, 'input', spec.inputs, session.inputMetadata);
+    checkSide(pack, spec.file, 'output', spec.outputs, session.outputMetadata);
+  } catch (err) {
+    await session.release();
+    throw err;
+  }
+  return { session, spec, file: spec.file };
+}
+
+function checkSide(
+  pack: VerifiedPack,
+  file: string,
+  side: 'input' | 'output',
+  expected: readonly TensorSpec[],
+  actual: readonly ort.InferenceSession.ValueMetadata[],
+): void {
+  const names = actual.map((m) => m.name);
+  if (names.length !== expected.length || expected.some((e, i) => e.name !== names[i])) {
+    throw new PackError(
+      'pack-mismatch',
+      pack.dir,
+      file,
+      `the network's ${side}s are [${names.join(', ')}], the manifest says [${expected.map((e) => e.name).join(', ')}].`,
+    );
+  }
+  expected.forEach((e, i) => {
+    const meta = actual[i];
+    if (!meta?.isTensor) return;
+    const shape = meta.shape;
+    const fits =
+      shape.length === 0 ||
+      (shape.length === e.shape.length && shape.every((d, k) => typeof d !== 'number' || d === e.shape[k]));
+    if (!fits || meta.type !== e.dtype) {
+      throw new PackError(
+        'pack-mismatch',
+        pack.dir,
+        file,
+        `${side} "${e.name}" is ${meta.type}[${shape.join('×')}] in the network, the manifest says ${e.dtype}[${e.shape.join('×')}].`,
+      );
+    }
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * Verifies a model pack before anything of it is used: manifest schema, every listed file present
+ * with the listed size and sha256, arrays and networks pointing at listed files of fitting size.
+ * The bytes that were hashed are the bytes handed on, so what is loaded is what was verified.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { throwIfCancelled } from '../stage-error';
+import { PackError } from './pack-error';
+import { DTYPE_BYTES, elementCount, MANIFEST_FILE, PackManifest } from './pack-manifest';
+
+export interface VerifiedPack {
+  dir: string;
+  manifest: PackManifest;
+  /** The verified bytes of a file listed in the manifest. */
+  file(relPath: string): Buffer;
+}
+
+export async function verifyPack(dir: string, signal?: AbortSignal): Promise<VerifiedPack> {
+  const manifest = await readManifest(dir);
+  const listed = new Map(manifest.files.map((f) => [f.path, f]));
+  checkReferences(dir, manifest, listed);
+
+  const bytes = new Map<string, Buffer>();
+  for (const entry of manifest.files) {
+    throwIfCancelled(signal);
+    const abs = path.join(dir, ...entry.path.split('/'));
+    const info = await stat(abs).catch(() => undefined);
+    if (!info?.isFile()) throw new PackError('pack-missing-file', dir, entry.path, 'the file is missing.');
+    if (info.size !== entry.bytes) {
+      const what = info.size < entry.bytes ? 'truncated' : 'longer than listed';
+      throw new PackError(
+        'pack-corrupt',
+        dir,
+        entry.path,
+        `the file is ${what} (${info.size} bytes, manifest says ${entry.bytes}).`,
+      );
+    }
+    const data = await readFile(abs);
+    const sha = createHash('sha256').update(data).digest('hex');
+    if (sha !== entry.sha256) {
+      throw new PackError(
+        'pack-corrupt',
+        dir,
+        entry.path,
+        'the file is corrupt: its sha256 does not match the manifest.',
+      );
+    }
+    bytes.set(entry.path, data);
+  }
+  return {
+    dir,
+    manifest,
+    file(relPath: string): Buffer {
+      const data = bytes.get(relPath);
+      if (!data)
+        throw new PackError('pack-missing-file', dir, relPath, 'the file is not listed in the manifest.');
+      return data;
+    },
+  };
+}
+
+async function readManifest(dir: string): Promise<PackManifest> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
+  } catch {
+    throw new PackError(
+      'pack-missing-file',
+      dir,
+      MANIFEST_FILE,
+      'there is no manifest: this folder is not a model pack.',
+      'Point the studio at a pack folder made by training/convert_*.py.',
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new PackError(
+      'pack-corrupt',
+      dir,
+      MANIFEST_FILE,
+      `the manifest is not valid JSON (${(err as Error).message}).`,
+    );
+  }
+  const parsed = PackManifest.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    throw new PackError(
+      'pack-mismatch',
+      dir,
+      MANIFEST_FILE,
+      `the manifest is not of the pack format: ${issue?.message}${where}.`,
+    );
+  }
+  return parsed.data;
+}
+
+function checkReferences(dir: string, manifest: PackManifest, listed: Map<string, { bytes: number }>): void {
+  for (const [name, net] of Object.entries(manifest.networks)) {
+    if (!listed.has(net.file)) {
+      throw new PackError(
+        'pack-mismatch',
+        dir,
+        net.file,
+        `network "${name}" refers to a file the manifest does not list.`,
+      );
+    }
+  }
+  for (const [name, arr] of Object.entries(manifest.arrays)) {
+    const entry = listed.get(arr.file);
+    if (!entry) {
+      throw new PackError(
+        'pack-mismatch',
+        dir,
+        arr.file,
+        `array "${name}" refers to a file the manifest does not list.`,
+      );
+    }
+    const expected = elementCount(arr.shape) * DTYPE_BYTES[arr.dtype];
+    if (entry.bytes !== expected) {
+      throw new PackError(
+        'pack-mismatch',
+        dir,
+        arr.file,
+        `array "${name}" is ${entry.bytes} bytes but ${arr.dtype}[${arr.shape.join('×')}] needs ${expected}.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,46 @@
+"""Put the user's FLAME (+ optional landmark embedding) into a pack as raw arrays named `flame.*`."""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from flame.flame_io import FlameModel, LandmarkEmbedding, check_embedding, load_flame, load_landmark_embedding
+from packs.pack_writer import PackWriter
+
+FLAME_LICENSE = "FLAME model: see https://flame.is.tue.mpg.de (user-supplied, never shipped)"
+
+
+def load_vertex_indices(path: str) -> np.ndarray:
+    """Landmarks as plain vertex indices (.npy or whitespace/comma separated text)."""
+    if path.endswith(".npy"):
+        return np.load(path).reshape(-1).astype(np.uint32)
+    return np.array([int(x) for x in open(path).read().replace(",", " ").split()], dtype=np.uint32)
+
+
+def add_flame_arrays(writer: PackWriter, flame_path: str, landmarks_path: Optional[str], landmark_vertices: Optional[str] = None) -> FlameModel:
+    """`landmarks_path`: a barycentric embedding; else `landmark_vertices`: plain vertex indices."""
+    model = load_flame(flame_path)
+    embedding: Optional[LandmarkEmbedding] = load_landmark_embedding(landmarks_path) if landmarks_path else None
+    check_embedding(embedding, model)
+    writer.add_array("flame.v_template", model.v_template)
+    writer.add_array("flame.shapedirs", model.shapedirs)
+    writer.add_array("flame.posedirs", model.posedirs)
+    writer.add_array("flame.J_regressor", model.J_regressor)
+    writer.add_array("flame.parents", model.parents.astype(np.int32))
+    writer.add_array("flame.weights", model.weights)
+    writer.add_array("flame.faces", model.faces.astype(np.uint32))
+    if embedding is not None:
+        writer.add_array("flame.lmk_faces_idx", embedding.faces_idx.astype(np.uint32))
+        writer.add_array("flame.lmk_bary_coords", embedding.bary_coords.astype(np.float32))
+    elif landmark_vertices:
+        indices = load_vertex_indices(landmark_vertices)
+        if indices.size == 0 or int(indices.max()) >= model.v_template.shape[0]:
+            raise ValueError(f"{landmark_vertices}: vertex indices must be within 0..{model.v_template.shape[0] - 1}")
+        writer.add_array("flame.landmark_vertices", indices)
+    writer.manifest["flame"] = {
+        "nShape": model.n_shape,
+        "nExpression": model.n_expression,
+        "landmarks": embedding.source if embedding is not None else ("vertices" if landmark_vertices else None),
+    }
+    return model
