@@ -84,7 +84,11 @@ const regionOfFace: Record<BoxFace, string> = {
   '-y': 'bottom',
 };
 const mesh = subdividedBox(GRID.nx, GRID.ny, GRID.nz, (f) => regionOfFace[f]);
-const guides = JAW_GUIDES.flatMap((g): Vec3[] => (g[0] === 0 ? [g] : [g, [-g[0], g[1], g[2]]]));
+// Jaw guides are drawn for a chin at (0, −0.115, 0.086); follow the placed chin.
+const chinShift = [0, faceLandmarks[152]![1] + 0.115, faceLandmarks[152]![2] - 0.086];
+const guides = JAW_GUIDES.map((g): Vec3 => [g[0], g[1] + chinShift[1]!, g[2] + chinShift[2]!]).flatMap(
+  (g): Vec3[] => (g[0] === 0 ? [g] : [g, [-g[0], g[1], g[2]]]),
+);
 const shapedPoints = [...faceLandmarks, ...guides];
 const dirs = shapedPoints.map((p) => normalize(p));
 const offsets = shapedPoints.map((p, i) => Math.hypot(...p) - baseRadius(dirs[i]!));
@@ -104,7 +108,7 @@ const headVertexCount = mesh.positions.length;
 // 2. Neck: a tube extruded down from a patch under the skull, closed by a flat cap.
 const quadCentre = (q: number): Vec3 => {
   const c: Vec3 = [0, 0, 0];
-  for (const v of mesh.quads[q]!) for (let a = 0; a < 3; a++) c[a] += mesh.positions[v]![a]! / 4;
+  for (const v of mesh.quads[q]!) for (let a = 0; a < 3; a++) c[a] = c[a]! + mesh.positions[v]![a]! / 4;
   return c;
 };
 const NECK = { centreZ: -0.012, radiusX: 0.054, radiusZ: 0.058, levels: [-0.128, -0.16, -0.19, -0.215] };
@@ -186,7 +190,8 @@ for (const side of [1, -1]) {
   );
   const centre: Vec3 = [0, 0, 0];
   const loopVerts = new Set([...patch].flatMap((q) => mesh.quads[q]!));
-  for (const v of loopVerts) for (let a = 0; a < 3; a++) centre[a] += mesh.positions[v]![a]! / loopVerts.size;
+  for (const v of loopVerts)
+    for (let a = 0; a < 3; a++) centre[a] = centre[a]! + mesh.positions[v]![a]! / loopVerts.size;
   // An ear: root ellipse, outer rim, inner rim lip, and a bowl (the cap) inside; standing out most
   // at its back edge. Outline 62 mm × 36 mm, tilted back.
   let half: [number, number] = [0, 0];

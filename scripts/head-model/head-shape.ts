@@ -18,13 +18,25 @@ export const HEAD = {
   glabellaZ: 0.094,
   /** MediaPipe's depths run deeper than anthropometry (nose tip–tragus ~0.11 m); scale them. */
   faceDepthScale: 0.75,
+  /**
+   * The sample photo's face frame (forehead–chin line vertical) leaves the face looking ~15° up: its
+   * tragus landmark (234) sits 3.4 cm below the eye corners where an upright head has ~1.5–2 cm.
+   * Tilting the face down by this much makes the near-Frankfort line level.
+   */
+  facePitchDeg: 15,
 };
 
 /** Canonical face points (face frame, metres) placed into the head frame. */
 export function placeFace(points: Vec3[]): Vec3[] {
-  const dy = HEAD.chinY - points[152]![1];
-  const dz = HEAD.glabellaZ - points[9]![2] * HEAD.faceDepthScale;
-  return points.map(([x, y, z]) => [x, y + dy, z * HEAD.faceDepthScale + dz]);
+  const a = (HEAD.facePitchDeg * Math.PI) / 180;
+  // Rx(a): +Z (the face's forward) turns towards −Y (looking down).
+  const tilted = points.map(([x, y, z]): Vec3 => {
+    const zs = z * HEAD.faceDepthScale;
+    return [x, y * Math.cos(a) - zs * Math.sin(a), y * Math.sin(a) + zs * Math.cos(a)];
+  });
+  const dy = HEAD.chinY - tilted[152]![1];
+  const dz = HEAD.glabellaZ - tilted[9]![2];
+  return tilted.map(([x, y, z]) => [x, y + dy, z + dz]);
 }
 
 /**

@@ -34,7 +34,7 @@ function installFileFetch(): void {
   const g = globalThis as unknown as { fetch: typeof fetch; __fileFetch?: boolean };
   if (g.__fileFetch) return;
   const original = g.fetch;
-  g.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+  g.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (url.startsWith('file://')) {
       const body = await readFile(fileURLToPath(url));
