@@ -16,8 +16,16 @@ const SIZE = 128;
 
 async function astronaut(): Promise<RgbaImage> {
   const file = path.resolve(import.meta.dirname, '../../resources/samples/astronaut.png');
-  const { data, info } = await sharp(file).resize(SIZE, SIZE).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  const { data, info } = await sharp(file)
+    .resize(SIZE, SIZE)
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
 }
 
 // The quad [-1, 1]² at z = 0 fills the photo exactly: fx = SIZE·dist/2 puts its edges on pixel borders,
@@ -26,12 +34,23 @@ const camera = frontCamera(4, (SIZE * 4) / 2, SIZE, SIZE);
 
 test('a frontal textured quad bakes back the photo it was seen in', async () => {
   const photo = await astronaut();
-  const r = await bakeProjectedTexture({ ...quad(), photo, camera, atlasWidth: SIZE, atlasHeight: SIZE, backend: 'cpu' });
+  const r = await bakeProjectedTexture({
+    ...quad(),
+    photo,
+    camera,
+    atlasWidth: SIZE,
+    atlasHeight: SIZE,
+    backend: 'cpu',
+  });
   assert.equal(r.backend, 'cpu');
   const quality = psnr(r.atlas.data, photo.data);
   assert.ok(quality > 50, `PSNR ${quality.toFixed(1)} dB`);
   // weight = cos(normal, view direction) = dist / |p - c| for the plane z = 0 seen from (0, 0, 4).
-  for (const [i, j] of [[0, 0], [64, 64], [127, 5]] as const) {
+  for (const [i, j] of [
+    [0, 0],
+    [64, 64],
+    [127, 5],
+  ] as const) {
     const x = -1 + (2 * (i + 0.5)) / SIZE;
     const y = 1 - (2 * (j + 0.5)) / SIZE;
     const want = 4 / Math.hypot(4, x, y);
@@ -66,8 +85,23 @@ test('occluded texels get weight 0; a mask scales the weight', async () => {
 
   const mask = { width: SIZE, height: SIZE, data: new Uint8Array(SIZE * SIZE).fill(255) };
   for (let j = 0; j < SIZE; j++) mask.data.fill(51, j * SIZE + SIZE / 2, (j + 1) * SIZE);
-  const plain = await bakeProjectedTexture({ ...quad(), photo, camera, atlasWidth: SIZE, atlasHeight: SIZE, backend: 'cpu' });
-  const masked = await bakeProjectedTexture({ ...quad(), photo, mask, camera, atlasWidth: SIZE, atlasHeight: SIZE, backend: 'cpu' });
+  const plain = await bakeProjectedTexture({
+    ...quad(),
+    photo,
+    camera,
+    atlasWidth: SIZE,
+    atlasHeight: SIZE,
+    backend: 'cpu',
+  });
+  const masked = await bakeProjectedTexture({
+    ...quad(),
+    photo,
+    mask,
+    camera,
+    atlasWidth: SIZE,
+    atlasHeight: SIZE,
+    backend: 'cpu',
+  });
   assert.ok(Math.abs(masked.weight[10]! - plain.weight[10]!) < 1e-6);
   assert.ok(Math.abs(masked.weight[SIZE - 10]! - plain.weight[SIZE - 10]! * 0.2) < 1e-5);
 });
@@ -94,7 +128,10 @@ test('dilation grows baked texels into the empty atlas border', async () => {
     const edge = r.atlas.data[at(32, 64) * 4 + c]!;
     assert.ok(Math.abs(d.atlas.data[at(31, 64) * 4 + c]! - edge) <= 12);
   }
-  await assert.rejects(dilateAtlas({ atlas: r.atlas, weight: new Float32Array(3), pixels: 4 }), /weight length 3/);
+  await assert.rejects(
+    dilateAtlas({ atlas: r.atlas, weight: new Float32Array(3), pixels: 4 }),
+    /weight length 3/,
+  );
 });
 
 test('bake input checks', async () => {
@@ -105,7 +142,14 @@ test('bake input checks', async () => {
     /uvs are required/,
   );
   await assert.rejects(
-    bakeProjectedTexture({ ...quad(), photo, mask: { width: 4, height: 4, data: new Uint8Array(16) }, camera, atlasWidth: 64, atlasHeight: 64 }),
+    bakeProjectedTexture({
+      ...quad(),
+      photo,
+      mask: { width: 4, height: 4, data: new Uint8Array(16) },
+      camera,
+      atlasWidth: 64,
+      atlasHeight: 64,
+    }),
     /mask must have the photo size/,
   );
 });

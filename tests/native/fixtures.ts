@@ -21,25 +21,58 @@ export function quad(s = 1, z0 = 0, uv: [number, number, number, number] = [0, 0
 export function cube(h = 0.5): TestMesh {
   // normal, u, v with u × v = normal
   const faces = [
-    [[0, 0, 1], [1, 0, 0], [0, 1, 0]],
-    [[0, 0, -1], [-1, 0, 0], [0, 1, 0]],
-    [[1, 0, 0], [0, 0, -1], [0, 1, 0]],
-    [[-1, 0, 0], [0, 0, 1], [0, 1, 0]],
-    [[0, 1, 0], [1, 0, 0], [0, 0, -1]],
-    [[0, -1, 0], [1, 0, 0], [0, 0, 1]],
+    [
+      [0, 0, 1],
+      [1, 0, 0],
+      [0, 1, 0],
+    ],
+    [
+      [0, 0, -1],
+      [-1, 0, 0],
+      [0, 1, 0],
+    ],
+    [
+      [1, 0, 0],
+      [0, 0, -1],
+      [0, 1, 0],
+    ],
+    [
+      [-1, 0, 0],
+      [0, 0, 1],
+      [0, 1, 0],
+    ],
+    [
+      [0, 1, 0],
+      [1, 0, 0],
+      [0, 0, -1],
+    ],
+    [
+      [0, -1, 0],
+      [1, 0, 0],
+      [0, 0, 1],
+    ],
   ] as const;
   const positions: number[] = [];
   const uvs: number[] = [];
   const indices: number[] = [];
   for (const [n, u, v] of faces) {
     const base = positions.length / 3;
-    for (const [a, b] of [[-1, -1], [1, -1], [1, 1], [-1, 1]] as const) {
+    for (const [a, b] of [
+      [-1, -1],
+      [1, -1],
+      [1, 1],
+      [-1, 1],
+    ] as const) {
       for (let k = 0; k < 3; k++) positions.push(h * (n[k]! + a * u[k]! + b * v[k]!));
       uvs.push(0.5 * (a + 1), 0.5 * (1 - b));
     }
     indices.push(base, base + 1, base + 2, base, base + 2, base + 3);
   }
-  return { positions: new Float32Array(positions), uvs: new Float32Array(uvs), indices: new Uint32Array(indices) };
+  return {
+    positions: new Float32Array(positions),
+    uvs: new Float32Array(uvs),
+    indices: new Uint32Array(indices),
+  };
 }
 
 export function merge(a: TestMesh, b: TestMesh): TestMesh {
@@ -53,7 +86,14 @@ export function merge(a: TestMesh, b: TestMesh): TestMesh {
 
 /** Camera at (0, 0, dist) looking at the origin; OpenCV axes (R = diag(1, -1, -1)). */
 export function frontCamera(dist: number, f: number, width: number, height: number): PinholeCamera {
-  return { fx: f, fy: f, cx: (width - 1) / 2, cy: (height - 1) / 2, R: [1, 0, 0, 0, -1, 0, 0, 0, -1], t: [0, 0, dist] };
+  return {
+    fx: f,
+    fy: f,
+    cx: (width - 1) / 2,
+    cy: (height - 1) / 2,
+    R: [1, 0, 0, 0, -1, 0, 0, 0, -1],
+    t: [0, 0, dist],
+  };
 }
 
 /** Smooth RGBA pattern with distinct colours everywhere. */
@@ -82,7 +122,10 @@ export function bilinear(img: RgbaImage, x: number, y: number, c: number): numbe
     const cy = Math.min(Math.max(yi, 0), img.height - 1);
     return img.data[(cy * img.width + cx) * 4 + c]!;
   };
-  return (1 - ay) * ((1 - ax) * at(x0, y0) + ax * at(x0 + 1, y0)) + ay * ((1 - ax) * at(x0, y0 + 1) + ax * at(x0 + 1, y0 + 1));
+  return (
+    (1 - ay) * ((1 - ax) * at(x0, y0) + ax * at(x0 + 1, y0)) +
+    ay * ((1 - ax) * at(x0, y0 + 1) + ax * at(x0 + 1, y0 + 1))
+  );
 }
 
 export function psnr(a: Uint8Array, b: Uint8Array): number {

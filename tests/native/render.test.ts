@@ -76,7 +76,12 @@ test('back faces are culled only when asked; lambert darkens oblique pixels', as
   assert.equal(shown.triangleId.filter((id) => id >= 0).length, 64 * 64);
   assert.equal(culled.triangleId.filter((id) => id >= 0).length, 0);
 
-  const lit = await renderTexturedMesh({ ...base, camera: frontCamera(4, 128, 64, 64), shading: 'lambert', ambient: 0.2 });
+  const lit = await renderTexturedMesh({
+    ...base,
+    camera: frontCamera(4, 128, 64, 64),
+    shading: 'lambert',
+    ambient: 0.2,
+  });
   const x = (-31.5 / 128) * 4;
   const cos = 4 / Math.sqrt(16 + 2 * x * x);
   assert.ok(Math.abs(lit.image.data[0]! - 255 * (0.2 + 0.8 * cos)) <= 1, `corner ${lit.image.data[0]}`);
@@ -87,16 +92,28 @@ test('invalid input rejects with a clear error', async () => {
   const camera = frontCamera(4, 128, 64, 64);
   const bad = quad();
   bad.indices[4] = 7;
-  await assert.rejects(renderTexturedMesh({ ...bad, camera, width: 64, height: 64 }), /indices\[4\] = 7 is out of range/);
+  await assert.rejects(
+    renderTexturedMesh({ ...bad, camera, width: 64, height: 64 }),
+    /indices\[4\] = 7 is out of range/,
+  );
   await assert.rejects(
     renderTexturedMesh({ ...quad(), positions: new Float32Array(10), camera, width: 64, height: 64 }),
     /positions length 10/,
   );
   await assert.rejects(
-    renderTexturedMesh({ ...quad(), camera, width: 64, height: 64, texture: { width: 4, height: 4, data: new Uint8Array(10) } }),
+    renderTexturedMesh({
+      ...quad(),
+      camera,
+      width: 64,
+      height: 64,
+      texture: { width: 4, height: 4, data: new Uint8Array(10) },
+    }),
     /texture.data has 10 bytes/,
   );
-  await assert.rejects(renderTexturedMesh({ ...quad(), camera: { ...camera, R: [1, 0, 0] }, width: 64, height: 64 }), /camera.R/);
+  await assert.rejects(
+    renderTexturedMesh({ ...quad(), camera: { ...camera, R: [1, 0, 0] }, width: 64, height: 64 }),
+    /camera.R/,
+  );
   await assert.rejects(renderTexturedMesh({ ...quad(), camera, width: 0, height: 64 }), /render width/);
 });
 
@@ -106,7 +123,13 @@ test('CPU and CUDA give the same image (GPU machines only)', async (t) => {
     t.skip(`no CUDA here: ${info.reason}`);
     return;
   }
-  const input = { ...cube(0.5), texture: pattern(64, 64), camera: frontCamera(2.2, 300, 320, 240), width: 320, height: 240 };
+  const input = {
+    ...cube(0.5),
+    texture: pattern(64, 64),
+    camera: frontCamera(2.2, 300, 320, 240),
+    width: 320,
+    height: 240,
+  };
   input.camera.R = [0.8, 0, 0.6, 0, -1, 0, 0.6, 0, -0.8]; // turned 37° about Y: three faces show
   const cpu = await renderTexturedMesh({ ...input, shading: 'lambert', backend: 'cpu' });
   const gpu = await renderTexturedMesh({ ...input, shading: 'lambert', backend: 'auto' });

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "backends.h"
+#include "parallel.h"
 
 namespace gen3d {
 namespace {
@@ -30,12 +31,7 @@ bool envForcesCpu() {
     return v && *v && std::string(v) != "0";
 }
 
-int cpuThreads() {
-    int n = gCpuThreads.load();
-    if (n > 0) return n;
-    unsigned hw = std::thread::hardware_concurrency();
-    return hw ? (int)hw : 1;
-}
+int cpuThreads() { return detail::cpuThreadCount(); }
 
 bool useCuda(BackendRequest req) { return req == BackendRequest::Auto && backendInfo().backend == Backend::Cuda; }
 
@@ -95,6 +91,15 @@ detail::MeshArrays arrays(const MeshView& m, const std::vector<float>& ownNormal
 }
 
 }  // namespace
+
+namespace detail {
+int cpuThreadCount() {
+    const int n = gCpuThreads.load();
+    if (n > 0) return n;
+    const unsigned hw = std::thread::hardware_concurrency();
+    return hw ? (int)hw : 1;
+}
+}  // namespace detail
 
 BackendInfo backendInfo() {
     const Probe& p = probe();

@@ -12,6 +12,9 @@
 namespace gen3d {
 namespace detail {
 
+// Worker threads of the CPU path: setCpuThreads(), else the hardware concurrency (core.cpp).
+int cpuThreadCount();
+
 template <class Fn>
 void parallelFor(int64_t n, int threads, int64_t chunk, Fn&& fn) {
     if (n <= 0) return;

@@ -134,7 +134,9 @@ interface RawAddon {
     triangleId: Int32Array;
     backend: NativeBackend;
   }>;
-  bakeProjectedTexture(input: object): Promise<{ rgba: Uint8Array; weight: Float32Array; backend: NativeBackend }>;
+  bakeProjectedTexture(
+    input: object,
+  ): Promise<{ rgba: Uint8Array; weight: Float32Array; backend: NativeBackend }>;
   dilateAtlas(input: object): Promise<{ rgba: Uint8Array; filled: Uint8Array }>;
   backendInfo(): BackendInfo;
   setForceCpu(force: boolean): void;
@@ -184,7 +186,9 @@ function addon(): RawAddon {
     return raw;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`native addon at ${addonPath} failed to load (${why}); rebuild with npm run build:native`);
+    throw new Error(
+      `native addon at ${addonPath} failed to load (${why}); rebuild with npm run build:native`,
+    );
   }
 }
 
@@ -221,7 +225,10 @@ export async function renderTexturedMesh(input: RenderInput): Promise<RenderResu
   checkSize(input.width, input.height, 'render');
   if (input.texture) checkImage(input.texture, 4, 'texture');
   if (input.background) {
-    if (input.background.length !== 4 || !input.background.every((c) => Number.isFinite(c) && c >= 0 && c <= 255)) {
+    if (
+      input.background.length !== 4 ||
+      !input.background.every((c) => Number.isFinite(c) && c >= 0 && c <= 255)
+    ) {
       throw new Error('background must be 4 numbers in 0..255');
     }
   }
@@ -299,7 +306,10 @@ export async function dilateAtlas(input: DilateInput): Promise<DilateResult> {
   }
   checkInt(input.pixels, 'pixels', 0, 4096);
   const raw = await addon().dilateAtlas({ atlas: input.atlas, weight: input.weight, pixels: input.pixels });
-  return { atlas: { width: input.atlas.width, height: input.atlas.height, data: raw.rgba }, filled: raw.filled };
+  return {
+    atlas: { width: input.atlas.width, height: input.atlas.height, data: raw.rgba },
+    filled: raw.filled,
+  };
 }
 
 // ---- input checks: a clear message naming the field, before anything crosses into C++ ----
@@ -322,12 +332,15 @@ function checkImage(image: RgbaImage | GrayImage, channels: number, name: string
   if (!(image.data instanceof Uint8Array)) throw new Error(`${name}.data must be a Uint8Array`);
   const want = image.width * image.height * channels;
   if (image.data.length !== want) {
-    throw new Error(`${name}.data has ${image.data.length} bytes, expected ${image.width}×${image.height}×${channels} = ${want}`);
+    throw new Error(
+      `${name}.data has ${image.data.length} bytes, expected ${image.width}×${image.height}×${channels} = ${want}`,
+    );
   }
 }
 
 function checkNear(near: number | undefined): void {
-  if (near !== undefined && !(near > 0 && Number.isFinite(near))) throw new Error('near must be a finite number > 0');
+  if (near !== undefined && !(near > 0 && Number.isFinite(near)))
+    throw new Error('near must be a finite number > 0');
 }
 
 function checkMesh(mesh: MeshArrays, needUvs: boolean): void {
@@ -336,7 +349,8 @@ function checkMesh(mesh: MeshArrays, needUvs: boolean): void {
   if (mesh.positions.length % 3 !== 0) {
     throw new Error(`positions length ${mesh.positions.length} is not a multiple of 3`);
   }
-  if (mesh.indices.length % 3 !== 0) throw new Error(`indices length ${mesh.indices.length} is not a multiple of 3`);
+  if (mesh.indices.length % 3 !== 0)
+    throw new Error(`indices length ${mesh.indices.length} is not a multiple of 3`);
   const vertexCount = mesh.positions.length / 3;
   if (mesh.uvs !== undefined) {
     if (!(mesh.uvs instanceof Float32Array)) throw new Error('uvs must be a Float32Array');
