@@ -16,6 +16,7 @@ export function safeFileStem(text: string): string {
   const stem = text
     .normalize('NFKD')
     .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/_{2,}/g, '_')
     .replace(/^[._]+/, '')
     .replace(/_+$/, '')
     .slice(0, 100);
