@@ -157,7 +157,8 @@ test('triangle budget: meshoptimizer keeps the UV seam and a closed surface; und
   // Both sides of the seam are still there.
   const seamUs = new Set<number>();
   for (let v = 0; v < mesh.positions.length / 3; v++) {
-    if (Math.abs(mesh.positions[v * 3]!) < 1e-9 && mesh.positions[v * 3 + 2]! < 0) seamUs.add(mesh.uvs[v * 2]!);
+    if (Math.abs(mesh.positions[v * 3]!) < 1e-9 && mesh.positions[v * 3 + 2]! < 0)
+      seamUs.add(mesh.uvs[v * 2]!);
   }
   assert.ok(seamUs.has(0) && seamUs.has(1), `seam u values ${[...seamUs]}`);
   // Shape kept: bounds within 2 mm.
