@@ -1,11 +1,11 @@
 /**
  * The one interface every mesh-prior estimator implements (DESIGN.md: estimate stage), and the
- * registry that makes one by id. 'builtin' is the landmark fit (./builtin/fit-head-model); RingNet,
- * DECA and MICA run a converted model pack (ONNX + the user's FLAME) through ./adapters.
+ * registry that makes one by id. 'builtin' is the landmark fit of the studio's head model
+ * (./builtin, wrapped by ./adapters/builtin); RingNet, DECA and MICA run a converted model pack
+ * (ONNX + the user's FLAME) through ./adapters.
  */
 import type { EstimatorId } from '../../shared/protocol';
 import type { PinholeCamera } from '../geometry/camera';
-import { StageError } from '../stage-error';
 
 /** 8-bit RGB pixels, row-major, 3 bytes per pixel, no padding. */
 export interface RgbPhoto {
@@ -67,15 +67,11 @@ export interface Estimator {
   dispose(): Promise<void>;
 }
 
-/** The module the built-in estimator lives in is expected to export this factory. */
-export interface BuiltinEstimatorModule {
-  createBuiltinEstimator(packsDir: string): Promise<Estimator>;
-}
-
 /**
  * Makes the estimator `id`. Pack-based ones look in `packsDir` for a pack folder named after the id
- * (or any pack whose manifest says `"estimator": id`), verify it completely and load it; failures are
- * StageErrors ('pack-not-installed', 'pack-missing-file', 'pack-corrupt', 'pack-mismatch').
+ * (or any pack whose manifest says `"estimator": id`), verify it completely and load it; failures
+ * are StageErrors ('pack-not-installed', 'pack-missing-file', 'pack-corrupt', 'pack-mismatch').
+ * 'builtin' ignores `packsDir` (its head model ships with the app).
  */
 export async function createEstimator(
   id: EstimatorId,
@@ -84,7 +80,8 @@ export async function createEstimator(
 ): Promise<Estimator> {
   switch (id) {
     case 'builtin':
-      return createBuiltin(packsDir);
+      // the studio's own head model ships with the app; no pack folder is involved
+      return (await import('./adapters/builtin')).createBuiltinEstimator();
     case 'ringnet':
       return (await import('./adapters/ringnet')).createRingNetEstimator(packsDir, signal);
     case 'deca':
@@ -92,22 +89,4 @@ export async function createEstimator(
     case 'mica':
       return (await import('./adapters/mica')).createMicaEstimator(packsDir, signal);
   }
-}
-
-async function createBuiltin(packsDir: string): Promise<Estimator> {
-  // another part of the engine owns the built-in fit; it is wrapped here once it exists
-  const modulePath = './builtin/fit-head-model';
-  let mod: Partial<BuiltinEstimatorModule>;
-  try {
-    mod = (await import(/* @vite-ignore */ modulePath)) as Partial<BuiltinEstimatorModule>;
-  } catch {
-    throw new StageError('estimator-unavailable', 'The built-in estimator is not part of this build.');
-  }
-  if (typeof mod.createBuiltinEstimator !== 'function') {
-    throw new StageError(
-      'estimator-unavailable',
-      'The built-in estimator module has no createBuiltinEstimator().',
-    );
-  }
-  return mod.createBuiltinEstimator(packsDir);
 }
