@@ -1,16 +1,14 @@
 /** The prior overlay (PriorOverlay in protocol.ts) from projected points and a triangle list. */
 import type { EstimatorId, PriorOverlay } from '../../shared/protocol';
 
-/** Unique undirected edges of a triangle list, as index pairs. */
-export function triangleEdges(indices: ArrayLike<number>): number[] {
+/** Unique undirected edges of a polygon list (3 indices per triangle, 4 per quad), as index pairs. */
+export function polygonEdges(indices: ArrayLike<number>, corners: 3 | 4 = 3): number[] {
   const seen = new Set<string>();
   const edges: number[] = [];
-  for (let t = 0; t + 2 < indices.length; t += 3) {
-    for (const [a, b] of [
-      [indices[t]!, indices[t + 1]!],
-      [indices[t + 1]!, indices[t + 2]!],
-      [indices[t + 2]!, indices[t]!],
-    ] as const) {
+  for (let t = 0; t + corners - 1 < indices.length; t += corners) {
+    for (let k = 0; k < corners; k++) {
+      const a = indices[t + k]!;
+      const b = indices[t + ((k + 1) % corners)]!;
       const key = a < b ? `${a},${b}` : `${b},${a}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -46,7 +44,7 @@ export function buildPriorOverlay(args: {
   box: [number, number, number, number];
   landmarks2d: ArrayLike<number>;
   vertices2d: ArrayLike<number>;
-  triangles: ArrayLike<number>;
+  edges: number[];
   confidence: number;
   estimator: EstimatorId;
 }): PriorOverlay {
@@ -57,7 +55,7 @@ export function buildPriorOverlay(args: {
     box: args.box,
     landmarks: round(args.landmarks2d),
     vertices: round(args.vertices2d),
-    edges: triangleEdges(args.triangles),
+    edges: args.edges,
     silhouette: [round(convexHull(args.vertices2d))],
     confidence: Math.max(0, Math.min(1, args.confidence)),
     estimator: args.estimator,

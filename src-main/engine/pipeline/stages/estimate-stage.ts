@@ -1,18 +1,39 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { JOB_PATHS } from '../../../shared/protocol';
-import { detectFaces, faceMeshTopology, selectFace } from '../../estimate/landmarks/detect-faces';
-import { readJobPhoto } from '../job-photo';
+import {
+  createBuiltinEstimator,
+  builtinOutput,
+  type BuiltinEstimator,
+} from '../../estimate/builtin/builtin-estimator';
+import { createEstimator, type EstimatorInput, type EstimatorOutput } from '../../estimate/estimator';
+import { detectFaces, selectFace } from '../../estimate/landmarks/detect-faces';
+import { projectPoint } from '../../geometry/camera';
+import { renderTexturedMesh } from '../../native/native-addon';
+import { writeHeadFit } from '../head-fit-file';
+import { decodeRaw, readJobMask } from '../job-mask';
+import { photoBaseName, readJobPhoto } from '../job-photo';
 import type { LandmarksFile } from '../landmarks-file';
-import { buildPriorOverlay } from '../overlay';
+import { buildPriorOverlay, convexHull, polygonEdges } from '../overlay';
+import { priorMeshGlb } from '../prior-glb';
 import type { StageRunner } from '../stage-context';
+
+/** Where user-added model packs live (RingNet, DECA, MICA…); GEN3D_PACKS_DIR overrides. */
+export function packsDir(): string {
+  return process.env.GEN3D_PACKS_DIR ?? join(homedir(), '.gen3dface', 'packs');
+}
+
+let builtin: Promise<BuiltinEstimator> | undefined;
 
 export const estimateStage: StageRunner = {
   id: 'estimate',
   async run(ctx) {
-    ctx.progress(0, 3, 'finding faces');
+    const steps = 5;
+    ctx.progress(0, steps, 'finding faces');
     const photo = await readJobPhoto(ctx);
     const faces = await detectFaces(photo, ctx.signal);
     const face = selectFace(faces, ctx.job.settings.faceSelection);
-    ctx.progress(1, 3, `${faces.length} face${faces.length === 1 ? '' : 's'} found`);
+    ctx.progress(1, steps, `${faces.length} face${faces.length === 1 ? '' : 's'} found`);
     const landmarks: LandmarksFile = {
       faces: faces.map((f) => ({ box: f.box, score: f.score })),
       selected: faces.indexOf(face),
@@ -23,24 +44,88 @@ export const estimateStage: StageRunner = {
       landmarks: Array.from(face.landmarks, (v) => Math.round(v * 100) / 100),
     };
     await ctx.writeJsonArtifact('landmarks', JOB_PATHS.landmarks, landmarks);
-    ctx.progress(2, 3, 'overlay');
-    const { triangles } = await faceMeshTopology();
-    const points2d = new Float32Array(face.count * 2);
-    for (let i = 0; i < face.count; i++) {
-      points2d[i * 2] = face.landmarks[i * 3]!;
-      points2d[i * 2 + 1] = face.landmarks[i * 3 + 1]!;
+
+    const mask = await readJobMask(ctx);
+    const input: EstimatorInput = {
+      photo: await decodeRaw(photo.png, 3),
+      mask: mask.data,
+      cropBox: { x: face.box[0], y: face.box[1], width: face.box[2], height: face.box[3] },
+      landmarks: { layout: 'mediapipe468', points: face.landmarks, dims: 3 },
+    };
+    ctx.progress(2, steps, 'fitting the head model');
+    builtin ??= createBuiltinEstimator();
+    const headModel = await builtin;
+    const fit = headModel.fit(input);
+    await writeHeadFit(ctx, fit);
+
+    const estimatorId = ctx.job.settings.estimator;
+    let prior: EstimatorOutput;
+    if (estimatorId === 'builtin') {
+      prior = builtinOutput(fit, headModel.model);
+    } else {
+      ctx.progress(3, steps, `running ${estimatorId}`);
+      const estimator = await createEstimator(estimatorId, packsDir(), ctx.signal);
+      try {
+        prior = await estimator.estimate(input, ctx.signal);
+      } finally {
+        await estimator.dispose();
+      }
+    }
+    ctx.progress(4, steps, 'overlay');
+    await ctx.writeJsonArtifact('camera', JOB_PATHS.camera, prior.camera);
+    await ctx.writeJsonArtifact('prior-mesh', JOB_PATHS.estimate, {
+      estimator: prior.estimatorId,
+      confidence: prior.confidence,
+      vertexCount: prior.mesh.positions.length / 3,
+      params: prior.params ?? {},
+    });
+    await ctx.writeArtifact(
+      'prior-mesh',
+      JOB_PATHS.priorMesh,
+      await priorMeshGlb(prior.mesh, photoBaseName(ctx.job.sourceName)),
+    );
+
+    // Only what the camera sees goes into the overlay: edges of front-facing, unoccluded polygons.
+    const { triangleId } = await renderTexturedMesh({
+      positions: prior.mesh.positions,
+      indices: prior.mesh.indices,
+      camera: prior.camera,
+      width: photo.width,
+      height: photo.height,
+      cullBackFaces: true,
+    });
+    const seen = new Uint8Array(prior.mesh.indices.length / 3);
+    for (const t of triangleId) if (t >= 0) seen[t] = 1;
+    const quads = estimatorId === 'builtin' ? headModel.model.quads : undefined;
+    const visiblePolygons: number[] = [];
+    if (quads) {
+      // the model's triangulation is two triangles per quad, in quad order
+      for (let q = 0; q < quads.length / 4; q++) {
+        if (seen[q * 2] || seen[q * 2 + 1]) visiblePolygons.push(...quads.subarray(q * 4, q * 4 + 4));
+      }
+    } else {
+      for (let t = 0; t < seen.length; t++)
+        if (seen[t]) visiblePolygons.push(...prior.mesh.indices.subarray(t * 3, t * 3 + 3));
+    }
+    const vertices2d = new Float32Array((prior.mesh.positions.length / 3) * 2);
+    for (let v = 0; v < vertices2d.length / 2; v++) {
+      const p = prior.mesh.positions;
+      const [u, w] = projectPoint(prior.camera, p[v * 3]!, p[v * 3 + 1]!, p[v * 3 + 2]!);
+      vertices2d[v * 2] = u;
+      vertices2d[v * 2 + 1] = w;
     }
     const overlay = buildPriorOverlay({
       width: photo.width,
       height: photo.height,
       box: face.box,
-      landmarks2d: points2d,
-      vertices2d: points2d,
-      triangles,
-      confidence: face.score * face.meshScore,
-      estimator: 'builtin',
+      landmarks2d: prior.landmarks2d.length > 0 ? prior.landmarks2d : fit.landmarks2d,
+      vertices2d,
+      edges: polygonEdges(visiblePolygons, quads ? 4 : 3),
+      confidence: prior.confidence,
+      estimator: prior.estimatorId,
     });
+    overlay.silhouette = [convexHull(vertices2d).map((v) => Math.round(v * 10) / 10)];
     await ctx.writeJsonArtifact('overlay', JOB_PATHS.overlay, overlay);
-    ctx.progress(3, 3);
+    ctx.progress(steps, steps);
   },
 };

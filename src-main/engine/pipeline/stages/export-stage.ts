@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { JOB_PATHS, type ArtifactKind } from '../../../shared/protocol';
 import { exportHead } from '../../export';
 import { readMeshFolder } from '../../geometry/mesh-file';
+import { renderPreviewPng } from '../render-preview';
 import type { StageRunner } from '../stage-context';
 
 const ARTIFACT_KIND: Record<string, ArtifactKind | undefined> = {
@@ -14,9 +15,9 @@ const ARTIFACT_KIND: Record<string, ArtifactKind | undefined> = {
 export const exportStage: StageRunner = {
   id: 'export',
   async run(ctx) {
-    ctx.progress(0, 3, 'reading the mesh');
+    ctx.progress(0, 4, 'reading the mesh');
     const mesh = await readMeshFolder(ctx.path(JOB_PATHS.meshDir));
-    ctx.progress(1, 3, 'writing files');
+    ctx.progress(1, 4, 'writing files');
     const result = await exportHead(
       { mesh, photoName: ctx.job.sourceName },
       ctx.path(JOB_PATHS.exportDir),
@@ -27,7 +28,9 @@ export const exportStage: StageRunner = {
       const kind = ARTIFACT_KIND[file.kind];
       if (kind) ctx.announce(kind, relative(ctx.jobDir, file.path).split('\\').join('/'));
     }
-    ctx.progress(2, 3, 'report');
+    ctx.progress(2, 4, 'preview');
+    await ctx.writeArtifact('preview', JOB_PATHS.preview, await renderPreviewPng(mesh));
+    ctx.progress(3, 4, 'report');
     const report = {
       photo: ctx.job.sourceName,
       settings: ctx.job.settings,
@@ -36,6 +39,6 @@ export const exportStage: StageRunner = {
       versions: { ...ctx.job.versions, node: process.versions.node },
     };
     await ctx.writeJsonArtifact('report', JOB_PATHS.report, report);
-    ctx.progress(3, 3);
+    ctx.progress(4, 4);
   },
 };

@@ -1,29 +1,50 @@
 import { JOB_PATHS } from '../../../shared/protocol';
-import { buildLandmarkFaceMesh } from '../../estimate/landmark-face-mesh';
-import { faceMeshTopology } from '../../estimate/landmarks/detect-faces';
+import { bakeHeadTexture, buildTexturedHead } from '../../generate/prior-projection/bake-head-texture';
+import { loadHeadModel } from '../../geometry/head-model';
 import { writeMeshFolder } from '../../geometry/mesh-file';
+import { readHeadFit } from '../head-fit-file';
+import { decodeRaw, readJobMask } from '../job-mask';
 import { photoBaseName, readJobPhoto } from '../job-photo';
-import { readLandmarksFile } from '../landmarks-file';
 import type { StageRunner } from '../stage-context';
 
-/** Textures the estimated surface from the photo and stores it in `mesh/` for export. */
+/**
+ * "Preview (no diffusion)": the photo projected onto the fitted head, mirrored where hidden, the rest
+ * filled with the photo's skin and hair colours; stored in `mesh/` for export.
+ */
 export const generateStage: StageRunner = {
   id: 'generate',
   async run(ctx) {
-    ctx.progress(0, 2, 'texturing the face from the photo');
+    ctx.progress(0, 3, 'projecting the photo onto the head');
     const photo = await readJobPhoto(ctx);
-    const landmarks = await readLandmarksFile(ctx);
-    const { triangles } = await faceMeshTopology();
-    const { mesh } = await buildLandmarkFaceMesh(
-      { landmarks: Float32Array.from(landmarks.landmarks), count: landmarks.count },
-      photo,
-      triangles,
-      photoBaseName(ctx.job.sourceName),
+    const { positions, camera } = await readHeadFit(ctx);
+    const model = await loadHeadModel();
+    const size = ctx.job.settings.export.textureSize >= 2048 ? 2048 : 1024;
+    const baked = await bakeHeadTexture(
+      {
+        photoRgba: await decodeRaw(photo.png, 4),
+        mask: await readJobMask(ctx),
+        positions,
+        model,
+        camera,
+        textureSize: size,
+      },
+      ctx.signal,
     );
-    ctx.progress(1, 2, `${mesh.positions.length / 3} vertices`);
+    const share = (x: number): string => `${(x * 100).toFixed(0)} %`;
+    ctx.progress(
+      2,
+      3,
+      `photo ${share(baked.coverage.photo)}, mirrored ${share(baked.coverage.mirrored)}, filled ${share(baked.coverage.filled)}`,
+    );
+    const mesh = buildTexturedHead({
+      positions,
+      model,
+      texturePng: baked.texturePng,
+      name: photoBaseName(ctx.job.sourceName),
+    });
     await writeMeshFolder(ctx.path(JOB_PATHS.meshDir), mesh);
     ctx.announce('mesh', `${JOB_PATHS.meshDir}/mesh.json`);
     ctx.announce('texture', `${JOB_PATHS.meshDir}/texture.png`);
-    ctx.progress(2, 2);
+    ctx.progress(3, 3);
   },
 };
