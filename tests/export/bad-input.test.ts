@@ -14,7 +14,7 @@ import type { TexturedMesh } from '../../src-main/engine/geometry/textured-mesh'
 import { StageError } from '../../src-main/engine/stage-error';
 import type { ExportSettings } from '../../src-main/shared/protocol';
 import { makeHeadFixture } from '../fixtures/head-fixture';
-import { tempDir } from './support';
+import { removeTempDirs, tempDir } from './support';
 
 let head: TexturedMesh;
 const mounts: string[] = [];
@@ -25,6 +25,7 @@ before(async () => {
 });
 after(async () => {
   for (const dir of mounts) execFileSync('umount', [dir]);
+  await removeTempDirs();
 });
 
 function rejectsWith(code: string) {

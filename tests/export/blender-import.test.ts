@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import {
   EXPORT_PRESET_IDS,
   EXPORT_PRESETS,
@@ -14,7 +14,14 @@ import {
 } from '../../src-main/engine/export';
 import type { ExportSettings } from '../../src-main/shared/protocol';
 import { makeHeadFixture } from '../fixtures/head-fixture';
-import { importInBlender, parseObj, tempDir, type BlenderCheck, type BlenderObject } from './support';
+import {
+  importInBlender,
+  parseObj,
+  removeTempDirs,
+  tempDir,
+  type BlenderCheck,
+  type BlenderObject,
+} from './support';
 
 interface Case {
   label: string;
@@ -26,6 +33,7 @@ interface Case {
 const cases: Case[] = [];
 const checks = new Map<string, BlenderCheck>(); // `${label} ${format}` → what Blender saw
 
+after(removeTempDirs);
 before(async () => {
   const head = await makeHeadFixture();
   const prior = await makeHeadFixture({

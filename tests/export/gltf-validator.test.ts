@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { NodeIO } from '@gltf-transform/core';
 import validator from 'gltf-validator';
 import sharp from 'sharp';
@@ -16,10 +16,11 @@ import {
 } from '../../src-main/engine/export';
 import type { TexturedMesh } from '../../src-main/engine/geometry/textured-mesh';
 import { makeHeadFixture, NOSE_HEIGHT } from '../fixtures/head-fixture';
-import { tempDir } from './support';
+import { removeTempDirs, tempDir } from './support';
 
 let head: TexturedMesh;
 let prior: TexturedMesh;
+after(removeTempDirs);
 before(async () => {
   head = await makeHeadFixture();
   prior = await makeHeadFixture({

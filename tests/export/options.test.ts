@@ -6,16 +6,17 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { EXPORT_PRESETS, exportHead } from '../../src-main/engine/export';
 import { prepareMesh, weldPositions } from '../../src-main/engine/export/prepared-mesh';
 import { simplifyToBudget } from '../../src-main/engine/export/simplify';
 import { meshBounds, type TexturedMesh } from '../../src-main/engine/geometry/textured-mesh';
 import { makeHeadFixture } from '../fixtures/head-fixture';
-import { parseObj, tempDir } from './support';
+import { parseObj, removeTempDirs, tempDir } from './support';
 
 let head: TexturedMesh;
+after(removeTempDirs);
 before(async () => {
   head = await makeHeadFixture({ textureSide: 1024 });
 });

@@ -13,7 +13,7 @@ import { EXPORT_PRESETS, exportHead, type ExportResult } from '../../src-main/en
 import { meshBounds, type TexturedMesh } from '../../src-main/engine/geometry/textured-mesh';
 import type { ExportSettings } from '../../src-main/shared/protocol';
 import { makeHeadFixture } from '../fixtures/head-fixture';
-import { parseObj, tempDir } from './support';
+import { parseObj, removeTempDirs, tempDir } from './support';
 
 // Babylon's OBJ loader, used directly with the text: (1) it fetches the MTL by XMLHttpRequest, which
 // Node lacks — geometry only here, the material and texture binding are checked in real Blender
@@ -29,6 +29,7 @@ let head: TexturedMesh;
 let engine: NullEngine;
 let scene: Scene;
 
+after(removeTempDirs);
 before(async () => {
   head = await makeHeadFixture();
   engine = new NullEngine();
