@@ -16,7 +16,7 @@ apt_packages=(cmake g++)
 if [ "$want_test_tools" = 1 ]; then
   # chromium: renderer tests; blender: import tests of exports; xvfb: a real window;
   # python3-torch/onnx: CPU tests of training/ (they belong to /usr/bin/python3).
-  apt_packages+=(chromium xvfb blender python3-torch python3-onnx python3-numpy)
+  apt_packages+=(chromium xvfb blender python3-torch python3-onnx python3-numpy python3-pytest)
 fi
 missing=()
 for p in "${apt_packages[@]}"; do

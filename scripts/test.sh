@@ -18,15 +18,11 @@ npx prettier --check .
 step "build (electron-vite)"
 npx electron-vite build
 
-if [ -f native/build/CTestTestfile.cmake ]; then
-  step "native core tests (ctest)"
-  ctest --test-dir native/build --output-on-failure
-fi
+step "native core tests (ctest)"
+ctest --test-dir native/build --output-on-failure
 
-if [ -d training/tests ]; then
-  step "training CPU tests (Debian python3-torch)"
-  /usr/bin/python3 -m unittest discover -s training/tests -t .
-fi
+step "training CPU tests (Debian python3-torch, /usr/bin/python3)"
+/usr/bin/python3 -m pytest -q -p no:cacheprovider training/tests
 
 step "node tests"
 mapfile -t files < <(find tests -name '*.test.ts' -not -path '*/node_modules/*' | sort)

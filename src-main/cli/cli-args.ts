@@ -1,5 +1,6 @@
 /** The CLI's arguments, parsed and checked into job settings. */
 import { parseArgs } from 'node:util';
+import { EXPORT_PRESETS, EXPORT_PRESET_IDS, type ExportPresetId } from '../shared/export-presets';
 import {
   EstimatorId,
   ExportFormat,
@@ -19,6 +20,7 @@ Options for generate:
   --jobs <dir>         job folders (default: <out>/.jobs); a failed or cancelled job can be resumed
   --face <largest|N>   with several faces: take the largest or the N-th (default: refuse and list them)
   --estimator <id>     builtin | ringnet | deca | mica (default builtin)
+  --preset <id>        blender | unity | unreal | maya | web: units, up axis, texture for that tool
   --format <list>      glb,obj (default both)
   --texture <px>       512 | 1024 | 2048 | 4096 (default 1024)
   --json               one JSON event per line on stdout instead of progress bars
@@ -60,6 +62,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
       face: { type: 'string' },
       estimator: { type: 'string' },
       format: { type: 'string' },
+      preset: { type: 'string' },
       texture: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -77,6 +80,12 @@ export function parseCliArgs(argv: string[]): CliCommand {
     if (values.estimator !== undefined)
       settings.estimator = parseWith(EstimatorId, values.estimator, '--estimator');
     const exportSettings: NonNullable<JobSettingsInput['export']> = {};
+    if (values.preset !== undefined) {
+      const preset = EXPORT_PRESETS[values.preset as ExportPresetId];
+      if (!preset)
+        throw new UsageError(`--preset takes ${EXPORT_PRESET_IDS.join(', ')}, not "${values.preset}"`);
+      Object.assign(exportSettings, preset);
+    }
     if (values.format !== undefined) {
       exportSettings.formats = values.format
         .split(',')

@@ -177,7 +177,16 @@ function jobOutputName(job: JobRecord): string {
 /** Copy the export stage's files (and the preview) out of the job folder. */
 async function copyExports(backend: StudioBackend, job: JobRecord, outDir: string): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
-  const wanted = new Set(['export-glb', 'export-obj', 'export-mtl', 'export-texture', 'preview', 'report']);
+  const wanted = new Set([
+    'export-glb',
+    'export-obj',
+    'export-mtl',
+    'export-texture',
+    'export-zip',
+    'export-report',
+    'preview',
+    'report',
+  ]);
   const artifacts = (job.stages.export?.artifacts ?? []).filter((a) => wanted.has(a.kind));
   const names: string[] = [];
   for (const artifact of artifacts) {

@@ -45,7 +45,7 @@ transport.onMessage((raw) => {
         stages: PIPELINE_STAGES,
         emit,
         signal: controller.signal,
-        ...(command.type === 'rerun' ? { fromStage: command.fromStage } : {}),
+        ...(command.type === 'rerun' ? { fromStage: command.fromStage, only: command.only } : {}),
       })
         .catch((error: Error) =>
           emit({

@@ -103,7 +103,12 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     return job;
   }
 
-  async rerunStage(jobId: string, fromStage: StageId, settings?: JobSettingsInput): Promise<JobRecord> {
+  async rerunStage(
+    jobId: string,
+    fromStage: StageId,
+    settings?: JobSettingsInput,
+    only = false,
+  ): Promise<JobRecord> {
     if (settings) {
       await updateJobRecord(this.store.jobDir(jobId), (r) => ({
         ...r,
@@ -112,7 +117,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     }
     this.assertIdle(jobId);
     this.activeJob = jobId;
-    this.engine.send({ type: 'rerun', jobId, jobDir: this.store.jobDir(jobId), fromStage });
+    this.engine.send({ type: 'rerun', jobId, jobDir: this.store.jobDir(jobId), fromStage, only });
     return this.store.get(jobId);
   }
 

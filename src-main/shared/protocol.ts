@@ -92,6 +92,9 @@ export const ArtifactKind = z.enum([
   'export-obj',
   'export-mtl',
   'export-texture',
+  'export-zip',
+  'export-view',
+  'export-report',
   'preview',
   'report',
 ]);
@@ -156,7 +159,15 @@ export const EngineCommand = z.discriminatedUnion('type', [
   /** Run the stages of a job that are not done yet. */
   z.object({ type: z.literal('resume'), ...JobRef }).strict(),
   /** Re-run one stage and everything after it (e.g. after switching estimator). */
-  z.object({ type: z.literal('rerun'), ...JobRef, fromStage: StageId }).strict(),
+  z
+    .object({
+      type: z.literal('rerun'),
+      ...JobRef,
+      fromStage: StageId,
+      /** Re-run just this stage (e.g. a new estimator for the overlay), keeping later results. */
+      only: z.boolean().default(false),
+    })
+    .strict(),
   z.object({ type: z.literal('cancel'), jobId: JobRecord.shape.id }).strict(),
   z.object({ type: z.literal('listPacks'), requestId: z.string().min(1) }).strict(),
   z.object({ type: z.literal('shutdown') }).strict(),
@@ -278,6 +289,7 @@ export const JOB_PATHS = {
   overlay: 'prior/overlay.json',
   camera: 'prior/camera.json',
   priorMesh: 'prior/mesh.glb',
+  priorMeshDir: 'prior/mesh',
   estimate: 'prior/estimate.json',
   headFit: 'prior/head-fit.json',
   headFitPositions: 'prior/head-fit.bin',

@@ -2,6 +2,6 @@
 export { exportHead, EXPORT_GENERATOR } from './export-head';
 export type { ExportFileKind, ExportInput, ExportResult } from './export-head';
 export { validateMeshForExport } from './validate-mesh';
-export { EXPORT_PRESETS, EXPORT_PRESET_IDS } from './presets';
-export type { ExportPresetId } from './presets';
+export { EXPORT_PRESETS, EXPORT_PRESET_IDS } from '../../shared/export-presets';
+export type { ExportPresetId } from '../../shared/export-presets';
 export { exportFileStem } from './file-names';

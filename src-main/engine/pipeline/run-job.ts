@@ -15,15 +15,24 @@ export interface RunJobArgs {
   stages: readonly StageRunner[];
   emit: Emit;
   signal: AbortSignal;
-  /** Re-run this stage and the ones after it even if they are done. */
+  /** Re-run this stage and the ones after it even if they are done… */
   fromStage?: StageId;
+  /** …or just this one stage. */
+  only?: boolean;
 }
 
-export async function runJob({ jobDir, stages, emit, signal, fromStage }: RunJobArgs): Promise<JobRecord> {
+export async function runJob({
+  jobDir,
+  stages,
+  emit,
+  signal,
+  fromStage,
+  only = false,
+}: RunJobArgs): Promise<JobRecord> {
   let job = await readJobRecord(jobDir);
   const jobId = job.id;
   job = await updateJobRecord(jobDir, (r) =>
-    resetFrom({ ...r, state: 'running', error: undefined }, stages, fromStage),
+    resetFrom({ ...r, state: 'running', error: undefined }, stages, fromStage, only),
   );
   const outputs: Artifact[] = [];
   let current: StageId | undefined;
@@ -82,17 +91,18 @@ export async function runJob({ jobDir, stages, emit, signal, fromStage }: RunJob
   }
 }
 
-/** Mark `fromStage` and every later stage pending again. */
+/** Mark `fromStage` (and, unless `only`, every later stage) pending again. */
 function resetFrom(
   job: JobRecord,
   stages: readonly StageRunner[],
   fromStage: StageId | undefined,
+  only: boolean,
 ): JobRecord {
   if (!fromStage) return job;
   const index = stages.findIndex((s) => s.id === fromStage);
   if (index < 0) throw new StageError('unknown-stage', `this pipeline has no stage "${fromStage}"`);
   return stages
-    .slice(index)
+    .slice(index, only ? index + 1 : undefined)
     .reduce((r, s) => withStage(r, s.id, { state: 'pending', artifacts: [], error: undefined }), job);
 }
 

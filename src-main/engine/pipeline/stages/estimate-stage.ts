@@ -15,7 +15,8 @@ import { decodeRaw, readJobMask } from '../job-mask';
 import { photoBaseName, readJobPhoto } from '../job-photo';
 import type { LandmarksFile } from '../landmarks-file';
 import { buildPriorOverlay, convexHull, polygonEdges } from '../overlay';
-import { priorMeshGlb } from '../prior-glb';
+import { priorMeshGlb, priorTexturedMesh } from '../prior-glb';
+import { writeMeshFolder } from '../../geometry/mesh-file';
 import type { StageRunner } from '../stage-context';
 
 /** Where user-added model packs live (RingNet, DECA, MICA…); GEN3D_PACKS_DIR overrides. */
@@ -79,11 +80,9 @@ export const estimateStage: StageRunner = {
       vertexCount: prior.mesh.positions.length / 3,
       params: prior.params ?? {},
     });
-    await ctx.writeArtifact(
-      'prior-mesh',
-      JOB_PATHS.priorMesh,
-      await priorMeshGlb(prior.mesh, photoBaseName(ctx.job.sourceName)),
-    );
+    const priorMesh = await priorTexturedMesh(prior.mesh, photoBaseName(ctx.job.sourceName));
+    await ctx.writeArtifact('prior-mesh', JOB_PATHS.priorMesh, await priorMeshGlb(priorMesh));
+    await writeMeshFolder(ctx.path(JOB_PATHS.priorMeshDir), priorMesh);
 
     // Only what the camera sees goes into the overlay: edges of front-facing, unoccluded polygons.
     const { triangleId } = await renderTexturedMesh({

@@ -1,4 +1,4 @@
-import { ExportSettings } from '../../shared/protocol';
+import { ExportSettings } from './protocol';
 
 export type ExportPresetId = Exclude<ExportSettings['preset'], 'custom'>;
 
