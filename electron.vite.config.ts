@@ -59,7 +59,6 @@ export default defineConfig({
     root: resolve(root, 'src-renderer'),
     plugins: [vue(), devCsp()],
     build: {
-      outDir: resolve(root, 'out/renderer'),
       rolldownOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },
     },
   },

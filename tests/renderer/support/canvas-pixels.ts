@@ -13,6 +13,18 @@ export interface CanvasStats {
   offBackground: number;
   /** Pixels close to the landmark green (0, 255, 110). */
   landmarkGreen: number;
+  /** Luminance sampled on a THUMB×THUMB grid, to compare two frames. */
+  thumb: number[];
+}
+
+export const THUMB = 96;
+
+/** Share of thumbnail samples whose luminance differs by more than 24 between two frames. */
+export function changedShare(a: CanvasStats, b: CanvasStats): number {
+  let changed = 0;
+  for (let i = 0; i < a.thumb.length; i++)
+    if (Math.abs((a.thumb[i] ?? 0) - (b.thumb[i] ?? 0)) > 24) changed++;
+  return changed / Math.max(1, a.thumb.length);
 }
 
 /** The little of the DOM the page function uses (tests are type-checked without the DOM library). */
@@ -35,7 +47,7 @@ export function canvasStats(
   background: [number, number, number],
 ): Promise<CanvasStats> {
   return page.evaluate(
-    ({ selector, background }) => {
+    ({ selector, background, thumbSize }) => {
       const document = (globalThis as unknown as { document: PageDocument }).document;
       const source = document.querySelector(selector);
       if (!source) throw new Error(`no canvas ${selector}`);
@@ -63,14 +75,23 @@ export function canvasStats(
         if (g > 200 && r < 90 && b > 50 && b < 170) green++;
       }
       const mean = sum / n;
+      const thumb: number[] = [];
+      for (let ty = 0; ty < thumbSize; ty++)
+        for (let tx = 0; tx < thumbSize; tx++) {
+          const x = Math.floor(((tx + 0.5) * copy.width) / thumbSize);
+          const y = Math.floor(((ty + 0.5) * copy.height) / thumbSize);
+          const i = (y * copy.width + x) * 4;
+          thumb.push(0.299 * (data[i] ?? 0) + 0.587 * (data[i + 1] ?? 0) + 0.114 * (data[i + 2] ?? 0));
+        }
       return {
         width: copy.width,
         height: copy.height,
         lumaStd: Math.sqrt(Math.max(0, sumSq / n - mean * mean)),
         offBackground: off / n,
         landmarkGreen: green,
+        thumb,
       };
     },
-    { selector, background },
+    { selector, background, thumbSize: THUMB },
   );
 }
