@@ -22,6 +22,8 @@ export class HeadViewport {
   private readonly camera: ArcRotateCamera;
   private container: AssetContainer | undefined;
   private wireframe = false;
+  /** Frames still to draw; the viewport renders only when something changed (idle = no GPU/CPU use). */
+  private pendingFrames = 2;
 
   constructor(canvas: HTMLCanvasElement) {
     // preserveDrawingBuffer: the canvas can be read back (screenshots, the browser test).
@@ -40,7 +42,26 @@ export class HeadViewport {
     const key = new DirectionalLight('key', new Vector3(-0.4, -0.5, -1), this.scene);
     key.intensity = 1.6;
 
-    this.engine.runRenderLoop(() => this.scene.render());
+    // Orbit/zoom move the camera by inertia from pointer and wheel handlers; keys act inside render.
+    for (const type of ['pointerdown', 'pointermove', 'wheel', 'keydown'] as const)
+      canvas.addEventListener(type, () => this.invalidate(type === 'keydown' ? 30 : 2), { passive: true });
+    this.engine.runRenderLoop(() => {
+      const c = this.camera;
+      const moving =
+        c.inertialAlphaOffset ||
+        c.inertialBetaOffset ||
+        c.inertialRadiusOffset ||
+        c.inertialPanningX ||
+        c.inertialPanningY;
+      if (this.pendingFrames <= 0 && !moving && this.scene.isReady()) return;
+      this.pendingFrames = Math.max(0, this.pendingFrames - 1);
+      this.scene.render();
+    });
+  }
+
+  /** Draw the next few frames (after any change the render loop cannot see). */
+  invalidate(frames = 2): void {
+    this.pendingFrames = Math.max(this.pendingFrames, frames);
   }
 
   /** Replace the shown model with a GLB; resolves once it is in the scene and framed. */
@@ -51,16 +72,20 @@ export class HeadViewport {
     container.addAllToScene();
     this.setWireframe(this.wireframe);
     this.frame();
+    // Textures and shaders finish after this; draw again once the scene is complete.
+    this.scene.executeWhenReady(() => this.invalidate());
   }
 
   clear(): void {
     this.container?.dispose();
     this.container = undefined;
+    this.invalidate();
   }
 
   setWireframe(on: boolean): void {
     this.wireframe = on;
     for (const material of this.container?.materials ?? []) material.wireframe = on;
+    this.invalidate();
   }
 
   /** Aim the camera at the model's bounding box, from the front, at a distance that fits it. */
@@ -83,10 +108,12 @@ export class HeadViewport {
     this.camera.lowerRadiusLimit = size * 0.3;
     this.camera.upperRadiusLimit = size * 6;
     this.camera.minZ = size * 0.01;
+    this.invalidate();
   }
 
   resize(): void {
     this.engine.resize();
+    this.invalidate();
   }
 
   dispose(): void {

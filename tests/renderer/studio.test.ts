@@ -202,6 +202,33 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     assert.equal((await backend.listJobs()).length, 1, 'the sample job remains');
   });
 
+  it('cancels a running job with the Cancel button and resumes it from the job list', async () => {
+    dialogAnswers.push(SAMPLE);
+    await page.getByTestId('import-button').click();
+    const running = page.locator('[data-testid="stages"] [data-state="running"]');
+    await running.first().waitFor({ timeout: 30_000 });
+    const stage = await running.first().getAttribute('data-stage');
+    const started = Date.now();
+    const backendCancelled = new Promise<number>((resolve) =>
+      backend.once('event', function onEvent(event) {
+        if (event.type === 'cancelled') resolve(Date.now() - started);
+        else backend.once('event', onEvent);
+      }),
+    );
+    await page.getByTestId('cancel-button').click();
+    const clicked = Date.now() - started;
+    await page.locator('[data-testid="job-state"][data-state="cancelled"]').waitFor({ timeout: 10_000 });
+    console.log(
+      `# cancel during ${stage}: click ${clicked} ms, backend 'cancelled' ${await backendCancelled} ms, UI ${Date.now() - started} ms`,
+    );
+    assert.ok(await page.getByTestId('cancel-button').isDisabled(), 'nothing left to cancel');
+
+    const job = page.locator('[data-testid="job-list"] li[data-state="cancelled"]');
+    await job.getByRole('button', { name: 'Resume' }).click();
+    await page.locator('[data-testid="job-state"][data-state="done"]').waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid="model-canvas"][data-status="shown"]').waitFor({ timeout: 30_000 });
+  });
+
   it('rejects malformed calls in the handler table, as main would', async () => {
     const result = await page.evaluate(async () => {
       const api = (globalThis as unknown as PageBridge).studio;
