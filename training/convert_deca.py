@@ -14,7 +14,7 @@ from estimators.deca import IMAGE_SIZE, N_PARAMS, PARAM_LAYOUT, load_deca_checkp
 DECA_LICENSE = "DECA: MPG non-commercial scientific research licence (https://github.com/yfeng95/DECA)"
 
 
-def convert_deca(checkpoint: str, flame: str, landmarks: str | None, out: str, landmark_vertices: str | None = None) -> Path:
+def convert_deca(checkpoint: str, flame: str, landmarks: str | None, out: str, landmark_vertices: str | None = None, mediapipe_embedding: str | None = None) -> Path:
     net = load_deca_checkpoint(checkpoint)
     return write_estimator_pack(
         out=out,
@@ -28,6 +28,7 @@ def convert_deca(checkpoint: str, flame: str, landmarks: str | None, out: str, l
         flame=flame,
         landmarks=landmarks,
         landmark_vertices=landmark_vertices,
+        mediapipe_embedding=mediapipe_embedding,
         resolution=IMAGE_SIZE,
         preprocess={"layout": "NCHW", "channels": "RGB", "range": [0, 1], "cropScale": 1.25},
         camera={"model": "weak-perspective", "flipYZ": True},
@@ -40,9 +41,10 @@ def main() -> None:
     ap.add_argument("--flame", required=True, help="FLAME generic_model.pkl or .npz")
     ap.add_argument("--landmarks", help="landmark_embedding.npy")
     ap.add_argument("--landmark-vertices", help="without an embedding: FLAME vertex indices to use as landmarks (.npy or text)")
+    ap.add_argument("--mediapipe-embedding", help="mediapipe_landmark_embedding.npz (from the FLAME site), for pose fits to face-mesh points")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
-    print(convert_deca(args.checkpoint, args.flame, args.landmarks, args.out, args.landmark_vertices))
+    print(convert_deca(args.checkpoint, args.flame, args.landmarks, args.out, args.landmark_vertices, args.mediapipe_embedding))
 
 
 if __name__ == "__main__":

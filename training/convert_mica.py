@@ -16,7 +16,7 @@ from estimators.mica import ARCFACE_TEMPLATE_112, IMAGE_SIZE, N_SHAPE, load_mica
 MICA_LICENSE = "MICA: MPG non-commercial scientific research licence (https://github.com/Zielon/MICA)"
 
 
-def convert_mica(checkpoint: str, flame: str, landmarks: str | None, out: str, landmark_vertices: str | None = None, arcface_blocks: Sequence[int] = IRESNET100_BLOCKS) -> Path:
+def convert_mica(checkpoint: str, flame: str, landmarks: str | None, out: str, landmark_vertices: str | None = None, mediapipe_embedding: str | None = None, arcface_blocks: Sequence[int] = IRESNET100_BLOCKS) -> Path:
     net = load_mica_checkpoint(checkpoint, arcface_blocks)
     return write_estimator_pack(
         out=out,
@@ -30,6 +30,7 @@ def convert_mica(checkpoint: str, flame: str, landmarks: str | None, out: str, l
         flame=flame,
         landmarks=landmarks,
         landmark_vertices=landmark_vertices,
+        mediapipe_embedding=mediapipe_embedding,
         resolution=IMAGE_SIZE,
         preprocess={
             "layout": "NCHW",
@@ -49,9 +50,10 @@ def main() -> None:
     ap.add_argument("--flame", required=True, help="FLAME2020 generic_model.pkl or .npz")
     ap.add_argument("--landmarks", help="landmark_embedding.npy")
     ap.add_argument("--landmark-vertices", help="without an embedding: FLAME vertex indices to use as landmarks (.npy or text)")
+    ap.add_argument("--mediapipe-embedding", help="mediapipe_landmark_embedding.npz (from the FLAME site), for pose fits to face-mesh points")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
-    print(convert_mica(args.checkpoint, args.flame, args.landmarks, args.out, args.landmark_vertices))
+    print(convert_mica(args.checkpoint, args.flame, args.landmarks, args.out, args.landmark_vertices, args.mediapipe_embedding))
 
 
 if __name__ == "__main__":

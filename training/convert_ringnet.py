@@ -14,7 +14,7 @@ from estimators.ringnet import IMAGE_SIZE, N_PARAMS, PARAM_LAYOUT, load_ringnet_
 RINGNET_LICENSE = "RingNet: MPG non-commercial scientific research licence (https://github.com/soubhiksanyal/RingNet)"
 
 
-def convert_ringnet(checkpoint: str, flame: str, landmarks: str | None, out: str, landmark_vertices: str | None = None) -> Path:
+def convert_ringnet(checkpoint: str, flame: str, landmarks: str | None, out: str, landmark_vertices: str | None = None, mediapipe_embedding: str | None = None) -> Path:
     net = load_ringnet_checkpoint(checkpoint)
     return write_estimator_pack(
         out=out,
@@ -28,6 +28,7 @@ def convert_ringnet(checkpoint: str, flame: str, landmarks: str | None, out: str
         flame=flame,
         landmarks=landmarks,
         landmark_vertices=landmark_vertices,
+        mediapipe_embedding=mediapipe_embedding,
         resolution=IMAGE_SIZE,
         preprocess={"layout": "NHWC", "channels": "RGB", "range": [-1, 1], "cropScale": 1.6},
         # HMR-style: the predicted global rotation already turns FLAME into the camera frame
@@ -41,9 +42,10 @@ def main() -> None:
     ap.add_argument("--flame", required=True, help="FLAME generic_model.pkl or .npz")
     ap.add_argument("--landmarks", help="flame_static_embedding.pkl or landmark_embedding.npy")
     ap.add_argument("--landmark-vertices", help="without an embedding: FLAME vertex indices to use as landmarks (.npy or text)")
+    ap.add_argument("--mediapipe-embedding", help="mediapipe_landmark_embedding.npz (from the FLAME site), for pose fits to face-mesh points")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
-    print(convert_ringnet(args.checkpoint, args.flame, args.landmarks, args.out, args.landmark_vertices))
+    print(convert_ringnet(args.checkpoint, args.flame, args.landmarks, args.out, args.landmark_vertices, args.mediapipe_embedding))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ def write_estimator_pack(
     flame: str,
     landmarks: Optional[str],
     landmark_vertices: Optional[str] = None,
+    mediapipe_embedding: Optional[str] = None,
     resolution: int = 224,
     preprocess: Optional[Dict[str, Any]] = None,
     camera: Optional[Dict[str, Any]] = None,
@@ -52,5 +53,5 @@ def write_estimator_pack(
     for name, shape, layout in output_specs:
         outputs.append(tensor_spec(name, shape, **({"layout": layout_spec(layout)} if layout else {})))
     writer.add_network("estimator", onnx_name, [tensor_spec(in_name, in_shape)], outputs)
-    add_flame_arrays(writer, flame, landmarks, landmark_vertices)
+    add_flame_arrays(writer, flame, landmarks, landmark_vertices, mediapipe_embedding)
     return writer.finish()

@@ -5,7 +5,7 @@ from typing import Optional
 
 import numpy as np
 
-from flame.flame_io import FlameModel, LandmarkEmbedding, check_embedding, load_flame, load_landmark_embedding
+from flame.flame_io import FlameModel, LandmarkEmbedding, check_embedding, load_flame, load_landmark_embedding, load_mediapipe_embedding
 from packs.pack_writer import PackWriter
 
 FLAME_LICENSE = "FLAME model: see https://flame.is.tue.mpg.de (user-supplied, never shipped)"
@@ -18,8 +18,15 @@ def load_vertex_indices(path: str) -> np.ndarray:
     return np.array([int(x) for x in open(path).read().replace(",", " ").split()], dtype=np.uint32)
 
 
-def add_flame_arrays(writer: PackWriter, flame_path: str, landmarks_path: Optional[str], landmark_vertices: Optional[str] = None) -> FlameModel:
-    """`landmarks_path`: a barycentric embedding; else `landmark_vertices`: plain vertex indices."""
+def add_flame_arrays(
+    writer: PackWriter,
+    flame_path: str,
+    landmarks_path: Optional[str],
+    landmark_vertices: Optional[str] = None,
+    mediapipe_embedding: Optional[str] = None,
+) -> FlameModel:
+    """`landmarks_path`: a barycentric embedding; else `landmark_vertices`: plain vertex indices.
+    `mediapipe_embedding`: FLAME's MediaPipe embedding, lets the studio fit pose to its face-mesh points."""
     model = load_flame(flame_path)
     embedding: Optional[LandmarkEmbedding] = load_landmark_embedding(landmarks_path) if landmarks_path else None
     check_embedding(embedding, model)
@@ -38,6 +45,13 @@ def add_flame_arrays(writer: PackWriter, flame_path: str, landmarks_path: Option
         if indices.size == 0 or int(indices.max()) >= model.v_template.shape[0]:
             raise ValueError(f"{landmark_vertices}: vertex indices must be within 0..{model.v_template.shape[0] - 1}")
         writer.add_array("flame.landmark_vertices", indices)
+    if mediapipe_embedding:
+        mp = load_mediapipe_embedding(mediapipe_embedding)
+        if int(mp.faces_idx.max()) >= model.faces.shape[0]:
+            raise ValueError(f"{mediapipe_embedding}: faces beyond the FLAME mesh")
+        writer.add_array("flame.mp_lmk_faces_idx", mp.faces_idx)
+        writer.add_array("flame.mp_lmk_bary_coords", mp.bary_coords)
+        writer.add_array("flame.mp_landmark_indices", mp.mediapipe_indices)
     writer.manifest["flame"] = {
         "nShape": model.n_shape,
         "nExpression": model.n_expression,

@@ -44,11 +44,12 @@ test('MICA estimator: ArcFace alignment from real face-mesh landmarks, mesh + ca
     const { inside } = checkFlameOutput(out, photo);
     assert.equal(out.landmarks2d.length, 68 * 2, 'vertex-index landmarks (68 listed in the pack)');
     assert.ok(inside > 0.9, `${inside} of the head projects into the photo`);
-    // without 68-point landmarks MICA's camera is a frontal view fitted to the box
-    assert.deepEqual(out.camera.R, [1, 0, 0, 0, -1, 0, 0, 0, -1]);
-    // the box-only path (no landmarks) works too and gives the same identity (same mesh shape)
+    // the pack carries FLAME's MediaPipe embedding: the pose is fitted to the face-mesh points
+    assert.notDeepEqual(out.camera.R, [1, 0, 0, 0, -1, 0, 0, 0, -1], 'a fitted, not a default, rotation');
+    // the box-only path (no landmarks): template-placed alignment, frontal camera
     const boxOnly = await estimator.estimate({ photo, cropBox: ASTRONAUT_FACE_BOX });
     checkFlameOutput(boxOnly, photo);
+    assert.deepEqual(boxOnly.camera.R, [1, 0, 0, 0, -1, 0, 0, 0, -1], 'frontal view fitted to the box');
     assert.ok(boxOnly.confidence < out.confidence, 'less trusted without landmarks');
   } finally {
     await estimator.dispose();

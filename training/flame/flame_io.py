@@ -205,3 +205,28 @@ def check_embedding(embedding: Optional[LandmarkEmbedding], model: FlameModel) -
         return
     if int(embedding.faces_idx.max()) >= model.faces.shape[0]:
         raise ValueError("landmark embedding refers to faces beyond the FLAME mesh")
+
+
+@dataclass
+class MediapipeEmbedding:
+    """FLAME's `mediapipe_landmark_embedding.npz`: MediaPipe face-mesh points `landmark_indices` (L,)
+    lying on FLAME faces `lmk_face_idx` (L,) at barycentric `lmk_b_coords` (L, 3)."""
+
+    faces_idx: np.ndarray
+    bary_coords: np.ndarray
+    mediapipe_indices: np.ndarray
+
+
+def load_mediapipe_embedding(path: str | Path) -> MediapipeEmbedding:
+    with np.load(path, allow_pickle=False) as raw:
+        missing = [k for k in ("lmk_face_idx", "lmk_b_coords", "landmark_indices") if k not in raw.files]
+        if missing:
+            raise ValueError(f"{path}: not a MediaPipe landmark embedding, missing {missing}")
+        faces = raw["lmk_face_idx"].reshape(-1).astype(np.uint32)
+        bary = raw["lmk_b_coords"].reshape(-1, 3).astype(np.float32)
+        indices = raw["landmark_indices"].reshape(-1).astype(np.uint32)
+    if not (faces.shape[0] == bary.shape[0] == indices.shape[0]):
+        raise ValueError(f"{path}: embedding arrays disagree in length")
+    if int(indices.max()) >= 478:
+        raise ValueError(f"{path}: MediaPipe indices beyond the face mesh")
+    return MediapipeEmbedding(faces, bary, indices)

@@ -2,12 +2,14 @@
  * MICA (Zielinski et al. 2022) as an Estimator. The pack's ONNX is ArcFace (iResNet-100) + MICA's
  * mapping network: arcface (1, 3, 112, 112), the photo aligned to ArcFace's 5-point template, RGB
  * (x − 127.5)/127.5 → shape_code (1, 300), identity (1, 512). MICA gives identity only: the
- * expression is neutral and the camera comes from an orthographic fit of the FLAME landmarks to the
- * photo's 68 landmarks when both exist, else from a frontal view fitted to the face box.
+ * expression is neutral and the camera comes from an orthographic fit of FLAME's landmarks to the
+ * photo's: MediaPipe face-mesh points through FLAME's MediaPipe embedding, or iBUG 68 points through
+ * the 68-point embedding, when the pack has it; else a frontal view fitted to the face box.
  */
 import * as ort from 'onnxruntime-node';
 import { throwIfCancelled } from '../../stage-error';
-import type { Estimator, EstimatorInput, EstimatorOutput } from '../estimator';
+import type { Estimator, EstimatorInput, EstimatorLandmarks, EstimatorOutput } from '../estimator';
+import type { FlameLayer } from '../flame/flame-layer';
 import { sampleAffine, toNchw } from './crop-sampler';
 import { loadEstimatorPack } from './estimator-pack';
 import {
@@ -66,10 +68,10 @@ export async function createMicaEstimator(packsDir: string, signal?: AbortSignal
       const centred = new Float32Array(canon.vertices.length);
       for (let i = 0; i < centred.length; i++) centred[i] = canon.vertices[i]! - canon.centre[i % 3]!;
 
-      const lmk = input.landmarks;
-      const canFit = fullLandmarks && lmk?.layout === 'ibug68' && lmk.points.length / lmk.dims >= 68;
-      const proj = canFit
-        ? fitOrthographicPose(flame.landmarks(centred), lmk.points, lmk.dims)
+      const pairs = landmarkPairs(flame, centred, input.landmarks, fullLandmarks);
+      const canFit = pairs !== undefined;
+      const proj = pairs
+        ? fitOrthographicPose(pairs.model, pairs.image, 2)
         : frontalProjection(input.cropBox, meshWidth(centred));
       return flameEstimatorOutput({
         estimatorId: 'mica',
@@ -86,6 +88,33 @@ export async function createMicaEstimator(packsDir: string, signal?: AbortSignal
       await session.release();
     },
   };
+}
+
+/** Matching 3-D FLAME landmarks and 2-D photo landmarks, when the pack's embeddings allow a fit. */
+function landmarkPairs(
+  flame: FlameLayer,
+  centred: Float32Array,
+  lmk: EstimatorLandmarks | undefined,
+  fullLandmarks: boolean,
+): { model: Float32Array; image: Float32Array } | undefined {
+  if (!lmk) return undefined;
+  const count = lmk.points.length / lmk.dims;
+  const pick = (indices: ArrayLike<number>): Float32Array => {
+    const out = new Float32Array(indices.length * 2);
+    for (let i = 0; i < indices.length; i++) {
+      out[i * 2] = lmk.points[indices[i]! * lmk.dims]!;
+      out[i * 2 + 1] = lmk.points[indices[i]! * lmk.dims + 1]!;
+    }
+    return out;
+  };
+  const mp = flame.mediapipeIndices;
+  if (lmk.layout === 'mediapipe468' && mp.length >= 4 && mp.every((i) => i < count)) {
+    return { model: flame.mediapipeLandmarks(centred), image: pick(mp) };
+  }
+  if (lmk.layout === 'ibug68' && fullLandmarks && count >= 68) {
+    return { model: flame.landmarks(centred), image: pick(Array.from({ length: 68 }, (_, i) => i)) };
+  }
+  return undefined;
 }
 
 function meshWidth(positions: Float32Array): number {

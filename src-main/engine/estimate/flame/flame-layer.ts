@@ -32,6 +32,8 @@ export interface FlameArrays {
   landmarks?:
     | { kind: 'embedding'; facesIdx: Uint32Array; bary: Float32Array }
     | { kind: 'vertices'; indices: Uint32Array };
+  /** FLAME's MediaPipe embedding: face-mesh point `indices[i]` lies on face `facesIdx[i]` at `bary`. */
+  mediapipe?: { facesIdx: Uint32Array; bary: Float32Array; indices: Uint32Array };
 }
 
 export interface FlameParams {
@@ -97,6 +99,16 @@ export class FlameLayer {
         indices: readPackArray(pack, 'flame.landmark_vertices', 'uint32', [-1]).data,
       };
     }
+    let mediapipe: FlameArrays['mediapipe'];
+    if (hasPackArray(pack, 'flame.mp_lmk_faces_idx')) {
+      const idx = readPackArray(pack, 'flame.mp_lmk_faces_idx', 'uint32', [-1]);
+      const n = idx.shape[0]!;
+      mediapipe = {
+        facesIdx: idx.data,
+        bary: readPackArray(pack, 'flame.mp_lmk_bary_coords', 'float32', [n, 3]).data,
+        indices: readPackArray(pack, 'flame.mp_landmark_indices', 'uint32', [n]).data,
+      };
+    }
     const faces = readPackArray(pack, 'flame.faces', 'uint32', [-1, 3]).data;
     const maxIndex = Math.max(
       faces.reduce((m, x) => (x > m ? x : m), 0),
@@ -104,6 +116,14 @@ export class FlameLayer {
     );
     if (maxIndex >= v)
       throw new PackError('pack-mismatch', pack.dir, 'flame/faces.bin', 'indices beyond the vertex count.');
+    if (mediapipe?.facesIdx.some((f) => f >= faces.length / 3)) {
+      throw new PackError(
+        'pack-mismatch',
+        pack.dir,
+        'flame/mp_lmk_faces_idx.bin',
+        'faces beyond the face count.',
+      );
+    }
     if (landmarks?.kind === 'embedding' && landmarks.facesIdx.some((f) => f >= faces.length / 3)) {
       throw new PackError(
         'pack-mismatch',
@@ -123,7 +143,19 @@ export class FlameLayer {
       weights: readPackArray(pack, 'flame.weights', 'float32', [v, FLAME_JOINTS]).data,
       faces,
       landmarks,
+      mediapipe,
     });
+  }
+
+  /** MediaPipe face-mesh indices the pack's embedding covers (empty without one). */
+  get mediapipeIndices(): Uint32Array {
+    return this.a.mediapipe?.indices ?? new Uint32Array(0);
+  }
+
+  /** The MediaPipe-embedded points of the given vertices, in `mediapipeIndices` order (L×3). */
+  mediapipeLandmarks(vertices: Float32Array): Float32Array {
+    const mp = this.a.mediapipe;
+    return mp ? this.barycentric(vertices, mp.facesIdx, mp.bary) : new Float32Array(0);
   }
 
   get nShape(): number {
@@ -220,13 +252,17 @@ export class FlameLayer {
       l.indices.forEach((vi, i) => out.set(vertices.subarray(vi * 3, vi * 3 + 3), i * 3));
       return out;
     }
-    const out = new Float32Array(l.facesIdx.length * 3);
-    for (let i = 0; i < l.facesIdx.length; i++) {
-      const f = l.facesIdx[i]!;
+    return this.barycentric(vertices, l.facesIdx, l.bary);
+  }
+
+  private barycentric(vertices: Float32Array, facesIdx: Uint32Array, bary: Float32Array): Float32Array {
+    const out = new Float32Array(facesIdx.length * 3);
+    for (let i = 0; i < facesIdx.length; i++) {
+      const f = facesIdx[i]!;
       for (let c = 0; c < 3; c++) {
         let sum = 0;
         for (let corner = 0; corner < 3; corner++) {
-          sum += l.bary[i * 3 + corner]! * vertices[this.faces[f * 3 + corner]! * 3 + c]!;
+          sum += bary[i * 3 + corner]! * vertices[this.faces[f * 3 + corner]! * 3 + c]!;
         }
         out[i * 3 + c] = sum;
       }
