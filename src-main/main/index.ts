@@ -8,6 +8,7 @@ import enginePath from '../engine/index?modulePath';
 import { StudioBackend } from '../host/studio-backend';
 import { IPC } from '../shared/studio-api';
 import { electronDialogs } from './dialogs';
+import { engineEnv } from './engine-env';
 import { createIpcHandlers } from './ipc-handlers';
 import { buildMenuTemplate } from './menu-template';
 import { forwardBackendEvents, registerIpcHandlers } from './register-ipc';
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
 
   const backend = new StudioBackend({
     jobsRoot: join(app.getPath('userData'), 'jobs'),
-    launcher: utilityEngineLauncher(enginePath, { GEN3DFACE_RESOURCES: resourcesDir }),
+    launcher: utilityEngineLauncher(enginePath, engineEnv({ resourcesDir })),
     versions: { app: app.getVersion(), electron: process.versions.electron ?? 'unknown' },
   });
   const dialogs = electronDialogs(() => mainWindow);

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { nodeEngineLauncher, projectRoot } from '../../src-main/host/engine-process';
 import { StudioBackend } from '../../src-main/host/studio-backend';
 import { buildApp, type AppBuild } from '../renderer/support/electron-vite-build';
+import { engineEnv } from '../../src-main/main/engine-env';
 
 const root = projectRoot();
 const NATIVE_PACKAGES = ['sharp', 'onnxruntime-node', '@vladmandic/human', '@tensorflow/tfjs'];
@@ -79,7 +80,12 @@ describe('electron-vite bundles', { timeout: 180_000 }, () => {
 
   it('the bundled engine entry runs a real job to a GLB under plain Node', async () => {
     const jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-bundled-jobs-'));
-    const backend = new StudioBackend({ jobsRoot, launcher: nodeEngineLauncher({ entry: engineEntry }) });
+    // The environment main gives the engine in the app (main/index.ts).
+    const env = engineEnv({ resourcesDir: join(root, 'resources') });
+    const backend = new StudioBackend({
+      jobsRoot,
+      launcher: nodeEngineLauncher({ entry: engineEntry, env }),
+    });
     try {
       await backend.start();
       const job = await backend.importPhoto(join(root, 'resources/samples/astronaut.png'));
