@@ -8,8 +8,8 @@ import {
   bakeHeadTexture,
   buildTexturedHead,
 } from '../../src-main/engine/generate/prior-projection/bake-head-texture';
-import { renderMeshPreview } from '../../src-main/engine/generate/prior-projection/render-preview';
 import { ASTRONAUT, loadPhoto } from './support/photos';
+import { renderTextured, rgbaPng } from './support/render';
 
 const model = await loadHeadModel();
 const photo = await loadPhoto(ASTRONAUT);
@@ -70,7 +70,6 @@ test('3/4 view (the photo-textured head rendered at 40° yaw, real detector): ya
     textureSize: 1024,
   });
   const mesh = buildTexturedHead({ positions: fit.positions, model, texturePng: bake.texturePng });
-  const tex = await sharp(bake.texturePng).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   for (const yaw of [40, -40]) {
     const cam = orbitCamera({
       azimuthDeg: yaw,
@@ -80,10 +79,7 @@ test('3/4 view (the photo-textured head rendered at 40° yaw, real detector): ya
       height: 512,
       focal: 1500,
     });
-    const img = renderMeshPreview(mesh, cam, { data: tex.data, width: 1024, height: 1024 }, [90, 110, 140]);
-    const png = await sharp(Buffer.from(img.data), { raw: { width: 512, height: 512, channels: 4 } })
-      .png()
-      .toBuffer();
+    const png = await rgbaPng(await renderTextured(mesh, cam, [90, 110, 140]));
     await sharp(png)
       .toFile(`test-output/head-three-quarter-${yaw}.png`)
       .catch(() => undefined);
