@@ -20,6 +20,7 @@ Options for generate:
   --jobs <dir>         job folders (default: <out>/.jobs); a failed or cancelled job can be resumed
   --face <largest|N>   with several faces: take the largest or the N-th (default: refuse and list them)
   --estimator <id>     builtin | ringnet | deca | mica (default builtin)
+  --packs <dir>        model packs folder (default ~/.gen3dface/packs; env GEN3D_PACKS_DIR)
   --preset <id>        blender | unity | unreal | maya | web: units, up axis, texture for that tool
   --format <list>      glb,obj (default both)
   --texture <px>       512 | 1024 | 2048 | 4096 (default 1024)
@@ -38,6 +39,7 @@ export type CliCommand =
       inputs: string[];
       out: string;
       jobsRoot: string;
+      packsDir?: string;
       json: boolean;
       settings: JobSettingsInput;
     }
@@ -61,6 +63,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
       jobs: { type: 'string' },
       face: { type: 'string' },
       estimator: { type: 'string' },
+      packs: { type: 'string' },
       format: { type: 'string' },
       preset: { type: 'string' },
       texture: { type: 'string' },
@@ -104,6 +107,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
       inputs: rest,
       out: values.out,
       jobsRoot: values.jobs ?? `${values.out}/.jobs`,
+      ...(values.packs ? { packsDir: values.packs } : {}),
       json: values.json ?? false,
       settings,
     };

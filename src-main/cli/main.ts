@@ -54,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
 
 async function generate(command: Extract<CliCommand, { kind: 'generate' }>): Promise<number> {
   const photos = await expandInputs(command.inputs);
-  const backend = await startBackend(command.jobsRoot);
+  const backend = await startBackend(command.jobsRoot, command.packsDir);
   const batch = photos.length > 1;
   let exit: number = EXIT.ok;
   let interrupted = false;
@@ -140,10 +140,10 @@ function formatJobs(value: unknown): string {
     .join('\n');
 }
 
-async function startBackend(jobsRoot: string): Promise<StudioBackend> {
+async function startBackend(jobsRoot: string, packsDir?: string): Promise<StudioBackend> {
   const backend = new StudioBackend({
     jobsRoot: resolve(jobsRoot),
-    launcher: nodeEngineLauncher(),
+    launcher: nodeEngineLauncher(packsDir ? { env: { GEN3D_PACKS_DIR: resolve(packsDir) } } : {}),
     versions: { studio: await packageVersion() },
   });
   await backend.start();

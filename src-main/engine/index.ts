@@ -7,6 +7,7 @@ import { connectToHost } from './engine-transport';
 import { runJob } from './pipeline/run-job';
 import { PIPELINE_STAGES } from './pipeline/stages';
 import { listPacks } from './pipeline/list-packs';
+import { packsDir } from './pipeline/packs-dir';
 
 const transport = connectToHost();
 const emit = (event: EngineEvent): void => transport.send(event);
@@ -64,7 +65,9 @@ transport.onMessage((raw) => {
       if (running?.jobId === command.jobId) running.controller.abort();
       return;
     case 'listPacks':
-      void listPacks().then((packs) => emit({ type: 'packs', requestId: command.requestId, packs }));
+      void listPacks(packsDir()).then((packs) =>
+        emit({ type: 'packs', requestId: command.requestId, packs }),
+      );
       return;
     case 'shutdown':
       running?.controller.abort();

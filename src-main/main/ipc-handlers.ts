@@ -72,7 +72,7 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
     [IPC.resumeJob]: async (raw) => backend.resumeJob(parseArgs(IPC.resumeJob, JobIdArgs, raw).jobId),
     [IPC.rerunStage]: async (raw) => {
       const args = parseArgs(IPC.rerunStage, RerunStageArgs, raw);
-      return backend.rerunStage(args.jobId, args.fromStage, settingsOf(args.settings));
+      return backend.rerunStage(args.jobId, args.fromStage, settingsOf(args.settings), args.only ?? false);
     },
     [IPC.readArtifact]: async (raw) => {
       const args = parseArgs(IPC.readArtifact, ReadArtifactArgs, raw);

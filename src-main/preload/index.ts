@@ -4,7 +4,7 @@
  * Sandboxed (no Node here), so this is bundled to one CommonJS file with its few imports inlined.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC } from '../shared/studio-api';
+import { IPC } from '../shared/ipc-channels';
 import type { StudioEvent } from '../shared/protocol';
 import { createStudioApi } from './studio-api-client';
 

@@ -2,7 +2,8 @@
  * The StudioApi built over any invoke/subscribe transport: Electron's ipcRenderer in the preload,
  * a Playwright binding in the browser test. One place maps each function to its channel and payload.
  */
-import { IPC, type StudioApi } from '../shared/studio-api';
+import { IPC } from '../shared/ipc-channels';
+import type { StudioApi } from '../shared/studio-api';
 import type { StudioEvent } from '../shared/protocol';
 
 export interface StudioTransport {
@@ -23,7 +24,8 @@ export function createStudioApi(transport: StudioTransport): StudioApi {
     deleteJob: (jobId) => call(IPC.deleteJob, { jobId }),
     cancelJob: (jobId) => call(IPC.cancelJob, { jobId }),
     resumeJob: (jobId) => call(IPC.resumeJob, { jobId }),
-    rerunStage: (jobId, fromStage, settings) => call(IPC.rerunStage, { jobId, fromStage, settings }),
+    rerunStage: (jobId, fromStage, settings, only) =>
+      call(IPC.rerunStage, { jobId, fromStage, settings, only }),
     readArtifact: (jobId, path) => call(IPC.readArtifact, { jobId, path }),
     onEvent: (listener) => transport.subscribe(listener),
   };

@@ -5,19 +5,7 @@
 import { z } from 'zod';
 import { JobRecord, JobSettings, StageId, type StudioEvent, type JobSettingsInput } from './protocol';
 
-export const IPC = {
-  openPhotoDialog: 'studio:open-photo-dialog',
-  importPhoto: 'studio:import-photo',
-  importPhotoBytes: 'studio:import-photo-bytes',
-  listJobs: 'studio:list-jobs',
-  getJob: 'studio:get-job',
-  deleteJob: 'studio:delete-job',
-  cancelJob: 'studio:cancel-job',
-  resumeJob: 'studio:resume-job',
-  rerunStage: 'studio:rerun-stage',
-  readArtifact: 'studio:read-artifact',
-  event: 'studio:event',
-} as const;
+export { IPC } from './ipc-channels';
 
 export const ImportPhotoArgs = z
   .object({ path: z.string().min(1), settings: JobSettings.partial().optional() })
@@ -31,7 +19,12 @@ export const ImportPhotoBytesArgs = z
   .strict();
 export const JobIdArgs = z.object({ jobId: JobRecord.shape.id }).strict();
 export const RerunStageArgs = z
-  .object({ jobId: JobRecord.shape.id, fromStage: StageId, settings: JobSettings.partial().optional() })
+  .object({
+    jobId: JobRecord.shape.id,
+    fromStage: StageId,
+    settings: JobSettings.partial().optional(),
+    only: z.boolean().optional(),
+  })
   .strict();
 export const ReadArtifactArgs = z.object({ jobId: JobRecord.shape.id, path: z.string().min(1) }).strict();
 
@@ -47,7 +40,13 @@ export interface StudioApi {
   deleteJob(jobId: string): Promise<void>;
   cancelJob(jobId: string): Promise<void>;
   resumeJob(jobId: string): Promise<JobRecord>;
-  rerunStage(jobId: string, fromStage: StageId, settings?: Partial<JobSettingsInput>): Promise<JobRecord>;
+  /** Re-run a stage and the ones after it (or, with `only`, just that stage) with changed settings. */
+  rerunStage(
+    jobId: string,
+    fromStage: StageId,
+    settings?: Partial<JobSettingsInput>,
+    only?: boolean,
+  ): Promise<JobRecord>;
   /** Bytes of an artifact inside the job folder (path relative to it). */
   readArtifact(jobId: string, path: string): Promise<Uint8Array>;
   /** Subscribe to engine and host events; returns the unsubscribe function. */

@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { JobRecord, StudioEvent } from '../../src-main/shared/protocol';
+import type { EstimatorId, JobRecord, StudioEvent } from '../../src-main/shared/protocol';
 import { errorMessage, studio } from '../api';
 import { applyEvent, emptyLiveJob, jobArtifacts, stageViews, type LiveJob } from './stage-view';
 
@@ -112,6 +112,13 @@ export const useJobsStore = defineStore('jobs', () => {
 
   const cancel = (jobId: string) => attempt(() => studio().cancelJob(jobId));
 
+  /** A new mesh prior from another estimator: re-runs only the estimate stage (overlay, prior/). */
+  const switchEstimator = (jobId: string, estimator: EstimatorId) =>
+    attempt(async () => {
+      live.value = { ...live.value, [jobId]: emptyLiveJob() };
+      started(await studio().rerunStage(jobId, 'estimate', { estimator }, true));
+    });
+
   return {
     jobs,
     selectedId,
@@ -128,6 +135,7 @@ export const useJobsStore = defineStore('jobs', () => {
     remove,
     resume,
     cancel,
+    switchEstimator,
     select: (jobId: string) => (selectedId.value = jobId),
   };
 });

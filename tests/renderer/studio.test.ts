@@ -77,7 +77,12 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     build = await buildApp(root);
     server = await serveFolder(join(build.out, 'renderer'), RENDERER_CSP);
     jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-renderer-jobs-'));
-    backend = new StudioBackend({ jobsRoot, launcher: nodeEngineLauncher() });
+    // no model packs installed: only the built-in estimator works
+    const packsDir = await mkdtemp(join(tmpdir(), 'gen3d-renderer-packs-'));
+    backend = new StudioBackend({
+      jobsRoot,
+      launcher: nodeEngineLauncher({ env: { GEN3D_PACKS_DIR: packsDir } }),
+    });
     await backend.start();
     // The OS file dialog is the one thing a browser cannot show: it answers what the test queues.
     const handlers = createIpcHandlers(backend, { openPhoto: async () => dialogAnswers.shift() ?? null });
@@ -176,6 +181,31 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     const changed = changedShare(wire, model);
     console.log(`# wireframe: ${(100 * changed).toFixed(1)} % of the viewport changed`);
     assert.ok(changed > 0.03, 'the wireframe toggle changes what the viewport shows');
+  });
+
+  it('switching the estimator re-runs only the estimate stage; a missing pack is a clear error', async () => {
+    const select = page.getByTestId('estimator-select');
+    assert.equal(await select.inputValue(), 'builtin');
+    await select.selectOption('deca');
+    await page.locator('[data-testid="job-state"][data-state="failed"]').waitFor({ timeout: 60_000 });
+    const failed = page.locator('[data-testid="stages"] [data-state="failed"]');
+    assert.equal(await failed.count(), 1);
+    assert.equal(await failed.first().getAttribute('data-stage'), 'estimate');
+    const errorText = await failed.first().locator('[role="alert"]').innerText();
+    console.log(`# estimator switch without a pack: ${errorText.replace(/\n/g, ' | ')}`);
+    assert.match(errorText, /deca/i, 'the message names the estimator whose pack is missing');
+    const stages = await page.locator('[data-testid="stages"] [data-stage]').all();
+    const states = Object.fromEntries(
+      await Promise.all(
+        stages.map(async (s) => [await s.getAttribute('data-stage'), await s.getAttribute('data-state')]),
+      ),
+    );
+    assert.equal(states.export, 'done', 'the textured head stays done');
+    await page.screenshot({ path: join(SHOTS, 'studio-estimator-missing.png') });
+
+    // back to the built-in estimator: the job is whole again
+    await select.selectOption('builtin');
+    await page.locator('[data-testid="job-state"][data-state="done"]').waitFor({ timeout: 60_000 });
   });
 
   it('shows a photo without a face as a failed stage with message and hint, and deletes the job', async () => {

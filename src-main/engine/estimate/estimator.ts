@@ -1,11 +1,12 @@
 /**
  * The one interface every mesh-prior estimator implements (DESIGN.md: estimate stage), and the
  * registry that makes one by id. 'builtin' is the landmark fit of the studio's head model
- * (./builtin, wrapped by ./adapters/builtin); RingNet, DECA and MICA run a converted model pack
+ * (./builtin/builtin-estimator); RingNet, DECA and MICA run a converted model pack
  * (ONNX + the user's FLAME) through ./adapters.
  */
 import type { EstimatorId } from '../../shared/protocol';
 import type { PinholeCamera } from '../geometry/camera';
+import { createBuiltinEstimator } from './builtin/builtin-estimator';
 
 /** 8-bit RGB pixels, row-major, 3 bytes per pixel, no padding. */
 export interface RgbPhoto {
@@ -81,7 +82,7 @@ export async function createEstimator(
   switch (id) {
     case 'builtin':
       // the studio's own head model ships with the app; no pack folder is involved
-      return (await import('./adapters/builtin')).createBuiltinEstimator();
+      return createBuiltinEstimator();
     case 'ringnet':
       return (await import('./adapters/ringnet')).createRingNetEstimator(packsDir, signal);
     case 'deca':

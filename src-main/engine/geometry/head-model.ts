@@ -52,8 +52,13 @@ interface Block {
   byteLength: number;
 }
 
-/** resources/head-model/ of a source checkout (the app passes its own resources path). */
+/**
+ * resources/head-model/: beside the installed app when the host says where (GEN3D_RESOURCES_DIR, set by
+ * main), else in the source checkout (CLI, tests).
+ */
 export function defaultHeadModelDir(): string {
+  const resources = process.env.GEN3D_RESOURCES_DIR;
+  if (resources) return path.join(resources, 'head-model');
   return path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../resources/head-model');
 }
 

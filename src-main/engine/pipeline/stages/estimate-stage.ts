@@ -1,5 +1,3 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { JOB_PATHS } from '../../../shared/protocol';
 import {
   createBuiltinEstimator,
@@ -11,6 +9,7 @@ import { detectFaces, selectFace } from '../../estimate/landmarks/detect-faces';
 import { projectPoint } from '../../geometry/camera';
 import { renderTexturedMesh } from '../../native/native-addon';
 import { writeHeadFit } from '../head-fit-file';
+import { packsDir } from '../packs-dir';
 import { decodeRaw, readJobMask } from '../job-mask';
 import { photoBaseName, readJobPhoto } from '../job-photo';
 import type { LandmarksFile } from '../landmarks-file';
@@ -18,11 +17,6 @@ import { buildPriorOverlay, convexHull, polygonEdges } from '../overlay';
 import { priorMeshGlb, priorTexturedMesh } from '../prior-glb';
 import { writeMeshFolder } from '../../geometry/mesh-file';
 import type { StageRunner } from '../stage-context';
-
-/** Where user-added model packs live (RingNet, DECA, MICA…); GEN3D_PACKS_DIR overrides. */
-export function packsDir(): string {
-  return process.env.GEN3D_PACKS_DIR ?? join(homedir(), '.gen3dface', 'packs');
-}
 
 let builtin: Promise<BuiltinEstimator> | undefined;
 

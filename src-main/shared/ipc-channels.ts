@@ -1,0 +1,14 @@
+/** IPC channel names, apart from the schemas so the preload stays small (no zod in it). */
+export const IPC = {
+  openPhotoDialog: 'studio:open-photo-dialog',
+  importPhoto: 'studio:import-photo',
+  importPhotoBytes: 'studio:import-photo-bytes',
+  listJobs: 'studio:list-jobs',
+  getJob: 'studio:get-job',
+  deleteJob: 'studio:delete-job',
+  cancelJob: 'studio:cancel-job',
+  resumeJob: 'studio:resume-job',
+  rerunStage: 'studio:rerun-stage',
+  readArtifact: 'studio:read-artifact',
+  event: 'studio:event',
+} as const;
