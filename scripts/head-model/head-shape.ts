@@ -4,6 +4,8 @@
  * canonical face by a radial offset field interpolated over view directions (Gaussian RBF), fading
  * to zero away from the face.
  */
+import { solveSpdInPlace } from '../../src-main/engine/geometry/linear-algebra';
+
 export type Vec3 = [number, number, number];
 
 /** Where the face sits in the head frame (metres): the chin 115 mm below centre, glabella 94 mm in front. */
@@ -65,34 +67,6 @@ export function normalize(v: Vec3): Vec3 {
   return [v[0] / l, v[1] / l, v[2] / l];
 }
 
-/** Solves the symmetric positive definite system A x = b in place (Cholesky); A is n×n row-major. */
-export function solveSpd(a: Float64Array, b: Float64Array[], n: number): void {
-  for (let j = 0; j < n; j++) {
-    let d = a[j * n + j]!;
-    for (let k = 0; k < j; k++) d -= a[j * n + k]! ** 2;
-    if (d <= 0) throw new Error('matrix not positive definite');
-    const ljj = Math.sqrt(d);
-    a[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= a[i * n + k]! * a[j * n + k]!;
-      a[i * n + j] = s / ljj;
-    }
-  }
-  for (const rhs of b) {
-    for (let i = 0; i < n; i++) {
-      let s = rhs[i]!;
-      for (let k = 0; k < i; k++) s -= a[i * n + k]! * rhs[k]!;
-      rhs[i] = s / a[i * n + i]!;
-    }
-    for (let i = n - 1; i >= 0; i--) {
-      let s = rhs[i]!;
-      for (let k = i + 1; k < n; k++) s -= a[k * n + i]! * rhs[k]!;
-      rhs[i] = s / a[i * n + i]!;
-    }
-  }
-}
-
 /**
  * A smooth radial offset over directions that passes (nearly) through `deltas` at `dirs` and is
  * pinned to zero at directions far from all of them (mirrored pairs, so it stays symmetric).
@@ -123,7 +97,7 @@ export function radialOffsetField(
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) a[i * n + j] = k(centres[i]!, centres[j]!) + (i === j ? ridge : 0);
   const w = Float64Array.from(values);
-  solveSpd(a, [w], n);
+  solveSpdInPlace(a, [w], n, 'throw');
   return (d) => {
     let s = 0;
     for (let i = 0; i < n; i++) s += w[i]! * k(d, centres[i]!);

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  fitOrthographicPose,
-  invertSimilarity,
-  similarityTransform,
-} from '../../src-main/engine/estimate/adapters/face-alignment';
+import { fitOrthographicPose } from '../../src-main/engine/estimate/adapters/face-alignment';
+import { invertSimilarity2d, similarityTransform2d } from '../../src-main/engine/geometry/linear-algebra';
 import { multiply3, rotationFromVector } from '../../src-main/engine/geometry/camera';
 import { FLIP_YZ } from '../../src-main/engine/estimate/adapters/flame-result';
 
@@ -43,8 +40,8 @@ test('five-point similarity maps the points onto the template and inverts exactl
     0.5 * (Math.cos(angle) * x - Math.sin(angle) * y) + 7,
     0.5 * (Math.sin(angle) * x + Math.cos(angle) * y) - 3,
   ]);
-  const m = similarityTransform(from, to);
-  const inv = invertSimilarity(m);
+  const m = similarityTransform2d(from, to);
+  const inv = invertSimilarity2d(m);
   from.forEach(([x, y], i) => {
     const u = m[0]! * x + m[1]! * y + m[2]!;
     const v = m[3]! * x + m[4]! * y + m[5]!;

@@ -1,7 +1,9 @@
 /**
  * Five-point face alignment (eyes, nose tip, mouth corners; image left before image right) and the
- * orthographic pose fit MICA needs, since MICA predicts identity only.
+ * orthographic pose fit MICA needs, since MICA predicts identity only. The matrix routines are in
+ * geometry/linear-algebra.
  */
+import { invert3 } from '../../geometry/linear-algebra';
 import type { CropBox, EstimatorLandmarks } from '../estimator';
 import { FLIP_YZ, type OrthoProjection } from './flame-result';
 
@@ -41,45 +43,6 @@ export function fivePoints(
     box.x + (x / templateSize) * box.width,
     box.y + (y / templateSize) * box.height,
   ]);
-}
-
-/**
- * Least-squares similarity (rotation, uniform scale, translation; no reflection) taking `from` onto
- * `to`, as skimage's SimilarityTransform.estimate in 2-D. Row-major 2×3.
- */
-export function similarityTransform(from: readonly Pt[], to: readonly Pt[]): number[] {
-  const n = from.length;
-  const mean = (pts: readonly Pt[]): Pt => [
-    pts.reduce((s, p) => s + p[0], 0) / n,
-    pts.reduce((s, p) => s + p[1], 0) / n,
-  ];
-  const [fx, fy] = mean(from);
-  const [tx, ty] = mean(to);
-  let dot = 0;
-  let cross = 0;
-  let norm = 0;
-  for (let i = 0; i < n; i++) {
-    const px = from[i]![0] - fx;
-    const py = from[i]![1] - fy;
-    const qx = to[i]![0] - tx;
-    const qy = to[i]![1] - ty;
-    dot += px * qx + py * qy;
-    cross += px * qy - py * qx;
-    norm += px * px + py * py;
-  }
-  if (norm <= 0) throw new Error('degenerate alignment points');
-  const a = dot / norm;
-  const b = cross / norm;
-  return [a, -b, tx - (a * fx - b * fy), b, a, ty - (b * fx + a * fy)];
-}
-
-export function invertSimilarity(m: number[]): number[] {
-  const [a, , c, b, , f] = m as [number, number, number, number, number, number];
-  const det = a * a + b * b;
-  const ia = a / det;
-  const ib = -b / det;
-  // inverse of [[a, −b], [b, a]] is [[ia, −ib], [ib, ia]]
-  return [ia, -ib, -(ia * c - ib * f), ib, ia, -(ib * c + ia * f)];
 }
 
 /**
@@ -141,34 +104,4 @@ export function frontalProjection(box: CropBox, meshWidth: number): OrthoProject
     pixelsPerMetre: box.width / (0.85 * meshWidth),
     centrePx: [box.x + box.width / 2 - 0.5, box.y + box.height / 2 - 0.5],
   };
-}
-
-function invert3(m: number[]): number[] {
-  const [a, b, c, d, e, f, g, h, i] = m as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const A = e * i - f * h;
-  const B = -(d * i - f * g);
-  const C = d * h - e * g;
-  const det = a * A + b * B + c * C;
-  if (Math.abs(det) < 1e-30) throw new Error('degenerate model landmarks');
-  return [
-    A,
-    -(b * i - c * h),
-    b * f - c * e,
-    B,
-    a * i - c * g,
-    -(a * f - c * d),
-    C,
-    -(a * h - b * g),
-    a * e - b * d,
-  ].map((v) => v / det);
 }

@@ -10,15 +10,10 @@ import * as ort from 'onnxruntime-node';
 import { throwIfCancelled } from '../../stage-error';
 import type { Estimator, EstimatorInput, EstimatorLandmarks, EstimatorOutput } from '../estimator';
 import type { FlameLayer } from '../flame/flame-layer';
+import { invertSimilarity2d, similarityTransform2d } from '../../geometry/linear-algebra';
 import { sampleAffine, toNchw } from './crop-sampler';
 import { loadEstimatorPack } from './estimator-pack';
-import {
-  fitOrthographicPose,
-  fivePoints,
-  frontalProjection,
-  invertSimilarity,
-  similarityTransform,
-} from './face-alignment';
+import { fitOrthographicPose, fivePoints, frontalProjection } from './face-alignment';
 import { canonicalFlame, flameEstimatorOutput } from './flame-result';
 
 export const MICA_INPUT_SIZE = 112;
@@ -50,10 +45,10 @@ export async function createMicaEstimator(packsDir: string, signal?: AbortSignal
     async estimate(input: EstimatorInput, sig?: AbortSignal): Promise<EstimatorOutput> {
       throwIfCancelled(sig);
       const five = fivePoints(input.cropBox, ARCFACE_TEMPLATE_112, MICA_INPUT_SIZE, input.landmarks);
-      const photoToAligned = similarityTransform(five, ARCFACE_TEMPLATE_112);
+      const photoToAligned = similarityTransform2d(five, ARCFACE_TEMPLATE_112);
       const hwc = sampleAffine(
         input.photo,
-        invertSimilarity(photoToAligned),
+        invertSimilarity2d(photoToAligned),
         MICA_INPUT_SIZE,
         MICA_INPUT_SIZE,
       );

@@ -12,7 +12,7 @@ import { computeVertexNormals } from '../../geometry/textured-mesh';
 import { modelLandmarks, shapedPositions, type HeadModel } from '../../geometry/head-model';
 import { StageError } from '../../stage-error';
 import { applyLandmarkDetail } from './landmark-detail';
-import { similarityProcrustes, solveDense } from './linear-algebra';
+import { similarityProcrustes, solveDense } from '../../geometry/linear-algebra';
 
 export interface FitInput {
   /** 468 (or more: iris points are ignored) × 3: x, y photo pixels, z pixel-scale depth (MediaPipe: smaller = closer). */

@@ -5,7 +5,7 @@
  */
 import type { HeadModel } from '../../geometry/head-model';
 import { modelLandmarks } from '../../geometry/head-model';
-import { solveSpdInPlace } from './linear-algebra';
+import { solveSpdInPlace } from '../../geometry/linear-algebra';
 
 const SIGMA_M = 0.014;
 const SMOOTHING = 0.08;

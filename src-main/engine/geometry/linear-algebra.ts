@@ -1,4 +1,10 @@
-/** Small dense linear algebra for the landmark fit (systems of a few dozen unknowns). */
+/**
+ * Small dense linear algebra, one copy for the built-in landmark fit, the estimator adapters and the
+ * head-model scripts: systems of a few dozen unknowns, 3×3 inverses, 2-D and 3-D similarity fits.
+ */
+
+/** A row-major 3×3 matrix read as nine numbers. */
+type Mat3 = [number, number, number, number, number, number, number, number, number];
 
 /** Solves A x = b (n×n row-major, copied) by Gaussian elimination with partial pivoting. */
 export function solveDense(aIn: Float64Array, bIn: Float64Array, n: number): Float64Array {
@@ -111,17 +117,7 @@ export function similarityProcrustes(
       for (let b = 0; b < 3; b++) S[a * 3 + b] = S[a * 3 + b]! + w[i]! * xa * (y[i * 3 + b]! - my[b]!);
     }
   }
-  const [Sxx, Sxy, Sxz, Syx, Syy, Syz, Szx, Szy, Szz] = S as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [Sxx, Sxy, Sxz, Syx, Syy, Syz, Szx, Szy, Szz] = S as Mat3;
   const N = [
     Sxx + Syy + Szz,
     Syz - Szy,
@@ -167,12 +163,22 @@ export function similarityProcrustes(
   return { s, R, t };
 }
 
-/** Solves the symmetric positive definite A X = B in place (Cholesky); A n×n row-major, B columns. */
-export function solveSpdInPlace(a: Float64Array, columns: Float64Array[], n: number): void {
+/**
+ * Solves the symmetric positive definite A X = B in place (Cholesky); A n×n row-major, B columns.
+ * A pivot that is not positive is clamped to a tiny one (`'clamp'`: nearly singular normal
+ * equations still give an answer) or refused (`'throw'`: the caller's matrix must be SPD).
+ */
+export function solveSpdInPlace(
+  a: Float64Array,
+  columns: Float64Array[],
+  n: number,
+  notPositive: 'clamp' | 'throw' = 'clamp',
+): void {
   for (let j = 0; j < n; j++) {
     let d = a[j * n + j]!;
     for (let k = 0; k < j; k++) d -= a[j * n + k]! ** 2;
-    const ljj = Math.sqrt(Math.max(d, 1e-18));
+    if (notPositive === 'throw' && d <= 0) throw new Error('matrix not positive definite');
+    const ljj = Math.sqrt(notPositive === 'throw' ? d : Math.max(d, 1e-18));
     a[j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {
       let s = a[i * n + j]!;
@@ -192,4 +198,67 @@ export function solveSpdInPlace(a: Float64Array, columns: Float64Array[], n: num
       b[i] = s / a[i * n + i]!;
     }
   }
+}
+
+/** Inverse of a row-major 3×3 matrix (cofactors); throws when it is (nearly) singular. */
+export function invert3(m: number[]): number[] {
+  const [a, b, c, d, e, f, g, h, i] = m as Mat3;
+  const A = e * i - f * h;
+  const B = -(d * i - f * g);
+  const C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  if (Math.abs(det) < 1e-30) throw new Error('degenerate model landmarks');
+  return [
+    A,
+    -(b * i - c * h),
+    b * f - c * e,
+    B,
+    a * i - c * g,
+    -(a * f - c * d),
+    C,
+    -(a * h - b * g),
+    a * e - b * d,
+  ].map((v) => v / det);
+}
+
+type Pt = readonly [number, number];
+
+/**
+ * Least-squares 2-D similarity (rotation, uniform scale, translation; no reflection) taking `from`
+ * onto `to`, as skimage's SimilarityTransform.estimate. Row-major 2×3.
+ */
+export function similarityTransform2d(from: readonly Pt[], to: readonly Pt[]): number[] {
+  const n = from.length;
+  const mean = (pts: readonly Pt[]): [number, number] => [
+    pts.reduce((s, p) => s + p[0], 0) / n,
+    pts.reduce((s, p) => s + p[1], 0) / n,
+  ];
+  const [fx, fy] = mean(from);
+  const [tx, ty] = mean(to);
+  let dot = 0;
+  let cross = 0;
+  let norm = 0;
+  for (let i = 0; i < n; i++) {
+    const px = from[i]![0] - fx;
+    const py = from[i]![1] - fy;
+    const qx = to[i]![0] - tx;
+    const qy = to[i]![1] - ty;
+    dot += px * qx + py * qy;
+    cross += px * qy - py * qx;
+    norm += px * px + py * py;
+  }
+  if (norm <= 0) throw new Error('degenerate alignment points');
+  const a = dot / norm;
+  const b = cross / norm;
+  return [a, -b, tx - (a * fx - b * fy), b, a, ty - (b * fx + a * fy)];
+}
+
+/** Inverse of a 2×3 similarity from `similarityTransform2d`. */
+export function invertSimilarity2d(m: number[]): number[] {
+  const [a, , c, b, , f] = m as [number, number, number, number, number, number];
+  const det = a * a + b * b;
+  const ia = a / det;
+  const ib = -b / det;
+  // inverse of [[a, −b], [b, a]] is [[ia, −ib], [ib, ia]]
+  return [ia, -ib, -(ia * c - ib * f), ib, ia, -(ib * c + ia * f)];
 }
