@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { readJobRecord } from '../../src-main/shared/job-folder';
 import { EngineEvent, JOB_PATHS } from '../../src-main/shared/protocol';
-import { NO_FACE, SAMPLE, writeBadPhotos } from '../support/bad-photos';
+import { ASTRONAUT as SAMPLE, COFFEE as NO_FACE, writeBadPhotos } from '../support/photos';
 import { readGlbMesh, validateGlb } from '../support/glb';
 import { cameraCentre, projectPoint, type PinholeCamera } from '../../src-main/engine/geometry/camera';
 import { computeVertexNormals } from '../../src-main/engine/geometry/textured-mesh';

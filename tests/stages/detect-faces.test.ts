@@ -9,7 +9,7 @@ import {
 } from '../../src-main/engine/estimate/landmarks/detect-faces';
 import { getHumanRuntime } from '../../src-main/engine/runtime/human-runtime';
 import { CancelledError, StageError } from '../../src-main/engine/stage-error';
-import { ASTRONAUT, COFFEE, loadPhoto, toPhoto, twoFacesPhoto, type Photo } from './support/photos';
+import { ASTRONAUT, COFFEE, loadPhoto, toPhoto, twoFacesPhoto, type Photo } from '../support/photos';
 
 const RIGHT_EYE_OUTER = 33;
 const LEFT_EYE_OUTER = 263;

@@ -16,7 +16,7 @@ import {
   TFJS_WASM_FILES,
 } from '../../src-main/engine/runtime/human-runtime';
 import { segmentPerson } from '../../src-main/engine/segment/segment-person';
-import { ASTRONAUT, loadPhoto } from './support/photos';
+import { ASTRONAUT, loadPhoto } from '../support/photos';
 
 const networkRequests: string[] = [];
 const realFetch = globalThis.fetch;

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { ingestPhoto } from '../../src-main/engine/ingest/ingest-photo';
 import { StageError } from '../../src-main/engine/stage-error';
-import { ASTRONAUT, meanAbsDiff, pngWithDeclaredSize } from './support/photos';
+import { ASTRONAUT, meanAbsDiff, pngWithDeclaredSize } from '../support/photos';
 
 const OPTS = { maxInputPixels: 50_000_000, workingMaxSide: 2048 };
 

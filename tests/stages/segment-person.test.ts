@@ -5,7 +5,7 @@ import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { segmentPerson, type PersonSegmentation } from '../../src-main/engine/segment/segment-person';
 import { CancelledError } from '../../src-main/engine/stage-error';
-import { ASTRONAUT, COFFEE, loadPhoto, type Photo } from './support/photos';
+import { ASTRONAUT, COFFEE, loadPhoto, type Photo } from '../support/photos';
 
 const OUT = path.resolve(import.meta.dirname, '../../test-output/stages');
 

@@ -6,21 +6,14 @@ import sharp from 'sharp';
 import { orbitCamera } from '../geometry/camera';
 import { meshBounds, type TexturedMesh } from '../geometry/textured-mesh';
 import { renderTexturedMesh } from '../native/native-addon';
+import { decodeRawImage } from '../image/raw-image';
 
 const PANEL = 512;
 const AZIMUTHS = [-40, 0, 40];
 const BACKGROUND = [236, 238, 242, 255] as const;
 
 export async function renderPreviewPng(mesh: TexturedMesh): Promise<Buffer> {
-  const { data, info } = await sharp(mesh.texturePng)
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const texture = {
-    width: info.width,
-    height: info.height,
-    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-  };
+  const texture = await decodeRawImage(mesh.texturePng, 4);
   const { min, max } = meshBounds(mesh.positions);
   const centre = [0, 1, 2].map((a) => (min[a]! + max[a]!) / 2);
   const radius = Math.hypot(max[0]! - min[0]!, max[1]! - min[1]!, max[2]! - min[2]!) / 2;

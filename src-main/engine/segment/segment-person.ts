@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { getHumanRuntime } from '../runtime/human-runtime';
+import { decodeRawImage } from '../image/raw-image';
 import { throwIfCancelled } from '../stage-error';
 
 /**
@@ -69,7 +70,7 @@ export async function segmentPerson(photo: PhotoPng, signal?: AbortSignal): Prom
     .extractChannel(0) // sharp treats raw one-channel input as sRGB and would hand back three channels
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const rgb = await sharp(photo.png).removeAlpha().toColourspace('srgb').raw().toBuffer();
+  const rgb = (await decodeRawImage(photo.png, 3)).data;
   if (info.channels !== 1 || mask.length !== width * height)
     throw new Error('mask upscaling gave an unexpected layout');
   if (rgb.length !== width * height * 3) throw new Error('photo size does not match its PNG');

@@ -1,9 +1,8 @@
 /** Real photos for the head tests, decoded once, with their landmarks from the real detector. */
 import sharp from 'sharp';
-import { fileURLToPath } from 'node:url';
 import { detectFaces, type DetectedFace } from '../../../src-main/engine/estimate/landmarks/detect-faces';
 
-export const ASTRONAUT = fileURLToPath(new URL('../../../resources/samples/astronaut.png', import.meta.url));
+export { ASTRONAUT } from '../../support/photos';
 
 export interface TestPhoto {
   png: Buffer;

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { decodeRawImage } from '../../image/raw-image';
 import type { FaceSelection } from '../../../shared/protocol';
 import { getHumanRuntime } from '../../runtime/human-runtime';
 import { StageError, throwIfCancelled } from '../../stage-error';
@@ -40,9 +40,10 @@ const DETECT_MAX_SIDE = 1024;
  */
 export async function detectFaces(photo: PhotoPng, signal?: AbortSignal): Promise<DetectedFace[]> {
   throwIfCancelled(signal);
-  const full = await decodeRgb(photo.png);
+  const full = await decodeRawImage(photo.png, 3);
   const scale = Math.min(1, DETECT_MAX_SIDE / Math.max(full.width, full.height));
-  const small = scale < 1 ? await decodeRgb(photo.png, Math.round(full.width * scale)) : full;
+  const small =
+    scale < 1 ? await decodeRawImage(photo.png, 3, { width: Math.round(full.width * scale) }) : full;
   const toPhoto = full.width / small.width;
   throwIfCancelled(signal);
 
@@ -120,21 +121,6 @@ export async function faceMeshTopology(): Promise<{ triangles: Uint32Array; cano
   return {
     triangles: Uint32Array.from(human.faceTriangulation),
     canonicalUvs: Float32Array.from(human.faceUVMap.flat()),
-  };
-}
-
-async function decodeRgb(png: Buffer, width?: number): Promise<RgbImage> {
-  const image = sharp(png);
-  if (width !== undefined) image.resize({ width, kernel: 'lanczos3' });
-  const { data, info } = await image
-    .removeAlpha()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-    width: info.width,
-    height: info.height,
   };
 }
 

@@ -10,7 +10,8 @@ import { projectPoint } from '../../geometry/camera';
 import { renderTexturedMesh } from '../../native/native-addon';
 import { writeHeadFit } from '../head-fit-file';
 import { packsDir } from '../packs-dir';
-import { decodeRaw, readJobMask } from '../job-mask';
+import { decodeRawImage } from '../../image/raw-image';
+import { readJobMask } from '../job-mask';
 import { photoBaseName, readJobPhoto } from '../job-photo';
 import type { LandmarksFile } from '../landmarks-file';
 import { buildPriorOverlay, convexHull, polygonEdges } from '../overlay';
@@ -42,7 +43,7 @@ export const estimateStage: StageRunner = {
 
     const mask = await readJobMask(ctx);
     const input: EstimatorInput = {
-      photo: await decodeRaw(photo.png, 3),
+      photo: await decodeRawImage(photo.png, 3),
       mask: mask.data,
       cropBox: { x: face.box[0], y: face.box[1], width: face.box[2], height: face.box[3] },
       landmarks: { layout: 'mediapipe468', points: face.landmarks, dims: 3 },

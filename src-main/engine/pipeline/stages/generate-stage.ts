@@ -3,7 +3,8 @@ import { bakeHeadTexture, buildTexturedHead } from '../../generate/prior-project
 import { loadHeadModel } from '../../geometry/head-model';
 import { writeMeshFolder } from '../../geometry/mesh-file';
 import { readHeadFit } from '../head-fit-file';
-import { decodeRaw, readJobMask } from '../job-mask';
+import { decodeRawImage } from '../../image/raw-image';
+import { readJobMask } from '../job-mask';
 import { photoBaseName, readJobPhoto } from '../job-photo';
 import type { StageRunner } from '../stage-context';
 
@@ -21,7 +22,7 @@ export const generateStage: StageRunner = {
     const size = ctx.job.settings.export.textureSize >= 2048 ? 2048 : 1024;
     const baked = await bakeHeadTexture(
       {
-        photoRgba: await decodeRaw(photo.png, 4),
+        photoRgba: await decodeRawImage(photo.png, 4),
         mask: await readJobMask(ctx),
         positions,
         model,

@@ -1,12 +1,13 @@
 /**
- * Real test photos and photos derived from them in code (no binary fixtures beyond the samples).
+ * Real test photos and photos derived from them in code (no binary fixtures beyond the samples),
+ * including the bad files users really drop on the studio by mistake.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 
-export const SAMPLES_DIR = path.resolve(import.meta.dirname, '../../../resources/samples');
+export const SAMPLES_DIR = path.resolve(import.meta.dirname, '../../resources/samples');
 export const ASTRONAUT = path.join(SAMPLES_DIR, 'astronaut.png');
 export const COFFEE = path.join(SAMPLES_DIR, 'coffee.png');
 
@@ -90,4 +91,28 @@ export async function meanAbsDiff(a: Buffer, b: Buffer): Promise<number> {
   let sum = 0;
   for (let i = 0; i < ra.data.length; i++) sum += Math.abs(ra.data[i]! - rb.data[i]!);
   return sum / ra.data.length;
+}
+
+export async function truncatedJpeg(): Promise<Buffer> {
+  const jpeg = await sharp(ASTRONAUT).jpeg({ quality: 90 }).toBuffer();
+  return jpeg.subarray(0, Math.floor(jpeg.length * 0.4));
+}
+
+/**
+ * Writes an empty file, text renamed .jpg, a truncated JPEG and a PNG whose header claims
+ * 30000×30000 into dir; returns [file, expected error code] pairs.
+ */
+export async function writeBadPhotos(dir: string): Promise<[string, string][]> {
+  const files: [string, Buffer, string][] = [
+    ['empty.jpg', Buffer.alloc(0), 'empty-file'],
+    ['notes.jpg', Buffer.from('These are my notes, not a photo.\n'.repeat(20)), 'not-an-image'],
+    ['truncated.jpg', await truncatedJpeg(), 'corrupt-image'],
+    ['huge.png', pngWithDeclaredSize(30000, 30000), 'image-too-large'],
+  ];
+  const out: [string, string][] = [];
+  for (const [name, bytes, code] of files) {
+    await writeFile(path.join(dir, name), bytes);
+    out.push([path.join(dir, name), code]);
+  }
+  return out;
 }
