@@ -7,7 +7,6 @@ orthographic, y flipped afterwards), light 27 (9 SH × RGB).
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Dict
 
 import torch
 from torch import nn
@@ -27,14 +26,6 @@ class DecaCoarseEncoder(nn.Module):
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.layers(self.encoder(images))
-
-
-def split_params(params: torch.Tensor) -> Dict[str, torch.Tensor]:
-    out, start = {}, 0
-    for key, size in PARAM_LAYOUT.items():
-        out[key] = params[:, start : start + size]
-        start += size
-    return out
 
 
 def load_deca_checkpoint(path: str) -> DecaCoarseEncoder:

@@ -50,14 +50,6 @@ class RingNetRegressor(nn.Module):
         return names
 
 
-def split_params(params: torch.Tensor) -> Dict[str, torch.Tensor]:
-    out, start = {}, 0
-    for key, size in PARAM_LAYOUT.items():
-        out[key] = params[:, start : start + size]
-        start += size
-    return out
-
-
 def load_tf_variables(path: str) -> Dict[str, np.ndarray]:
     """A `.npz` of {slim variable name: array}, or a TF checkpoint prefix (needs tensorflow)."""
     if path.endswith(".npz"):

@@ -90,6 +90,20 @@ def load_pickle(path: Path) -> Any:
         return _ChumpyFreeUnpickler(f, encoding="latin1").load()
 
 
+def _load_dict(path: Path, what: str) -> Dict[str, Any]:
+    """The dict in an `.npz`, an `.npy` holding a pickled dict, or a (chumpy-free) pickle."""
+    if path.suffix == ".npy":
+        raw = np.load(path, allow_pickle=True, encoding="latin1")
+        raw = raw[()] if raw.dtype == object else raw
+    elif path.suffix == ".npz":
+        raw = dict(np.load(path, allow_pickle=False))
+    else:
+        raw = load_pickle(path)
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: expected a dict of {what}, got {type(raw).__name__}")
+    return raw
+
+
 @dataclass
 class FlameModel:
     v_template: np.ndarray  # (V, 3) float32
@@ -110,14 +124,9 @@ class FlameModel:
 
 
 def load_flame(path: str | Path) -> FlameModel:
-    """Reads an official FLAME `.pkl` (chumpy-free) or an `.npz` with the same keys."""
+    """Reads an official FLAME `.pkl` (chumpy-free) or an `.npz` (or dict `.npy`) with the same keys."""
     path = Path(path)
-    if path.suffix == ".npz":
-        raw = dict(np.load(path, allow_pickle=False))
-    else:
-        raw = load_pickle(path)
-        if not isinstance(raw, dict):
-            raise ValueError(f"{path}: expected a dict of FLAME arrays, got {type(raw).__name__}")
+    raw = _load_dict(path, "FLAME arrays")
     missing = [k for k in REQUIRED_KEYS if k not in raw]
     if missing:
         raise ValueError(f"{path}: not a FLAME model, missing keys {missing}")
@@ -177,15 +186,7 @@ def load_landmark_embedding(path: str | Path) -> LandmarkEmbedding:
     """Reads DECA/MICA's `landmark_embedding.npy` (prefers the full 68) or RingNet's
     `flame_static_embedding.pkl` (51 points: `lmk_face_idx`, `lmk_b_coords`)."""
     path = Path(path)
-    if path.suffix == ".npy":
-        raw = np.load(path, allow_pickle=True, encoding="latin1")
-        raw = raw[()] if raw.dtype == object else raw
-    elif path.suffix == ".npz":
-        raw = dict(np.load(path, allow_pickle=False))
-    else:
-        raw = load_pickle(path)
-    if not isinstance(raw, dict):
-        raise ValueError(f"{path}: expected a dict landmark embedding")
+    raw = _load_dict(path, "landmark embedding arrays")
     for faces_key, bary_key, source in (
         ("full_lmk_faces_idx", "full_lmk_bary_coords", "full-68"),
         ("static_lmk_faces_idx", "static_lmk_bary_coords", "static-51"),

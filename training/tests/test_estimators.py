@@ -6,8 +6,10 @@ import pytest
 import torch
 
 from estimators.deca import N_PARAMS as DECA_PARAMS
-from estimators.deca import DecaCoarseEncoder, load_deca_checkpoint, split_params
+from estimators.deca import PARAM_LAYOUT as DECA_LAYOUT
+from estimators.deca import DecaCoarseEncoder, load_deca_checkpoint
 from estimators.mica import MicaShapeRegressor, load_mica_checkpoint
+from estimators.param_layout import split_params
 from estimators.resnet_v2 import ResNetV2_50
 from estimators.ringnet import N_PARAMS as RINGNET_PARAMS
 from estimators.ringnet import RingNetRegressor, load_ringnet_checkpoint
@@ -26,7 +28,7 @@ def test_deca_checkpoint_round_trip_and_layout(tmp_path):
         out = loaded(x)
         torch.testing.assert_close(out, net(x))
     assert out.shape == (1, DECA_PARAMS) == (1, 236)
-    assert {k: v.shape[1] for k, v in split_params(out).items()} == {"shape": 100, "tex": 50, "exp": 50, "pose": 6, "cam": 3, "light": 27}
+    assert {k: v.shape[1] for k, v in split_params(out, DECA_LAYOUT).items()} == {"shape": 100, "tex": 50, "exp": 50, "pose": 6, "cam": 3, "light": 27}
     assert any(k.startswith("encoder.layer4.2.conv3") for k in net.state_dict()), "torchvision-style names (DECA's checkpoint)"
 
 
