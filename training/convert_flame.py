@@ -8,25 +8,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from flame_pack import FLAME_LICENSE, add_flame_arrays  # noqa: E402
+from flame_pack import FLAME_LICENSE, FlameSources, add_flame_arguments, add_flame_arrays, flame_sources  # noqa: E402
 from packs.pack_writer import PackWriter  # noqa: E402
 
 
-def convert_flame(flame: str, landmarks: str | None, out: str, landmark_vertices: str | None = None, mediapipe_embedding: str | None = None) -> Path:
-    writer = PackWriter(out, "flame", "estimate", "1.0.0", FLAME_LICENSE, role="flame-model", source=Path(flame).name)
-    add_flame_arrays(writer, flame, landmarks, landmark_vertices, mediapipe_embedding)
+def convert_flame(flame: FlameSources, out: str) -> Path:
+    writer = PackWriter(out, "flame", "estimate", "1.0.0", FLAME_LICENSE, role="flame-model", source=Path(flame.model).name)
+    add_flame_arrays(writer, flame)
     return writer.finish()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--flame", required=True, help="generic_model.pkl / FLAME2020 .pkl or .npz")
-    ap.add_argument("--landmarks", help="landmark_embedding.npy (DECA/MICA) or flame_static_embedding.pkl (RingNet)")
-    ap.add_argument("--landmark-vertices", help="without an embedding: vertex indices to use as landmarks")
-    ap.add_argument("--mediapipe-embedding", help="mediapipe_landmark_embedding.npz (from the FLAME site), for pose fits to face-mesh points")
+    add_flame_arguments(
+        ap,
+        flame_help="generic_model.pkl / FLAME2020 .pkl or .npz",
+        landmarks_help="landmark_embedding.npy (DECA/MICA) or flame_static_embedding.pkl (RingNet)",
+    )
     ap.add_argument("--out", required=True, help="pack folder to write")
     args = ap.parse_args()
-    print(convert_flame(args.flame, args.landmarks, args.out, args.landmark_vertices, args.mediapipe_embedding))
+    print(convert_flame(flame_sources(args), args.out))
 
 
 if __name__ == "__main__":

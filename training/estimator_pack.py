@@ -1,13 +1,15 @@
-"""Shared by the convert_* scripts: export a network to ONNX and write an estimator pack with FLAME inside."""
+"""Shared by the convert_* scripts: export a network to ONNX and write an estimator pack with FLAME
+inside, and the converters' command line."""
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
 from export_onnx import export_onnx
-from flame_pack import FLAME_LICENSE, add_flame_arrays
+from flame_pack import FLAME_LICENSE, FlameSources, add_flame_arguments, add_flame_arrays, flame_sources
 from packs.pack_writer import PackWriter, tensor_spec
 
 
@@ -25,10 +27,7 @@ def write_estimator_pack(
     onnx_name: str,
     input_spec: Tuple[str, Sequence[int]],
     output_specs: Sequence[Tuple[str, Sequence[int], Optional[Dict[str, int]]]],
-    flame: str,
-    landmarks: Optional[str],
-    landmark_vertices: Optional[str] = None,
-    mediapipe_embedding: Optional[str] = None,
+    flame: FlameSources,
     resolution: int = 224,
     preprocess: Optional[Dict[str, Any]] = None,
     camera: Optional[Dict[str, Any]] = None,
@@ -53,5 +52,22 @@ def write_estimator_pack(
     for name, shape, layout in output_specs:
         outputs.append(tensor_spec(name, shape, **({"layout": layout_spec(layout)} if layout else {})))
     writer.add_network("estimator", onnx_name, [tensor_spec(in_name, in_shape)], outputs)
-    add_flame_arrays(writer, flame, landmarks, landmark_vertices, mediapipe_embedding)
+    add_flame_arrays(writer, flame)
     return writer.finish()
+
+
+def run_converter_cli(
+    description: str,
+    convert: Callable[[str, FlameSources, str], Path],
+    *,
+    checkpoint_help: str,
+    flame_help: str = "FLAME generic_model.pkl or .npz",
+    landmarks_help: str = "landmark_embedding.npy",
+) -> None:
+    """`--checkpoint`, the FLAME options and `--out` → `convert(checkpoint, flame, out)`; prints the pack folder."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--checkpoint", required=True, help=checkpoint_help)
+    add_flame_arguments(ap, flame_help=flame_help, landmarks_help=landmarks_help)
+    ap.add_argument("--out", required=True, help="pack folder to write")
+    args = ap.parse_args()
+    print(convert(args.checkpoint, flame_sources(args), args.out))
