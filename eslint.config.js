@@ -4,7 +4,18 @@ import vue from 'eslint-plugin-vue';
 import vueParser from 'vue-eslint-parser';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'build/', 'native/build/', 'test-output/', 'training/', '.devcarry/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'out/',
+      'dist/',
+      'build/',
+      'native/build/',
+      'test-output/',
+      'training/',
+      '.devcarry/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],

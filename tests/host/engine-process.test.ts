@@ -22,8 +22,14 @@ test('killing the engine mid-job: the host reports it, restarts it, and the job 
     const { state, job: finished } = await outcome;
     assert.equal(state, 'done', JSON.stringify(finished.error));
     const restartAt = events.findIndex((e) => e.type === 'engineRestarted');
-    const rerun = events.slice(restartAt).filter((e) => e.type === 'stageStarted').map((e) => (e.type === 'stageStarted' ? e.stage : ''));
-    assert.ok(!rerun.includes('ingest') && !rerun.includes('segment'), `finished stages ran again: ${rerun.join()}`);
+    const rerun = events
+      .slice(restartAt)
+      .filter((e) => e.type === 'stageStarted')
+      .map((e) => (e.type === 'stageStarted' ? e.stage : ''));
+    assert.ok(
+      !rerun.includes('ingest') && !rerun.includes('segment'),
+      `finished stages ran again: ${rerun.join()}`,
+    );
     assert.ok(rerun.includes('export'));
     for (const stage of ['ingest', 'segment', 'estimate', 'generate', 'export'] as const) {
       assert.equal(finished.stages[stage]?.state, 'done', stage);

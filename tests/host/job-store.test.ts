@@ -13,7 +13,11 @@ test('create, list, get and delete jobs; they survive a new store on the same ro
   const root = await mkdtemp(join(tmpdir(), 'jobs-'));
   const store = new JobStore(root);
   await store.open();
-  const a = await store.create({ photoBytes: photo, sourceName: '/some/where/Me & You.JPG', settings: { faceSelection: 'largest' } });
+  const a = await store.create({
+    photoBytes: photo,
+    sourceName: '/some/where/Me & You.JPG',
+    settings: { faceSelection: 'largest' },
+  });
   const b = await store.create({ photoBytes: photo, sourceName: 'b.png' });
   assert.equal(a.state, 'created');
   assert.equal(a.sourceName, 'Me & You.JPG');
@@ -25,7 +29,10 @@ test('create, list, get and delete jobs; they survive a new store on the same ro
   await reopened.open();
   assert.deepEqual((await reopened.list()).map((j) => j.id).sort(), [a.id, b.id].sort());
   await reopened.delete(a.id);
-  assert.deepEqual((await reopened.list()).map((j) => j.id), [b.id]);
+  assert.deepEqual(
+    (await reopened.list()).map((j) => j.id),
+    [b.id],
+  );
   await assert.rejects(reopened.get(a.id));
   await assert.rejects(reopened.delete(a.id), /ENOENT/);
   assert.throws(() => reopened.jobDir('../escape'), /invalid job id/);
@@ -45,7 +52,11 @@ test('opening the store cleans half-made jobs and marks jobs that were running a
   const names = await readdir(root);
   assert.ok(!names.some((n) => n.startsWith('.creating-')), names.join());
   assert.equal((await readJobRecord(join(root, job.id))).state, 'interrupted');
-  assert.deepEqual((await store.list()).map((j) => j.id), [job.id], 'an unreadable folder is not listed');
+  assert.deepEqual(
+    (await store.list()).map((j) => j.id),
+    [job.id],
+    'an unreadable folder is not listed',
+  );
 });
 
 test('a writer killed mid-write leaves job.json whole: the old state or the new, never torn', async () => {
@@ -65,7 +76,9 @@ test('a writer killed mid-write leaves job.json whole: the old state or the new,
       await updateJobRecord(${JSON.stringify(dir)}, (r) => ({ ...r, state: n % 2 ? 'running' : 'created', versions: { n: String(n), big } }));
     }`;
   for (let round = 0; round < 5; round++) {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', writer], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', writer], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     await new Promise((resolve) => child.once('message', resolve));
     await new Promise((resolve) => setTimeout(resolve, 150 + round * 70));
     child.kill('SIGKILL');
@@ -75,6 +88,9 @@ test('a writer killed mid-write leaves job.json whole: the old state or the new,
   }
   // Temp files of a killed writer may remain beside job.json; the next open() removes them.
   await new JobStore(root).open();
-  assert.deepEqual((await readdir(dir)).filter((n) => n.endsWith('.tmp')), []);
+  assert.deepEqual(
+    (await readdir(dir)).filter((n) => n.endsWith('.tmp')),
+    [],
+  );
   assert.ok(['running', 'created', 'interrupted'].includes((await readJobRecord(dir)).state));
 });

@@ -1,12 +1,30 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EngineCommand, EngineEvent, JobRecord, JobSettings, PriorOverlay, parseMessage } from '../../src-main/shared/protocol';
+import {
+  EngineCommand,
+  EngineEvent,
+  JobRecord,
+  JobSettings,
+  PriorOverlay,
+  parseMessage,
+} from '../../src-main/shared/protocol';
 
 test('valid commands and events pass both ways', () => {
   assert.ok(parseMessage(EngineCommand, { type: 'start', jobId: 'abc-1', jobDir: '/tmp/j' }).ok);
-  assert.ok(parseMessage(EngineCommand, { type: 'rerun', jobId: 'abc', jobDir: '/j', fromStage: 'estimate' }).ok);
-  assert.ok(parseMessage(EngineEvent, { type: 'progress', jobId: 'a', stage: 'segment', step: 1, total: 2 }).ok);
-  assert.ok(parseMessage(EngineEvent, { type: 'artifact', jobId: 'a', stage: 'export', artifact: { kind: 'export-glb', path: 'export/a.glb' } }).ok);
+  assert.ok(
+    parseMessage(EngineCommand, { type: 'rerun', jobId: 'abc', jobDir: '/j', fromStage: 'estimate' }).ok,
+  );
+  assert.ok(
+    parseMessage(EngineEvent, { type: 'progress', jobId: 'a', stage: 'segment', step: 1, total: 2 }).ok,
+  );
+  assert.ok(
+    parseMessage(EngineEvent, {
+      type: 'artifact',
+      jobId: 'a',
+      stage: 'export',
+      artifact: { kind: 'export-glb', path: 'export/a.glb' },
+    }).ok,
+  );
   assert.ok(parseMessage(EngineEvent, { type: 'error', error: { code: 'no-face', message: 'No face' } }).ok);
 });
 
@@ -31,13 +49,19 @@ test('malformed events are refused', () => {
   const bad: unknown[] = [
     { type: 'progress', jobId: 'a', stage: 'segment', step: -1, total: 2 },
     { type: 'progress', jobId: 'a', stage: 'segment', step: 1, total: 0 },
-    { type: 'artifact', jobId: 'a', stage: 'export', artifact: { kind: 'export-glb', path: '../../etc/passwd' } },
+    {
+      type: 'artifact',
+      jobId: 'a',
+      stage: 'export',
+      artifact: { kind: 'export-glb', path: '../../etc/passwd' },
+    },
     { type: 'artifact', jobId: 'a', stage: 'export', artifact: { kind: 'export-glb', path: '/etc/passwd' } },
     { type: 'error', error: { code: '', message: 'x' } },
     { type: 'ready', protocolVersion: 99, pid: 1 },
     { type: 'stageDone', jobId: 'a', stage: 'export' },
   ];
-  for (const raw of bad) assert.equal(parseMessage(EngineEvent, raw).ok, false, `accepted ${JSON.stringify(raw)}`);
+  for (const raw of bad)
+    assert.equal(parseMessage(EngineEvent, raw).ok, false, `accepted ${JSON.stringify(raw)}`);
 });
 
 test('settings fill defaults and refuse unknown keys and bad values', () => {
@@ -53,11 +77,29 @@ test('settings fill defaults and refuse unknown keys and bad values', () => {
 
 test('job records and overlays are checked', () => {
   const now = new Date().toISOString();
-  const job = { id: 'j1', protocolVersion: 1, state: 'created', sourceName: 'a.png', createdAt: now, updatedAt: now, settings: {}, stages: {} };
+  const job = {
+    id: 'j1',
+    protocolVersion: 1,
+    state: 'created',
+    sourceName: 'a.png',
+    createdAt: now,
+    updatedAt: now,
+    settings: {},
+    stages: {},
+  };
   assert.ok(JobRecord.safeParse(job).success);
   assert.equal(JobRecord.safeParse({ ...job, state: 'exploded' }).success, false);
   assert.equal(JobRecord.safeParse({ ...job, stages: { paint: { state: 'done' } } }).success, false);
-  const overlay = { width: 10, height: 10, box: [0, 0, 5, 5], landmarks: [1, 2], vertices: [1, 2], edges: [0, 0], confidence: 0.5, estimator: 'builtin' };
+  const overlay = {
+    width: 10,
+    height: 10,
+    box: [0, 0, 5, 5],
+    landmarks: [1, 2],
+    vertices: [1, 2],
+    edges: [0, 0],
+    confidence: 0.5,
+    estimator: 'builtin',
+  };
   assert.ok(PriorOverlay.safeParse(overlay).success);
   assert.equal(PriorOverlay.safeParse({ ...overlay, confidence: 2 }).success, false);
 });

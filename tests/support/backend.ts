@@ -8,7 +8,11 @@ import type { StudioEvent } from '../../src-main/shared/protocol';
 
 export const SAMPLE_PHOTO = join(process.cwd(), 'resources/samples/astronaut.png');
 
-export async function startTestBackend(): Promise<{ backend: StudioBackend; events: StudioEvent[]; jobsRoot: string }> {
+export async function startTestBackend(): Promise<{
+  backend: StudioBackend;
+  events: StudioEvent[];
+  jobsRoot: string;
+}> {
   const jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-jobs-'));
   const backend = new StudioBackend({ jobsRoot, launcher: nodeEngineLauncher() });
   const events: StudioEvent[] = [];

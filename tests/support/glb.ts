@@ -7,7 +7,11 @@ import sharp from 'sharp';
 import validator from 'gltf-validator';
 
 export interface GlbReport {
-  issues: { numErrors: number; numWarnings: number; messages: { code: string; message: string; severity: number }[] };
+  issues: {
+    numErrors: number;
+    numWarnings: number;
+    messages: { code: string; message: string; severity: number }[];
+  };
 }
 
 export async function validateGlb(bytes: Uint8Array): Promise<GlbReport> {
@@ -26,7 +30,10 @@ export async function readGlbMesh(bytes: Uint8Array): Promise<{
   const root = doc.getRoot();
   const prim = root.listMeshes()[0]!.listPrimitives()[0]!;
   const image = prim.getMaterial()!.getBaseColorTexture()!.getImage()!;
-  const { data, info } = await sharp(Buffer.from(image)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(Buffer.from(image))
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return {
     positions: prim.getAttribute('POSITION')!.getArray() as Float32Array,
     uvs: prim.getAttribute('TEXCOORD_0')!.getArray() as Float32Array,
