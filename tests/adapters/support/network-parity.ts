@@ -1,4 +1,6 @@
 /** PyTorch vs ONNX Runtime on the pack's own network: the reference input through the verified session. */
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import path from 'node:path';
 import { createPackSession } from '../../../src-main/engine/packs/pack-session';
@@ -27,5 +29,24 @@ export async function networkParity(
     return out;
   } finally {
     await session.release();
+  }
+}
+
+/** Every output of the pack's network within `tolerance` of PyTorch's (and exactly `outputs` there). */
+export async function assertNetworkParity(
+  t: TestContext,
+  fx: EstimatorFixtures,
+  id: string,
+  label: string,
+  outputs: string[],
+  tolerance = 1e-4,
+): Promise<void> {
+  const parity = await networkParity(fx, id);
+  assert.deepEqual(Object.keys(parity).sort(), [...outputs].sort(), 'network outputs');
+  for (const [name, p] of Object.entries(parity)) {
+    t.diagnostic(
+      `${label} ${name}: max |Δ| ${p.maxAbsDiff.toExponential(2)} (max |value| ${p.maxAbs.toFixed(3)})`,
+    );
+    assert.ok(p.maxAbsDiff <= tolerance, `${name} differs by ${p.maxAbsDiff}`);
   }
 }
