@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -43,6 +43,8 @@ export async function estimatorFixtures(names: FixtureName[]): Promise<Estimator
   const stamp = JSON.stringify({ key, training: await trainingHash() });
   const current = await readFile(stampFile, 'utf8').catch(() => '');
   if (current !== stamp) {
+    // a fresh clone has no test-output/ yet, and flock needs its lock file's folder
+    await mkdir(path.join(ROOT, 'test-output'), { recursive: true });
     const script = `if [ "$(cat '${stampFile}' 2>/dev/null)" != '${stamp}' ]; then rm -rf '${dir}' && ${PYTHON} '${path.join(TRAINING, 'fixtures', 'make_estimator_fixtures.py')}' --out '${dir}' --only ${names.join(',')} && printf '%s' '${stamp}' > '${stampFile}'; fi`;
     await run(
       'flock',
