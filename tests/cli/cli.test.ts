@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { readJobRecord } from '../../src-main/shared/job-folder';
 import { EngineEvent, JOB_PATHS } from '../../src-main/shared/protocol';
-import { ASTRONAUT as SAMPLE, COFFEE as NO_FACE, writeBadPhotos } from '../support/photos';
+import { ASTRONAUT as SAMPLE, COFFEE as NO_FACE, GRACE_HOPPER, writeBadPhotos } from '../support/photos';
 import { readGlbMesh, validateGlb } from '../support/glb';
 import { cameraCentre, projectPoint, type PinholeCamera } from '../../src-main/engine/geometry/camera';
 import { computeVertexNormals } from '../../src-main/engine/geometry/textured-mesh';
@@ -142,6 +142,24 @@ test('generate on a real photo writes a valid, head-sized GLB textured from the 
     preview.channels.slice(0, 3).some((c) => c.stdev > 20),
     'the preview image is blank',
   );
+});
+
+test('a second real photo (JPEG, glasses, cap): the fit meets its landmark target and the head exports', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'cli-hopper-'));
+  const run = cli(['generate', GRACE_HOPPER, '--out', out, '--format', 'glb']);
+  assert.equal(run.status, 0, run.stderr + run.stdout);
+  const [jobId] = await readdir(join(out, '.jobs'));
+  const fit = JSON.parse(await readFile(join(out, '.jobs', jobId!, JOB_PATHS.headFit), 'utf8')) as {
+    reprojectionError: { medianFractionOfFaceBox: number };
+    confidence: number;
+  };
+  console.log(
+    `grace_hopper.jpg: median landmark error ${(fit.reprojectionError.medianFractionOfFaceBox * 100).toFixed(2)} % of the face box, confidence ${fit.confidence.toFixed(2)}`,
+  );
+  assert.ok(fit.reprojectionError.medianFractionOfFaceBox <= 0.02);
+  assert.ok(fit.confidence > 0.3);
+  const glb = await readFile(join(out, 'grace_hopper.glb'));
+  assert.equal((await validateGlb(glb)).issues.numErrors, 0);
 });
 
 test('bad input: each file gets a clear error and exit code 1, and no half-written job or output', async () => {

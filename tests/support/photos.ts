@@ -10,6 +10,7 @@ import sharp, { type Sharp } from 'sharp';
 export const SAMPLES_DIR = path.resolve(import.meta.dirname, '../../resources/samples');
 export const ASTRONAUT = path.join(SAMPLES_DIR, 'astronaut.png');
 export const COFFEE = path.join(SAMPLES_DIR, 'coffee.png');
+export const GRACE_HOPPER = path.join(SAMPLES_DIR, 'grace_hopper.jpg');
 
 export interface Photo {
   png: Buffer;
