@@ -13,13 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { detectFaces } from '../src-main/engine/estimate/landmarks/detect-faces';
 import { loadHeadModel } from '../src-main/engine/geometry/head-model';
 import { fitHeadModel } from '../src-main/engine/estimate/builtin/fit-head-model';
-import {
-  bakeHeadTexture,
-  buildTexturedHead,
-} from '../src-main/engine/generate/prior-projection/bake-head-texture';
-import { orbitCamera, type PinholeCamera } from '../src-main/engine/geometry/camera';
+import { bakeHeadTexture } from '../src-main/engine/generate/prior-projection/bake-head-texture';
 import type { HeadModel } from '../src-main/engine/geometry/head-model';
-import { renderTextured, rgbaPng } from '../tests/head/support/render';
+import { bakedHead, renderAtAzimuth } from '../tests/head/support/render';
 
 const astronaut = fileURLToPath(new URL('../resources/samples/astronaut.png', import.meta.url));
 const photos: { name: string; png: () => Promise<Buffer> }[] = [
@@ -116,24 +112,9 @@ async function robustness(model: HeadModel): Promise<void> {
   console.log('|---|---|---|---|---|---|---|');
   await robustnessRow('astronaut.png (clean)', png, model);
 
-  const bake = await bakeHeadTexture({
-    photoRgba: { data: raw.data, width: W, height: H },
-    positions: fit.positions,
-    model,
-    camera: fit.camera,
-    textureSize: 1024,
-  });
-  const mesh = buildTexturedHead({ positions: fit.positions, model, texturePng: bake.texturePng });
+  const mesh = await bakedHead({ data: raw.data, width: W, height: H }, fit, model);
   for (const azimuth of [45, -45, 50, -50, 55, -55, 60, -60, 65, -65, 70, -70, 75, -75, 80, -80]) {
-    const cam: PinholeCamera = orbitCamera({
-      azimuthDeg: azimuth,
-      elevationDeg: 0,
-      distance: 1.2,
-      width: 512,
-      height: 512,
-      focal: 1500,
-    });
-    const view = await rgbaPng(await renderTextured(mesh, cam, [90, 110, 140]));
+    const { png: view } = await renderAtAzimuth(mesh, azimuth);
     await robustnessRow(`render, head yaw ${-azimuth}°`, view, model);
   }
 

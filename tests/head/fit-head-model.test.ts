@@ -2,14 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { loadHeadModel } from '../../src-main/engine/geometry/head-model';
-import { orbitCamera } from '../../src-main/engine/geometry/camera';
 import { fitHeadModel } from '../../src-main/engine/estimate/builtin/fit-head-model';
-import {
-  bakeHeadTexture,
-  buildTexturedHead,
-} from '../../src-main/engine/generate/prior-projection/bake-head-texture';
 import { ASTRONAUT, loadPhoto } from './support/photos';
-import { renderTextured, rgbaPng } from './support/render';
+import { bakedHead, renderAtAzimuth } from './support/render';
 
 const model = await loadHeadModel();
 const photo = await loadPhoto(ASTRONAUT);
@@ -62,24 +57,9 @@ test('3/4 view (the photo-textured head rendered at 40° yaw, real detector): ya
   // No real 3/4 portrait with a clear licence ships in Debian/npm here (resources/samples/SOURCES.md);
   // a render of the astronaut's fitted, textured head stands in for one.
   const fit = fitHeadModel(fitInput(photo), model);
-  const bake = await bakeHeadTexture({
-    photoRgba: photo.rgba,
-    positions: fit.positions,
-    model,
-    camera: fit.camera,
-    textureSize: 1024,
-  });
-  const mesh = buildTexturedHead({ positions: fit.positions, model, texturePng: bake.texturePng });
+  const mesh = await bakedHead(photo.rgba, fit, model);
   for (const yaw of [40, -40]) {
-    const cam = orbitCamera({
-      azimuthDeg: yaw,
-      elevationDeg: 0,
-      distance: 1.2,
-      width: 512,
-      height: 512,
-      focal: 1500,
-    });
-    const png = await rgbaPng(await renderTextured(mesh, cam, [90, 110, 140]));
+    const { png } = await renderAtAzimuth(mesh, yaw);
     await sharp(png)
       .toFile(`test-output/head-three-quarter-${yaw}.png`)
       .catch(() => undefined);

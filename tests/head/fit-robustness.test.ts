@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import sharp from 'sharp';
 import { loadHeadModel, modelLandmarks } from '../../src-main/engine/geometry/head-model';
-import { orbitCamera, projectPoint, type PinholeCamera } from '../../src-main/engine/geometry/camera';
+import { projectPoint } from '../../src-main/engine/geometry/camera';
 import {
   fitHeadModel,
   poseAngles,
@@ -22,7 +22,7 @@ import {
 } from '../../src-main/engine/generate/prior-projection/bake-head-texture';
 import { StageError } from '../../src-main/engine/stage-error';
 import { ASTRONAUT, loadPhoto } from './support/photos';
-import { renderTextured, rgbaPng } from './support/render';
+import { bakedHead, renderAtAzimuth, renderTextured, rgbaPng } from './support/render';
 
 const OUT = 'test-output/fit-robustness';
 await mkdir(OUT, { recursive: true });
@@ -85,26 +85,11 @@ async function saveCase(name: string, png: Buffer, detections: Float32Array, fit
 test('near-profile renders (±60°, ±75° yaw): fitted when the detector finds the face, else a clear no-face error', async () => {
   // No real profile portrait with a clear licence ships here; renders of the astronaut's fitted,
   // textured head stand in, as in fit-head-model.test.ts's 3/4 test.
-  const bake = await bakeHeadTexture({
-    photoRgba: clean.rgba,
-    positions: cleanFit.positions,
-    model,
-    camera: cleanFit.camera,
-    textureSize: 1024,
-  });
-  const mesh = buildTexturedHead({ positions: cleanFit.positions, model, texturePng: bake.texturePng });
+  const mesh = await bakedHead(clean.rgba, cleanFit, model);
   const truthLandmarks = modelLandmarks(model, cleanFit.positions);
   const found: number[] = [];
   for (const azimuth of [60, -60, 75, -75]) {
-    const cam: PinholeCamera = orbitCamera({
-      azimuthDeg: azimuth,
-      elevationDeg: 0,
-      distance: 1.2,
-      width: 512,
-      height: 512,
-      focal: 1500,
-    });
-    const png = await rgbaPng(await renderTextured(mesh, cam, [90, 110, 140]));
+    const { png, camera: cam } = await renderAtAzimuth(mesh, azimuth);
     const trueYaw = poseAngles(cam.R).yaw; // the head's yaw in this view (−azimuth)
     let result: Awaited<ReturnType<typeof detectAndFit>>;
     try {

@@ -1,6 +1,11 @@
 /** Renders for the head tests, on the native rasterizer (the one the pipeline uses). */
 import sharp from 'sharp';
-import type { PinholeCamera } from '../../../src-main/engine/geometry/camera';
+import { orbitCamera, type PinholeCamera } from '../../../src-main/engine/geometry/camera';
+import type { HeadModel } from '../../../src-main/engine/geometry/head-model';
+import {
+  bakeHeadTexture,
+  buildTexturedHead,
+} from '../../../src-main/engine/generate/prior-projection/bake-head-texture';
 import type { TexturedMesh } from '../../../src-main/engine/geometry/textured-mesh';
 import { toNativeCamera } from '../../../src-main/engine/generate/prior-projection/native-camera';
 import { renderTexturedMesh } from '../../../src-main/engine/native/native-addon';
@@ -35,4 +40,39 @@ export function rgbaPng(image: { data: Uint8Array; width: number; height: number
   })
     .png()
     .toBuffer();
+}
+
+/** The fitted head textured by the prior-projection bake at 1k, as the pipeline exports it. */
+export async function bakedHead(
+  photoRgba: { data: Uint8Array; width: number; height: number },
+  fit: { positions: Float32Array; camera: PinholeCamera },
+  model: HeadModel,
+): Promise<TexturedMesh> {
+  const bake = await bakeHeadTexture({
+    photoRgba,
+    positions: fit.positions,
+    model,
+    camera: fit.camera,
+    textureSize: 1024,
+  });
+  return buildTexturedHead({ positions: fit.positions, model, texturePng: bake.texturePng });
+}
+
+/**
+ * The head seen from `azimuthDeg` (0 = in front, at eye level, 1.2 m, 512² at f = 1500): the stand-in
+ * for a 3/4 or profile photo, since no such real photo with a clear licence ships here.
+ */
+export async function renderAtAzimuth(
+  mesh: TexturedMesh,
+  azimuthDeg: number,
+): Promise<{ png: Buffer; camera: PinholeCamera }> {
+  const camera = orbitCamera({
+    azimuthDeg,
+    elevationDeg: 0,
+    distance: 1.2,
+    width: 512,
+    height: 512,
+    focal: 1500,
+  });
+  return { png: await rgbaPng(await renderTextured(mesh, camera, [90, 110, 140])), camera };
 }
