@@ -76,6 +76,10 @@ transport.onMessage((raw) => {
   }
 });
 
+// The host decides when the engine stops. A terminal's Ctrl-C reaches the whole process group; the
+// CLI turns it into a cancel, so the engine must not die of it first.
+process.on('SIGINT', () => undefined);
+
 process.on('unhandledRejection', (reason) => {
   emit({ type: 'log', level: 'warn', message: `unhandled rejection in the engine: ${String(reason)}` });
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, copyFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -219,6 +219,39 @@ test('several faces: refused with a hint, or the largest taken with --face large
     (await readdir(join(dir, 'batch', 'astronaut'))).filter((n) => n.endsWith('.glb')),
     ['astronaut.glb'],
   );
+});
+
+test('Ctrl-C cancels the running job: exit 130, the job is cancelled and resumes to the end', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'cli-sigint-'));
+  // its own process group, so the signal reaches the CLI and its engine alike, as a terminal's Ctrl-C does
+  const child = spawn(process.execPath, [CLI, 'generate', SAMPLE, '--out', out, '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stdout = '';
+  const started = new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('"stage":"segment"')) resolve();
+    });
+  });
+  await started;
+  process.kill(-child.pid!, 'SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 130, stdout);
+  const jobs = join(out, '.jobs');
+  const [jobId] = await readdir(jobs);
+  const record = await readJobRecord(join(jobs, jobId!));
+  assert.equal(record.state, 'cancelled');
+  assert.deepEqual(
+    (await readdir(out)).filter((n) => n !== '.jobs'),
+    [],
+    'no outputs from a cancelled job',
+  );
+
+  const resumed = cli(['jobs', 'resume', jobId!, '--jobs', jobs]);
+  assert.equal(resumed.status, 0, resumed.stdout + resumed.stderr);
+  assert.equal((await readJobRecord(join(jobs, jobId!))).state, 'done');
 });
 
 test('usage errors exit 2 with the usage text', () => {
