@@ -126,7 +126,10 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     if (this.activeJob !== jobId) return;
     this.cancelling.add(jobId);
     const acknowledged = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), CANCEL_GRACE_MS);
+      const timer = setTimeout(() => {
+        this.off('event', listener);
+        resolve(false);
+      }, CANCEL_GRACE_MS);
       const listener = (event: StudioEvent): void => {
         if (
           (event.type === 'cancelled' || event.type === 'jobDone' || event.type === 'error') &&
@@ -140,8 +143,13 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
       };
       this.on('event', listener);
     });
-    this.engine.send({ type: 'cancel', jobId });
-    if (!(await acknowledged)) {
+    let asked = true;
+    try {
+      this.engine.send({ type: 'cancel', jobId });
+    } catch {
+      asked = false; // the engine is down (e.g. restarting after a crash): nothing to ask, just record it
+    }
+    if (!asked || !(await acknowledged)) {
       this.engine.kill();
       await this.markCancelled(jobId);
       this.emit('event', { type: 'cancelled', jobId });
