@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { EstimatorId } from '../src-main/shared/protocol';
-import { createEstimator, type EstimatorInput } from '../src-main/engine/estimate/estimator';
+import { createEstimator } from '../src-main/engine/estimate/create-estimator';
+import type { EstimatorInput } from '../src-main/engine/estimate/estimator';
 import { detectFaces } from '../src-main/engine/estimate/landmarks/detect-faces';
 import { ASTRONAUT, estimatorFixtures, loadRgb } from '../tests/adapters/support/estimator-fixtures';
 

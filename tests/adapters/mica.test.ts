@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { createEstimator } from '../../src-main/engine/estimate/estimator';
+import { createEstimator } from '../../src-main/engine/estimate/create-estimator';
 import { detectFaces } from '../../src-main/engine/estimate/landmarks/detect-faces';
 import { checkFlameOutput } from './support/check-output';
 import { ASTRONAUT, ASTRONAUT_FACE_BOX, estimatorFixtures, loadRgb } from './support/estimator-fixtures';

@@ -3,7 +3,7 @@ import { cp, mkdtemp, readFile, rm, truncate, unlink, writeFile, open } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { createEstimator } from '../../src-main/engine/estimate/estimator';
+import { createEstimator } from '../../src-main/engine/estimate/create-estimator';
 import { PackError } from '../../src-main/engine/packs/pack-error';
 import { createPackSession } from '../../src-main/engine/packs/pack-session';
 import { verifyPack } from '../../src-main/engine/packs/verify-pack';

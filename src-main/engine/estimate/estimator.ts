@@ -1,12 +1,11 @@
 /**
- * The one interface every mesh-prior estimator implements (DESIGN.md: estimate stage), and the
- * registry that makes one by id. 'builtin' is the landmark fit of the studio's head model
+ * The one interface every mesh-prior estimator implements (DESIGN.md: estimate stage); the registry
+ * that makes one by id is ./create-estimator. 'builtin' is the landmark fit of the studio's head model
  * (./builtin/builtin-estimator); RingNet, DECA and MICA run a converted model pack
  * (ONNX + the user's FLAME) through ./adapters.
  */
 import type { EstimatorId } from '../../shared/protocol';
 import type { PinholeCamera } from '../geometry/camera';
-import { createBuiltinEstimator } from './builtin/builtin-estimator';
 
 /** 8-bit RGB pixels, row-major, 3 bytes per pixel, no padding. */
 export interface RgbPhoto {
@@ -66,28 +65,4 @@ export interface Estimator {
   estimate(input: EstimatorInput, signal?: AbortSignal): Promise<EstimatorOutput>;
   /** Frees network sessions; the estimator cannot be used afterwards. */
   dispose(): Promise<void>;
-}
-
-/**
- * Makes the estimator `id`. Pack-based ones look in `packsDir` for a pack folder named after the id
- * (or any pack whose manifest says `"estimator": id`), verify it completely and load it; failures
- * are StageErrors ('pack-not-installed', 'pack-missing-file', 'pack-corrupt', 'pack-mismatch').
- * 'builtin' ignores `packsDir` (its head model ships with the app).
- */
-export async function createEstimator(
-  id: EstimatorId,
-  packsDir: string,
-  signal?: AbortSignal,
-): Promise<Estimator> {
-  switch (id) {
-    case 'builtin':
-      // the studio's own head model ships with the app; no pack folder is involved
-      return createBuiltinEstimator();
-    case 'ringnet':
-      return (await import('./adapters/ringnet')).createRingNetEstimator(packsDir, signal);
-    case 'deca':
-      return (await import('./adapters/deca')).createDecaEstimator(packsDir, signal);
-    case 'mica':
-      return (await import('./adapters/mica')).createMicaEstimator(packsDir, signal);
-  }
 }

@@ -6,12 +6,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import {
-  createEstimator,
-  type Estimator,
-  type EstimatorOutput,
-  type RgbPhoto,
-} from '../../../src-main/engine/estimate/estimator';
+import { createEstimator } from '../../../src-main/engine/estimate/create-estimator';
+import type { Estimator, EstimatorOutput, RgbPhoto } from '../../../src-main/engine/estimate/estimator';
 import { checkFlameOutput } from './check-output';
 import { ASTRONAUT, ASTRONAUT_FACE_BOX, loadRgb } from './estimator-fixtures';
 import { weakPerspectiveError } from './weak-perspective-check';

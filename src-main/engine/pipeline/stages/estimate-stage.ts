@@ -4,7 +4,8 @@ import {
   builtinOutput,
   type BuiltinEstimator,
 } from '../../estimate/builtin/builtin-estimator';
-import { createEstimator, type EstimatorInput, type EstimatorOutput } from '../../estimate/estimator';
+import { createEstimator } from '../../estimate/create-estimator';
+import type { EstimatorInput, EstimatorOutput } from '../../estimate/estimator';
 import { detectFaces, selectFace } from '../../estimate/landmarks/detect-faces';
 import { projectPoint } from '../../geometry/camera';
 import { renderTexturedMesh } from '../../native/native-addon';
