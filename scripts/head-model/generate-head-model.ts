@@ -18,10 +18,11 @@ import {
   type Vec3,
 } from './head-shape';
 import { loadMediapipeTopology } from './mediapipe-topology';
-import { assertClosedManifold, extrudePatch, subdividedBox, type BoxFace } from './quad-mesh';
+import { assertClosedManifold, extrudePatch, smoothVertices, subdividedBox, type BoxFace } from './quad-mesh';
 import { buildShapeSpace } from './shape-space';
 import { ATLAS_REGIONS, buildAtlas } from './uv-atlas';
 import { embedLandmarks, mirrorMap, NAMED_LANDMARKS } from './landmark-embedding';
+import { earPatchBox, earShape, squareToDisc } from './ear-shape';
 
 /** Angles (radians) of a closed loop's vertices, spaced by arc length, starting at the first vertex's angle. */
 function loopAngles(
@@ -56,12 +57,10 @@ function loopAngles(
   return angles;
 }
 
-/** Maps the square [-1,1]² onto the unit disc (keeps the grid's order). */
-function squareToDisc(a: number, b: number): [number, number] {
-  const x = Math.max(-1, Math.min(1, a));
-  const y = Math.max(-1, Math.min(1, b));
-  return [x * Math.sqrt(1 - (y * y) / 2), y * Math.sqrt(1 - (x * x) / 2)];
-}
+const smooth = (e0: number, e1: number, x: number) => {
+  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
+  return t * t * (3 - 2 * t);
+};
 
 const GRID = { nx: 32, ny: 36, nz: 32 };
 const outDir = fileURLToPath(new URL('../../resources/head-model/', import.meta.url));
@@ -93,6 +92,8 @@ const shapedPoints = [...faceLandmarks, ...guides];
 const dirs = shapedPoints.map((p) => normalize(p));
 const offsets = shapedPoints.map((p, i) => Math.hypot(...p) - baseRadius(dirs[i]!));
 const faceOffset = radialOffsetField(dirs, offsets);
+/** Head surface radius (cranium + face) along a unit direction. */
+const headRadius = (d: Vec3) => baseRadius(d) + faceOffset(d);
 mesh.positions = mesh.positions.map(([a, b, c]) => {
   // Equal-angle cube-sphere warp keeps the quads near square.
   const d = normalize([
@@ -100,7 +101,7 @@ mesh.positions = mesh.positions.map(([a, b, c]) => {
     Math.tan((b! * Math.PI) / 4),
     Math.tan((c! * Math.PI) / 4),
   ]);
-  const r = baseRadius(d) + faceOffset(d);
+  const r = headRadius(d);
   return [d[0] * r, d[1] * r, d[2] * r];
 });
 const headVertexCount = mesh.positions.length;
@@ -111,7 +112,16 @@ const quadCentre = (q: number): Vec3 => {
   for (const v of mesh.quads[q]!) for (let a = 0; a < 3; a++) c[a] = c[a]! + mesh.positions[v]![a]! / 4;
   return c;
 };
-const NECK = { centreZ: -0.012, radiusX: 0.054, radiusZ: 0.058, levels: [-0.128, -0.16, -0.19, -0.215] };
+// Adult neck: ~12 cm wide, ~12.5 cm front to back, cut ~9 cm below the chin, widening a little
+// towards the shoulders (trapezius) at the cut.
+const NECK = {
+  centreZ: -0.015,
+  radiusX: 0.059,
+  radiusZ: 0.062,
+  levels: [-0.124, -0.148, -0.174, -0.2],
+  flare: 0.1,
+  patchHalfX: 0.05,
+};
 // A lattice rectangle of the bottom face (a straight-edged patch, so the tube starts cleanly).
 const bottomCell = (q: number): [number, number] => {
   const [u, v] = mesh.quadChartUv[q]![0]!;
@@ -126,7 +136,8 @@ const xCols = bottomQuads
   .filter((q) => {
     const c = quadCentre(q);
     return (
-      bottomCell(q)[1] === Math.round((Math.min(...zRows) + Math.max(...zRows)) / 2) && Math.abs(c[0]) < 0.048
+      bottomCell(q)[1] === Math.round((Math.min(...zRows) + Math.max(...zRows)) / 2) &&
+      Math.abs(c[0]) < NECK.patchHalfX
     );
   })
   .map((q) => bottomCell(q)[0]);
@@ -138,6 +149,12 @@ const neckPatch = new Set(
     );
   }),
 );
+// The cap spreads the patch's interior over the tube's last ring: normalise by the patch's extent.
+const neckPatchVerts = [...new Set([...neckPatch].flatMap((q) => mesh.quads[q]!))];
+const neckPatchX = Math.max(...neckPatchVerts.map((v) => Math.abs(mesh.positions[v]![0]!)));
+const neckPatchZ = neckPatchVerts.map((v) => mesh.positions[v]![2]!);
+const neckPatchMidZ = (Math.min(...neckPatchZ) + Math.max(...neckPatchZ)) / 2;
+const neckPatchHalfZ = (Math.max(...neckPatchZ) - Math.min(...neckPatchZ)) / 2;
 const neckLoopAngle = new Map<number, number>();
 const neck = extrudePatch(
   mesh,
@@ -152,7 +169,7 @@ const neck = extrudePatch(
       ).forEach((a, j) => neckLoopAngle.set(j, a));
     const [x, y, z] = mesh.positions[loop[i]!]! as Vec3;
     const angle = neckLoopAngle.get(i)!;
-    const flare = 1 + 0.06 * (ring / NECK.levels.length) ** 2;
+    const flare = 1 + NECK.flare * (ring / NECK.levels.length) ** 2;
     const tube: Vec3 = [
       NECK.radiusX * flare * Math.sin(angle),
       NECK.levels[ring - 1]!,
@@ -168,16 +185,37 @@ const neck = extrudePatch(
   },
   (v) => {
     const [x, , z] = mesh.positions[v]! as Vec3;
-    const [a, b] = squareToDisc(x / 0.05, (z - NECK.centreZ) / 0.053);
-    return [a * NECK.radiusX, NECK.levels[NECK.levels.length - 1]!, NECK.centreZ + b * NECK.radiusZ];
+    const [a, b] = squareToDisc(x / neckPatchX, (z - neckPatchMidZ) / neckPatchHalfZ);
+    const r = 1 + NECK.flare;
+    return [a * NECK.radiusX * r, NECK.levels[NECK.levels.length - 1]!, NECK.centreZ + b * NECK.radiusZ * r];
   },
   'neck',
   'neck-cap',
 );
 
-// 3. Ears: closed extrusions of a patch on each side, flaring back into a flap.
+// 3. Ears: the top at brow level, the bottom near the nose base, the front edge behind the tragus.
+/** |x| of the head surface at height y and depth z (bisection along +X). */
+const headX = (y: number, z: number): number => {
+  let lo = 0;
+  let hi = 0.15;
+  for (let i = 0; i < 40; i++) {
+    const x = (lo + hi) / 2;
+    const p: Vec3 = [x, y, z];
+    if (Math.hypot(...p) < headRadius(normalize(p))) lo = x;
+    else hi = x;
+  }
+  return (lo + hi) / 2;
+};
+const earPlacement = {
+  top: faceLandmarks[334]![1] - 0.003,
+  bottom: faceLandmarks[2]![1] + 0.005,
+  front: faceLandmarks[454]![2] - 0.01,
+};
+const earBox = earPatchBox(earPlacement);
 const earWeight = new Map<number, number>();
-for (const side of [1, -1]) {
+/** Every ear vertex, its root loop on the skull included. */
+const earLoops = new Set<number>();
+for (const side of [1, -1] as const) {
   const region = side > 0 ? 'left' : 'right';
   const patch = new Set(
     mesh.quads
@@ -185,65 +223,58 @@ for (const side of [1, -1]) {
       .filter((q) => {
         if (mesh.quadRegion[q] !== region) return false;
         const [, y, z] = quadCentre(q);
-        return y > -0.03 && y < 0.018 && z > -0.03 && z < 0.0;
+        return y > earBox.y0 && y < earBox.y1 && z > earBox.z0 && z < earBox.z1;
       }),
   );
-  const centre: Vec3 = [0, 0, 0];
-  const loopVerts = new Set([...patch].flatMap((q) => mesh.quads[q]!));
-  for (const v of loopVerts)
-    for (let a = 0; a < 3; a++) centre[a] = centre[a]! + mesh.positions[v]![a]! / loopVerts.size;
-  // An ear: root ellipse, outer rim, inner rim lip, and a bowl (the cap) inside; standing out most
-  // at its back edge. Outline 62 mm × 36 mm, tilted back.
-  let half: [number, number] = [0, 0];
-  for (const v of loopVerts) {
-    half = [
-      Math.max(half[0], Math.abs(mesh.positions[v]![1]! - centre[1])),
-      Math.max(half[1], Math.abs(mesh.positions[v]![2]! - centre[2])),
-    ];
-  }
-  const earPoint = (y: number, z: number, out: number): number[] => {
-    const back = Math.max(0, -(z - centre[2])) / 0.018;
-    const tilt = 0.25 * (y - centre[1]);
-    return [
-      centre[0] + side * (out + 0.008 * back * (out > 0.006 ? 1 : 0)),
-      centre[1] + 0.004 + y - centre[1],
-      centre[2] - 0.006 + z - centre[2] - tilt,
-    ];
+  const loopVerts = [...new Set([...patch].flatMap((q) => mesh.quads[q]!))];
+  const ys = loopVerts.map((v) => mesh.positions[v]![1]!);
+  const zs = loopVerts.map((v) => mesh.positions[v]![2]!);
+  const box = {
+    y: (Math.min(...ys) + Math.max(...ys)) / 2,
+    z: (Math.min(...zs) + Math.max(...zs)) / 2,
+    halfY: (Math.max(...ys) - Math.min(...ys)) / 2,
+    halfZ: (Math.max(...zs) - Math.min(...zs)) / 2,
   };
-  const rims: [number, number, number][] = [
-    [0.022, 0.011, 0.004],
-    [0.031, 0.018, 0.011],
-    [0.027, 0.015, 0.012],
-  ];
-  let angles: number[] = [];
-  const ear = extrudePatch(
+  const ear = earShape(earPlacement, side, headX, box);
+  const extruded = extrudePatch(
     mesh,
     patch,
-    3,
+    ear.ringCount,
     (ring, i, loop) => {
-      if (angles.length === 0)
-        angles = loopAngles(
-          loop,
-          (v) => [mesh.positions[v]![1]! - centre[1], mesh.positions[v]![2]! - centre[2]],
-          (p) => p[0] + 1e-3 * p[1],
-        );
-      const [ry, rz, out] = rims[ring - 1]!;
-      return earPoint(centre[1] + ry * Math.sin(angles[i]!), centre[2] + rz * Math.cos(angles[i]!), out);
+      const [, y, z] = mesh.positions[loop[i]!]!;
+      return ear.ring(ring, y!, z!);
     },
     (v) => {
-      const p = mesh.positions[v]!;
-      const [a, b] = squareToDisc((p[1]! - centre[1]) / half[0], (p[2]! - centre[2]) / half[1]);
-      return earPoint(centre[1] + 0.024 * a, centre[2] + 0.012 * b, 0.007 + 0.003 * (a * a + b * b));
+      const [, y, z] = mesh.positions[v]!;
+      return ear.cap(y!, z!);
     },
     `ear-${region}`,
     `ear-${region}-cap`,
   );
-  for (const ring of ear.rings.slice(1)) for (const v of ring) earWeight.set(v, 1);
-  for (const v of ear.capVertices) earWeight.set(v, 1);
+  for (const ring of extruded.rings.slice(1)) for (const v of ring) earWeight.set(v, 1);
+  for (const v of extruded.capVertices) earWeight.set(v, 1);
+  for (const v of [...extruded.rings.flat(), ...extruded.capVertices]) earLoops.add(v);
 }
+
+// 4. Fillet the skull–neck junction (the tube meets the skull's underside at an angle): smooth a
+// band around the junction loop, away from the face landmarks and the ears.
+const junctionWeight = mesh.positions.map((p, v) => {
+  if (earLoops.has(v)) return 0;
+  const ring = neck.rings.findIndex((r) => r.includes(v));
+  if (ring > 0) return ring <= 2 ? 1 / ring : 0;
+  if (neck.capVertices.includes(v)) return 0;
+  let toLoop = Infinity;
+  for (const l of neck.loop)
+    toLoop = Math.min(toLoop, Math.hypot(...p.map((c, a) => c! - mesh.positions[l]![a]!)));
+  let toFace = Infinity;
+  for (const l of faceLandmarks)
+    toFace = Math.min(toFace, Math.hypot(p[0]! - l[0], p[1]! - l[1], p[2]! - l[2]));
+  return (1 - smooth(0.01, 0.035, toLoop)) * smooth(0.008, 0.025, toFace);
+});
+smoothVertices(mesh.positions, mesh.quads, junctionWeight, 12);
 assertClosedManifold(mesh.quads);
 
-// 4. Per-vertex weights, shape space, mirror map, landmarks, atlas.
+// 5. Per-vertex weights, shape space, mirror map, landmarks, atlas.
 const positions = mesh.positions as Vec3[];
 const V = positions.length;
 const neckWeight = positions.map((_, v) => {
@@ -262,10 +293,6 @@ const shape = buildShapeSpace({
 const mirror = mirrorMap(positions);
 const atlas = buildAtlas(mesh);
 const embedding = embedLandmarks(positions, atlas.triangles, faceLandmarks);
-const smooth = (e0: number, e1: number, x: number) => {
-  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
-  return t * t * (3 - 2 * t);
-};
 // Hair line: high over the forehead, down to the ear tops at the sides and to the nape at the back.
 const hairWeight = positions.map(([x, y, z], v) => {
   if (earW[v]! > 0 || neckWeight[v]! > 0) return 0;
@@ -286,7 +313,7 @@ const detailWeight = positions.map((p, v) => {
   return 1 - smooth(0.004, 0.03, d);
 });
 
-// 5. Write the binary blocks and the description.
+// 6. Write the binary blocks and the description.
 const blocks: { name: string; dtype: 'float32' | 'uint32'; shape: number[]; data: ArrayLike<number> }[] = [
   { name: 'positions', dtype: 'float32', shape: [V, 3], data: positions.flat() },
   { name: 'quads', dtype: 'uint32', shape: [mesh.quads.length, 4], data: mesh.quads.flat() },

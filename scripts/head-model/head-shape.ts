@@ -1,5 +1,5 @@
 /**
- * The analytic average head the model is shaped to: a piecewise ellipsoid cranium (adult averages:
+ * The analytic average head the model is shaped to: a superquadric cranium (adult averages:
  * width 155 mm, length 195 mm, chin–vertex 230 mm) whose front is pulled through the measured
  * canonical face by a radial offset field interpolated over view directions (Gaussian RBF), fading
  * to zero away from the face.
@@ -55,11 +55,55 @@ export const JAW_GUIDES: Vec3[] = [
   [0.056, -0.085, 0.008],
 ];
 
-/** Radius of the plain cranium along a unit direction (ellipsoid with different semi-axes per octant). */
+/**
+ * The cranium: a superquadric with different semi-axes per half-space, centred above and behind the
+ * origin, so it is widest at the parietal level (3–4 cm above the eyes) as a skull is. Exponents
+ * above 2 make its top broad and round in the front view instead of pointed (an ellipse 155 mm
+ * wide and 230 mm tall reads as an egg); the horizontal section stays near an ellipse.
+ */
+export const CRANIUM = {
+  centreY: 0.018,
+  centreZ: -0.008,
+  halfWidth: HEAD.halfWidth,
+  /** Above the centre: up to the vertex (115 mm above the origin). */
+  up: HEAD.top - 0.018,
+  /** Below the centre, in front (under the face) and behind (down to the nape). */
+  downFront: HEAD.bottomFront + 0.018,
+  downBack: HEAD.bottomBack + 0.018,
+  forward: HEAD.front + 0.008,
+  backward: HEAD.back - 0.008,
+  /** Horizontal-section exponent, top and bottom vertical exponents. */
+  horizontalExp: 2.15,
+  topExp: 2.6,
+  bottomExp: 2,
+};
+
+/** Implicit cranium function: < 1 inside, 1 on the surface. */
+function craniumLevel(x: number, y: number, z: number): number {
+  const c = CRANIUM;
+  const dz = z - c.centreZ;
+  const dy = y - c.centreY;
+  const p = c.horizontalExp;
+  const h =
+    (Math.abs(x / c.halfWidth) ** p + Math.abs(dz / (dz >= 0 ? c.forward : c.backward)) ** p) ** (1 / p);
+  const q = dy >= 0 ? c.topExp : c.bottomExp;
+  // Below the centre the semi-axis runs smoothly from the nape (behind) to under the face (in front).
+  const t = Math.min(1, Math.max(0, (dz + 0.03) / 0.06));
+  const ay = dy >= 0 ? c.up : c.downBack + (c.downFront - c.downBack) * t * t * (3 - 2 * t);
+  // The vertical exponent applies to the horizontal "radius" too, so the halves meet at dy = 0.
+  return (h ** q + Math.abs(dy / ay) ** q) ** (1 / q);
+}
+
+/** Radius of the plain cranium along a unit direction from the origin (bisection; it is convex). */
 export function baseRadius([x, y, z]: Vec3): number {
-  const ay = y >= 0 ? HEAD.top : z >= 0 ? HEAD.bottomFront : HEAD.bottomBack;
-  const az = z >= 0 ? HEAD.front : HEAD.back;
-  return 1 / Math.sqrt((x / HEAD.halfWidth) ** 2 + (y / ay) ** 2 + (z / az) ** 2);
+  let lo = 0;
+  let hi = 0.3;
+  for (let i = 0; i < 48; i++) {
+    const r = (lo + hi) / 2;
+    if (craniumLevel(x * r, y * r, z * r) < 1) lo = r;
+    else hi = r;
+  }
+  return (lo + hi) / 2;
 }
 
 export function normalize(v: Vec3): Vec3 {

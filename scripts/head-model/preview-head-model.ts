@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     const camera = orbitCamera({
       azimuthDeg: az,
       elevationDeg: el,
-      distance: 0.9,
+      distance: Number(process.env.DISTANCE ?? 1.4),
       width: size,
       height: size,
       focal: 1000,

@@ -164,3 +164,32 @@ export function assertClosedManifold(quads: ArrayLike<number>[]): void {
       throw new Error(`edge ${key} is not shared by exactly two quads`);
   }
 }
+
+/**
+ * Laplacian smoothing where `weight` (0..1 per vertex) allows it: each pass moves a vertex by
+ * weight/2 towards the mean of its edge neighbours. Used to fillet junctions (skull to neck).
+ */
+export function smoothVertices(
+  positions: number[][],
+  quads: [number, number, number, number][],
+  weight: number[],
+  passes: number,
+): void {
+  const neighbours = positions.map(() => new Set<number>());
+  for (const q of quads)
+    for (let e = 0; e < 4; e++) {
+      neighbours[q[e]!]!.add(q[(e + 1) % 4]!);
+      neighbours[q[(e + 1) % 4]!]!.add(q[e]!);
+    }
+  const moving = positions.map((_, v) => v).filter((v) => weight[v]! > 0);
+  for (let pass = 0; pass < passes; pass++) {
+    const next = moving.map((v) => {
+      const mean = [0, 0, 0];
+      const ns = [...neighbours[v]!].sort((a, b) => a - b);
+      for (const n of ns) for (let a = 0; a < 3; a++) mean[a]! += positions[n]![a]! / ns.length;
+      const p = positions[v]!;
+      return p.map((c, a) => c + 0.5 * weight[v]! * (mean[a]! - c));
+    });
+    moving.forEach((v, i) => (positions[v] = next[i]!));
+  }
+}
