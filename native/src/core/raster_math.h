@@ -182,8 +182,9 @@ G3D_HD float keyDepth(unsigned long long key) {
     return key == kEmptyKey ? INFINITY : bitsFloat((uint32_t)(key >> 32));
 }
 
-// Bilinear sample of an RGBA8 image at sample-space (x, y), clamped to the edge.
-G3D_HD void sampleRgba(const uint8_t* img, int w, int h, float x, float y, float out[4]) {
+// Bilinear sample of a C-channel 8-bit image at sample-space (x, y), clamped to the edge.
+template <int C>
+G3D_HD void sampleBilinear(const uint8_t* img, int w, int h, float x, float y, float out[C]) {
     float fx0 = floorf(x), fy0 = floorf(y);
     float ax = x - fx0, ay = y - fy0;
     int x0 = (int)fx0, y0 = (int)fy0;
@@ -192,29 +193,26 @@ G3D_HD void sampleRgba(const uint8_t* img, int w, int h, float x, float y, float
     x1 = x1 < 0 ? 0 : (x1 > w - 1 ? w - 1 : x1);
     y0 = y0 < 0 ? 0 : (y0 > h - 1 ? h - 1 : y0);
     y1 = y1 < 0 ? 0 : (y1 > h - 1 ? h - 1 : y1);
-    const uint8_t* p00 = img + ((size_t)y0 * w + x0) * 4;
-    const uint8_t* p10 = img + ((size_t)y0 * w + x1) * 4;
-    const uint8_t* p01 = img + ((size_t)y1 * w + x0) * 4;
-    const uint8_t* p11 = img + ((size_t)y1 * w + x1) * 4;
-    for (int c = 0; c < 4; ++c) {
+    const uint8_t* p00 = img + ((size_t)y0 * w + x0) * C;
+    const uint8_t* p10 = img + ((size_t)y0 * w + x1) * C;
+    const uint8_t* p01 = img + ((size_t)y1 * w + x0) * C;
+    const uint8_t* p11 = img + ((size_t)y1 * w + x1) * C;
+    for (int c = 0; c < C; ++c) {
         float top = (float)p00[c] + ((float)p10[c] - (float)p00[c]) * ax;
         float bot = (float)p01[c] + ((float)p11[c] - (float)p01[c]) * ax;
         out[c] = top + (bot - top) * ay;
     }
 }
 
+G3D_HD void sampleRgba(const uint8_t* img, int w, int h, float x, float y, float out[4]) {
+    sampleBilinear<4>(img, w, h, x, y, out);
+}
+
+// A one-channel mask at (x, y) as 0..1.
 G3D_HD float sampleMask(const uint8_t* img, int w, int h, float x, float y) {
-    float fx0 = floorf(x), fy0 = floorf(y);
-    float ax = x - fx0, ay = y - fy0;
-    int x0 = (int)fx0, y0 = (int)fy0;
-    int x1 = x0 + 1, y1 = y0 + 1;
-    x0 = x0 < 0 ? 0 : (x0 > w - 1 ? w - 1 : x0);
-    x1 = x1 < 0 ? 0 : (x1 > w - 1 ? w - 1 : x1);
-    y0 = y0 < 0 ? 0 : (y0 > h - 1 ? h - 1 : y0);
-    y1 = y1 < 0 ? 0 : (y1 > h - 1 ? h - 1 : y1);
-    float top = (float)img[(size_t)y0 * w + x0] + ((float)img[(size_t)y0 * w + x1] - (float)img[(size_t)y0 * w + x0]) * ax;
-    float bot = (float)img[(size_t)y1 * w + x0] + ((float)img[(size_t)y1 * w + x1] - (float)img[(size_t)y1 * w + x0]) * ax;
-    return (top + (bot - top) * ay) * (1.0f / 255.0f);
+    float value[1];
+    sampleBilinear<1>(img, w, h, x, y, value);
+    return value[0] * (1.0f / 255.0f);
 }
 
 G3D_HD uint8_t toByte(float v) {
