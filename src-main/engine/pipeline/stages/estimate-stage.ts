@@ -15,7 +15,7 @@ import { decodeRawImage } from '../../image/raw-image';
 import { readJobMask } from '../job-mask';
 import { photoBaseName, readJobPhoto } from '../job-photo';
 import type { LandmarksFile } from '../landmarks-file';
-import { buildPriorOverlay, convexHull, polygonEdges } from '../overlay';
+import { buildPriorOverlay, polygonEdges } from '../overlay';
 import { priorMeshGlb, priorTexturedMesh } from '../prior-glb';
 import { writeMeshFolder } from '../../geometry/mesh-file';
 import type { StageRunner } from '../stage-context';
@@ -119,7 +119,6 @@ export const estimateStage: StageRunner = {
       confidence: prior.confidence,
       estimator: prior.estimatorId,
     });
-    overlay.silhouette = [convexHull(vertices2d).map((v) => Math.round(v * 10) / 10)];
     await ctx.writeJsonArtifact('overlay', JOB_PATHS.overlay, overlay);
     ctx.progress(steps, steps);
   },
