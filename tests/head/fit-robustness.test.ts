@@ -16,13 +16,9 @@ import {
   type FitResult,
 } from '../../src-main/engine/estimate/builtin/fit-head-model';
 import { detectFaces, selectFace } from '../../src-main/engine/estimate/landmarks/detect-faces';
-import {
-  bakeHeadTexture,
-  buildTexturedHead,
-} from '../../src-main/engine/generate/prior-projection/bake-head-texture';
 import { StageError } from '../../src-main/engine/stage-error';
 import { ASTRONAUT, loadPhoto } from './support/photos';
-import { bakedHead, renderAtAzimuth, renderTextured, rgbaPng } from './support/render';
+import { bakedHead, renderAtAzimuth } from './support/render';
 
 const OUT = 'test-output/fit-robustness';
 await mkdir(OUT, { recursive: true });
