@@ -7,6 +7,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { nodeEngineLauncher, projectRoot } from '../host/engine-process';
 import { StudioBackend } from '../host/studio-backend';
 import type { JobRecord } from '../shared/protocol';
+import { photoBaseName, safeFileStem } from '../shared/file-names';
 import { parseCliArgs, UsageError, USAGE, type CliCommand } from './cli-args';
 import { createProgressView } from './progress-view';
 
@@ -78,7 +79,9 @@ async function generate(command: Extract<CliCommand, { kind: 'generate' }>): Pro
         const outcome = await backend.waitForJob(job.id);
         activeJob = undefined;
         if (outcome.state === 'done') {
-          const outDir = batch ? join(command.out, jobOutputName(outcome.job)) : command.out;
+          const outDir = batch
+            ? join(command.out, safeFileStem(photoBaseName(outcome.job.sourceName)))
+            : command.out;
           const files = await copyExports(backend, outcome.job, outDir);
           view.info(`${label}: wrote ${files.map((f) => join(outDir, f)).join(', ')}`);
         } else if (outcome.state === 'cancelled') {
@@ -168,10 +171,6 @@ async function expandInputs(inputs: string[]): Promise<string[]> {
     }
   }
   return photos;
-}
-
-function jobOutputName(job: JobRecord): string {
-  return job.sourceName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || job.id;
 }
 
 /** Copy the export stage's files (and the preview) out of the job folder. */

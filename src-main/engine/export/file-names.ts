@@ -1,27 +1,7 @@
-import path from 'node:path';
+import { photoBaseName, safeFileStem } from '../../shared/file-names';
 import type { ExportSettings } from '../../shared/protocol';
 
-/** The photo's name without folder and extension: `/x/Eileen Collins.jpg` → `Eileen Collins`. */
-export function photoBaseName(photoName: string): string {
-  const base = path.basename(photoName.replace(/\\/g, '/'));
-  const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(0, dot) : base;
-}
-
-/**
- * A file stem every OS and DCC tool accepts: ASCII letters, digits, `.`, `_`, `-` (spaces break `map_Kd`
- * in several OBJ readers), no leading dot (hidden file), at most 100 characters.
- */
-export function safeFileStem(text: string): string {
-  const stem = text
-    .normalize('NFKD')
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/_{2,}/g, '_')
-    .replace(/^[._]+/, '')
-    .replace(/_+$/, '')
-    .slice(0, 100);
-  return stem || 'head';
-}
+export { photoBaseName, safeFileStem };
 
 /** Object/node/material names: the photo's name with whitespace and control characters made `_`. */
 export function safeObjectName(text: string): string {

@@ -15,12 +15,3 @@ export async function readJobPhoto(ctx: Pick<StageContext, 'path'>): Promise<Job
   const meta = await sharp(png).metadata();
   return { png, width: meta.width ?? 0, height: meta.height ?? 0 };
 }
-
-/** The photo's base name without extension, safe for file names ("astronaut"). */
-export function photoBaseName(sourceName: string): string {
-  const base = sourceName
-    .replace(/\.[^.]*$/, '')
-    .replace(/[^A-Za-z0-9_-]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-  return base || 'head';
-}

@@ -13,7 +13,8 @@ import { writeHeadFit } from '../head-fit-file';
 import { packsDir } from '../packs-dir';
 import { decodeRawImage } from '../../image/raw-image';
 import { readJobMask } from '../job-mask';
-import { photoBaseName, readJobPhoto } from '../job-photo';
+import { readJobPhoto } from '../job-photo';
+import { photoBaseName, safeFileStem } from '../../../shared/file-names';
 import type { LandmarksFile } from '../landmarks-file';
 import { buildPriorOverlay, polygonEdges } from '../overlay';
 import { priorMeshGlb, priorTexturedMesh } from '../prior-glb';
@@ -76,7 +77,7 @@ export const estimateStage: StageRunner = {
       vertexCount: prior.mesh.positions.length / 3,
       params: prior.params ?? {},
     });
-    const priorMesh = await priorTexturedMesh(prior.mesh, photoBaseName(ctx.job.sourceName));
+    const priorMesh = await priorTexturedMesh(prior.mesh, safeFileStem(photoBaseName(ctx.job.sourceName)));
     await ctx.writeArtifact('prior-mesh', JOB_PATHS.priorMesh, await priorMeshGlb(priorMesh));
     await writeMeshFolder(ctx.path(JOB_PATHS.priorMeshDir), priorMesh);
 

@@ -5,7 +5,8 @@ import { writeMeshFolder } from '../../geometry/mesh-file';
 import { readHeadFit } from '../head-fit-file';
 import { decodeRawImage } from '../../image/raw-image';
 import { readJobMask } from '../job-mask';
-import { photoBaseName, readJobPhoto } from '../job-photo';
+import { readJobPhoto } from '../job-photo';
+import { photoBaseName, safeFileStem } from '../../../shared/file-names';
 import type { StageRunner } from '../stage-context';
 
 /**
@@ -41,7 +42,7 @@ export const generateStage: StageRunner = {
       positions,
       model,
       texturePng: baked.texturePng,
-      name: photoBaseName(ctx.job.sourceName),
+      name: safeFileStem(photoBaseName(ctx.job.sourceName)),
     });
     await writeMeshFolder(ctx.path(JOB_PATHS.meshDir), mesh);
     ctx.announce('mesh', `${JOB_PATHS.meshDir}/mesh.json`);
