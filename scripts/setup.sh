@@ -12,15 +12,15 @@ export ELECTRON_SKIP_BINARY_DOWNLOAD=1 ONNXRUNTIME_NODE_INSTALL=skip
 want_test_tools=0
 [ "${1:-}" = "--with-test-tools" ] && want_test_tools=1
 
-apt_packages=(cmake g++)
-if [ "$want_test_tools" = 1 ]; then
-  # chromium: renderer tests; blender: import tests of exports; xvfb: a real window;
-  # python3-torch/onnx: CPU tests of training/ (they belong to /usr/bin/python3).
-  apt_packages+=(chromium xvfb blender python3-torch python3-onnx python3-numpy python3-pytest)
-fi
+# Which Debian packages, and why, is data: scripts/debian-packages.txt (its test keeps it complete).
+groups="build"
+[ "$want_test_tools" = 1 ] && groups="build test"
+mapfile -t apt_packages < <(awk -v groups=" $groups " \
+  '!/^#/ && NF >= 2 && index(groups, " " $2 " ") { print $1 }' scripts/debian-packages.txt)
 missing=()
 for p in "${apt_packages[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  # "ii" only: a removed package keeps its config files, and `dpkg -s` still answers 0 for it.
+  [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null)" = "ii " ] || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"

@@ -10,7 +10,7 @@ def main() -> None:
     ap.add_argument("--checkpoint", required=True)
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
-    import tensorflow as tf
+    import tensorflow as tf  # system-deps: optional (the user's own TensorFlow reads their checkpoint)
 
     reader = tf.train.load_checkpoint(args.checkpoint)
     names = [n for n in reader.get_variable_to_shape_map() if "Adam" not in n and "Momentum" not in n]

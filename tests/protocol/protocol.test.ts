@@ -55,7 +55,7 @@ test('malformed events are refused', () => {
       stage: 'export',
       artifact: { kind: 'export-glb', path: '../../etc/passwd' },
     },
-    { type: 'artifact', jobId: 'a', stage: 'export', artifact: { kind: 'export-glb', path: '/etc/passwd' } },
+    { type: 'artifact', jobId: 'a', stage: 'export', artifact: { kind: 'export-glb', path: '/etc/passwd' } }, // system-deps: ignore (refused path)
     { type: 'error', error: { code: '', message: 'x' } },
     { type: 'ready', protocolVersion: 99, pid: 1 },
     { type: 'stageDone', jobId: 'a', stage: 'export' },

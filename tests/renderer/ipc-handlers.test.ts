@@ -88,7 +88,7 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
 
 describe('main process pure parts', () => {
   it('trusts only the app renderer', () => {
-    const file = '/opt/Gen3D/resources/app.asar/out/renderer/index.html';
+    const file = '/opt/Gen3D/resources/app.asar/out/renderer/index.html'; // system-deps: ignore (an install path)
     assert.equal(isTrustedRendererUrl(`file://${file}`, file), true);
     assert.equal(isTrustedRendererUrl('https://example.com/index.html', file), false);
     assert.equal(isTrustedRendererUrl('file:///tmp/evil.html', file), false);

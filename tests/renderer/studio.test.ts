@@ -25,10 +25,11 @@ import { decodeBytesDeep, encodeBytesDeep } from './support/bytes-codec';
 import { canvasStats, changedShare, type CanvasStats } from './support/canvas-pixels';
 import { serveFolder } from './support/static-server';
 import { dropFile } from './support/drop-file';
+import { ASTRONAUT, COFFEE } from '../support/photos';
 
 const root = projectRoot();
-const SAMPLE = join(root, 'resources/samples/astronaut.png');
-const NO_FACE = '/usr/lib/python3/dist-packages/skimage/data/coffee.png';
+const SAMPLE = ASTRONAUT;
+const NO_FACE = COFFEE;
 const SHOTS = join(root, 'test-output/renderer');
 /** The viewport's clear colour (head-viewport.ts: Color4(0.13, 0.14, 0.16)) in 8-bit. */
 const VIEWPORT_BACKGROUND: [number, number, number] = [33, 36, 41];

@@ -55,7 +55,7 @@ def load_tf_variables(path: str) -> Dict[str, np.ndarray]:
     if path.endswith(".npz"):
         with np.load(path, allow_pickle=False) as data:
             return {k: data[k] for k in data.files}
-    import tensorflow as tf  # only where the user has it; not needed for .npz
+    import tensorflow as tf  # system-deps: optional (the user's own TensorFlow; .npz needs none)
 
     reader = tf.train.load_checkpoint(path)
     return {name: reader.get_tensor(name) for name in reader.get_variable_to_shape_map()}
