@@ -11,7 +11,8 @@ import { photoBaseName, safeFileStem } from '../shared/file-names';
 import { parseCliArgs, UsageError, USAGE, type CliCommand } from './cli-args';
 import { createProgressView } from './progress-view';
 
-export const EXIT = { ok: 0, jobFailed: 1, usage: 2, internal: 3, cancelled: 130 } as const;
+/** 2 is also a set-up error (e.g. the native addon not built): fixed by a command, not a new photo. */
+export const EXIT = { ok: 0, jobFailed: 1, usage: 2, setup: 2, internal: 3, cancelled: 130 } as const;
 
 const PHOTO_EXTENSIONS = new Set([
   '.jpg',
@@ -56,6 +57,10 @@ export async function main(argv: string[]): Promise<number> {
 async function generate(command: Extract<CliCommand, { kind: 'generate' }>): Promise<number> {
   const photos = await expandInputs(command.inputs);
   const backend = await startBackend(command.jobsRoot, command.packsDir);
+  if (reportSetupProblems(backend)) {
+    await backend.stop();
+    return EXIT.setup;
+  }
   const batch = photos.length > 1;
   let exit: number = EXIT.ok;
   let interrupted = false;
@@ -121,6 +126,10 @@ async function jobs(command: Extract<CliCommand, { kind: 'jobs' }>): Promise<num
       return EXIT.ok;
     case 'resume': {
       await backend.engine.start();
+      if (reportSetupProblems(backend)) {
+        await backend.stop();
+        return EXIT.setup;
+      }
       const view = createProgressView(process.stdout, { json: command.json, label: command.jobId! });
       backend.on('event', view.onEvent);
       await backend.resumeJob(command.jobId!);
@@ -141,6 +150,15 @@ function formatJobs(value: unknown): string {
   return list
     .map((j) => `${j.id}  ${j.state.padEnd(11)} ${j.sourceName}${j.error ? `  (${j.error.message})` : ''}`)
     .join('\n');
+}
+
+/** Prints what the installation lacks; true when a job cannot run. */
+function reportSetupProblems(backend: StudioBackend): boolean {
+  for (const problem of backend.engine.setupProblems) {
+    process.stderr.write(`gen3dface: set-up incomplete: ${problem.message}\n`);
+    if (problem.hint) process.stderr.write(`  ${problem.hint}\n`);
+  }
+  return backend.engine.setupProblems.length > 0;
 }
 
 async function startBackend(jobsRoot: string, packsDir?: string): Promise<StudioBackend> {

@@ -8,8 +8,11 @@ import { runJob } from './pipeline/run-job';
 import { PIPELINE_STAGES } from './pipeline/stages';
 import { listPacks } from './pipeline/list-packs';
 import { packsDir } from './pipeline/packs-dir';
+import { findSetupProblems } from './setup-check';
 
 const transport = connectToHost();
+// Checked once, before any job: a missing addon is a set-up step, not a failure halfway through.
+const setupProblems = findSetupProblems();
 const emit = (event: EngineEvent): void => transport.send(event);
 
 let running: { jobId: string; controller: AbortController; done: Promise<unknown> } | undefined;
@@ -46,6 +49,7 @@ transport.onMessage((raw) => {
         stages: PIPELINE_STAGES,
         emit,
         signal: controller.signal,
+        setupProblems,
         ...(command.type === 'rerun' ? { fromStage: command.fromStage, only: command.only } : {}),
       })
         .catch((error: Error) =>
@@ -84,4 +88,4 @@ process.on('unhandledRejection', (reason) => {
   emit({ type: 'log', level: 'warn', message: `unhandled rejection in the engine: ${String(reason)}` });
 });
 
-emit({ type: 'ready', protocolVersion: PROTOCOL_VERSION, pid: process.pid });
+emit({ type: 'ready', protocolVersion: PROTOCOL_VERSION, pid: process.pid, setupProblems });

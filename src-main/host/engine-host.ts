@@ -7,6 +7,7 @@ import {
   EngineCommand,
   EngineEvent,
   parseMessage,
+  type ErrorInfo,
   type HostEvent,
   type StudioEvent,
 } from '../shared/protocol';
@@ -26,6 +27,8 @@ export class EngineHost extends EventEmitter<{ event: [StudioEvent]; restarted: 
   private ready: Promise<void> | undefined;
   private stopping = false;
   private crashes: number[] = [];
+  /** What the engine's installation lacks, from its last `ready` (jobs fail before their first stage). */
+  setupProblems: ErrorInfo[] = [];
 
   constructor(private readonly options: EngineHostOptions) {
     super();
@@ -84,6 +87,7 @@ export class EngineHost extends EventEmitter<{ event: [StudioEvent]; restarted: 
         }
         if (parsed.value.type === 'ready' && !isReady) {
           isReady = true;
+          this.setupProblems = parsed.value.setupProblems ?? [];
           clearTimeout(timeout);
           resolve();
         }

@@ -195,7 +195,13 @@ const JobId = { jobId: JobRecord.shape.id };
 
 export const EngineEvent = z.discriminatedUnion('type', [
   z
-    .object({ type: z.literal('ready'), protocolVersion: z.literal(PROTOCOL_VERSION), pid: z.number().int() })
+    .object({
+      type: z.literal('ready'),
+      protocolVersion: z.literal(PROTOCOL_VERSION),
+      pid: z.number().int(),
+      /** What the installation lacks (e.g. the native addon): jobs fail before their first stage. */
+      setupProblems: z.array(ErrorInfo).optional(),
+    })
     .strict(),
   z.object({ type: z.literal('stageStarted'), ...JobId, stage: StageId }).strict(),
   z

@@ -155,12 +155,15 @@ export function setNativeAddonPath(addonPath: string): void {
   addonPathOverride = resolved;
 }
 
-/** Where the addon is looked for, in order: the override, $GEN3D_NATIVE_ADDON, native/build above this module, cwd. */
+/**
+ * Where the addon is looked for: the override, else $GEN3D_NATIVE_ADDON alone (a packaged app or a
+ * test names one file), else native/build above this module, then below cwd.
+ */
 export function nativeAddonCandidates(): string[] {
   if (addonPathOverride) return [addonPathOverride];
-  const found: string[] = [];
   const fromEnv = process.env.GEN3D_NATIVE_ADDON;
-  if (fromEnv) found.push(path.resolve(fromEnv));
+  if (fromEnv) return [path.resolve(fromEnv)];
+  const found: string[] = [];
   // Walking up works from src-main/engine/native (tsx) and from a bundle under out/ alike.
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
@@ -194,11 +197,16 @@ function addon(): RawAddon {
 
 /** True when the addon file exists and loads. */
 export function isNativeAddonAvailable(): boolean {
+  return nativeAddonProblem() === undefined;
+}
+
+/** Why the addon cannot be used (not built, or fails to load), or undefined when it loads. */
+export function nativeAddonProblem(): string | undefined {
   try {
     addon();
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
 }
 

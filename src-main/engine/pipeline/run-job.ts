@@ -19,6 +19,8 @@ export interface RunJobArgs {
   fromStage?: StageId;
   /** …or just this one stage. */
   only?: boolean;
+  /** What the installation lacks: the job fails with the first of these before any stage runs. */
+  setupProblems?: readonly ErrorInfo[];
 }
 
 export async function runJob({
@@ -28,6 +30,7 @@ export async function runJob({
   signal,
   fromStage,
   only = false,
+  setupProblems = [],
 }: RunJobArgs): Promise<JobRecord> {
   let job = await readJobRecord(jobDir);
   const jobId = job.id;
@@ -37,6 +40,8 @@ export async function runJob({
   const outputs: Artifact[] = [];
   let current: StageId | undefined;
   try {
+    const setupProblem = setupProblems[0];
+    if (setupProblem) throw new StageError(setupProblem.code, setupProblem.message, setupProblem.hint);
     for (const stage of stages) {
       if (job.stages[stage.id]?.state === 'done') {
         outputs.push(...(job.stages[stage.id]?.artifacts ?? []));
