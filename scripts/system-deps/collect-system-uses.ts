@@ -165,6 +165,12 @@ function unquoteShell(line: string): string {
       i++;
       continue;
     }
+    if (c === '$' && line.startsWith('((', i + 1)) {
+      // Arithmetic $((…)) runs nothing.
+      const close = line.indexOf('))', i + 3);
+      i = close < 0 ? line.length : close + 1;
+      continue;
+    }
     if (c === '$' && line[i + 1] === '(') {
       stack.push('code');
       out += ' $(';

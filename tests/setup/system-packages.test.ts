@@ -85,6 +85,7 @@ describe('scanning rules', () => {
     assert.deepEqual(programsRunFromShell('  $SUDO apt-get update -qq >/dev/null'), ['apt-get']);
     assert.deepEqual(programsRunFromShell('step "build (electron-vite)"'), ['step']);
     assert.deepEqual(programsRunFromShell('FOO=1 time ctest --test-dir build'), ['ctest']);
+    assert.deepEqual(programsRunFromShell('echo "$((end - start)) s $(date +%s)"'), ['date']);
   });
 
   it('finds top-level Python imports', () => {
