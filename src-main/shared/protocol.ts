@@ -44,6 +44,8 @@ export const ExportSettings = z
     includeViews: z.boolean().default(false),
     /** Write the job report (`<file>_report.json`) next to the model. */
     includeReport: z.boolean().default(false),
+    /** Render the result from this many azimuths around the head into the job (`export/turntable/`). */
+    turntableViews: z.number().int().min(0).max(72).default(0),
     /** Also pack the OBJ, its MTL and texture(s) into `<file>.zip`. */
     zip: z.boolean().default(false),
     /** The preset these settings came from (engine/export/presets.ts); 'custom' once edited. */
@@ -96,6 +98,8 @@ export const ArtifactKind = z.enum([
   'export-view',
   'export-report',
   'preview',
+  'preview-view',
+  'turntable-view',
   'report',
 ]);
 export type ArtifactKind = z.infer<typeof ArtifactKind>;
@@ -302,5 +306,8 @@ export const JOB_PATHS = {
   meshDir: 'mesh',
   exportDir: 'export',
   preview: 'export/preview.png',
+  /** front.png, three-quarter.png, profile.png, back.png */
+  previewViewsDir: 'export/preview',
+  turntableDir: 'export/turntable',
   report: 'report.json',
 } as const;

@@ -1,61 +1,43 @@
 /**
- * The headless preview of a result: the textured mesh rendered by the native rasterizer from three
- * sides (left three-quarter, front, right three-quarter), side by side in one PNG.
+ * The headless preview of a result: front, three-quarter, profile and back, each kept as its own
+ * PNG and side by side in one strip — the views where a head made from one photo falls apart first.
  */
-import sharp from 'sharp';
-import { orbitCamera } from '../geometry/camera';
-import { meshBounds, type TexturedMesh } from '../geometry/textured-mesh';
-import { renderTexturedMesh } from '../native/native-addon';
-import { decodeRawImage } from '../image/raw-image';
+import type { RenderableObject } from './render-views';
+import { renderViews, viewPng, viewStripPng } from './render-views';
 
+export const PREVIEW_VIEWS = [
+  { name: 'front', azimuthDeg: 0 },
+  { name: 'three-quarter', azimuthDeg: 45 },
+  { name: 'profile', azimuthDeg: 90 },
+  { name: 'back', azimuthDeg: 180 },
+] as const;
 const PANEL = 512;
-const AZIMUTHS = [-40, 0, 40];
-const BACKGROUND = [236, 238, 242, 255] as const;
 
-export async function renderPreviewPng(mesh: TexturedMesh): Promise<Buffer> {
-  const texture = await decodeRawImage(mesh.texturePng, 4);
-  const { min, max } = meshBounds(mesh.positions);
-  const centre = [0, 1, 2].map((a) => (min[a]! + max[a]!) / 2);
-  const radius = Math.hypot(max[0]! - min[0]!, max[1]! - min[1]!, max[2]! - min[2]!) / 2;
-  const positions = mesh.positions.map((v, i) => v - centre[i % 3]!);
-  const distance = 1.0;
-  const focal = (0.46 * PANEL * distance) / Math.max(radius, 1e-3);
-  const panels: Buffer[] = [];
-  for (const azimuthDeg of AZIMUTHS) {
-    const camera = orbitCamera({ azimuthDeg, elevationDeg: 8, distance, width: PANEL, height: PANEL, focal });
-    const rendered = await renderTexturedMesh({
-      positions,
-      uvs: mesh.uvs,
-      ...(mesh.normals ? { normals: mesh.normals } : {}),
-      indices: mesh.indices,
-      texture,
-      camera,
-      width: PANEL,
-      height: PANEL,
-      background: BACKGROUND,
-      shading: 'lambert',
-      ambient: 0.55,
-    });
-    panels.push(
-      Buffer.from(rendered.image.data.buffer, rendered.image.data.byteOffset, rendered.image.data.byteLength),
-    );
-  }
-  return sharp({
-    create: {
-      width: PANEL * panels.length,
-      height: PANEL,
-      channels: 4,
-      background: { r: 236, g: 238, b: 242, alpha: 1 },
-    },
-  })
-    .composite(
-      panels.map((p, i) => ({
-        input: p,
-        raw: { width: PANEL, height: PANEL, channels: 4 as const },
-        left: i * PANEL,
-        top: 0,
-      })),
-    )
-    .png()
-    .toBuffer();
+export interface PreviewPngs {
+  strip: Buffer;
+  views: { name: (typeof PREVIEW_VIEWS)[number]['name']; png: Buffer }[];
+}
+
+export async function renderPreviewPngs(objects: readonly RenderableObject[]): Promise<PreviewPngs> {
+  const rendered = await renderViews(
+    objects,
+    PREVIEW_VIEWS.map((v) => v.azimuthDeg),
+    { size: PANEL },
+  );
+  return {
+    strip: await viewStripPng(rendered),
+    views: await Promise.all(
+      PREVIEW_VIEWS.map(async (v, i) => ({ name: v.name, png: await viewPng(rendered[i]!) })),
+    ),
+  };
+}
+
+/** `count` views evenly around the head, starting at the front (azimuth 0, 360/count apart). */
+export function turntableAzimuths(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => Math.round(((i * 360) / count) * 10) / 10);
+}
+
+/** File name of a turntable view: its azimuth, zero-padded, so names sort in turning order. */
+export function turntableFileName(azimuthDeg: number): string {
+  return `${azimuthDeg.toFixed(1).padStart(5, '0').replace('.0', '')}deg.png`;
 }

@@ -2,8 +2,10 @@ import { relative } from 'node:path';
 import { JOB_PATHS } from '../../../shared/protocol';
 import { exportHead } from '../../export';
 import { readMeshFolder } from '../../geometry/mesh-file';
-import { renderPreviewPng } from '../render-preview';
+import { renderPreviewPngs, turntableAzimuths, turntableFileName } from '../render-preview';
+import { renderViews, viewPng } from '../render-views';
 import type { StageRunner } from '../stage-context';
+import { throwIfCancelled } from '../../stage-error';
 
 export const exportStage: StageRunner = {
   id: 'export',
@@ -28,7 +30,19 @@ export const exportStage: StageRunner = {
     for (const file of result.files)
       ctx.announce(file.kind, relative(ctx.jobDir, file.path).split('\\').join('/'));
     ctx.progress(2, 4, 'preview');
-    await ctx.writeArtifact('preview', JOB_PATHS.preview, await renderPreviewPng(mesh));
+    const objects = [mesh];
+    const preview = await renderPreviewPngs(objects);
+    await ctx.writeArtifact('preview', JOB_PATHS.preview, preview.strip);
+    for (const view of preview.views)
+      await ctx.writeArtifact('preview-view', `${JOB_PATHS.previewViewsDir}/${view.name}.png`, view.png);
+    if (settings.turntableViews > 0) {
+      const views = await renderViews(objects, turntableAzimuths(settings.turntableViews), { size: 512 });
+      for (const view of views) {
+        throwIfCancelled(ctx.signal);
+        const file = `${JOB_PATHS.turntableDir}/${turntableFileName(view.azimuthDeg)}`;
+        await ctx.writeArtifact('turntable-view', file, await viewPng(view));
+      }
+    }
     ctx.progress(3, 4, 'report');
     await ctx.writeJsonArtifact('report', JOB_PATHS.report, { ...report, mesh: result.summary });
     ctx.progress(4, 4);
