@@ -24,12 +24,14 @@ Options for generate:
   --preset <id>        blender | unity | unreal | maya | web: units, up axis, texture for that tool
   --format <list>      glb,obj (default both)
   --texture <px>       512 | 1024 | 2048 | 4096 (default 1024)
+  --views-out <dir>    also write renders of the head from --views azimuths around it (a turntable)
+  --views <N>          how many azimuths for --views-out, 360/N apart from the front (default 8)
   --json               one JSON event per line on stdout instead of progress bars
   -h, --help           this text
   -v, --version        the version
 
-Exit codes: 0 every photo done; 1 a photo failed (bad photo, no face…); 2 usage error;
-3 internal error; 130 cancelled (Ctrl-C).`;
+Exit codes: 0 every photo done; 1 a photo failed (bad photo, no face…); 2 usage error or set-up
+incomplete (run npm run setup); 3 internal error; 130 cancelled (Ctrl-C).`;
 
 export type CliCommand =
   | { kind: 'help' }
@@ -40,6 +42,8 @@ export type CliCommand =
       out: string;
       jobsRoot: string;
       packsDir?: string;
+      /** Where the turntable renders go (one sub-folder per photo in a batch). */
+      viewsOut?: string;
       json: boolean;
       settings: JobSettingsInput;
     }
@@ -67,6 +71,8 @@ export function parseCliArgs(argv: string[]): CliCommand {
       format: { type: 'string' },
       preset: { type: 'string' },
       texture: { type: 'string' },
+      'views-out': { type: 'string' },
+      views: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
@@ -101,6 +107,15 @@ export function parseCliArgs(argv: string[]): CliCommand {
         '--texture',
       );
     }
+    if (values.views !== undefined && values['views-out'] === undefined)
+      throw new UsageError('--views needs --views-out <dir>');
+    if (values['views-out'] !== undefined) {
+      exportSettings.turntableViews = parseWith(
+        JobSettings.shape.export.unwrap().shape.turntableViews.unwrap().min(1),
+        Number(values.views ?? 8),
+        '--views',
+      );
+    }
     if (Object.keys(exportSettings).length > 0) settings.export = exportSettings;
     return {
       kind: 'generate',
@@ -108,6 +123,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
       out: values.out,
       jobsRoot: values.jobs ?? `${values.out}/.jobs`,
       ...(values.packs ? { packsDir: values.packs } : {}),
+      ...(values['views-out'] ? { viewsOut: values['views-out'] } : {}),
       json: values.json ?? false,
       settings,
     };

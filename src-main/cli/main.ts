@@ -6,7 +6,7 @@ import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { nodeEngineLauncher, projectRoot } from '../host/engine-process';
 import { StudioBackend } from '../host/studio-backend';
-import type { JobRecord } from '../shared/protocol';
+import type { ArtifactKind, JobRecord } from '../shared/protocol';
 import { photoBaseName, safeFileStem } from '../shared/file-names';
 import { parseCliArgs, UsageError, USAGE, type CliCommand } from './cli-args';
 import { createProgressView } from './progress-view';
@@ -89,6 +89,13 @@ async function generate(command: Extract<CliCommand, { kind: 'generate' }>): Pro
             : command.out;
           const files = await copyExports(backend, outcome.job, outDir);
           view.info(`${label}: wrote ${files.map((f) => join(outDir, f)).join(', ')}`);
+          if (command.viewsOut) {
+            const viewsDir = batch
+              ? join(command.viewsOut, safeFileStem(photoBaseName(outcome.job.sourceName)))
+              : command.viewsOut;
+            const views = await copyArtifacts(backend, outcome.job, viewsDir, new Set(['turntable-view']));
+            view.info(`${label}: ${views.length} views in ${viewsDir}`);
+          }
         } else if (outcome.state === 'cancelled') {
           exit = EXIT.cancelled;
         } else {
@@ -193,8 +200,7 @@ async function expandInputs(inputs: string[]): Promise<string[]> {
 
 /** Copy the export stage's files (and the preview) out of the job folder. */
 async function copyExports(backend: StudioBackend, job: JobRecord, outDir: string): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
-  const wanted = new Set([
+  const wanted = new Set<ArtifactKind>([
     'export-glb',
     'export-obj',
     'export-mtl',
@@ -204,6 +210,17 @@ async function copyExports(backend: StudioBackend, job: JobRecord, outDir: strin
     'preview',
     'report',
   ]);
+  return copyArtifacts(backend, job, outDir, wanted);
+}
+
+/** Copy the export stage's artifacts of the wanted kinds into outDir (flat, by file name). */
+async function copyArtifacts(
+  backend: StudioBackend,
+  job: JobRecord,
+  outDir: string,
+  wanted: ReadonlySet<ArtifactKind>,
+): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
   const artifacts = (job.stages.export?.artifacts ?? []).filter((a) => wanted.has(a.kind));
   const names: string[] = [];
   for (const artifact of artifacts) {
