@@ -11,6 +11,7 @@ export const SAMPLES_DIR = path.resolve(import.meta.dirname, '../../resources/sa
 export const ASTRONAUT = path.join(SAMPLES_DIR, 'astronaut.png');
 export const COFFEE = path.join(SAMPLES_DIR, 'coffee.png');
 export const GRACE_HOPPER = path.join(SAMPLES_DIR, 'grace_hopper.jpg');
+export const CAMERAMAN = path.join(SAMPLES_DIR, 'cameraman.png');
 
 export interface Photo {
   png: Buffer;
