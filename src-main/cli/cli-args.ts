@@ -4,6 +4,7 @@ import { EXPORT_PRESETS, EXPORT_PRESET_IDS, type ExportPresetId } from '../share
 import {
   EstimatorId,
   ExportFormat,
+  ExpressionMode,
   FaceSelection,
   JobSettings,
   type JobSettingsInput,
@@ -20,6 +21,8 @@ Options for generate:
   --jobs <dir>         job folders (default: <out>/.jobs); a failed or cancelled job can be resumed
   --face <largest|N>   with several faces: take the largest or the N-th (default: refuse and list them)
   --estimator <id>     builtin | ringnet | deca | mica (default builtin)
+  --expression <mode>  neutral (identity only, for rigging) | photo (default: neutral for RingNet,
+                       DECA and MICA, photo for builtin)
   --packs <dir>        model packs folder (default ~/.gen3dface/packs; env GEN3D_PACKS_DIR)
   --preset <id>        blender | unity | unreal | maya | web: units, up axis, texture for that tool
   --format <list>      glb,obj (default both)
@@ -67,6 +70,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
       jobs: { type: 'string' },
       face: { type: 'string' },
       estimator: { type: 'string' },
+      expression: { type: 'string' },
       packs: { type: 'string' },
       format: { type: 'string' },
       preset: { type: 'string' },
@@ -88,6 +92,8 @@ export function parseCliArgs(argv: string[]): CliCommand {
     if (values.face !== undefined) settings.faceSelection = parseFace(values.face);
     if (values.estimator !== undefined)
       settings.estimator = parseWith(EstimatorId, values.estimator, '--estimator');
+    if (values.expression !== undefined)
+      settings.expression = parseWith(ExpressionMode, values.expression, '--expression');
     const exportSettings: NonNullable<JobSettingsInput['export']> = {};
     if (values.preset !== undefined) {
       const preset = EXPORT_PRESETS[values.preset as ExportPresetId];

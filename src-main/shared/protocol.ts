@@ -15,6 +15,10 @@ export type StageId = z.infer<typeof StageId>;
 export const EstimatorId = z.enum(['builtin', 'ringnet', 'deca', 'mica']);
 export type EstimatorId = z.infer<typeof EstimatorId>;
 
+/** The exported head's expression: identity only (rig-ready), or as in the photo. */
+export const ExpressionMode = z.enum(['neutral', 'photo']);
+export type ExpressionMode = z.infer<typeof ExpressionMode>;
+
 export const ProviderId = z.enum(['auto', 'cuda', 'dml', 'webgpu', 'cpu']);
 export type ProviderId = z.infer<typeof ProviderId>;
 
@@ -58,6 +62,8 @@ export const JobSettings = z
   .object({
     estimator: EstimatorId.default('builtin'),
     faceSelection: FaceSelection.default('refuse'),
+    /** Unset: 'neutral' for the FLAME estimators (RingNet, DECA, MICA), 'photo' for the built-in. */
+    expression: ExpressionMode.optional(),
     provider: ProviderId.default('auto'),
     /** Photos above this many pixels are refused before decoding (decompression-bomb guard). */
     maxInputPixels: z.number().int().positive().default(50_000_000),
@@ -68,6 +74,11 @@ export const JobSettings = z
   .strict();
 export type JobSettings = z.infer<typeof JobSettings>;
 export type JobSettingsInput = z.input<typeof JobSettings>;
+
+/** The expression a job's head gets: its setting, or the estimator's default. */
+export function expressionModeOf(settings: Pick<JobSettings, 'estimator' | 'expression'>): ExpressionMode {
+  return settings.expression ?? (settings.estimator === 'builtin' ? 'photo' : 'neutral');
+}
 
 // ---------------------------------------------------------------------------------------------
 // Job folder state (job.json)

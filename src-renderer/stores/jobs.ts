@@ -112,11 +112,14 @@ export const useJobsStore = defineStore('jobs', () => {
 
   const cancel = (jobId: string) => attempt(() => studio().cancelJob(jobId));
 
-  /** A new mesh prior from another estimator: re-runs only the estimate stage (overlay, prior/). */
+  /**
+   * Another estimator: re-runs estimate → generate → export, since the estimator shapes the head
+   * (the built-in head is registered onto its surface), not only the overlay.
+   */
   const switchEstimator = (jobId: string, estimator: EstimatorId) =>
     attempt(async () => {
       live.value = { ...live.value, [jobId]: emptyLiveJob() };
-      started(await studio().rerunStage(jobId, 'estimate', { estimator }, true));
+      started(await studio().rerunStage(jobId, 'estimate', { estimator }, false));
     });
 
   return {

@@ -11,7 +11,8 @@ import { estimatorFixtures } from '../adapters/support/estimator-fixtures';
 import { SAMPLE_PHOTO } from '../support/backend';
 
 // A DECA pack of the official shapes (random weights, real converter) drives the pipeline's estimate
-// stage; switching estimator re-runs only that stage and keeps the textured head.
+// stage; a re-run of that stage alone (`only`) leaves the textured head as it was. (The studio's
+// estimator switch re-runs generate and export too: tests/estimate/estimator-shapes-head.test.ts.)
 test('estimator choice: DECA pack as prior, re-run of only the estimate stage, missing pack is a clear error', async () => {
   const { packsDir } = await estimatorFixtures(['deca']);
   const jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-est-'));

@@ -4,7 +4,8 @@
  * (./builtin/builtin-estimator); RingNet, DECA and MICA run a converted model pack
  * (ONNX + the user's FLAME) through ./adapters.
  */
-import type { EstimatorId } from '../../shared/protocol';
+import type { EstimatorId, ExpressionMode } from '../../shared/protocol';
+import type { RegistrationTarget } from './register/register-head';
 import type { PinholeCamera } from '../geometry/camera';
 
 /** 8-bit RGB pixels, row-major, 3 bytes per pixel, no padding. */
@@ -38,6 +39,8 @@ export interface EstimatorInput {
   /** The face's box; each estimator enlarges it the way its network was trained. */
   cropBox: CropBox;
   landmarks?: EstimatorLandmarks;
+  /** The expression the result should have, where the estimator can choose (default 'photo'). */
+  expression?: ExpressionMode;
 }
 
 export interface EstimatedMesh {
@@ -58,6 +61,11 @@ export interface EstimatorOutput {
   estimatorId: EstimatorId;
   /** The network's raw outputs by name (FLAME shape/exp/pose, weak-perspective cam…), for reports and checks. */
   params?: Record<string, number[]>;
+  /**
+   * The surface the studio's head is registered onto, per expression: 'neutral' (identity only) and
+   * 'photo' (as in the photo). Absent when the estimator cannot give one (no landmark embedding).
+   */
+  registrationTargets?: Record<ExpressionMode, RegistrationTarget>;
 }
 
 export interface Estimator {

@@ -115,6 +115,24 @@ export function pinholeFromOrtho(proj: OrthoProjection, width: number, height: n
   };
 }
 
+/** FLAME's surfaces for registering the studio's head, where the pack embeds MediaPipe landmarks. */
+function registrationTargets(
+  flame: FlameLayer,
+  asInPhoto: Float32Array,
+  identity: Float32Array | undefined,
+): Pick<EstimatorOutput, 'registrationTargets'> {
+  const landmarkIndices = flame.mediapipeIndices;
+  if (landmarkIndices.length === 0) return {};
+  const target = (positions: Float32Array) => ({
+    positions,
+    indices: flame.faces,
+    landmarkIndices,
+    landmarks: flame.mediapipeLandmarks(positions),
+  });
+  const photo = target(asInPhoto);
+  return { registrationTargets: { photo, neutral: identity ? target(identity) : photo } };
+}
+
 /** Assembles the Estimator output; confidence = base × the share of the head that lands in the photo. */
 export function flameEstimatorOutput(args: {
   estimatorId: EstimatorId;
@@ -125,6 +143,8 @@ export function flameEstimatorOutput(args: {
   photo: RgbPhoto;
   baseConfidence: number;
   params?: Record<string, ArrayLike<number>>;
+  /** FLAME with identity only (no expression, jaw at rest), uncentred; default: `vertices`. */
+  identityVertices?: Float32Array;
 }): EstimatorOutput {
   const { flame, vertices, centre, photo } = args;
   const positions = new Float32Array(vertices.length);
@@ -155,6 +175,7 @@ export function flameEstimatorOutput(args: {
     landmarks2d,
     confidence: Math.max(0, Math.min(1, args.baseConfidence * (total ? inside / total : 0))),
     estimatorId: args.estimatorId,
+    ...registrationTargets(flame, positions, args.identityVertices),
     ...(args.params
       ? { params: Object.fromEntries(Object.entries(args.params).map(([k, v]) => [k, Array.from(v)])) }
       : {}),

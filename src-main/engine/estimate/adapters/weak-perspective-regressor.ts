@@ -61,6 +61,7 @@ export async function createWeakPerspectiveEstimator(
       const pose = p.pose!;
       const cam = p.cam!;
       const canon = canonicalFlame(flame, { shape: p.shape!, expression: p.exp!, jaw: pose.subarray(3, 6) });
+      const identity = canonicalFlame(flame, { shape: p.shape! });
       const proj = weakPerspectiveProjection({
         s: cam[0]!,
         tx: cam[1]!,
@@ -80,6 +81,7 @@ export async function createWeakPerspectiveEstimator(
         photo: input.photo,
         baseConfidence: spec.baseConfidence,
         params: { shape: p.shape!, exp: p.exp!, pose, cam },
+        identityVertices: identity.vertices,
       });
     },
     async dispose(): Promise<void> {

@@ -28,6 +28,7 @@ export async function createBuiltinEstimator(headModelDir?: string): Promise<Bui
         landmarks: lm.points,
         imageWidth: input.photo.width,
         imageHeight: input.photo.height,
+        ...(input.expression ? { expression: input.expression } : {}),
         ...(input.mask
           ? { mask: { data: input.mask, width: input.photo.width, height: input.photo.height } }
           : {}),

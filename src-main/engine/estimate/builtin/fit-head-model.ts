@@ -12,6 +12,7 @@ import { computeVertexNormals } from '../../geometry/textured-mesh';
 import { modelLandmarks, shapedPositions, type HeadModel } from '../../geometry/head-model';
 import { StageError } from '../../stage-error';
 import { applyLandmarkDetail } from './landmark-detail';
+import { EXPRESSION_LANDMARKS } from '../landmarks/expression-landmarks';
 import { similarityProcrustes, solveDense } from '../../geometry/linear-algebra';
 
 export interface FitInput {
@@ -21,6 +22,8 @@ export interface FitInput {
   imageHeight: number;
   /** Person mask (255 = person), photo-sized or any size (sampled proportionally). */
   mask?: { data: Uint8Array; width: number; height: number };
+  /** 'neutral': lips and eyelids keep the model's rest shape (mouth closed, eyes open). Default 'photo'. */
+  expression?: 'neutral' | 'photo';
 }
 
 export interface FitResult {
@@ -253,6 +256,8 @@ export function fitHeadModel(input: FitInput, model: HeadModel): FitResult {
 
   // 3. Face detail: move the landmarks onto their detections (in the image plane, and half-way in depth).
   const positions = Float32Array.from(shapeOnly);
+  const detailLandmarks =
+    input.expression === 'neutral' ? visible.map((v, i) => (EXPRESSION_LANDMARKS.has(i) ? 0 : v)) : visible;
   for (let pass = 0; pass < 2; pass++) {
     const lm = modelLandmarks(model, positions);
     const offsets = new Float32Array(N * 3);
@@ -270,7 +275,7 @@ export function fitHeadModel(input: FitInput, model: HeadModel): FitResult {
         offsets[i * 3 + a] = clamp(d, -cap, cap);
       }
     }
-    applyLandmarkDetail(model, positions, offsets, visible);
+    applyLandmarkDetail(model, positions, offsets, detailLandmarks);
   }
 
   const finalLandmarks = modelLandmarks(model, positions);

@@ -1,4 +1,4 @@
-import { JOB_PATHS } from '../../../shared/protocol';
+import { expressionModeOf, JOB_PATHS } from '../../../shared/protocol';
 import {
   createBuiltinEstimator,
   builtinOutput,
@@ -20,6 +20,11 @@ import { buildPriorOverlay, polygonEdges } from '../overlay';
 import { priorMeshGlb, priorTexturedMesh } from '../prior-glb';
 import { writeMeshFolder } from '../../geometry/mesh-file';
 import type { StageRunner } from '../stage-context';
+import {
+  refusedRegistration,
+  registerHeadToSurface,
+  type RegistrationReport,
+} from '../../estimate/register/register-head';
 
 let builtin: Promise<BuiltinEstimator> | undefined;
 
@@ -44,17 +49,18 @@ export const estimateStage: StageRunner = {
     await ctx.writeJsonArtifact('landmarks', JOB_PATHS.landmarks, landmarks);
 
     const mask = await readJobMask(ctx);
+    const expression = expressionModeOf(ctx.job.settings);
     const input: EstimatorInput = {
       photo: await decodeRawImage(photo.png, 3),
       mask: mask.data,
       cropBox: { x: face.box[0], y: face.box[1], width: face.box[2], height: face.box[3] },
       landmarks: { layout: 'mediapipe468', points: face.landmarks, dims: 3 },
+      expression,
     };
     ctx.progress(2, steps, 'fitting the head model');
     builtin ??= createBuiltinEstimator();
     const headModel = await builtin;
-    const fit = headModel.fit(input);
-    await writeHeadFit(ctx, fit);
+    let fit = headModel.fit(input);
 
     const estimatorId = ctx.job.settings.estimator;
     let prior: EstimatorOutput;
@@ -69,6 +75,18 @@ export const estimateStage: StageRunner = {
         await estimator.dispose();
       }
     }
+    // The chosen estimator shapes the exported head: the built-in head registered onto its surface.
+    let registration: RegistrationReport | undefined;
+    if (estimatorId !== 'builtin') {
+      const target = prior.registrationTargets?.[expression];
+      const result = target ? registerHeadToSurface(headModel.model, fit.positions, target) : undefined;
+      registration =
+        result?.report ?? refusedRegistration(`the ${estimatorId} pack has no MediaPipe landmark embedding`);
+      if (result?.report.applied) fit = { ...fit, positions: result.positions };
+      else
+        ctx.progress(3, steps, `${estimatorId}: the head keeps the built-in shape: ${registration.reason}`);
+    }
+    await writeHeadFit(ctx, fit);
     ctx.progress(4, steps, 'overlay');
     await ctx.writeJsonArtifact('camera', JOB_PATHS.camera, prior.camera);
     await ctx.writeJsonArtifact('prior-mesh', JOB_PATHS.estimate, {
@@ -76,6 +94,8 @@ export const estimateStage: StageRunner = {
       confidence: prior.confidence,
       vertexCount: prior.mesh.positions.length / 3,
       params: prior.params ?? {},
+      expression,
+      ...(registration ? { registration: finiteOrNull(registration) } : {}),
     });
     const priorMesh = await priorTexturedMesh(prior.mesh, safeFileStem(photoBaseName(ctx.job.sourceName)));
     await ctx.writeArtifact('prior-mesh', JOB_PATHS.priorMesh, await priorMeshGlb(priorMesh));
@@ -124,3 +144,10 @@ export const estimateStage: StageRunner = {
     ctx.progress(steps, steps);
   },
 };
+
+/** JSON has no NaN: unmeasured numbers become null. */
+function finiteOrNull(report: RegistrationReport): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(report).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v]),
+  );
+}

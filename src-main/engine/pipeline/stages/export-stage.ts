@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { JOB_PATHS } from '../../../shared/protocol';
 import { exportHead } from '../../export';
@@ -14,8 +15,10 @@ export const exportStage: StageRunner = {
     ctx.progress(0, 4, 'reading the mesh');
     const mesh = await readMeshFolder(ctx.path(JOB_PATHS.meshDir));
     const prior = settings.includePrior ? await readMeshFolder(ctx.path(JOB_PATHS.priorMeshDir)) : undefined;
+    const estimate = await readEstimateSummary(ctx.path(JOB_PATHS.estimate));
     const report = {
       photo: ctx.job.sourceName,
+      ...(estimate ? { estimate } : {}),
       settings: ctx.job.settings,
       stages: Object.fromEntries(Object.entries(ctx.job.stages).map(([id, s]) => [id, { ms: s.ms }])),
       versions: { ...ctx.job.versions, node: process.versions.node },
@@ -48,3 +51,11 @@ export const exportStage: StageRunner = {
     ctx.progress(4, 4);
   },
 };
+
+/** What report.json says of the prior: estimator, confidence, expression, registration onto it. */
+async function readEstimateSummary(file: string): Promise<Record<string, unknown> | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (!text) return undefined;
+  const { estimator, confidence, expression, registration } = JSON.parse(text) as Record<string, unknown>;
+  return { estimator, confidence, expression, ...(registration ? { registration } : {}) };
+}

@@ -1,0 +1,171 @@
+/**
+ * The estimator an artist picks shapes the head they export: the built-in head is registered onto
+ * the estimator's FLAME surface. A stand-in DECA pack whose FLAME is a known deformation of the
+ * built-in head (longer nose, wider jaw) must come out in the exported head; the random-weight packs
+ * of the adapter tests must still give a watertight, UV-mapped, head-sized export.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { registerHeadToSurface } from '../../src-main/engine/estimate/register/register-head';
+import { rotationFromVector } from '../../src-main/engine/geometry/camera';
+import { loadHeadModel, modelLandmarks } from '../../src-main/engine/geometry/head-model';
+import { similarityProcrustes } from '../../src-main/engine/geometry/linear-algebra';
+import { estimatorFixtures } from '../adapters/support/estimator-fixtures';
+import { readGlbMesh, validateGlb } from '../support/glb';
+import { ASTRONAUT } from '../support/photos';
+import { deformedHead, moveFrame, NOSE_EXTRA_M, writeStandInPack } from './support-standin';
+
+const CLI = path.join(process.cwd(), 'bin/gen3dface.mjs');
+const model = await loadHeadModel();
+const ALL = Uint32Array.from({ length: 468 }, (_, i) => i);
+
+/** RMS landmark distance (m) after the best similarity from `a`'s frame to `b`'s. */
+function alignedLandmarkRms(a: Float32Array, b: Float32Array): number {
+  const la = modelLandmarks(model, a);
+  const lb = modelLandmarks(model, b);
+  const { s, R, t } = similarityProcrustes(la, lb, new Float64Array(468).fill(1));
+  const moved = moveFrame(la, s, R, t);
+  let sum = 0;
+  for (let i = 0; i < moved.length; i++) sum += (moved[i]! - lb[i]!) ** 2;
+  return Math.sqrt(sum / 468);
+}
+
+/** How far the nose tip stands in front of the eye corners (m). */
+function noseProjection(positions: Float32Array): number {
+  const lm = modelLandmarks(model, positions);
+  const n = model.namedLandmarks;
+  const eyes = [n.rightEyeOuter![0]!, n.rightEyeInner![0]!, n.leftEyeInner![0]!, n.leftEyeOuter![0]!];
+  const eyeZ = eyes.reduce((s, i) => s + lm[i * 3 + 2]!, 0) / eyes.length;
+  return lm[n.noseTip![0]! * 3 + 2]! - eyeZ;
+}
+
+function generate(args: string[]): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [CLI, 'generate', ...args], { encoding: 'utf8', timeout: 240_000 });
+  return { status: r.status, out: r.stderr + r.stdout };
+}
+
+async function jobOf(out: string): Promise<string> {
+  const jobs = path.join(out, '.jobs');
+  const [job] = (await readdir(jobs)).filter((n) => !n.startsWith('.'));
+  return path.join(jobs, job!);
+}
+
+async function headFitPositions(jobDir: string): Promise<Float32Array> {
+  const bytes = await readFile(path.join(jobDir, 'prior/head-fit.bin'));
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+describe('registration onto another estimator', () => {
+  it('lands the head on a known surface in another frame within 1 mm (landmarks)', () => {
+    const target = deformedHead(model);
+    // Another estimator's frame: turned, shifted, 10 % larger.
+    const moved = moveFrame(target, 1.1, rotationFromVector([0.1, 0.3, -0.05]), [0.01, -0.02, 0.03]);
+    const result = registerHeadToSurface(model, model.positions, {
+      positions: moved,
+      indices: model.triangles,
+      landmarkIndices: ALL,
+      landmarks: modelLandmarks(model, moved),
+    });
+    assert.ok(result.report.applied, result.report.reason);
+    const before = alignedLandmarkRms(model.positions, target);
+    const after = alignedLandmarkRms(result.positions, target);
+    assert.ok(after < 0.001, `landmarks ${(after * 1000).toFixed(2)} mm RMS from the target`);
+    assert.ok(before > 2 * after, `before ${before}, after ${after}`);
+    assert.ok(result.report.surfaceP95Mm < 1, JSON.stringify(result.report));
+    // The nose now stands out of the face by (almost) the stand-in's extra 8 mm.
+    const gain = noseProjection(result.positions) - noseProjection(model.positions);
+    assert.ok(gain > 0.75 * NOSE_EXTRA_M, `the nose stands ${(gain * 1000).toFixed(1)} mm further out`);
+  });
+
+  it('refuses a target whose landmarks are not a face, keeping the head as it was', () => {
+    const scrambled = modelLandmarks(model, model.positions).map(
+      (v, i) => v * (1 + 0.5 * Math.sin(i * 12.9898)),
+    );
+    const result = registerHeadToSurface(model, model.positions, {
+      positions: model.positions,
+      indices: model.triangles,
+      landmarkIndices: ALL,
+      landmarks: scrambled,
+    });
+    assert.equal(result.report.applied, false);
+    assert.match(result.report.reason ?? '', /do not fit a face|size/);
+    assert.equal(result.positions, model.positions);
+  });
+});
+
+describe('the estimator shapes the exported head', { concurrency: 1 }, () => {
+  it('a stand-in DECA pack with a longer nose and wider jaw gives that head, unlike the built-in', async () => {
+    const fx = await estimatorFixtures(['deca']);
+    const [deca] = (await readdir(fx.packsDir)).filter((n) => n.includes('deca'));
+    assert.ok(deca, `no DECA pack in ${fx.packsDir}`);
+    const packs = await mkdtemp(path.join(tmpdir(), 'standin-packs-'));
+    const standIn = deformedHead(model);
+    await writeStandInPack(path.join(fx.packsDir, deca), path.join(packs, deca), model, standIn);
+
+    const outDeca = await mkdtemp(path.join(tmpdir(), 'standin-deca-'));
+    const runDeca = generate([ASTRONAUT, '--out', outDeca, '--estimator', 'deca', '--packs', packs]);
+    assert.equal(runDeca.status, 0, runDeca.out);
+    const outBuiltin = await mkdtemp(path.join(tmpdir(), 'standin-builtin-'));
+    const runBuiltin = generate([ASTRONAUT, '--out', outBuiltin]);
+    assert.equal(runBuiltin.status, 0, runBuiltin.out);
+
+    const decaJob = await jobOf(outDeca);
+    const decaHead = await headFitPositions(decaJob);
+    const builtinHead = await headFitPositions(await jobOf(outBuiltin));
+    const rms = alignedLandmarkRms(decaHead, standIn);
+    const builtinRms = alignedLandmarkRms(builtinHead, standIn);
+    assert.ok(rms < 0.001, `exported face landmarks ${(rms * 1000).toFixed(2)} mm RMS from the stand-in's`);
+    assert.ok(builtinRms > 2 * rms, `built-in ${builtinRms}, deca ${rms}`);
+
+    const glbDeca = await readFile(path.join(outDeca, 'astronaut.glb'));
+    const glbBuiltin = await readFile(path.join(outBuiltin, 'astronaut.glb'));
+    assert.notDeepEqual(glbDeca, glbBuiltin);
+    assert.equal((await validateGlb(glbDeca)).issues.numErrors, 0);
+
+    const report = JSON.parse(await readFile(path.join(outDeca, 'report.json'), 'utf8')) as {
+      estimate: {
+        estimator: string;
+        expression: string;
+        registration: { applied: boolean; landmarkRmsMm: number };
+      };
+    };
+    assert.equal(report.estimate.estimator, 'deca');
+    assert.equal(report.estimate.expression, 'neutral');
+    assert.equal(report.estimate.registration.applied, true);
+    assert.ok(report.estimate.registration.landmarkRmsMm < 1, JSON.stringify(report.estimate));
+  });
+
+  for (const estimator of ['deca', 'mica'] as const) {
+    it(`random-weight ${estimator} pack: still a watertight, UV-mapped, head-sized export`, async () => {
+      const fx = await estimatorFixtures([estimator]);
+      const out = await mkdtemp(path.join(tmpdir(), `random-${estimator}-`));
+      const run = generate([ASTRONAUT, '--out', out, '--estimator', estimator, '--packs', fx.packsDir]);
+      assert.equal(run.status, 0, run.out);
+      const glb = await readFile(path.join(out, 'astronaut.glb'));
+      assert.equal((await validateGlb(glb)).issues.numErrors, 0);
+      const mesh = await readGlbMesh(glb);
+      assert.ok(mesh.uvs.every((u) => u >= 0 && u <= 1));
+      const extent = [0, 1, 2].map((a) => {
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let i = a; i < mesh.positions.length; i += 3) {
+          lo = Math.min(lo, mesh.positions[i]!);
+          hi = Math.max(hi, mesh.positions[i]!);
+        }
+        return hi - lo;
+      });
+      assert.ok(Math.max(...extent) > 0.15 && Math.max(...extent) < 0.4, `extent ${extent}`);
+      const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as {
+        estimate: { registration: { applied: boolean; reason?: string } };
+      };
+      // A random FLAME is no face (or the pack has no MediaPipe embedding): the head keeps the
+      // built-in shape, and the report says why.
+      assert.equal(report.estimate.registration.applied, false, JSON.stringify(report.estimate));
+      assert.match(report.estimate.registration.reason ?? '', /face|size|embedding/);
+    });
+  }
+});
