@@ -1,7 +1,7 @@
 /**
  * Renders of a result from around the head, on the native rasterizer: every object (head, hair…)
- * rendered alone and composited by depth, framed on their common bounds so all views share one
- * scale. Serves the preview (front, 3/4, profile, back), the turntable views and the tests.
+ * rendered alone and composited by depth, framed on the first object (the head: long hair may hang
+ * far below it) so all views share one scale. Serves the preview (front, 3/4, profile, back), the turntable views and the tests.
  */
 import sharp from 'sharp';
 import { orbitCamera } from '../geometry/camera';
@@ -33,7 +33,7 @@ export async function renderViews(
 ): Promise<RenderedView[]> {
   if (objects.length === 0) throw new Error('renderViews: nothing to render');
   const { size, elevationDeg = 8, shading = 'lambert', background = [236, 238, 242] } = options;
-  const { centre, radius } = commonBounds(objects);
+  const { centre, radius } = bounds(objects[0]!);
   const textures = await Promise.all(objects.map((o) => decodeRawImage(o.texturePng, 4)));
   const centred = objects.map((o) => o.positions.map((v, i) => v - centre[i % 3]!));
   const distance = 1.0;
@@ -64,18 +64,10 @@ export async function renderViews(
   return views;
 }
 
-function commonBounds(objects: readonly RenderableObject[]): { centre: number[]; radius: number } {
-  const lo = [Infinity, Infinity, Infinity];
-  const hi = [-Infinity, -Infinity, -Infinity];
-  for (const o of objects) {
-    const { min, max } = meshBounds(o.positions);
-    for (let a = 0; a < 3; a++) {
-      lo[a] = Math.min(lo[a]!, min[a]!);
-      hi[a] = Math.max(hi[a]!, max[a]!);
-    }
-  }
-  const centre = [0, 1, 2].map((a) => (lo[a]! + hi[a]!) / 2);
-  const radius = Math.hypot(hi[0]! - lo[0]!, hi[1]! - lo[1]!, hi[2]! - lo[2]!) / 2;
+function bounds(object: RenderableObject): { centre: number[]; radius: number } {
+  const { min, max } = meshBounds(object.positions);
+  const centre = [0, 1, 2].map((a) => (min[a]! + max[a]!) / 2);
+  const radius = Math.hypot(max[0]! - min[0]!, max[1]! - min[1]!, max[2]! - min[2]!) / 2;
   return { centre, radius };
 }
 
