@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import {
   JobSettings,
+  type ErrorInfo,
   type JobRecord,
   type JobSettingsInput,
   type StageId,
@@ -53,6 +54,12 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   async start(): Promise<void> {
     await this.store.open();
     await this.engine.start();
+  }
+
+  /** What the engine's installation lacks, from its `ready` (starts the engine if needed). */
+  async setupProblems(): Promise<ErrorInfo[]> {
+    await this.engine.start();
+    return this.engine.setupProblems;
   }
 
   async stop(): Promise<void> {

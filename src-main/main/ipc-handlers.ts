@@ -27,6 +27,7 @@ export type IpcBackend = Pick<
   | 'resumeJob'
   | 'rerunStage'
   | 'readArtifact'
+  | 'setupProblems'
 >;
 
 /** OS dialogs main shows for the renderer (Electron's `dialog` in the app). */
@@ -79,5 +80,6 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
       // The backend refuses paths that leave the job folder.
       return backend.readArtifact(args.jobId, args.path);
     },
+    [IPC.setupProblems]: async () => backend.setupProblems(),
   };
 }

@@ -27,6 +27,7 @@ export function createStudioApi(transport: StudioTransport): StudioApi {
     rerunStage: (jobId, fromStage, settings, only) =>
       call(IPC.rerunStage, { jobId, fromStage, settings, only }),
     readArtifact: (jobId, path) => call(IPC.readArtifact, { jobId, path }),
+    setupProblems: () => call(IPC.setupProblems),
     onEvent: (listener) => transport.subscribe(listener),
   };
 }

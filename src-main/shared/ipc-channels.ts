@@ -10,5 +10,6 @@ export const IPC = {
   resumeJob: 'studio:resume-job',
   rerunStage: 'studio:rerun-stage',
   readArtifact: 'studio:read-artifact',
+  setupProblems: 'studio:setup-problems',
   event: 'studio:event',
 } as const;

@@ -3,7 +3,14 @@
  * Every argument crosses IPC and is checked in main against the schemas here.
  */
 import { z } from 'zod';
-import { JobRecord, JobSettings, StageId, type StudioEvent, type JobSettingsInput } from './protocol';
+import {
+  JobRecord,
+  JobSettings,
+  StageId,
+  type ErrorInfo,
+  type StudioEvent,
+  type JobSettingsInput,
+} from './protocol';
 
 export { IPC } from './ipc-channels';
 
@@ -49,6 +56,8 @@ export interface StudioApi {
   ): Promise<JobRecord>;
   /** Bytes of an artifact inside the job folder (path relative to it). */
   readArtifact(jobId: string, path: string): Promise<Uint8Array>;
+  /** What the installation lacks (e.g. the native addon not built): no job can run until it is fixed. */
+  setupProblems(): Promise<ErrorInfo[]>;
   /** Subscribe to engine and host events; returns the unsubscribe function. */
   onEvent(listener: (event: StudioEvent) => void): () => void;
 }

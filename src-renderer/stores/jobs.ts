@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { EstimatorId, JobRecord, StudioEvent } from '../../src-main/shared/protocol';
+import type { ErrorInfo, EstimatorId, JobRecord, StudioEvent } from '../../src-main/shared/protocol';
 import { errorMessage, studio } from '../api';
 import { applyEvent, emptyLiveJob, jobArtifacts, stageViews, type LiveJob } from './stage-view';
 
@@ -16,6 +16,8 @@ export const useJobsStore = defineStore('jobs', () => {
   const runningId = ref<string | undefined>();
   /** The last failure of an action the user took (import, delete…), shown in the side panel. */
   const notice = ref<string | undefined>();
+  /** What the installation lacks (shown until fixed: no job can run). */
+  const setupProblems = ref<ErrorInfo[]>([]);
   let unsubscribe: (() => void) | undefined;
 
   const selected = computed(() => jobs.value.find((j) => j.id === selectedId.value));
@@ -77,6 +79,7 @@ export const useJobsStore = defineStore('jobs', () => {
     unsubscribe?.();
     unsubscribe = studio().onEvent(onEvent);
     await attempt(refresh);
+    setupProblems.value = (await attempt(() => studio().setupProblems())) ?? [];
   }
 
   function started(job: JobRecord): void {
@@ -131,6 +134,7 @@ export const useJobsStore = defineStore('jobs', () => {
     selectedError,
     runningId,
     notice,
+    setupProblems,
     init,
     refresh,
     importFromDialog,

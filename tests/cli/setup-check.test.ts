@@ -41,6 +41,9 @@ test('the engine fails a job before its first stage, with the set-up hint the st
   await backend.start();
   try {
     assert.equal(backend.engine.setupProblems[0]?.code, 'setup-incomplete');
+    // What the studio's set-up banner shows (IPC studio:setup-problems).
+    const [banner] = await backend.setupProblems();
+    assert.match(banner?.hint ?? '', /npm run setup/);
     const started: string[] = [];
     backend.on('event', (e) => {
       if (e.type === 'stageStarted') started.push(e.stage);

@@ -83,6 +83,8 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
     );
     await handlers[IPC.deleteJob]({ jobId: job.id });
     assert.deepEqual(await handlers[IPC.listJobs](undefined), []);
+    // A complete installation: nothing for the studio's set-up banner.
+    assert.deepEqual(await handlers[IPC.setupProblems](undefined), []);
   });
 });
 

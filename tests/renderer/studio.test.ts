@@ -131,6 +131,8 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
   });
 
   it('imports the sample photo through the Import button and shows overlays and the head', async () => {
+    // A complete installation: no set-up banner (it asks main for studio:setup-problems at start).
+    assert.equal(await page.getByTestId('setup-problem').count(), 0);
     const started = Date.now();
     dialogAnswers.push(SAMPLE);
     await page.getByTestId('import-button').click();
