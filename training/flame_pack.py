@@ -7,7 +7,7 @@ from typing import Optional
 
 import numpy as np
 
-from flame.flame_io import FlameModel, LandmarkEmbedding, check_embedding, load_flame, load_landmark_embedding, load_mediapipe_embedding
+from flame.flame_io import FlameModel, LandmarkEmbedding, check_embedding, load_flame, load_landmark_embedding, load_mediapipe_embedding, load_uv_template
 from packs.pack_writer import PackWriter
 
 FLAME_LICENSE = "FLAME model: see https://flame.is.tue.mpg.de (user-supplied, never shipped)"
@@ -17,12 +17,14 @@ FLAME_LICENSE = "FLAME model: see https://flame.is.tue.mpg.de (user-supplied, ne
 class FlameSources:
     """The user's FLAME files for a pack. `landmarks`: a barycentric embedding; else
     `landmark_vertices`: plain vertex indices. `mediapipe_embedding`: FLAME's MediaPipe embedding,
-    lets the studio fit pose to its face-mesh points."""
+    lets the studio fit pose to its face-mesh points. `uv_template`: FLAME's head_template.obj, for
+    exporting the FLAME mesh itself, textured."""
 
     model: str
     landmarks: Optional[str] = None
     landmark_vertices: Optional[str] = None
     mediapipe_embedding: Optional[str] = None
+    uv_template: Optional[str] = None
 
 
 def add_flame_arguments(ap: argparse.ArgumentParser, *, flame_help: str, landmarks_help: str) -> None:
@@ -31,10 +33,11 @@ def add_flame_arguments(ap: argparse.ArgumentParser, *, flame_help: str, landmar
     ap.add_argument("--landmarks", help=landmarks_help)
     ap.add_argument("--landmark-vertices", help="without an embedding: FLAME vertex indices to use as landmarks (.npy or text)")
     ap.add_argument("--mediapipe-embedding", help="mediapipe_landmark_embedding.npz (from the FLAME site), for pose fits to face-mesh points")
+    ap.add_argument("--flame-uv-template", help="head_template.obj (from the FLAME site): lets the studio export the FLAME mesh itself, textured")
 
 
 def flame_sources(args: argparse.Namespace) -> FlameSources:
-    return FlameSources(args.flame, args.landmarks, args.landmark_vertices, args.mediapipe_embedding)
+    return FlameSources(args.flame, args.landmarks, args.landmark_vertices, args.mediapipe_embedding, args.flame_uv_template)
 
 
 def load_vertex_indices(path: str) -> np.ndarray:
@@ -71,6 +74,10 @@ def add_flame_arrays(writer: PackWriter, sources: FlameSources) -> FlameModel:
         writer.add_array("flame.mp_lmk_faces_idx", mp.faces_idx)
         writer.add_array("flame.mp_lmk_bary_coords", mp.bary_coords)
         writer.add_array("flame.mp_landmark_indices", mp.mediapipe_indices)
+    if sources.uv_template:
+        uv = load_uv_template(sources.uv_template, model.faces)
+        writer.add_array("flame.uv_coords", uv.uv_coords)
+        writer.add_array("flame.uv_faces", uv.uv_faces)
     writer.manifest["flame"] = {
         "nShape": model.n_shape,
         "nExpression": model.n_expression,

@@ -27,6 +27,8 @@ Options for generate:
   --preset <id>        blender | unity | unreal | maya | web: units, up axis, texture for that tool
   --format <list>      glb,obj (default both)
   --texture <px>       512 | 1024 | 2048 | 4096 (default 1024)
+  --topology <t>       studio (default: the studio's head, hair and ears) | flame (FLAME's own mesh and
+                       UVs, textured; needs a FLAME estimator whose pack has FLAME's UV template)
   --views-out <dir>    also write renders of the head from --views azimuths around it (a turntable)
   --views <N>          how many azimuths for --views-out, 360/N apart from the front (default 8)
   --json               one JSON event per line on stdout instead of progress bars
@@ -75,6 +77,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
       format: { type: 'string' },
       preset: { type: 'string' },
       texture: { type: 'string' },
+      topology: { type: 'string' },
       'views-out': { type: 'string' },
       views: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -111,6 +114,13 @@ export function parseCliArgs(argv: string[]): CliCommand {
         JobSettings.shape.export.unwrap().shape.textureSize,
         Number(values.texture),
         '--texture',
+      );
+    }
+    if (values.topology !== undefined) {
+      exportSettings.topology = parseWith(
+        JobSettings.shape.export.unwrap().shape.topology.unwrap(),
+        values.topology,
+        '--topology',
       );
     }
     if (values.views !== undefined && values['views-out'] === undefined)

@@ -42,6 +42,12 @@ export const ExportSettings = z
     triangleBudget: z.number().int().min(100).max(10_000_000).optional(),
     /** Encoding of the base-colour texture, embedded in the GLB and written beside the OBJ. */
     textureFormat: z.enum(['png', 'jpeg']).default('png'),
+    /**
+     * The head's mesh: the studio's own topology ('studio': UVs, ears, neck, hair fit), or FLAME's
+     * ('flame': the estimator's mesh with FLAME's UV template from the user's download, textured by
+     * transfer from the studio's head; needs a FLAME estimator and a pack converted with the template).
+     */
+    topology: z.enum(['studio', 'flame']).default('studio'),
     /** Add the mesh prior as a second object (same placement) to each model file. */
     includePrior: z.boolean().default(false),
     /** Write the generated views (`<file>_views/`) next to the model. */
@@ -314,6 +320,8 @@ export const JOB_PATHS = {
   estimate: 'prior/estimate.json',
   headFit: 'prior/head-fit.json',
   headFitPositions: 'prior/head-fit.bin',
+  /** FLAME's mesh with its UV template, in the head's frame (when the pack has the template). */
+  flameHeadDir: 'prior/flame-head',
   meshDir: 'mesh',
   exportDir: 'export',
   preview: 'export/preview.png',

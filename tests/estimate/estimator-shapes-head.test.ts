@@ -10,6 +10,8 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import sharp from 'sharp';
+import { atlasTriangleIds } from '../../src-main/engine/generate/prior-projection/photo-projection';
 import { registerHeadToSurface } from '../../src-main/engine/estimate/register/register-head';
 import { rotationFromVector } from '../../src-main/engine/geometry/camera';
 import { loadHeadModel, modelLandmarks } from '../../src-main/engine/geometry/head-model';
@@ -137,6 +139,49 @@ describe('the estimator shapes the exported head', { concurrency: 1 }, () => {
     assert.equal(report.estimate.expression, 'neutral');
     assert.equal(report.estimate.registration.applied, true);
     assert.ok(report.estimate.registration.landmarkRmsMm < 1, JSON.stringify(report.estimate));
+
+    // FLAME's own mesh and UV template, textured by transfer from the studio head. The stand-in's
+    // template is the head's own layout on the same surface, so the texture must come back the same.
+    const outFlame = await mkdtemp(path.join(tmpdir(), 'standin-flame-'));
+    const runFlame = generate([
+      ASTRONAUT,
+      ...['--out', outFlame, '--estimator', 'deca', '--packs', packs, '--topology', 'flame'],
+    ]);
+    assert.equal(runFlame.status, 0, runFlame.out);
+    const glbFlame = await readFile(path.join(outFlame, 'astronaut.glb'));
+    assert.equal((await validateGlb(glbFlame)).issues.numErrors, 0);
+    const flameMesh = await readGlbMesh(glbFlame);
+    assert.equal(flameMesh.positions.length / 3, model.uvs.length / 2, 'one vertex per template UV corner');
+    const studioTex = await sharp(path.join(decaJob, 'mesh/texture.png')).raw().toBuffer();
+    const flameTex = await sharp(path.join(await jobOf(outFlame), 'mesh/texture.png'))
+      .raw()
+      .toBuffer();
+    // Where the two surfaces coincide: the charts the registration fits (ears and the neck's cut keep
+    // the fitted head's own shape, so their closest points may land elsewhere); off the charts both
+    // are dilation fill, spread differently.
+    const size = Math.round(Math.sqrt(studioTex.length / 3));
+    const charts = await atlasTriangleIds(model.uvs, model.uvTriangles, size);
+    const fitted = new Set(['front', 'left', 'right', 'back', 'top']);
+    let diff = 0;
+    let texels = 0;
+    for (let p = 0; p < charts.length; p++) {
+      if (charts[p]! < 0) continue;
+      if (!fitted.has(model.regions[model.triangleRegion[charts[p]!]!]!.name)) continue;
+      texels++;
+      for (let k = 0; k < 3; k++) diff += Math.abs(studioTex[p * 3 + k]! - flameTex[p * 3 + k]!) / 3;
+    }
+    diff /= texels;
+    console.log(
+      `# FLAME topology: texture transferred, mean |Δ| ${diff.toFixed(2)}/255 vs the studio head's`,
+    );
+    assert.ok(diff < 4, `transferred texture differs by ${diff.toFixed(2)}/255 on average`);
+  });
+
+  it('asks for the FLAME UV template when the topology option cannot be met', async () => {
+    const out = await mkdtemp(path.join(tmpdir(), 'flame-builtin-'));
+    const run = generate([ASTRONAUT, '--out', out, '--topology', 'flame']);
+    assert.equal(run.status, 1, run.out);
+    assert.match(run.out, /FLAME mesh can be exported only with a FLAME estimator/);
   });
 
   for (const estimator of ['deca', 'mica'] as const) {

@@ -79,6 +79,9 @@ export async function writeStandInPack(
     'flame.mp_lmk_faces_idx': [model.landmarkTriangle, [468]],
     'flame.mp_lmk_bary_coords': [model.landmarkBary, [468, 3]],
     'flame.mp_landmark_indices': [Uint32Array.from({ length: 468 }, (_, i) => i), [468]],
+    // The head's own UV layout as FLAME's template (OBJ convention: v up).
+    'flame.uv_coords': [model.uvs.map((x, i) => (i % 2 ? 1 - x : x)), [model.uvs.length / 2, 2]],
+    'flame.uv_faces': [model.uvTriangles, [model.uvTriangles.length / 3, 3]],
   };
   for (const [name, [data, shape]] of Object.entries(arrays)) {
     // Arrays the source pack lacks (a DECA pack made without FLAME's MediaPipe embedding) are added.

@@ -231,3 +231,39 @@ def load_mediapipe_embedding(path: str | Path) -> MediapipeEmbedding:
     if int(indices.max()) >= 478:
         raise ValueError(f"{path}: MediaPipe indices beyond the face mesh")
     return MediapipeEmbedding(faces, bary, indices)
+
+
+@dataclass(frozen=True)
+class UvTemplate:
+    """FLAME's UV layout from its head_template.obj: `uv_coords` T×2 (OBJ convention, v up) and
+    `uv_faces` F×3, the UV corners of each FLAME triangle (the OBJ's faces are FLAME's, in order)."""
+
+    uv_coords: np.ndarray
+    uv_faces: np.ndarray
+
+
+def load_uv_template(path: str | Path, faces: np.ndarray) -> UvTemplate:
+    """Reads `vt` and the `f v/vt …` triangles of FLAME's head_template.obj; its triangles must be
+    FLAME's own (`faces`), in the same order, or the UVs would land on other triangles."""
+    coords: list[list[float]] = []
+    tri_v: list[list[int]] = []
+    tri_vt: list[list[int]] = []
+    for line in open(path, encoding="utf-8", errors="replace"):
+        parts = line.split()
+        if not parts:
+            continue
+        if parts[0] == "vt":
+            coords.append([float(parts[1]), float(parts[2])])
+        elif parts[0] == "f":
+            corners = [p.split("/") for p in parts[1:]]
+            if len(corners) != 3 or any(len(c) < 2 or not c[1] for c in corners):
+                raise ValueError(f"{path}: faces must be triangles with UV indices (f v/vt v/vt v/vt)")
+            tri_v.append([int(c[0]) - 1 for c in corners])
+            tri_vt.append([int(c[1]) - 1 for c in corners])
+    uv_coords = np.asarray(coords, dtype=np.float32).reshape(-1, 2)
+    uv_faces = np.asarray(tri_vt, dtype=np.uint32).reshape(-1, 3)
+    if not np.array_equal(np.asarray(tri_v, dtype=np.int64).reshape(-1, 3), faces.astype(np.int64)):
+        raise ValueError(f"{path}: its triangles are not the FLAME model's (another FLAME version?)")
+    if uv_faces.size == 0 or int(uv_faces.max()) >= uv_coords.shape[0]:
+        raise ValueError(f"{path}: UV indices beyond its vt list")
+    return UvTemplate(uv_coords, uv_faces)

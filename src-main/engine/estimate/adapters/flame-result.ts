@@ -123,11 +123,13 @@ function registrationTargets(
 ): Pick<EstimatorOutput, 'registrationTargets'> {
   const landmarkIndices = flame.mediapipeIndices;
   if (landmarkIndices.length === 0) return {};
+  const uvLayout = flame.uvLayout;
   const target = (positions: Float32Array) => ({
     positions,
     indices: flame.faces,
     landmarkIndices,
     landmarks: flame.mediapipeLandmarks(positions),
+    ...(uvLayout ? { uvLayout } : {}),
   });
   const photo = target(asInPhoto);
   return { registrationTargets: { photo, neutral: identity ? target(identity) : photo } };

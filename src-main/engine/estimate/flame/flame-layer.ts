@@ -34,6 +34,13 @@ export interface FlameArrays {
     | { kind: 'vertices'; indices: Uint32Array };
   /** FLAME's MediaPipe embedding: face-mesh point `indices[i]` lies on face `facesIdx[i]` at `bary`. */
   mediapipe?: { facesIdx: Uint32Array; bary: Float32Array; indices: Uint32Array };
+  /** FLAME's UV layout (the user's head_template.obj): T×2 coords (OBJ: v up), F×3 corners per face. */
+  uv?: FlameUvLayout;
+}
+
+export interface FlameUvLayout {
+  coords: Float32Array;
+  faces: Uint32Array;
 }
 
 export interface FlameParams {
@@ -110,6 +117,15 @@ export class FlameLayer {
       };
     }
     const faces = readPackArray(pack, 'flame.faces', 'uint32', [-1, 3]).data;
+    let uv: FlameUvLayout | undefined;
+    if (hasPackArray(pack, 'flame.uv_coords')) {
+      const coords = readPackArray(pack, 'flame.uv_coords', 'float32', [-1, 2]);
+      const uvFaces = readPackArray(pack, 'flame.uv_faces', 'uint32', [faces.length / 3, 3]).data;
+      if (uvFaces.some((i) => i >= coords.shape[0]!)) {
+        throw new PackError('pack-mismatch', pack.dir, 'flame/uv_faces.bin', 'UV indices beyond uv_coords.');
+      }
+      uv = { coords: coords.data, faces: uvFaces };
+    }
     const maxIndex = Math.max(
       faces.reduce((m, x) => (x > m ? x : m), 0),
       landmarks?.kind === 'vertices' ? landmarks.indices.reduce((m, x) => (x > m ? x : m), 0) : 0,
@@ -144,7 +160,13 @@ export class FlameLayer {
       faces,
       landmarks,
       mediapipe,
+      uv,
     });
+  }
+
+  /** FLAME's own UV layout, when the pack carries the user's template. */
+  get uvLayout(): FlameUvLayout | undefined {
+    return this.a.uv;
   }
 
   /** MediaPipe face-mesh indices the pack's embedding covers (empty without one). */

@@ -20,6 +20,8 @@ export interface RegistrationTarget {
   landmarkIndices: Uint32Array;
   /** …and its point on the target (L×3, same frame as positions). */
   landmarks: Float32Array;
+  /** The target's own UV layout (FLAME's template), for exporting the target mesh itself. */
+  uvLayout?: { coords: Float32Array; faces: Uint32Array };
 }
 
 export interface RegistrationReport {
@@ -42,6 +44,8 @@ export interface RegistrationReport {
 export interface RegistrationResult {
   /** The head's vertices registered onto the target (or the input, unchanged, when refused). */
   positions: Float32Array;
+  /** The target's vertices in the head's frame (when applied): where the two surfaces coincide. */
+  placedTarget?: Float32Array;
   report: RegistrationReport;
 }
 
@@ -182,6 +186,7 @@ export function registerHeadToSurface(
   const finalResiduals = surfaceResiduals(positions, regionWeight, grid);
   return {
     positions,
+    placedTarget: targetPositions,
     report: {
       applied: true,
       scale: sim.s,

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { expressionModeOf, JOB_PATHS } from '../../../shared/protocol';
 import {
   createBuiltinEstimator,
@@ -19,6 +20,7 @@ import type { LandmarksFile } from '../landmarks-file';
 import { buildPriorOverlay, polygonEdges } from '../overlay';
 import { priorMeshGlb, priorTexturedMesh } from '../prior-glb';
 import { writeMeshFolder } from '../../geometry/mesh-file';
+import { splitByUv } from '../../geometry/split-uv-mesh';
 import type { StageRunner } from '../stage-context';
 import {
   refusedRegistration,
@@ -77,13 +79,28 @@ export const estimateStage: StageRunner = {
     }
     // The chosen estimator shapes the exported head: the built-in head registered onto its surface.
     let registration: RegistrationReport | undefined;
+    await rm(ctx.path(JOB_PATHS.flameHeadDir), { recursive: true, force: true });
     if (estimatorId !== 'builtin') {
       const target = prior.registrationTargets?.[expression];
       const result = target ? registerHeadToSurface(headModel.model, fit.positions, target) : undefined;
       registration =
         result?.report ?? refusedRegistration(`the ${estimatorId} pack has no MediaPipe landmark embedding`);
       if (result?.report.applied) fit = { ...fit, positions: result.positions };
-      else
+      if (result?.placedTarget && target?.uvLayout) {
+        // FLAME itself, in the head's frame, for the export option `topology: 'flame'`.
+        const split = splitByUv(
+          result.placedTarget,
+          target.indices,
+          target.uvLayout.coords,
+          target.uvLayout.faces,
+          true,
+        );
+        await writeMeshFolder(ctx.path(JOB_PATHS.flameHeadDir), {
+          ...(await priorTexturedMesh({ positions: split.positions, indices: split.indices }, 'flame')),
+          name: `${safeFileStem(photoBaseName(ctx.job.sourceName))}_flame`,
+          uvs: split.uvs,
+        });
+      } else
         ctx.progress(3, steps, `${estimatorId}: the head keeps the built-in shape: ${registration.reason}`);
     }
     await writeHeadFit(ctx, fit);

@@ -8,6 +8,7 @@ import { readJobMask } from '../job-mask';
 import { readJobPhoto } from '../job-photo';
 import { photoBaseName, safeFileStem } from '../../../shared/file-names';
 import type { StageRunner } from '../stage-context';
+import { flameTopologyHead } from '../flame-topology-head';
 
 /**
  * "Preview (no diffusion)": the photo projected onto the fitted head, mirrored where hidden, the rest
@@ -44,7 +45,11 @@ export const generateStage: StageRunner = {
       texturePng: baked.texturePng,
       name: safeFileStem(photoBaseName(ctx.job.sourceName)),
     });
-    await writeMeshFolder(ctx.path(JOB_PATHS.meshDir), mesh);
+    const exported =
+      ctx.job.settings.export.topology === 'flame'
+        ? await flameTopologyHead(ctx, { mesh, model, positions, signal: ctx.signal })
+        : mesh;
+    await writeMeshFolder(ctx.path(JOB_PATHS.meshDir), exported);
     ctx.announce('mesh', `${JOB_PATHS.meshDir}/mesh.json`);
     ctx.announce('texture', `${JOB_PATHS.meshDir}/texture.png`);
     ctx.progress(3, 3);
