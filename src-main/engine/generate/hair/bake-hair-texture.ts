@@ -1,0 +1,292 @@
+/**
+ * The hair's texture from the photo's own hair. Texels the photo sees (facing the camera, on the
+ * photo's hair or headwear mask) take the projected photo; the rest are synthesised:
+ *
+ * - detail: patch-based synthesis — square patches cut at random from the largest all-hair square of
+ *   the photo (turned so its strands run vertically), laid over the atlas with feathered overlaps,
+ *   stretched along v, which is the strand direction of the shell's lat-long UVs (crown → ends);
+ * - colour: the seen texels' colours spread over the atlas (nearest seen texel, then a wide blur), so
+ *   the synthesised hair takes the colour of the nearest visible hair; only the patches' high
+ *   frequencies are added on top, which keeps projected and synthesised parts from meeting in a seam.
+ * Headwear (above the cap's lower edge) takes its patches from the headwear instead.
+ */
+import sharp from 'sharp';
+import type { PinholeCamera } from '../../geometry/camera';
+import { bakeProjectedTexture, dilateAtlas } from '../../native/native-addon';
+import { toNativeCamera } from '../prior-projection/native-camera';
+import { atlasTriangleIds } from '../prior-projection/photo-projection';
+import type { HairMeshGeometry } from './build-hair-mesh';
+
+export interface HairTextureInput {
+  photo: { data: Uint8Array; width: number; height: number };
+  /** 0/1 per photo pixel. */
+  hairMask: Uint8Array;
+  headwearMask: Uint8Array;
+  camera: PinholeCamera;
+  mesh: HairMeshGeometry & { normals: Float32Array };
+  /** Head-frame height (metres) above which the shell is headwear; null without headwear. */
+  headwearAboveY: number | null;
+  size: number;
+  /** Seed of the patch layout (deterministic output). */
+  seed?: number;
+}
+
+export interface HairTexture {
+  png: Buffer;
+  /** Share of the atlas' texels taken from the photo. */
+  seenShare: number;
+  /** Side of the exemplar square cut from the photo's hair (pixels). */
+  exemplarSide: number;
+}
+
+const MIN_EXEMPLAR = 6;
+
+export async function bakeHairTexture(input: HairTextureInput): Promise<HairTexture> {
+  const { photo, size, mesh } = input;
+  const n = photo.width * photo.height;
+  const both = new Uint8Array(n);
+  for (let p = 0; p < n; p++) both[p] = input.hairMask[p] || input.headwearMask[p] ? 255 : 0;
+  const eroded = erode(both, photo.width, photo.height, 1);
+  const distance = Math.max(0.05, Math.hypot(input.camera.t[0]!, input.camera.t[1]!, input.camera.t[2]!));
+  const baked = await bakeProjectedTexture({
+    positions: mesh.positions,
+    normals: mesh.normals,
+    uvs: mesh.uvs,
+    indices: mesh.indices,
+    photo: { width: photo.width, height: photo.height, data: photo.data },
+    mask: { width: photo.width, height: photo.height, data: eroded },
+    camera: toNativeCamera(input.camera),
+    atlasWidth: size,
+    atlasHeight: size,
+    depthEpsilon: 0.004 / distance,
+  });
+  const seen = Float32Array.from(baked.weight, (w) => smoothstep(0.2, 0.55, w));
+  let seenCount = 0;
+  for (const w of seen) if (w > 0.5) seenCount++;
+
+  // Colour: seen texels spread everywhere, then blurred wide.
+  const spread = await dilateAtlas({
+    atlas: { width: size, height: size, data: baked.atlas.data },
+    weight: Float32Array.from(seen, (w) => (w > 0.5 ? 1 : 0)),
+    pixels: 4096,
+  });
+  const lowPass = await blurRgba(spread.atlas.data, size, size / 48);
+  joinSeam(lowPass, size);
+
+  // Detail: patches of the photo's hair (and headwear), high-passed.
+  const hairExemplar = exemplarSquare(photo, input.hairMask);
+  const capExemplar = input.headwearAboveY !== null ? exemplarSquare(photo, input.headwearMask) : null;
+  const hairDetail = await patchDetail(hairExemplar, size, input.seed ?? 1);
+  const capDetail = capExemplar ? await patchDetail(capExemplar, size, (input.seed ?? 1) + 7) : null;
+  const capTexel = capDetail ? await headwearTexels(mesh, size, input.headwearAboveY!) : null;
+
+  const out = new Uint8Array(size * size * 4);
+  for (let p = 0; p < size * size; p++) {
+    const w = seen[p]!;
+    const onCap = capTexel?.[p] === 1 && capDetail !== null;
+    const detail = onCap ? capDetail : hairDetail;
+    // A cap's badge and braid would repeat as noise: headwear takes only a little of its detail.
+    const gain = onCap ? 0.35 : 1;
+    for (let k = 0; k < 3; k++) {
+      const synth = lowPass[p * 4 + k]! + (detail ? gain * detail[p * 3 + k]! : 0);
+      out[p * 4 + k] = clamp255(w * baked.atlas.data[p * 4 + k]! + (1 - w) * synth);
+    }
+    out[p * 4 + 3] = 255;
+  }
+  const png = await sharp(out, { raw: { width: size, height: size, channels: 4 } })
+    .removeAlpha()
+    .png({ compressionLevel: 6 })
+    .toBuffer();
+  return { png, seenShare: seenCount / (size * size), exemplarSide: hairExemplar?.side ?? 0 };
+}
+
+interface Exemplar {
+  /** RGB, side × side, strands running vertically. */
+  rgb: Float32Array;
+  side: number;
+}
+
+/**
+ * The largest square fully inside the mask (dynamic programming on the eroded mask), its strands
+ * turned vertical: when the structure tensor says the texture's edges run mostly vertically (strands
+ * horizontal), the square is transposed.
+ */
+function exemplarSquare(photo: HairTextureInput['photo'], mask: Uint8Array): Exemplar | null {
+  const { width, height, data } = photo;
+  const inside = erode(
+    Uint8Array.from(mask, (m) => (m ? 255 : 0)),
+    width,
+    height,
+    1,
+  );
+  const run = new Int32Array(width * height);
+  let best = 0,
+    bx = 0,
+    by = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      if (!inside[p]) continue;
+      const v = x > 0 && y > 0 ? 1 + Math.min(run[p - 1]!, run[p - width]!, run[p - width - 1]!) : 1;
+      run[p] = v;
+      if (v > best) {
+        best = v;
+        bx = x;
+        by = y;
+      }
+    }
+  }
+  const side = Math.min(best, 96);
+  if (side < MIN_EXEMPLAR) return null;
+  const x0 = bx - side + 1,
+    y0 = by - side + 1;
+  const rgb = new Float32Array(side * side * 3);
+  let gxx = 0,
+    gyy = 0;
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const p = (y0 + y) * width + x0 + x;
+      for (let k = 0; k < 3; k++) rgb[(y * side + x) * 3 + k] = data[p * 4 + k]!;
+      if (x > 0 && y > 0) {
+        const l = (q: number) => data[q * 4]! + data[q * 4 + 1]! + data[q * 4 + 2]!;
+        gxx += (l(p) - l(p - 1)) ** 2;
+        gyy += (l(p) - l(p - width)) ** 2;
+      }
+    }
+  }
+  if (gyy > gxx) {
+    // Strands horizontal (brightness changes most from row to row): transpose.
+    const t = new Float32Array(rgb.length);
+    for (let y = 0; y < side; y++)
+      for (let x = 0; x < side; x++)
+        for (let k = 0; k < 3; k++) t[(x * side + y) * 3 + k] = rgb[(y * side + x) * 3 + k]!;
+    return { rgb: t, side };
+  }
+  return { rgb, side };
+}
+
+/** Zero-mean detail (RGB floats per texel) quilted from random patches of the exemplar. */
+async function patchDetail(
+  exemplar: Exemplar | null,
+  size: number,
+  seed: number,
+): Promise<Float32Array | null> {
+  if (!exemplar) return null;
+  const { side, rgb } = exemplar;
+  // Patches a bit under the exemplar's side, stretched 2× along v (strands are long).
+  const patch = Math.max(4, Math.floor(side * 0.75));
+  const stretchV = 2;
+  const strideU = Math.max(2, Math.floor(patch * 0.6));
+  const strideV = Math.max(2, Math.floor(patch * stretchV * 0.6));
+  const sum = new Float32Array(size * size * 3);
+  const weight = new Float32Array(size * size);
+  let state = seed >>> 0 || 1;
+  const random = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+  for (let ty = -strideV; ty < size; ty += strideV) {
+    for (let tx = -strideU; tx < size; tx += strideU) {
+      const ox = Math.floor(random() * (side - patch + 1));
+      const oy = Math.floor(random() * (side - patch + 1));
+      const flip = random() < 0.5;
+      const jitterX = Math.floor(random() * strideU * 0.5);
+      const jitterY = Math.floor(random() * strideV * 0.5);
+      const h = patch * stretchV;
+      for (let y = 0; y < h; y++) {
+        const py = ty + jitterY + y;
+        if (py < 0 || py >= size) continue;
+        const wy = 1 - Math.abs((2 * (y + 0.5)) / h - 1);
+        const sy = oy + Math.floor(y / stretchV);
+        for (let x = 0; x < patch; x++) {
+          const px = tx + jitterX + x;
+          if (px < 0 || px >= size) continue;
+          const w = wy * (1 - Math.abs((2 * (x + 0.5)) / patch - 1)) + 1e-4;
+          const sx = ox + (flip ? patch - 1 - x : x);
+          const s = (sy * side + sx) * 3;
+          const t = py * size + px;
+          for (let k = 0; k < 3; k++) sum[t * 3 + k]! += w * rgb[s + k]!;
+          weight[t]! += w;
+        }
+      }
+    }
+  }
+  const quilt = new Uint8Array(size * size * 4);
+  for (let t = 0; t < size * size; t++) {
+    for (let k = 0; k < 3; k++) quilt[t * 4 + k] = clamp255(sum[t * 3 + k]! / Math.max(weight[t]!, 1e-6));
+    quilt[t * 4 + 3] = 255;
+  }
+  // High-pass at the patch scale: the colour comes from the seen texels, only the strands from here.
+  const low = await blurRgba(quilt, size, Math.max(2, patch / 2));
+  const detail = new Float32Array(size * size * 3);
+  for (let t = 0; t < size * size; t++)
+    for (let k = 0; k < 3; k++) detail[t * 3 + k] = quilt[t * 4 + k]! - low[t * 4 + k]!;
+  return detail;
+}
+
+/** 1 per texel whose triangle lies (on average) above the headwear's lower edge. */
+async function headwearTexels(mesh: HairMeshGeometry, size: number, aboveY: number): Promise<Uint8Array> {
+  const ids = await atlasTriangleIds(mesh.uvs, mesh.indices, size);
+  const triangleAbove = new Uint8Array(mesh.indices.length / 3);
+  for (let t = 0; t < triangleAbove.length; t++) {
+    let y = 0;
+    for (let k = 0; k < 3; k++) y += mesh.positions[mesh.indices[t * 3 + k]! * 3 + 1]!;
+    triangleAbove[t] = y / 3 > aboveY ? 1 : 0;
+  }
+  return Uint8Array.from(ids, (t) => (t >= 0 ? triangleAbove[t]! : 0));
+}
+
+/**
+ * The atlas' left and right edges are one seam at the back of the head (u = 0 and u = 1 meet): near
+ * it, texels at the same distance on either side are pulled towards their common mean.
+ */
+function joinSeam(rgba: Uint8Array, size: number): void {
+  const band = Math.floor(size / 8);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < band; x++) {
+      const w = 1 - x / band;
+      const a = (y * size + x) * 4,
+        b = (y * size + size - 1 - x) * 4;
+      for (let k = 0; k < 3; k++) {
+        const mean = (rgba[a + k]! + rgba[b + k]!) / 2;
+        rgba[a + k] = Math.round(rgba[a + k]! + w * (mean - rgba[a + k]!));
+        rgba[b + k] = Math.round(rgba[b + k]! + w * (mean - rgba[b + k]!));
+      }
+    }
+  }
+}
+
+async function blurRgba(data: Uint8Array, size: number, sigma: number): Promise<Uint8Array> {
+  const out = await sharp(data, { raw: { width: size, height: size, channels: 4 } })
+    .blur(Math.max(0.3, sigma))
+    .raw()
+    .toBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+function erode(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let keep = mask[y * width + x]! > 0;
+      for (let dy = -radius; keep && dy <= radius; dy++) {
+        for (let dx = -radius; keep && dx <= radius; dx++) {
+          const xx = x + dx,
+            yy = y + dy;
+          if (xx < 0 || yy < 0 || xx >= width || yy >= height || !mask[yy * width + xx]) keep = false;
+        }
+      }
+      out[y * width + x] = keep ? 255 : 0;
+    }
+  }
+  return out;
+}
+
+function smoothstep(e0: number, e1: number, x: number): number {
+  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
+  return t * t * (3 - 2 * t);
+}
+
+function clamp255(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+}
