@@ -32,7 +32,7 @@ import { decodeRawImage } from '../../src-main/engine/image/raw-image';
 import { segmentPerson } from '../../src-main/engine/segment/segment-person';
 import { ASTRONAUT, GRACE_HOPPER } from '../support/photos';
 import { loadPhoto } from '../head/support/photos';
-import { removeTempDirs, tempDir } from '../export/support';
+import { importInBlender, removeTempDirs, tempDir } from '../export/support';
 
 const OUT = path.resolve(import.meta.dirname, '../../test-output/hair');
 mkdirSync(OUT, { recursive: true });
@@ -217,7 +217,12 @@ test('mesh: closed, outward, UVs in [0,1]; every library style alike', async () 
   }
 });
 
-async function renderWithHair(head: TexturedMesh, hair: TexturedMesh, azimuthDeg: number) {
+async function renderWithHair(
+  head: TexturedMesh,
+  hair: TexturedMesh,
+  azimuthDeg: number,
+  shading: 'lambert' | 'none' = 'lambert',
+) {
   const size = 384;
   const camera = orbitCamera({
     azimuthDeg,
@@ -238,42 +243,78 @@ async function renderWithHair(head: TexturedMesh, hair: TexturedMesh, azimuthDeg
       width: size,
       height: size,
       background: [40, 50, 70, 255],
-      shading: 'lambert',
+      shading,
       ambient: 0.6,
     });
   const a = await draw(head);
   const b = await draw(hair);
   const image = Buffer.from(a.image.data);
+  const isHair = new Uint8Array(size * size);
   let hairPixels = 0;
   for (let p = 0; p < size * size; p++) {
     if (b.depth[p]! < a.depth[p]!) {
       image.set(b.image.data.subarray(p * 4, p * 4 + 4), p * 4);
+      isHair[p] = 1;
       hairPixels++;
     }
   }
-  return { image, size, hairPixels, head: a, hair: b };
+  return { image, size, hairPixels, isHair };
+}
+
+/**
+ * Flatness of the hair in an unlit view: the share of its pixels (with a full 5×5 hair
+ * neighbourhood) whose neighbourhood's luma standard deviation is under 2/255 — a flat fill is 1.
+ */
+function flatShare(r: Awaited<ReturnType<typeof renderWithHair>>): number {
+  const { size, image, isHair } = r;
+  const luma = (p: number) => 0.299 * image[p * 4]! + 0.587 * image[p * 4 + 1]! + 0.114 * image[p * 4 + 2]!;
+  let flat = 0,
+    all = 0;
+  for (let y = 2; y < size - 2; y++) {
+    for (let x = 2; x < size - 2; x++) {
+      let s = 0,
+        s2 = 0,
+        full = true;
+      for (let dy = -2; dy <= 2 && full; dy++) {
+        for (let dx = -2; dx <= 2; dx++) {
+          const q = (y + dy) * size + x + dx;
+          if (!isHair[q]) {
+            full = false;
+            break;
+          }
+          const l = luma(q);
+          s += l;
+          s2 += l * l;
+        }
+      }
+      if (!full) continue;
+      all++;
+      if (Math.sqrt(Math.max(0, s2 / 25 - (s / 25) ** 2)) < 2) flat++;
+    }
+  }
+  return all > 0 ? flat / all : 1;
 }
 
 test('turntable: hair from every side, textured from the photo (not one flat colour)', async () => {
+  const flatPng = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#6b4a2f' } })
+    .png()
+    .toBuffer();
   for (const c of cases) {
     const head = await bakedHead(c.photo.rgba, c.fit, model);
     const panels: Buffer[] = [];
     for (const az of [0, 90, 180, 270]) {
       const r = await renderWithHair(head, c.hair.mesh, az);
       panels.push(r.image);
-      // Flatness: luma spread of the hair's own pixels in this view.
-      const lumas: number[] = [];
-      for (let p = 0; p < r.size * r.size; p++) {
-        if (r.hair.depth[p]! < r.head.depth[p]!) {
-          const d = r.hair.image.data;
-          lumas.push(0.299 * d[p * 4]! + 0.587 * d[p * 4 + 1]! + 0.114 * d[p * 4 + 2]!);
-        }
-      }
-      const mean = lumas.reduce((s, v) => s + v, 0) / lumas.length;
-      const sd = Math.sqrt(lumas.reduce((s, v) => s + (v - mean) ** 2, 0) / lumas.length);
-      console.log(`${c.name} ${az}°: hair ${r.hairPixels} px, luma sd ${sd.toFixed(1)}`);
+      const flat = flatShare(await renderWithHair(head, c.hair.mesh, az, 'none'));
+      const control = flatShare(
+        await renderWithHair(head, { ...c.hair.mesh, texturePng: flatPng }, az, 'none'),
+      );
+      console.log(
+        `${c.name} ${az}°: hair ${r.hairPixels} px, flat ${(100 * flat).toFixed(1)} % (flat-colour control ${(100 * control).toFixed(0)} %)`,
+      );
       assert.ok(r.hairPixels > 3000, `${c.name} at ${az}°: hair covers only ${r.hairPixels} px`);
-      assert.ok(sd > 6, `${c.name} at ${az}°: hair is flat (luma sd ${sd.toFixed(1)})`);
+      assert.ok(control > 0.9, 'the flatness measure must catch a flat fill');
+      assert.ok(flat < 0.25, `${c.name} at ${az}°: ${(100 * flat).toFixed(1)} % of the hair is flat`);
     }
     await sharp({ create: { width: 384 * 4, height: 384, channels: 4, background: '#000' } })
       .composite(
@@ -323,6 +364,27 @@ test('export: `hair` is its own node, mesh and textured material in GLB, and `o 
       `${preset}: textures ${hairTexture}`,
     );
     assert.match(mtl, /newmtl \S+_hair\n[\s\S]*?map_Kd \S+_hair\.png/);
+    if (preset === 'blender') {
+      // Real Blender sees the hair as its own object with its texture wired into the material.
+      const obj = result.files.find((f) => f.kind === 'export-obj')!.path;
+      const checks = await importInBlender([
+        { file: glb, format: 'glb' },
+        { file: obj, format: 'obj' },
+      ]);
+      for (const check of checks) {
+        const hair = check.objects.find((o) => o.name === HAIR_OBJECT);
+        assert.ok(hair, `${check.format}: Blender objects ${check.objects.map((o) => o.name)}`);
+        const [texture] = hair.textures;
+        assert.ok(
+          texture?.base_color_linked && texture.image_size[0] > 0,
+          `${check.format}: ${JSON.stringify(texture)}`,
+        );
+        assert.equal(hair.triangles, c.hair.mesh.indices.length / 3, `${check.format}: triangles`);
+        console.log(
+          `blender ${check.format}: hair ${hair.triangles} triangles, texture ${texture.image_size}, dims ${hair.dimensions}`,
+        );
+      }
+    }
   }
   await removeTempDirs();
 });

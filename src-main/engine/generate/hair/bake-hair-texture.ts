@@ -5,14 +5,15 @@
  * - detail: patch-based synthesis — square patches cut at random from the largest all-hair square of
  *   the photo (turned so its strands run vertically), laid over the atlas with feathered overlaps,
  *   stretched along v, which is the strand direction of the shell's lat-long UVs (crown → ends);
- * - colour: the seen texels' colours spread over the atlas (nearest seen texel, then a wide blur), so
- *   the synthesised hair takes the colour of the nearest visible hair; only the patches' high
- *   frequencies are added on top, which keeps projected and synthesised parts from meeting in a seam.
+ * - colour: the seen texels' colours spread over the atlas by normalised convolution, so the
+ *   synthesised hair takes the colour of the visible hair around it (the median far from any); only
+ *   the patches' high frequencies are added on top, which keeps projected and synthesised parts from
+ *   meeting in a seam.
  * Headwear (above the cap's lower edge) takes its patches from the headwear instead.
  */
 import sharp from 'sharp';
 import type { PinholeCamera } from '../../geometry/camera';
-import { bakeProjectedTexture, dilateAtlas } from '../../native/native-addon';
+import { bakeProjectedTexture } from '../../native/native-addon';
 import { toNativeCamera } from '../prior-projection/native-camera';
 import { atlasTriangleIds } from '../prior-projection/photo-projection';
 import type { HairMeshGeometry } from './build-hair-mesh';
@@ -64,31 +65,30 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   let seenCount = 0;
   for (const w of seen) if (w > 0.5) seenCount++;
 
-  // Colour: seen texels spread everywhere, then blurred wide.
-  const spread = await dilateAtlas({
-    atlas: { width: size, height: size, data: baked.atlas.data },
-    weight: Float32Array.from(seen, (w) => (w > 0.5 ? 1 : 0)),
-    pixels: 4096,
-  });
-  const lowPass = await blurRgba(spread.atlas.data, size, size / 48);
-  joinSeam(lowPass, size);
+  // Headwear texels (above the cap's lower edge) and hair texels take colour and detail each from their own.
+  const capTexel =
+    input.headwearAboveY !== null ? await headwearTexels(mesh, size, input.headwearAboveY) : null;
+  const hairColour = await spreadSeenColour(baked.atlas.data, seen, size, (p) => !capTexel?.[p]);
+  const capColour = capTexel
+    ? await spreadSeenColour(baked.atlas.data, seen, size, (p) => capTexel[p] === 1)
+    : null;
 
   // Detail: patches of the photo's hair (and headwear), high-passed.
   const hairExemplar = exemplarSquare(photo, input.hairMask);
-  const capExemplar = input.headwearAboveY !== null ? exemplarSquare(photo, input.headwearMask) : null;
+  const capExemplar = capTexel ? exemplarSquare(photo, input.headwearMask) : null;
   const hairDetail = await patchDetail(hairExemplar, size, input.seed ?? 1);
   const capDetail = capExemplar ? await patchDetail(capExemplar, size, (input.seed ?? 1) + 7) : null;
-  const capTexel = capDetail ? await headwearTexels(mesh, size, input.headwearAboveY!) : null;
 
   const out = new Uint8Array(size * size * 4);
   for (let p = 0; p < size * size; p++) {
     const w = seen[p]!;
-    const onCap = capTexel?.[p] === 1 && capDetail !== null;
+    const onCap = capTexel?.[p] === 1 && capColour !== null;
+    const colour = onCap ? capColour : hairColour;
     const detail = onCap ? capDetail : hairDetail;
     // A cap's badge and braid would repeat as noise: headwear takes only a little of its detail.
-    const gain = onCap ? 0.35 : 1;
+    const gain = onCap ? 0.2 : 1;
     for (let k = 0; k < 3; k++) {
-      const synth = lowPass[p * 4 + k]! + (detail ? gain * detail[p * 3 + k]! : 0);
+      const synth = colour[p * 3 + k]! + (detail ? gain * detail[p * 3 + k]! : 0);
       out[p * 4 + k] = clamp255(w * baked.atlas.data[p * 4 + k]! + (1 - w) * synth);
     }
     out[p * 4 + 3] = 255;
@@ -163,6 +163,50 @@ function exemplarSquare(photo: HairTextureInput['photo'], mask: Uint8Array): Exe
     return { rgb: t, side };
   }
   return { rgb, side };
+}
+
+/**
+ * The seen texels' colour spread over the atlas (those where `take` holds): a normalised convolution
+ * (blur of colour × seen over blur of seen, σ = size/24), so each unseen texel gets the colour of the
+ * visible hair around it; far from any, it fades to the median seen colour.
+ */
+async function spreadSeenColour(
+  rgba: Uint8Array,
+  seen: Float32Array,
+  size: number,
+  take: (p: number) => boolean,
+): Promise<Float32Array> {
+  const n = size * size;
+  const weighted = new Uint8Array(n * 3);
+  const weight = new Uint8Array(n);
+  const samples: number[][] = [[], [], []];
+  for (let p = 0; p < n; p++) {
+    const w = take(p) ? seen[p]! : 0;
+    weight[p] = Math.round(w * 255);
+    for (let k = 0; k < 3; k++) weighted[p * 3 + k] = Math.round(w * rgba[p * 4 + k]!);
+    if (w > 0.5 && (p & 7) === 0) for (let k = 0; k < 3; k++) samples[k]!.push(rgba[p * 4 + k]!);
+  }
+  const median = samples.map((v) => (v.length > 0 ? v.sort((a, b) => a - b)[v.length >> 1]! : 96));
+  const sigma = size / 24;
+  const blur = async (data: Uint8Array, channels: 1 | 3) => {
+    const out = await sharp(data, { raw: { width: size, height: size, channels } })
+      .blur(sigma)
+      .raw()
+      .toBuffer();
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  };
+  const [bc, bw] = await Promise.all([blur(weighted, 3), blur(weight, 1)]);
+  const out = new Float32Array(n * 3);
+  for (let p = 0; p < n; p++) {
+    const w = bw[p]! / 255;
+    const near = smoothstep(0.01, 0.12, w);
+    for (let k = 0; k < 3; k++) {
+      const local = w > 0 ? bc[p * 3 + k]! / 255 / w : 0;
+      out[p * 3 + k] = near * Math.min(255, local * 255) + (1 - near) * median[k]!;
+    }
+  }
+  joinSeam(out, size, 3);
+  return out;
 }
 
 /** Zero-mean detail (RGB floats per texel) quilted from random patches of the exemplar. */
@@ -240,17 +284,17 @@ async function headwearTexels(mesh: HairMeshGeometry, size: number, aboveY: numb
  * The atlas' left and right edges are one seam at the back of the head (u = 0 and u = 1 meet): near
  * it, texels at the same distance on either side are pulled towards their common mean.
  */
-function joinSeam(rgba: Uint8Array, size: number): void {
+function joinSeam(rgba: Float32Array, size: number, channels: number): void {
   const band = Math.floor(size / 8);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < band; x++) {
       const w = 1 - x / band;
-      const a = (y * size + x) * 4,
-        b = (y * size + size - 1 - x) * 4;
+      const a = (y * size + x) * channels,
+        b = (y * size + size - 1 - x) * channels;
       for (let k = 0; k < 3; k++) {
         const mean = (rgba[a + k]! + rgba[b + k]!) / 2;
-        rgba[a + k] = Math.round(rgba[a + k]! + w * (mean - rgba[a + k]!));
-        rgba[b + k] = Math.round(rgba[b + k]! + w * (mean - rgba[b + k]!));
+        rgba[a + k] = rgba[a + k]! + w * (mean - rgba[a + k]!);
+        rgba[b + k] = rgba[b + k]! + w * (mean - rgba[b + k]!);
       }
     }
   }
