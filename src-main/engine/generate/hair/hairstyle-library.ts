@@ -32,8 +32,10 @@ export interface HairstyleParams {
   fringe: number;
   /** −1..1: side of the parting (+1 on the person's left, +X); the parting side lies flatter. */
   parting: number;
-  /** 0..1: waves/curls in the outer surface. */
+  /** 0..1: waves — strand clumps running down the hair, wiggling side to side. */
   wave: number;
+  /** 0..1: tight curls — small round bumps all over (afro-textured hair). */
+  curl: number;
   /** Radius of a bun at the back of the crown (metres), 0 for none. */
   bun: number;
   /** 0..1: how far short styles come down over the ears. */
@@ -49,6 +51,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     fringe: 0,
     parting: 0,
     wave: 0,
+    curl: 0,
     bun: 0,
     earCover: 0,
   },
@@ -60,6 +63,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     fringe: 0.2,
     parting: 0.5,
     wave: 0,
+    curl: 0,
     bun: 0,
     earCover: 0.2,
   },
@@ -71,6 +75,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     fringe: 0.4,
     parting: 0.5,
     wave: 0.2,
+    curl: 0,
     bun: 0,
     earCover: 1,
   },
@@ -82,6 +87,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     fringe: 0.6,
     parting: 0,
     wave: 0,
+    curl: 0,
     bun: 0,
     earCover: 1,
   },
@@ -93,6 +99,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     fringe: 0.1,
     parting: 0,
     wave: 0,
+    curl: 0,
     bun: 0,
     earCover: 1,
   },
@@ -104,6 +111,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     fringe: 0.2,
     parting: 0.5,
     wave: 1,
+    curl: 0,
     bun: 0,
     earCover: 1,
   },
@@ -115,6 +123,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     fringe: 0,
     parting: 0,
     wave: 0,
+    curl: 0,
     bun: 0.045,
     earCover: 0.3,
   },
@@ -122,10 +131,11 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     style: 'afro',
     volume: 0.065,
     sideVolume: 0.055,
-    length: 0.04,
-    fringe: 0.3,
+    length: 0,
+    fringe: 0,
     parting: 0,
-    wave: 0.6,
+    wave: 0,
+    curl: 1,
     bun: 0,
     earCover: 1,
   },
@@ -143,7 +153,7 @@ export const HAIRSTYLE_BOUNDS: Record<
   'long-straight': { volume: [0.008, 0.04], sideVolume: [0.006, 0.03], length: [0.18, 0.4] },
   'long-wavy': { volume: [0.015, 0.06], sideVolume: [0.015, 0.06], length: [0.15, 0.4] },
   bun: { volume: [0.004, 0.02], sideVolume: [0.003, 0.015], length: [0, 0] },
-  afro: { volume: [0.045, 0.1], sideVolume: [0.035, 0.09], length: [0, 0.08] },
+  afro: { volume: [0.045, 0.1], sideVolume: [0.035, 0.09], length: [0, 0] },
 };
 
 const DEG = Math.PI / 180;
@@ -186,7 +196,7 @@ function absAzimuth(theta: number): number {
 
 /** The style as radial functions over the fitted head's directions. */
 export function hairShape(field: HeadRadialField, params: HairstyleParams): HairShape {
-  const { volume, sideVolume, length, fringe, parting, wave, bun, earCover } = params;
+  const { volume, sideVolume, length, fringe, parting, wave, curl, bun, earCover } = params;
   const cols = AZIMUTH_BINS;
   // Per azimuth column: the model's hairline (hair weight falls under ½) and the head's widest ρ.
   const hairline = new Float32Array(cols);
@@ -205,10 +215,11 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     hairline[j] = phi;
     for (let i = Math.round(POLAR_BINS * (70 / 180)); i <= Math.round(POLAR_BINS * (115 / 180)); i++) {
       const phiI = (i / POLAR_BINS) * Math.PI;
-      widest[j] = Math.max(widest[j]!, field.radius[i * cols + j]! * Math.sin(phiI));
+      widest[j] = Math.max(widest[j]!, field.smoothRadius[i * cols + j]! * Math.sin(phiI));
     }
   }
   smoothCircular(hairline, 4);
+  smoothCircular(widest, 3);
   const column = (grid: Float32Array, theta: number) => {
     const f = ((((theta / (2 * Math.PI)) * cols) % cols) + cols) % cols;
     const j0 = Math.floor(f) % cols;
@@ -223,7 +234,7 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     if (phi <= Math.PI / 2 || length <= 0) return 0;
     const rho = column(widest, theta) + sideVolume;
     const denominator = Math.sin(phi) + flare * Math.cos(phi);
-    return denominator > 0.05 ? (rho * sideWindow(theta)) / denominator : 0;
+    return denominator > 0.05 ? rho / denominator : 0;
   };
   const thickness = (theta: number, phi: number): number => {
     const up = Math.max(0, Math.cos(phi));
@@ -287,14 +298,14 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
       const tc = Math.max(thickness(theta, phi), 0.02) + 0.012;
       // Under the scalp; where an ear pokes through the hair, still under the outer surface.
       const inner = Math.min(Math.max(head - UNDER_SCALP, outer - tc), outer - 0.002);
+      // Relief stays within the hair's own thickness, so the outer surface never dips under the inner.
+      const room = Math.min(1, (outer - inner) / 0.012);
       if (wave > 0) {
         const hang = smoothstep(50 * DEG, 110 * DEG, phi);
-        outer +=
-          wave *
-          (0.004 + 0.008 * hang) *
-          Math.sin(theta * 11 + phi * 9) *
-          Math.min(1, (outer - inner) / 0.012);
+        const clumps = Math.sin(theta * 14 + 1.4 * Math.sin(phi * 7));
+        outer += wave * (0.003 + 0.006 * hang) * clumps * room;
       }
+      if (curl > 0) outer += curl * 0.005 * Math.sin(theta * 26) * Math.sin(phi * 26) * room;
       if (bun > 0) {
         const d = direction(theta, phi);
         const cosA = d[0] * bunDir[0] + d[1] * bunDir[1] + d[2] * bunDir[2];
