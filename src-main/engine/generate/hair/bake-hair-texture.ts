@@ -41,13 +41,19 @@ export interface HairTexture {
 }
 
 const MIN_EXEMPLAR = 6;
+/**
+ * The shell's lat-long atlas packs ~5× more texels per millimetre along v (down the hair) than along
+ * u (around the head): patches and strands are stretched by as much along v to look right in 3D.
+ */
+const V_STRETCH = 5;
 
 export async function bakeHairTexture(input: HairTextureInput): Promise<HairTexture> {
   const { photo, size, mesh } = input;
   const n = photo.width * photo.height;
   const both = new Uint8Array(n);
   for (let p = 0; p < n; p++) both[p] = input.hairMask[p] || input.headwearMask[p] ? 255 : 0;
-  const eroded = erode(both, photo.width, photo.height, 1);
+  // Off the mask's edge: boundary pixels mix hair with forehead, ears and background.
+  const eroded = erode(both, photo.width, photo.height, 3);
   const distance = Math.max(0.05, Math.hypot(input.camera.t[0]!, input.camera.t[1]!, input.camera.t[2]!));
   const baked = await bakeProjectedTexture({
     positions: mesh.positions,
@@ -77,6 +83,8 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   const hairExemplar = exemplarSquare(photo, input.hairMask);
   const capExemplar = capTexel ? exemplarSquare(photo, input.headwearMask) : null;
   const hairDetail = await patchDetail(hairExemplar, size, input.seed ?? 1);
+  const strands = strandNoise(size, (input.seed ?? 1) + 3);
+  const strandContrast = exemplarContrast(hairExemplar);
   const capDetail = capExemplar ? await patchDetail(capExemplar, size, (input.seed ?? 1) + 7) : null;
 
   const out = new Uint8Array(size * size * 4);
@@ -86,9 +94,12 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
     const colour = onCap ? capColour : hairColour;
     const detail = onCap ? capDetail : hairDetail;
     // A cap's badge and braid would repeat as noise: headwear takes only a little of its detail.
-    const gain = onCap ? 0.2 : 1;
+    const gain = onCap ? 0.2 : 0.3;
+    // Strands along v, as contrasty as the photo's hair: a relative change, so the hue is kept.
+    const strand = onCap ? 0 : strands[p]! * strandContrast;
     for (let k = 0; k < 3; k++) {
-      const synth = colour[p * 3 + k]! + (detail ? gain * detail[p * 3 + k]! : 0);
+      const base = colour[p * 3 + k]!;
+      const synth = base * (1 + strand) + (detail ? gain * detail[p * 3 + k]! : 0);
       out[p * 4 + k] = clamp255(w * baked.atlas.data[p * 4 + k]! + (1 - w) * synth);
     }
     out[p * 4 + 3] = 255;
@@ -217,9 +228,9 @@ async function patchDetail(
 ): Promise<Float32Array | null> {
   if (!exemplar) return null;
   const { side, rgb } = exemplar;
-  // Patches a bit under the exemplar's side, stretched 2× along v (strands are long).
+  // Patches a bit under the exemplar's side, stretched along v like the atlas itself.
   const patch = Math.max(4, Math.floor(side * 0.75));
-  const stretchV = 2;
+  const stretchV = V_STRETCH;
   const strideU = Math.max(2, Math.floor(patch * 0.6));
   const strideV = Math.max(2, Math.floor(patch * stretchV * 0.6));
   const sum = new Float32Array(size * size * 3);
@@ -266,6 +277,65 @@ async function patchDetail(
   for (let t = 0; t < size * size; t++)
     for (let k = 0; k < 3; k++) detail[t * 3 + k] = quilt[t * 4 + k]! - low[t * 4 + k]!;
   return detail;
+}
+
+/**
+ * Strand noise: white noise smeared along v (the strand direction) over ~120 texels (2 cm) and barely across
+ * u, normalised to unit standard deviation — thin light and dark strands running from crown to ends.
+ */
+function strandNoise(size: number, seed: number): Float32Array {
+  let state = seed >>> 0 || 1;
+  const random = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296 - 0.5;
+  };
+  let a: Float32Array = Float32Array.from({ length: size * size }, random);
+  const along = (src: Float32Array, half: number): Float32Array => {
+    const out = new Float32Array(src.length);
+    for (let x = 0; x < size; x++) {
+      let sum = 0;
+      for (let y = -half; y <= half; y++) sum += src[Math.min(size - 1, Math.max(0, y)) * size + x]!;
+      for (let y = 0; y < size; y++) {
+        out[y * size + x] = sum / (2 * half + 1);
+        sum += src[Math.min(size - 1, y + half + 1) * size + x]! - src[Math.max(0, y - half) * size + x]!;
+      }
+    }
+    return out;
+  };
+  a = along(along(a, 40), 40);
+  const out = new Float32Array(a.length);
+  let s2 = 0;
+  for (let p = 0; p < a.length; p++) {
+    // A touch of blur across u: strands a texel or two wide.
+    const x = p % size;
+    const v = (a[p]! * 2 + a[x > 0 ? p - 1 : p]! + a[x < size - 1 ? p + 1 : p]!) / 4;
+    out[p] = v;
+    s2 += v * v;
+  }
+  const sd = Math.sqrt(s2 / a.length) || 1;
+  for (let p = 0; p < out.length; p++) out[p] = out[p]! / sd;
+  return out;
+}
+
+/** Relative luminance contrast (σ / mean) of the exemplar's fine detail; a modest default without one. */
+function exemplarContrast(exemplar: Exemplar | null): number {
+  if (!exemplar) return 0.12;
+  const { rgb, side } = exemplar;
+  let s = 0,
+    s2 = 0,
+    n = 0;
+  for (let y = 0; y < side; y++) {
+    for (let x = 1; x < side; x++) {
+      const l = (i: number) => rgb[i * 3]! + rgb[i * 3 + 1]! + rgb[i * 3 + 2]!;
+      // Neighbour differences: the fine scale only, not the shading across the square.
+      const d = l(y * side + x) - l(y * side + x - 1);
+      s += l(y * side + x);
+      s2 += d * d;
+      n++;
+    }
+  }
+  const mean = s / Math.max(1, n);
+  return Math.min(0.35, Math.max(0.05, Math.sqrt(s2 / Math.max(1, n) / 2) / Math.max(mean, 1)));
 }
 
 /** 1 per texel whose triangle lies (on average) above the headwear's lower edge. */
