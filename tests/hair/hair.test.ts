@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NodeIO } from '@gltf-transform/core';
+import validator from 'gltf-validator';
 import sharp from 'sharp';
 import { fitHeadModel } from '../../src-main/engine/estimate/builtin/fit-head-model';
 import { exportHead, EXPORT_PRESETS, HAIR_OBJECT } from '../../src-main/engine/export';
@@ -331,7 +332,7 @@ test('turntable: hair from every side, textured from the photo (not one flat col
   }
 });
 
-test('export: `hair` is its own node, mesh and textured material in GLB, and `o hair` in OBJ + MTL', async () => {
+test('export: `hair` is its own node, mesh and textured material in a validator-clean GLB, and `o hair` in OBJ + MTL', async () => {
   const c = cases[0]!;
   const head = await bakedHead(c.photo.rgba, c.fit, model);
   for (const preset of ['blender', 'unreal'] as const) {
@@ -341,6 +342,9 @@ test('export: `hair` is its own node, mesh and textured material in GLB, and `o 
       formats: ['glb', 'obj'],
     });
     const glb = result.files.find((f) => f.kind === 'export-glb')!.path;
+    const report = await validator.validateBytes(new Uint8Array(await readFile(glb)), { maxIssues: 50 });
+    assert.equal(report.issues.numErrors, 0, JSON.stringify(report.issues.messages.slice(0, 5)));
+    assert.equal(report.issues.numWarnings, 0, JSON.stringify(report.issues.messages.slice(0, 5)));
     const doc = await new NodeIO().read(glb);
     const root = doc.getRoot();
     const node = root.listNodes().find((n) => n.getName() === HAIR_OBJECT);
