@@ -67,7 +67,8 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
     atlasHeight: size,
     depthEpsilon: 0.004 / distance,
   });
-  const seen = Float32Array.from(baked.weight, (w) => smoothstep(0.2, 0.55, w));
+  const seen = new Float32Array(baked.weight.length);
+  for (let p = 0; p < seen.length; p++) seen[p] = smoothstep(0.2, 0.55, baked.weight[p]!);
   let seenCount = 0;
   for (const w of seen) if (w > 0.5) seenCount++;
 
@@ -289,7 +290,8 @@ function strandNoise(size: number, seed: number): Float32Array {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 4294967296 - 0.5;
   };
-  let a: Float32Array = Float32Array.from({ length: size * size }, random);
+  let a: Float32Array = new Float32Array(size * size);
+  for (let p = 0; p < a.length; p++) a[p] = random();
   const along = (src: Float32Array, half: number): Float32Array => {
     const out = new Float32Array(src.length);
     for (let x = 0; x < size; x++) {
@@ -347,7 +349,9 @@ async function headwearTexels(mesh: HairMeshGeometry, size: number, aboveY: numb
     for (let k = 0; k < 3; k++) y += mesh.positions[mesh.indices[t * 3 + k]! * 3 + 1]!;
     triangleAbove[t] = y / 3 > aboveY ? 1 : 0;
   }
-  return Uint8Array.from(ids, (t) => (t >= 0 ? triangleAbove[t]! : 0));
+  const out = new Uint8Array(ids.length);
+  for (let p = 0; p < ids.length; p++) out[p] = ids[p]! >= 0 ? triangleAbove[ids[p]!]! : 0;
+  return out;
 }
 
 /**

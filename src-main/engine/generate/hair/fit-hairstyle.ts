@@ -108,7 +108,10 @@ export async function renderHairSilhouette(
     width: scene.width,
     height: scene.height,
   });
-  return Uint8Array.from(rendered.depth, (z, p) => (z < head[p]! ? 1 : 0));
+  const { depth } = rendered;
+  const mask = new Uint8Array(depth.length);
+  for (let p = 0; p < depth.length; p++) mask[p] = depth[p]! < head[p]! ? 1 : 0;
+  return mask;
 }
 
 export function maskIoU(a: Uint8Array, b: Uint8Array): number {
