@@ -392,3 +392,19 @@ test('export: `hair` is its own node, mesh and textured material in a validator-
   }
   await removeTempDirs();
 });
+
+test('no hair in the photo (an empty person mask): a buzz cut in the skin colour, no crash', async () => {
+  const c = cases[0]!;
+  const hair = await generateHair({
+    photoRgba: c.photo.rgba,
+    personMask: new Uint8Array(c.personMask.length),
+    landmarks: c.photo.face.landmarks,
+    positions: c.fit.positions,
+    model,
+    camera: c.fit.camera,
+    textureSize: 1024,
+  });
+  assert.equal(hair.report.style, 'buzz');
+  assert.equal(hair.report.iou, 0);
+  assert.ok(hair.mesh.indices.length > 0 && hair.mesh.texturePng.length > 1000);
+});

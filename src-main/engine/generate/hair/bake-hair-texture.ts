@@ -27,6 +27,8 @@ export interface HairTextureInput {
   mesh: HairMeshGeometry & { normals: Float32Array };
   /** Head-frame height (metres) above which the shell is headwear; null without headwear. */
   headwearAboveY: number | null;
+  /** Colour where nothing of the hair is seen (a shaved head: the photo's hair or skin colour). */
+  fallbackRgb: [number, number, number];
   size: number;
   /** Seed of the patch layout (deterministic output). */
   seed?: number;
@@ -75,9 +77,15 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   // Headwear texels (above the cap's lower edge) and hair texels take colour and detail each from their own.
   const capTexel =
     input.headwearAboveY !== null ? await headwearTexels(mesh, size, input.headwearAboveY) : null;
-  const hairColour = await spreadSeenColour(baked.atlas.data, seen, size, (p) => !capTexel?.[p]);
+  const hairColour = await spreadSeenColour(
+    baked.atlas.data,
+    seen,
+    size,
+    input.fallbackRgb,
+    (p) => !capTexel?.[p],
+  );
   const capColour = capTexel
-    ? await spreadSeenColour(baked.atlas.data, seen, size, (p) => capTexel[p] === 1)
+    ? await spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => capTexel[p] === 1)
     : null;
 
   // Detail: patches of the photo's hair (and headwear), high-passed.
@@ -186,6 +194,7 @@ async function spreadSeenColour(
   rgba: Uint8Array,
   seen: Float32Array,
   size: number,
+  fallback: [number, number, number],
   take: (p: number) => boolean,
 ): Promise<Float32Array> {
   const n = size * size;
@@ -198,7 +207,9 @@ async function spreadSeenColour(
     for (let k = 0; k < 3; k++) weighted[p * 3 + k] = Math.round(w * rgba[p * 4 + k]!);
     if (w > 0.5 && (p & 7) === 0) for (let k = 0; k < 3; k++) samples[k]!.push(rgba[p * 4 + k]!);
   }
-  const median = samples.map((v) => (v.length > 0 ? v.sort((a, b) => a - b)[v.length >> 1]! : 96));
+  const median = samples.map((v, k) =>
+    v.length > 0 ? v.sort((a, b) => a - b)[v.length >> 1]! : fallback[k]!,
+  );
   const sigma = size / 24;
   const blur = async (data: Uint8Array, channels: 1 | 3) => {
     const out = await sharp(data, { raw: { width: size, height: size, channels } })
