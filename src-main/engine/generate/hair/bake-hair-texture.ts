@@ -16,7 +16,7 @@ import type { PinholeCamera } from '../../geometry/camera';
 import { bakeProjectedTexture } from '../../native/native-addon';
 import { toNativeCamera } from '../prior-projection/native-camera';
 import { atlasTriangleIds } from '../prior-projection/photo-projection';
-import type { HairMeshGeometry } from './build-hair-mesh';
+import { OUTER_V, type HairMeshGeometry } from './build-hair-mesh';
 
 export interface HairTextureInput {
   photo: { data: Uint8Array; width: number; height: number };
@@ -27,6 +27,8 @@ export interface HairTextureInput {
   mesh: HairMeshGeometry & { normals: Float32Array };
   /** Head-frame height (metres) above which the shell is headwear; null without headwear. */
   headwearAboveY: number | null;
+  /** The style's parting (−1..1): the strands on top are combed away from it. */
+  parting: number;
   /** Colour where nothing of the hair is seen (a shaved head: the photo's hair or skin colour). */
   fallbackRgb: [number, number, number];
   size: number;
@@ -43,6 +45,7 @@ export interface HairTexture {
 }
 
 const MIN_EXEMPLAR = 6;
+const DEG = Math.PI / 180;
 /**
  * The shell's lat-long atlas packs ~5× more texels per millimetre along v (down the hair) than along
  * u (around the head): patches and strands are stretched by as much along v to look right in 3D.
@@ -92,7 +95,8 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   const hairExemplar = exemplarSquare(photo, input.hairMask);
   const capExemplar = capTexel ? exemplarSquare(photo, input.headwearMask) : null;
   const hairDetail = await patchDetail(hairExemplar, size, input.seed ?? 1);
-  const strands = strandNoise(size, (input.seed ?? 1) + 3);
+  // Drawn at half size and enlarged: strands two texels wide, a quarter of the cost.
+  const strands = enlarge2x(strandNoise(size / 2, (input.seed ?? 1) + 3, input.parting), size / 2);
   const strandContrast = exemplarContrast(hairExemplar);
   const capDetail = capExemplar ? await patchDetail(capExemplar, size, (input.seed ?? 1) + 7) : null;
 
@@ -292,19 +296,35 @@ async function patchDetail(
 }
 
 /**
- * Strand noise: white noise smeared along v (the strand direction) over ~120 texels (2 cm) and barely across
- * u, normalised to unit standard deviation — thin light and dark strands running from crown to ends.
+ * Strand noise: white noise smeared along the strand direction over ~60 texels (2 cm at half size) and barely
+ * across, normalised to unit standard deviation — thin light and dark strands. The direction is +v
+ * (crown → ends), tilted on top of the head away from the parting line (`parting`, as in the style:
+ * −1..1 → the line at −50°..50° azimuth), so the hair is combed from the parting down.
  */
-function strandNoise(size: number, seed: number): Float32Array {
+function strandNoise(size: number, seed: number, parting: number): Float32Array {
   let state = seed >>> 0 || 1;
   const random = () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 4294967296 - 0.5;
   };
+  // Tilt (texels of u per texel of v) per texel: on the front half of the top, away from the parting.
+  const partingTheta = parting * 50 * DEG;
+  const shear = new Float32Array(size * size);
+  for (let y = 0; y < size; y++) {
+    const along = (y + 0.5) / size / OUTER_V[1];
+    const top = along < 1 ? 1 - smoothstep(0.15, 0.55, along) : 0;
+    if (top === 0) continue;
+    for (let x = 0; x < size; x++) {
+      const theta = ((x + 0.5) / size) * 2 * Math.PI - Math.PI;
+      const front = smoothstep(120 * DEG, 60 * DEG, Math.abs(theta));
+      shear[y * size + x] = 0.25 * Math.tanh((theta - partingTheta) / (10 * DEG)) * top * front;
+    }
+  }
   let a: Float32Array = new Float32Array(size * size);
   for (let p = 0; p < a.length; p++) a[p] = random();
-  const along = (src: Float32Array, half: number): Float32Array => {
+  const smear = (src: Float32Array, half: number): Float32Array => {
     const out = new Float32Array(src.length);
+    // Straight down v: running sums per column.
     for (let x = 0; x < size; x++) {
       let sum = 0;
       for (let y = -half; y <= half; y++) sum += src[Math.min(size - 1, Math.max(0, y)) * size + x]!;
@@ -313,9 +333,25 @@ function strandNoise(size: number, seed: number): Float32Array {
         sum += src[Math.min(size - 1, y + half + 1) * size + x]! - src[Math.max(0, y - half) * size + x]!;
       }
     }
+    // Tilted where the parting combs the hair sideways: along the slanted line instead.
+    for (let p = 0; p < out.length; p++) {
+      const k = shear[p]!;
+      if (Math.abs(k) < 0.01) continue;
+      const x = p % size,
+        y = (p - x) / size;
+      let sum = 0;
+      for (let d = -half; d <= half; d++) {
+        const yy = y + d < 0 ? 0 : y + d >= size ? size - 1 : y + d;
+        let xx = x + Math.floor(k * d + 0.5);
+        if (xx < 0) xx += size;
+        else if (xx >= size) xx -= size;
+        sum += src[yy * size + xx]!;
+      }
+      out[p] = sum / (2 * half + 1);
+    }
     return out;
   };
-  a = along(along(a, 40), 40);
+  a = smear(smear(a, 20), 20);
   const out = new Float32Array(a.length);
   let s2 = 0;
   for (let p = 0; p < a.length; p++) {
@@ -327,6 +363,28 @@ function strandNoise(size: number, seed: number): Float32Array {
   }
   const sd = Math.sqrt(s2 / a.length) || 1;
   for (let p = 0; p < out.length; p++) out[p] = out[p]! / sd;
+  return out;
+}
+
+/** Bilinear 2× enlargement of a square float image (u wraps around the seam, v is clamped). */
+function enlarge2x(src: Float32Array, side: number): Float32Array {
+  const size = side * 2;
+  const out = new Float32Array(size * size);
+  for (let y = 0; y < size; y++) {
+    const fy = Math.min(side - 1, Math.max(0, (y - 0.5) / 2));
+    const y0 = Math.floor(fy),
+      y1 = Math.min(side - 1, y0 + 1),
+      ty = fy - y0;
+    for (let x = 0; x < size; x++) {
+      const fx = (x - 0.5) / 2;
+      const x0 = (Math.floor(fx) + side) % side,
+        x1 = (x0 + 1) % side,
+        tx = fx - Math.floor(fx);
+      const top = src[y0 * side + x0]! * (1 - tx) + src[y0 * side + x1]! * tx;
+      const bottom = src[y1 * side + x0]! * (1 - tx) + src[y1 * side + x1]! * tx;
+      out[y * size + x] = top * (1 - ty) + bottom * ty;
+    }
+  }
   return out;
 }
 

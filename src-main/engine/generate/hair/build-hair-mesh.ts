@@ -22,7 +22,7 @@ export const HAIR_MESH_FULL: HairMeshResolution = { columns: 128, outerRows: 48,
 /** Enough for a silhouette at the fit's render size, at a sixth of the cost. */
 export const HAIR_MESH_COARSE: HairMeshResolution = { columns: 64, outerRows: 20, innerRows: 4 };
 /** v ranges of the outer and inner surfaces in the atlas. */
-const OUTER_V: [number, number] = [0.004, 0.78];
+export const OUTER_V: [number, number] = [0.004, 0.78];
 const INNER_V: [number, number] = [0.8, 0.996];
 
 export interface HairMeshGeometry {

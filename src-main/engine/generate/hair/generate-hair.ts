@@ -101,6 +101,7 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
     camera,
     mesh: { ...geometry, normals },
     headwearAboveY,
+    parting: fit.params.parting,
     // Nothing of the hair seen (a shaved head, or a mask that missed the hair): its own colour, else skin.
     fallbackRgb: segmentation.hair.some((h) => h === 1) ? segmentation.hairRgb : segmentation.skinRgb,
     size: input.textureSize,
