@@ -390,6 +390,23 @@ test('export: `hair` is its own node, mesh and textured material in a validator-
       }
     }
   }
+  // Under a triangle budget the hair is simplified like the head and stays its own object.
+  const dir = await tempDir('hair-budget');
+  const budgeted = await exportHead({ mesh: head, hair: c.hair.mesh, photoName: 'astronaut.png' }, dir, {
+    ...EXPORT_PRESETS.web,
+    formats: ['glb'],
+    triangleBudget: 3000,
+  });
+  const doc = await new NodeIO().read(budgeted.files.find((f) => f.kind === 'export-glb')!.path);
+  const hairMesh = doc
+    .getRoot()
+    .listMeshes()
+    .find((m) => m.getName() === HAIR_OBJECT);
+  const hairTriangles = hairMesh!.listPrimitives()[0]!.getIndices()!.getCount() / 3;
+  assert.ok(
+    hairTriangles <= 3000 && hairTriangles > 500,
+    `hair has ${hairTriangles} triangles under a 3000 budget`,
+  );
   await removeTempDirs();
 });
 
