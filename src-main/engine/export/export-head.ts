@@ -15,6 +15,8 @@ import { buildMtl, buildObj } from './write-obj';
 import { buildZip } from './zip';
 
 export const EXPORT_GENERATOR = `Gen3D-Face Studio ${pkg.version}`;
+/** Node/object name of the hair in GLB and OBJ (fixed, so scripts and DCC tools can find it). */
+export const HAIR_OBJECT = 'hair';
 
 export type ExportFileKind =
   | 'export-glb'
@@ -27,6 +29,8 @@ export type ExportFileKind =
 
 export interface ExportInput {
   mesh: TexturedMesh;
+  /** The hair (and headwear) shell: a separate object `hair` with its own material and texture. */
+  hair?: TexturedMesh;
   prior?: TexturedMesh;
   views?: { name: string; png: Buffer }[];
   report?: unknown;
@@ -70,18 +74,21 @@ export async function exportHead(
   }
   const settings = parsed.data;
   validateMeshForExport(input.mesh, 'head mesh');
+  if (input.hair) validateMeshForExport(input.hair, 'hair mesh');
   const withPrior = settings.includePrior && input.prior !== undefined;
   if (withPrior) validateMeshForExport(input.prior!, 'prior mesh');
   throwIfCancelled(signal);
 
   let head = prepareMesh(input.mesh);
   let prior = withPrior ? prepareMesh(input.prior!) : undefined;
+  let hair = input.hair ? prepareMesh(input.hair) : undefined;
   let simplifiedFrom: number | undefined;
   if (settings.triangleBudget !== undefined) {
     const result = await simplifyToBudget(head, settings.triangleBudget);
     if (result.trianglesAfter !== result.trianglesBefore) simplifiedFrom = result.trianglesBefore;
     head = result.mesh;
     if (prior) prior = (await simplifyToBudget(prior, settings.triangleBudget)).mesh;
+    if (hair) hair = (await simplifyToBudget(hair, settings.triangleBudget)).mesh;
   }
   throwIfCancelled(signal);
 
@@ -90,6 +97,7 @@ export async function exportHead(
   const offset = placementOffset(head.positions, settings.origin);
   const size = settings.textureSize;
   const headTexture = await encodeTexture(head.texturePng, size, settings.textureFormat);
+  const hairTexture = hair ? await encodeTexture(hair.texturePng, size, settings.textureFormat) : undefined;
   const priorTexture = prior
     ? await encodeTexture(prior.texturePng, size, settings.textureFormat)
     : undefined;
@@ -105,6 +113,16 @@ export async function exportHead(
         textureFileName: `${stem}.${headTexture.extension}`,
       },
     ];
+    if (hair && hairTexture) {
+      objects.push({
+        objectName: HAIR_OBJECT,
+        materialName: `${safeFileStem(objectName)}_hair`,
+        mesh: placeMesh(hair, offset, frame),
+        texture: hairTexture,
+        textureFileName: `${stem}_hair.${hairTexture.extension}`,
+        kind: 'hair',
+      });
+    }
     if (prior && priorTexture) {
       objects.push({
         objectName: `${objectName}_prior`,

@@ -12,11 +12,19 @@ export interface ExportObject {
   texture: EncodedTexture;
   /** File name of the texture next to an OBJ (GLB embeds it). */
   textureFileName: string;
+  /** Hair is rougher than skin; default skin. */
+  kind?: 'skin' | 'hair';
 }
 
 /** Skin: a dielectric with a soft sheen. */
 export const SKIN_ROUGHNESS = 0.6;
 export const SKIN_METALLIC = 0;
+/** Hair: a rough dielectric (strand highlights are in the texture, not the material). */
+export const HAIR_ROUGHNESS = 0.8;
+
+export function roughnessOf(object: Pick<ExportObject, 'kind'>): number {
+  return object.kind === 'hair' ? HAIR_ROUGHNESS : SKIN_ROUGHNESS;
+}
 
 /**
  * A self-contained GLB: one node per object (its mesh named alike), POSITION/NORMAL/TEXCOORD_0 and
@@ -48,7 +56,7 @@ export async function buildGlb(
       .createMaterial(object.materialName)
       .setBaseColorTexture(texture)
       .setMetallicFactor(SKIN_METALLIC)
-      .setRoughnessFactor(SKIN_ROUGHNESS);
+      .setRoughnessFactor(roughnessOf(object));
     const primitive = doc
       .createPrimitive()
       .setAttribute('POSITION', accessor('VEC3', mesh.positions))

@@ -1,6 +1,6 @@
 import { weldPositions } from './prepared-mesh';
 import type { ExportObject } from './write-glb';
-import { SKIN_METALLIC, SKIN_ROUGHNESS } from './write-glb';
+import { roughnessOf, SKIN_METALLIC } from './write-glb';
 
 const num = (x: number) => {
   const s = x.toFixed(6);
@@ -55,8 +55,10 @@ export function buildObj(objects: ExportObject[], mtlFileName: string, header: s
  */
 export function buildMtl(objects: ExportObject[], header: string[]): string {
   const lines = header.map((h) => `# ${h}`);
-  const shininess = Math.round(1000 * (1 - SKIN_ROUGHNESS) ** 2);
-  for (const { materialName, textureFileName } of objects) {
+  for (const object of objects) {
+    const { materialName, textureFileName } = object;
+    const roughness = roughnessOf(object);
+    const shininess = Math.round(1000 * (1 - roughness) ** 2);
     lines.push(
       '',
       `newmtl ${materialName}`,
@@ -64,7 +66,7 @@ export function buildMtl(objects: ExportObject[], header: string[]): string {
       'Kd 1.000000 1.000000 1.000000',
       'Ks 0.200000 0.200000 0.200000',
       `Ns ${shininess}`,
-      `Pr ${num(SKIN_ROUGHNESS)}`,
+      `Pr ${num(roughness)}`,
       `Pm ${num(SKIN_METALLIC)}`,
       'd 1.000000',
       'illum 2',

@@ -19,6 +19,22 @@ const MeshHeader = z
 
 export const MESH_FILES = { header: 'mesh.json', data: 'mesh.bin', texture: 'texture.png' } as const;
 
+/**
+ * Further objects beside the head, each a mesh folder of its own inside the head's (`mesh/hair/`), so
+ * a job written before they existed still reads, and each keeps its own texture.
+ */
+export const EXTRA_MESH_FOLDERS = { hair: 'hair' } as const;
+
+/** The mesh folder at dir, or undefined when there is none (no header: never written or unfinished). */
+export async function readMeshFolderIfPresent(dir: string): Promise<TexturedMesh | undefined> {
+  try {
+    await readFile(join(dir, MESH_FILES.header));
+  } catch {
+    return undefined;
+  }
+  return readMeshFolder(dir);
+}
+
 export async function writeMeshFolder(dir: string, mesh: TexturedMesh): Promise<void> {
   await mkdir(dir, { recursive: true });
   const parts: Uint8Array[] = [

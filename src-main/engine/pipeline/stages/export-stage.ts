@@ -7,6 +7,7 @@ import { renderPreviewPngs, turntableAzimuths, turntableFileName } from '../rend
 import { renderViews, viewPng } from '../render-views';
 import type { StageRunner } from '../stage-context';
 import { throwIfCancelled } from '../../stage-error';
+import { readHairObject } from '../hair-object';
 
 export const exportStage: StageRunner = {
   id: 'export',
@@ -16,16 +17,24 @@ export const exportStage: StageRunner = {
     const mesh = await readMeshFolder(ctx.path(JOB_PATHS.meshDir));
     const prior = settings.includePrior ? await readMeshFolder(ctx.path(JOB_PATHS.priorMeshDir)) : undefined;
     const estimate = await readEstimateSummary(ctx.path(JOB_PATHS.estimate));
+    const hair = await readHairObject(ctx);
     const report = {
       photo: ctx.job.sourceName,
       ...(estimate ? { estimate } : {}),
       settings: ctx.job.settings,
       stages: Object.fromEntries(Object.entries(ctx.job.stages).map(([id, s]) => [id, { ms: s.ms }])),
       versions: { ...ctx.job.versions, node: process.versions.node },
+      ...(hair ? { hair: hair.report } : {}),
     };
     ctx.progress(1, 4, 'writing files');
     const result = await exportHead(
-      { mesh, ...(prior ? { prior } : {}), report, photoName: ctx.job.sourceName },
+      {
+        mesh,
+        ...(hair ? { hair: hair.mesh } : {}),
+        ...(prior ? { prior } : {}),
+        report,
+        photoName: ctx.job.sourceName,
+      },
       ctx.path(JOB_PATHS.exportDir),
       settings,
       ctx.signal,
@@ -33,7 +42,7 @@ export const exportStage: StageRunner = {
     for (const file of result.files)
       ctx.announce(file.kind, relative(ctx.jobDir, file.path).split('\\').join('/'));
     ctx.progress(2, 4, 'preview');
-    const objects = [mesh];
+    const objects = hair ? [mesh, hair.mesh] : [mesh];
     const preview = await renderPreviewPngs(objects);
     await ctx.writeArtifact('preview', JOB_PATHS.preview, preview.strip);
     for (const view of preview.views)

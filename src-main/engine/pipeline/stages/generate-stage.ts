@@ -9,10 +9,12 @@ import { readJobPhoto } from '../job-photo';
 import { photoBaseName, safeFileStem } from '../../../shared/file-names';
 import type { StageRunner } from '../stage-context';
 import { flameTopologyHead } from '../flame-topology-head';
+import { writeHairObject } from '../hair-object';
 
 /**
  * "Preview (no diffusion)": the photo projected onto the fitted head, mirrored where hidden, the rest
- * filled with the photo's skin and hair colours; stored in `mesh/` for export.
+ * filled with the photo's skin and hair colours; stored in `mesh/` for export, with the hair object
+ * (a fitted style textured from the photo's hair) in `mesh/hair/`.
  */
 export const generateStage: StageRunner = {
   id: 'generate',
@@ -52,6 +54,6 @@ export const generateStage: StageRunner = {
     await writeMeshFolder(ctx.path(JOB_PATHS.meshDir), exported);
     ctx.announce('mesh', `${JOB_PATHS.meshDir}/mesh.json`);
     ctx.announce('texture', `${JOB_PATHS.meshDir}/texture.png`);
-    ctx.progress(3, 3);
+    await writeHairObject(ctx, { photoPng: photo.png, positions, camera, model, size });
   },
 };

@@ -1,0 +1,208 @@
+/**
+ * The hair's texture from the photo's own hair. Texels the photo sees (facing the camera, on the
+ * photo's hair or headwear mask) take the projected photo; the rest are synthesised:
+ *
+ * - detail (hair-texture-synthesis.ts): patches of the largest all-hair square of the photo quilted
+ *   over the atlas, and strand noise at the photo hair's contrast, both running along v — the strand
+ *   direction of the shell's lat-long UVs (crown → ends), combed away from the parting on top;
+ * - colour: the seen texels' colours spread over the atlas by normalised convolution, so the
+ *   synthesised hair takes the colour of the visible hair around it (the median far from any); only
+ *   the patches' high frequencies are added on top, which keeps projected and synthesised parts from
+ *   meeting in a seam.
+ * Headwear (above the cap's lower edge) takes its patches from the headwear instead.
+ */
+import sharp from 'sharp';
+import type { PinholeCamera } from '../../geometry/camera';
+import { bakeProjectedTexture } from '../../native/native-addon';
+import { toNativeCamera } from '../prior-projection/native-camera';
+import { atlasTriangleIds } from '../prior-projection/photo-projection';
+import type { HairMeshGeometry } from './build-hair-mesh';
+import {
+  clamp255,
+  enlarge2x,
+  erode,
+  exemplarContrast,
+  exemplarSquare,
+  patchDetail,
+  smoothstep,
+  strandNoise,
+} from './hair-texture-synthesis';
+
+export interface HairTextureInput {
+  photo: { data: Uint8Array; width: number; height: number };
+  /** 0/1 per photo pixel. */
+  hairMask: Uint8Array;
+  headwearMask: Uint8Array;
+  camera: PinholeCamera;
+  mesh: HairMeshGeometry & { normals: Float32Array };
+  /** Head-frame height (metres) above which the shell is headwear; null without headwear. */
+  headwearAboveY: number | null;
+  /** The style's parting (−1..1): the strands on top are combed away from it. */
+  parting: number;
+  /** Colour where nothing of the hair is seen (a shaved head: the photo's hair or skin colour). */
+  fallbackRgb: [number, number, number];
+  size: number;
+  /** Seed of the patch layout (deterministic output). */
+  seed?: number;
+}
+
+export interface HairTexture {
+  png: Buffer;
+  /** Share of the atlas' texels taken from the photo. */
+  seenShare: number;
+  /** Side of the exemplar square cut from the photo's hair (pixels). */
+  exemplarSide: number;
+}
+
+export async function bakeHairTexture(input: HairTextureInput): Promise<HairTexture> {
+  const { photo, size, mesh } = input;
+  const n = photo.width * photo.height;
+  const both = new Uint8Array(n);
+  for (let p = 0; p < n; p++) both[p] = input.hairMask[p] || input.headwearMask[p] ? 255 : 0;
+  // Off the mask's edge: boundary pixels mix hair with forehead, ears and background.
+  const eroded = erode(both, photo.width, photo.height, 3);
+  const distance = Math.max(0.05, Math.hypot(input.camera.t[0]!, input.camera.t[1]!, input.camera.t[2]!));
+  const baked = await bakeProjectedTexture({
+    positions: mesh.positions,
+    normals: mesh.normals,
+    uvs: mesh.uvs,
+    indices: mesh.indices,
+    photo: { width: photo.width, height: photo.height, data: photo.data },
+    mask: { width: photo.width, height: photo.height, data: eroded },
+    camera: toNativeCamera(input.camera),
+    atlasWidth: size,
+    atlasHeight: size,
+    depthEpsilon: 0.004 / distance,
+  });
+  const seen = new Float32Array(baked.weight.length);
+  for (let p = 0; p < seen.length; p++) seen[p] = smoothstep(0.2, 0.55, baked.weight[p]!);
+  let seenCount = 0;
+  for (const w of seen) if (w > 0.5) seenCount++;
+
+  // Headwear texels (above the cap's lower edge) and hair texels take colour and detail each from their own.
+  const capTexel =
+    input.headwearAboveY !== null ? await headwearTexels(mesh, size, input.headwearAboveY) : null;
+  const hairColour = await spreadSeenColour(
+    baked.atlas.data,
+    seen,
+    size,
+    input.fallbackRgb,
+    (p) => !capTexel?.[p],
+  );
+  const capColour = capTexel
+    ? await spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => capTexel[p] === 1)
+    : null;
+
+  // Detail: patches of the photo's hair (and headwear), high-passed.
+  const hairExemplar = exemplarSquare(photo, input.hairMask);
+  const capExemplar = capTexel ? exemplarSquare(photo, input.headwearMask) : null;
+  const hairDetail = await patchDetail(hairExemplar, size, input.seed ?? 1);
+  // Drawn at half size and enlarged: strands two texels wide, a quarter of the cost.
+  const strands = enlarge2x(strandNoise(size / 2, (input.seed ?? 1) + 3, input.parting), size / 2);
+  const strandContrast = exemplarContrast(hairExemplar);
+  const capDetail = capExemplar ? await patchDetail(capExemplar, size, (input.seed ?? 1) + 7) : null;
+
+  const out = new Uint8Array(size * size * 4);
+  for (let p = 0; p < size * size; p++) {
+    const w = seen[p]!;
+    const onCap = capTexel?.[p] === 1 && capColour !== null;
+    const colour = onCap ? capColour : hairColour;
+    const detail = onCap ? capDetail : hairDetail;
+    // A cap's badge and braid would repeat as noise: headwear takes only a little of its detail.
+    const gain = onCap ? 0.2 : 0.3;
+    // Strands along v, as contrasty as the photo's hair: a relative change, so the hue is kept.
+    const strand = onCap ? 0 : strands[p]! * strandContrast;
+    for (let k = 0; k < 3; k++) {
+      const base = colour[p * 3 + k]!;
+      const synth = base * (1 + strand) + (detail ? gain * detail[p * 3 + k]! : 0);
+      out[p * 4 + k] = clamp255(w * baked.atlas.data[p * 4 + k]! + (1 - w) * synth);
+    }
+    out[p * 4 + 3] = 255;
+  }
+  const png = await sharp(out, { raw: { width: size, height: size, channels: 4 } })
+    .removeAlpha()
+    .png({ compressionLevel: 6 })
+    .toBuffer();
+  return { png, seenShare: seenCount / (size * size), exemplarSide: hairExemplar?.side ?? 0 };
+}
+
+/**
+ * The seen texels' colour spread over the atlas (those where `take` holds): a normalised convolution
+ * (blur of colour × seen over blur of seen, σ = size/24), so each unseen texel gets the colour of the
+ * visible hair around it; far from any, it fades to the median seen colour.
+ */
+async function spreadSeenColour(
+  rgba: Uint8Array,
+  seen: Float32Array,
+  size: number,
+  fallback: [number, number, number],
+  take: (p: number) => boolean,
+): Promise<Float32Array> {
+  const n = size * size;
+  const weighted = new Uint8Array(n * 3);
+  const weight = new Uint8Array(n);
+  const samples: number[][] = [[], [], []];
+  for (let p = 0; p < n; p++) {
+    const w = take(p) ? seen[p]! : 0;
+    weight[p] = Math.round(w * 255);
+    for (let k = 0; k < 3; k++) weighted[p * 3 + k] = Math.round(w * rgba[p * 4 + k]!);
+    if (w > 0.5 && (p & 7) === 0) for (let k = 0; k < 3; k++) samples[k]!.push(rgba[p * 4 + k]!);
+  }
+  const median = samples.map((v, k) =>
+    v.length > 0 ? v.sort((a, b) => a - b)[v.length >> 1]! : fallback[k]!,
+  );
+  const sigma = size / 24;
+  const blur = async (data: Uint8Array, channels: 1 | 3) => {
+    const out = await sharp(data, { raw: { width: size, height: size, channels } })
+      .blur(sigma)
+      .raw()
+      .toBuffer();
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  };
+  const [bc, bw] = await Promise.all([blur(weighted, 3), blur(weight, 1)]);
+  const out = new Float32Array(n * 3);
+  for (let p = 0; p < n; p++) {
+    const w = bw[p]! / 255;
+    const near = smoothstep(0.01, 0.12, w);
+    for (let k = 0; k < 3; k++) {
+      const local = w > 0 ? bc[p * 3 + k]! / 255 / w : 0;
+      out[p * 3 + k] = near * Math.min(255, local * 255) + (1 - near) * median[k]!;
+    }
+  }
+  joinSeam(out, size, 3);
+  return out;
+}
+
+/** 1 per texel whose triangle lies (on average) above the headwear's lower edge. */
+async function headwearTexels(mesh: HairMeshGeometry, size: number, aboveY: number): Promise<Uint8Array> {
+  const ids = await atlasTriangleIds(mesh.uvs, mesh.indices, size);
+  const triangleAbove = new Uint8Array(mesh.indices.length / 3);
+  for (let t = 0; t < triangleAbove.length; t++) {
+    let y = 0;
+    for (let k = 0; k < 3; k++) y += mesh.positions[mesh.indices[t * 3 + k]! * 3 + 1]!;
+    triangleAbove[t] = y / 3 > aboveY ? 1 : 0;
+  }
+  const out = new Uint8Array(ids.length);
+  for (let p = 0; p < ids.length; p++) out[p] = ids[p]! >= 0 ? triangleAbove[ids[p]!]! : 0;
+  return out;
+}
+
+/**
+ * The atlas' left and right edges are one seam at the back of the head (u = 0 and u = 1 meet): near
+ * it, texels at the same distance on either side are pulled towards their common mean.
+ */
+function joinSeam(rgba: Float32Array, size: number, channels: number): void {
+  const band = Math.floor(size / 8);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < band; x++) {
+      const w = 1 - x / band;
+      const a = (y * size + x) * channels,
+        b = (y * size + size - 1 - x) * channels;
+      for (let k = 0; k < 3; k++) {
+        const mean = (rgba[a + k]! + rgba[b + k]!) / 2;
+        rgba[a + k] = rgba[a + k]! + w * (mean - rgba[a + k]!);
+        rgba[b + k] = rgba[b + k]! + w * (mean - rgba[b + k]!);
+      }
+    }
+  }
+}

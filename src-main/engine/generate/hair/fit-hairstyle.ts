@@ -1,0 +1,207 @@
+/**
+ * Choosing and fitting a hairstyle: every library style, its parameters refined by coordinate descent,
+ * scored by the IoU between the hair the native rasterizer shows in the photo's camera (hair in front
+ * of the fitted head) and the photo's hair + headwear mask. Renders run at a reduced size (the
+ * silhouette does not need the photo's resolution).
+ */
+import type { PinholeCamera } from '../../geometry/camera';
+import type { HeadModel } from '../../geometry/head-model';
+import { renderTexturedMesh } from '../../native/native-addon';
+import { toNativeCamera } from '../prior-projection/native-camera';
+import { buildHairMesh, HAIR_MESH_COARSE, type HairMeshGeometry } from './build-hair-mesh';
+import type { HeadRadialField } from './head-radial-field';
+import {
+  HAIRSTYLE_BOUNDS,
+  HAIRSTYLE_IDS,
+  HAIRSTYLE_PRESETS,
+  hairShape,
+  type HairstyleId,
+  type HairstyleParams,
+} from './hairstyle-library';
+
+/** Longest side of the silhouette renders. */
+const FIT_SIDE = 160;
+
+export interface HairFit {
+  params: HairstyleParams;
+  iou: number;
+  /** Best IoU reached by each style, for the report. */
+  styleScores: Record<HairstyleId, number>;
+  evaluations: number;
+}
+
+export interface SilhouetteScene {
+  camera: PinholeCamera;
+  headPositions: Float32Array;
+  headIndices: Uint32Array;
+  /** Photo hair ∪ headwear, 0/1, at the fit size. */
+  target: Uint8Array;
+  width: number;
+  height: number;
+  scale: number;
+}
+
+/** The photo's hair mask shrunk to the fit size (a fit pixel is hair when most of its area is). */
+export function silhouetteScene(input: {
+  model: HeadModel;
+  positions: Float32Array;
+  camera: PinholeCamera;
+  hairMask: Uint8Array;
+  maskWidth: number;
+  maskHeight: number;
+  side?: number;
+}): SilhouetteScene {
+  const scale = Math.min(1, (input.side ?? FIT_SIDE) / Math.max(input.maskWidth, input.maskHeight));
+  const width = Math.max(1, Math.round(input.maskWidth * scale));
+  const height = Math.max(1, Math.round(input.maskHeight * scale));
+  const sums = new Float32Array(width * height);
+  const counts = new Float32Array(width * height);
+  for (let y = 0; y < input.maskHeight; y++) {
+    const ty = Math.min(height - 1, Math.floor(y * scale));
+    for (let x = 0; x < input.maskWidth; x++) {
+      const t = ty * width + Math.min(width - 1, Math.floor(x * scale));
+      sums[t]! += input.hairMask[y * input.maskWidth + x]! ? 1 : 0;
+      counts[t]!++;
+    }
+  }
+  const target = Uint8Array.from(sums, (s, i) => (s * 2 > counts[i]! ? 1 : 0));
+  const c = input.camera;
+  return {
+    camera: { ...c, fx: c.fx * scale, fy: c.fy * scale, cx: c.cx * scale, cy: c.cy * scale, width, height },
+    headPositions: input.positions,
+    headIndices: input.model.triangles,
+    target,
+    width,
+    height,
+    scale,
+  };
+}
+
+/** Camera depth of the fitted head alone per pixel (+Infinity off it), drawn once per scene. */
+export async function headDepth(
+  scene: Pick<SilhouetteScene, 'camera' | 'headPositions' | 'headIndices' | 'width' | 'height'>,
+): Promise<Float32Array> {
+  const rendered = await renderTexturedMesh({
+    positions: scene.headPositions,
+    indices: scene.headIndices,
+    camera: toNativeCamera(scene.camera),
+    width: scene.width,
+    height: scene.height,
+  });
+  return rendered.depth;
+}
+
+/**
+ * 1 where the hair mesh is the nearest surface in the scene's camera: the hair drawn alone and kept
+ * where it lies in front of the head's depth (drawn once), the same as drawing both together.
+ */
+export async function renderHairSilhouette(
+  scene: Pick<SilhouetteScene, 'camera' | 'headPositions' | 'headIndices' | 'width' | 'height'>,
+  hair: Pick<HairMeshGeometry, 'positions' | 'indices'>,
+  depthOfHead?: Float32Array,
+): Promise<Uint8Array> {
+  const head = depthOfHead ?? (await headDepth(scene));
+  const rendered = await renderTexturedMesh({
+    positions: hair.positions,
+    indices: hair.indices,
+    camera: toNativeCamera(scene.camera),
+    width: scene.width,
+    height: scene.height,
+  });
+  const { depth } = rendered;
+  const mask = new Uint8Array(depth.length);
+  for (let p = 0; p < depth.length; p++) mask[p] = depth[p]! < head[p]! ? 1 : 0;
+  return mask;
+}
+
+export function maskIoU(a: Uint8Array, b: Uint8Array): number {
+  let inter = 0,
+    union = 0;
+  for (let p = 0; p < a.length; p++) {
+    if (a[p] && b[p]) inter++;
+    if (a[p] || b[p]) union++;
+  }
+  return union > 0 ? inter / union : 0;
+}
+
+/** Parameters the descent moves, with their step and bounds. */
+const MOVES: { key: 'volume' | 'sideVolume' | 'length' | 'fringe' | 'earCover' | 'parting'; step: number }[] =
+  [
+    { key: 'volume', step: 0.006 },
+    { key: 'sideVolume', step: 0.005 },
+    { key: 'length', step: 0.04 },
+    { key: 'fringe', step: 0.25 },
+    { key: 'earCover', step: 0.35 },
+    { key: 'parting', step: 0.5 },
+  ];
+
+/** The first pass over every style moves only its size; the two best then move everything. */
+const SIZE_MOVES = MOVES.filter((m) => m.key === 'volume' || m.key === 'sideVolume' || m.key === 'length');
+
+function bounds(style: HairstyleId, key: (typeof MOVES)[number]['key']): [number, number] {
+  if (key === 'parting') return [-1, 1];
+  return key === 'fringe' || key === 'earCover' ? [0, 1] : HAIRSTYLE_BOUNDS[style][key];
+}
+
+/**
+ * Every style's size refined from its preset, then the two best refined in every parameter; the best
+ * IoU wins.
+ */
+export async function fitHairstyle(
+  scene: SilhouetteScene,
+  field: HeadRadialField,
+  options: { styles?: readonly HairstyleId[]; signal?: AbortSignal } = {},
+): Promise<HairFit> {
+  let evaluations = 0;
+  const depthOfHead = await headDepth(scene);
+  const score = async (params: HairstyleParams) => {
+    evaluations++;
+    options.signal?.throwIfAborted();
+    const mesh = buildHairMesh(field, hairShape(field, params), HAIR_MESH_COARSE);
+    return maskIoU(await renderHairSilhouette(scene, mesh, depthOfHead), scene.target);
+  };
+  const refine = async (
+    start: { params: HairstyleParams; iou: number },
+    moves: typeof MOVES,
+    rounds: number,
+    firstRound: number,
+  ) => {
+    let { params, iou } = start;
+    const style = params.style;
+    for (let round = firstRound; round < firstRound + rounds; round++) {
+      const shrink = 1 / (round + 1);
+      for (const move of moves) {
+        const [min, max] = bounds(style, move.key);
+        for (const sign of [1, -1]) {
+          // Line search: keep stepping while it improves.
+          let improved = false;
+          for (let step = 0; step < 5; step++) {
+            const value = Math.min(max, Math.max(min, params[move.key] + sign * move.step * shrink));
+            if (value === params[move.key]) break;
+            const trial = { ...params, [move.key]: value };
+            const s = await score(trial);
+            if (s <= iou) break;
+            params = trial;
+            iou = s;
+            improved = true;
+          }
+          if (improved) break;
+        }
+      }
+    }
+    return { params, iou };
+  };
+  const results: { params: HairstyleParams; iou: number }[] = [];
+  for (const style of options.styles ?? HAIRSTYLE_IDS) {
+    const params = { ...HAIRSTYLE_PRESETS[style] };
+    results.push(await refine({ params, iou: await score(params) }, SIZE_MOVES, 1, 0));
+  }
+  results.sort((a, b) => b.iou - a.iou);
+  for (let k = 0; k < Math.min(2, results.length); k++) results[k] = await refine(results[k]!, MOVES, 2, 0);
+  results.sort((a, b) => b.iou - a.iou);
+  const styleScores = Object.fromEntries(results.map((r) => [r.params.style, r.iou])) as Record<
+    HairstyleId,
+    number
+  >;
+  return { params: results[0]!.params, iou: results[0]!.iou, styleScores, evaluations };
+}

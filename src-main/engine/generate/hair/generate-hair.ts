@@ -1,0 +1,134 @@
+/**
+ * Hair for the fitted head: segment the photo's hair, measure its outline, choose and fit a library
+ * style to it in the photo's view, build the closed shell, texture it from the photo's own hair.
+ *
+ * Headwear (a hat or cap recognised by segment-hair.ts) is modelled as part of the same shell: the
+ * fit matches hair ∪ headwear, the texture takes the cap's own colours above its lower edge, and the
+ * report says a cap was found — a cap shell in the photo's colours, not hair under a hat.
+ */
+import { modelLandmarks, type HeadModel } from '../../geometry/head-model';
+import type { PinholeCamera } from '../../geometry/camera';
+import { computeVertexNormals, type TexturedMesh } from '../../geometry/textured-mesh';
+import { throwIfCancelled } from '../../stage-error';
+import { bakeHairTexture } from './bake-hair-texture';
+import { buildHairMesh } from './build-hair-mesh';
+import { fitHairstyle, silhouetteScene, type HairFit } from './fit-hairstyle';
+import { headRadialField } from './head-radial-field';
+import { HAIRSTYLE_IDS, hairShape } from './hairstyle-library';
+import { measureHairOutline, type HairOutline } from './measure-hair-outline';
+import { segmentHair, type HairSegmentation } from './segment-hair';
+
+export const HAIR_OBJECT_NAME = 'hair';
+
+export interface GenerateHairInput {
+  photoRgba: { data: Uint8Array; width: number; height: number };
+  /** Person mask at the photo's size (255 = person). */
+  personMask: Uint8Array;
+  /** MediaPipe-468 landmarks in photo pixels (x, y, z each). */
+  landmarks: ArrayLike<number>;
+  positions: Float32Array;
+  model: HeadModel;
+  camera: PinholeCamera;
+  textureSize: number;
+}
+
+export interface HairReport {
+  style: string;
+  params: HairFit['params'];
+  /** Silhouette IoU of the fitted hair against the photo's hair (+ headwear) in the photo's view. */
+  iou: number;
+  styleScores: HairFit['styleScores'];
+  headwear: boolean;
+  outline: HairOutline;
+  /** Share of the hair atlas taken from the photo (the rest synthesised from the photo's hair). */
+  textureSeenShare: number;
+  ms: { segment: number; fit: number; mesh: number; texture: number };
+}
+
+export interface GeneratedHair {
+  mesh: TexturedMesh;
+  segmentation: HairSegmentation;
+  report: HairReport;
+}
+
+export async function generateHair(input: GenerateHairInput, signal?: AbortSignal): Promise<GeneratedHair> {
+  const { model, positions, camera, photoRgba } = input;
+  const t0 = performance.now();
+  const segmentation = segmentHair({
+    photo: photoRgba,
+    personMask: input.personMask,
+    landmarks: input.landmarks,
+    faceOval: model.namedLandmarks.faceOval ?? [],
+  });
+  const outline = measureHairOutline(segmentation);
+  throwIfCancelled(signal);
+  const t1 = performance.now();
+
+  const field = headRadialField(model, positions);
+  const target = Uint8Array.from(segmentation.hair, (h, p) => h | segmentation.headwear[p]!);
+  const scene = silhouetteScene({
+    model,
+    positions,
+    camera,
+    hairMask: target,
+    maskWidth: photoRgba.width,
+    maskHeight: photoRgba.height,
+  });
+  // Under a cap a bun or an afro would push through the cap's shell: not candidates then.
+  const styles = HAIRSTYLE_IDS.filter(
+    (s) => segmentation.headwearBottom === null || (s !== 'bun' && s !== 'afro'),
+  );
+  const fit = await fitHairstyle(scene, field, { styles, ...(signal ? { signal } : {}) });
+  throwIfCancelled(signal);
+  const t2 = performance.now();
+
+  const geometry = buildHairMesh(field, hairShape(field, fit.params));
+  const normals = computeVertexNormals(geometry.positions, geometry.indices);
+  const t3 = performance.now();
+
+  let headwearAboveY: number | null = null;
+  if (segmentation.headwearBottom !== null) {
+    // The cap's lower edge from face heights below the eye line to head-frame metres.
+    const lm = modelLandmarks(model, positions);
+    const faceHeight = Math.hypot(lm[10 * 3 + 1]! - lm[152 * 3 + 1]!, lm[10 * 3 + 2]! - lm[152 * 3 + 2]!);
+    const eyeY = (lm[33 * 3 + 1]! + lm[263 * 3 + 1]!) / 2;
+    headwearAboveY = eyeY - segmentation.headwearBottom * faceHeight;
+  }
+  const texture = await bakeHairTexture({
+    photo: photoRgba,
+    hairMask: segmentation.hair,
+    headwearMask: segmentation.headwear,
+    camera,
+    mesh: { ...geometry, normals },
+    headwearAboveY,
+    parting: fit.params.parting,
+    // Nothing of the hair seen (a shaved head, or a mask that missed the hair): its own colour, else skin.
+    fallbackRgb: segmentation.hair.some((h) => h === 1) ? segmentation.hairRgb : segmentation.skinRgb,
+    size: input.textureSize,
+  });
+  throwIfCancelled(signal);
+  const t4 = performance.now();
+
+  const mesh: TexturedMesh = {
+    name: HAIR_OBJECT_NAME,
+    positions: geometry.positions,
+    uvs: geometry.uvs,
+    indices: geometry.indices,
+    texturePng: texture.png,
+  };
+  const round = (x: number) => Math.round(x);
+  return {
+    mesh,
+    segmentation,
+    report: {
+      style: fit.params.style,
+      params: fit.params,
+      iou: fit.iou,
+      styleScores: fit.styleScores,
+      headwear: segmentation.headwearBottom !== null,
+      outline,
+      textureSeenShare: texture.seenShare,
+      ms: { segment: round(t1 - t0), fit: round(t2 - t1), mesh: round(t3 - t2), texture: round(t4 - t3) },
+    },
+  };
+}

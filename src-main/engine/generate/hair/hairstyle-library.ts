@@ -1,0 +1,320 @@
+/**
+ * The procedural hairstyle library (generated in code, CC0 like the head model): every style is a
+ * pair of radial functions over the directions seen from the head's centre — an outer surface
+ * (scalp + thickness, or a curtain hanging straight down for long styles) and an inner one just under
+ * the scalp — over a domain of directions that ends at the hairline, the fringe or the hair's length.
+ * Since inner < outer along every ray, the shell built from them (build-hair-mesh.ts) is closed and
+ * cannot intersect itself.
+ */
+import { AZIMUTH_BINS, POLAR_BINS, direction, sampleField, type HeadRadialField } from './head-radial-field';
+
+export const HAIRSTYLE_IDS = [
+  'buzz',
+  'short',
+  'medium',
+  'bob',
+  'long-straight',
+  'long-wavy',
+  'bun',
+  'afro',
+] as const;
+export type HairstyleId = (typeof HAIRSTYLE_IDS)[number];
+
+export interface HairstyleParams {
+  style: HairstyleId;
+  /** Thickness of the hair at the crown (metres). */
+  volume: number;
+  /** Thickness at the sides, ear level (metres). */
+  sideVolume: number;
+  /** How far below the head's centre the hair hangs at the sides and back (metres); 0 = ends on the head. */
+  length: number;
+  /** 0..1: how far the front hairline comes down towards the brows. */
+  fringe: number;
+  /** −1..1: side of the parting (+1 on the person's left, +X); the parting side lies flatter. */
+  parting: number;
+  /** 0..1: waves — strand clumps running down the hair, wiggling side to side. */
+  wave: number;
+  /** 0..1: tight curls — small round bumps all over (afro-textured hair). */
+  curl: number;
+  /** Radius of a bun at the back of the crown (metres), 0 for none. */
+  bun: number;
+  /** 0..1: how far short styles come down over the ears. */
+  earCover: number;
+}
+
+export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
+  buzz: {
+    style: 'buzz',
+    volume: 0.004,
+    sideVolume: 0.003,
+    length: 0,
+    fringe: 0,
+    parting: 0,
+    wave: 0,
+    curl: 0,
+    bun: 0,
+    earCover: 0,
+  },
+  short: {
+    style: 'short',
+    volume: 0.016,
+    sideVolume: 0.008,
+    length: 0,
+    fringe: 0.2,
+    parting: 0.5,
+    wave: 0,
+    curl: 0,
+    bun: 0,
+    earCover: 0.2,
+  },
+  medium: {
+    style: 'medium',
+    volume: 0.022,
+    sideVolume: 0.014,
+    length: 0,
+    fringe: 0.4,
+    parting: 0.5,
+    wave: 0.2,
+    curl: 0,
+    bun: 0,
+    earCover: 1,
+  },
+  bob: {
+    style: 'bob',
+    volume: 0.022,
+    sideVolume: 0.016,
+    length: 0.1,
+    fringe: 0.6,
+    parting: 0,
+    wave: 0,
+    curl: 0,
+    bun: 0,
+    earCover: 1,
+  },
+  'long-straight': {
+    style: 'long-straight',
+    volume: 0.016,
+    sideVolume: 0.012,
+    length: 0.3,
+    fringe: 0.1,
+    parting: 0,
+    wave: 0,
+    curl: 0,
+    bun: 0,
+    earCover: 1,
+  },
+  'long-wavy': {
+    style: 'long-wavy',
+    volume: 0.03,
+    sideVolume: 0.03,
+    length: 0.27,
+    fringe: 0.2,
+    parting: 0.5,
+    wave: 1,
+    curl: 0,
+    bun: 0,
+    earCover: 1,
+  },
+  bun: {
+    style: 'bun',
+    volume: 0.008,
+    sideVolume: 0.006,
+    length: 0,
+    fringe: 0,
+    parting: 0,
+    wave: 0,
+    curl: 0,
+    bun: 0.045,
+    earCover: 0.3,
+  },
+  afro: {
+    style: 'afro',
+    volume: 0.065,
+    sideVolume: 0.055,
+    length: 0,
+    fringe: 0,
+    parting: 0,
+    wave: 0,
+    curl: 1,
+    bun: 0,
+    earCover: 1,
+  },
+};
+
+/** Ranges the fit may move each style's volume, side volume and length within (metres), so a style stays itself. */
+export const HAIRSTYLE_BOUNDS: Record<
+  HairstyleId,
+  Record<'volume' | 'sideVolume' | 'length', [number, number]>
+> = {
+  buzz: { volume: [0.002, 0.007], sideVolume: [0.002, 0.006], length: [0, 0] },
+  short: { volume: [0.008, 0.04], sideVolume: [0.004, 0.025], length: [0, 0] },
+  medium: { volume: [0.012, 0.05], sideVolume: [0.008, 0.04], length: [0, 0.04] },
+  bob: { volume: [0.012, 0.05], sideVolume: [0.01, 0.04], length: [0.06, 0.15] },
+  'long-straight': { volume: [0.008, 0.04], sideVolume: [0.006, 0.03], length: [0.18, 0.4] },
+  'long-wavy': { volume: [0.015, 0.06], sideVolume: [0.015, 0.06], length: [0.15, 0.4] },
+  bun: { volume: [0.004, 0.02], sideVolume: [0.003, 0.015], length: [0, 0] },
+  afro: { volume: [0.045, 0.1], sideVolume: [0.035, 0.09], length: [0, 0] },
+};
+
+const DEG = Math.PI / 180;
+/** Polar angles (from the head's centre) of the brows and of the ear lobes. */
+const BROW_PHI = 84 * DEG;
+const EAR_BOTTOM_PHI = 122 * DEG;
+/** The hair's edge on the scalp is this thick (metres): a hairline, not a wall. */
+const EDGE_THICKNESS = 0.0025;
+/** Inner surface this far under the scalp, so the scalp never shows through at the edge. */
+const UNDER_SCALP = 0.004;
+const MAX_PHI = 168 * DEG;
+
+export interface HairShape {
+  /** Polar angle where the hair ends, per azimuth θ. */
+  endPhi(theta: number): number;
+  /** Outer and inner distance from the centre along direction (θ, φ), φ ≤ end = endPhi(θ). */
+  radii(theta: number, phi: number, end: number): { outer: number; inner: number };
+}
+
+function smoothstep(e0: number, e1: number, x: number): number {
+  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
+  return t * t * (3 - 2 * t);
+}
+
+/** Moving average over ±half bins, wrapping around (the model's hairline has a V at the nape). */
+function smoothCircular(values: Float32Array, half: number): void {
+  const copy = Float32Array.from(values);
+  for (let j = 0; j < values.length; j++) {
+    let s = 0;
+    for (let k = -half; k <= half; k++) s += copy[(j + k + values.length) % values.length]!;
+    values[j] = s / (2 * half + 1);
+  }
+}
+
+/** |θ| folded into [0, π]. */
+function absAzimuth(theta: number): number {
+  const t = Math.abs(((((theta + Math.PI) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI)) - Math.PI);
+  return t;
+}
+
+/** The style as radial functions over the fitted head's directions. */
+export function hairShape(field: HeadRadialField, params: HairstyleParams): HairShape {
+  const { volume, sideVolume, length, fringe, parting, wave, curl, bun, earCover } = params;
+  const cols = AZIMUTH_BINS;
+  // Per azimuth column: the model's hairline (hair weight falls under ½) and the head's widest ρ.
+  const hairline = new Float32Array(cols);
+  const widest = new Float32Array(cols);
+  for (let j = 0; j < cols; j++) {
+    let phi = MAX_PHI;
+    for (let i = 1; i <= POLAR_BINS; i++) {
+      const w = field.hairWeight[i * cols + j]!;
+      if (w < 0.5) {
+        const prev = field.hairWeight[(i - 1) * cols + j]!;
+        const f = prev > w ? (prev - 0.5) / (prev - w) : 0;
+        phi = ((i - 1 + f) / POLAR_BINS) * Math.PI;
+        break;
+      }
+    }
+    hairline[j] = phi;
+    for (let i = Math.round(POLAR_BINS * (70 / 180)); i <= Math.round(POLAR_BINS * (115 / 180)); i++) {
+      const phiI = (i / POLAR_BINS) * Math.PI;
+      widest[j] = Math.max(widest[j]!, field.smoothRadius[i * cols + j]! * Math.sin(phiI));
+    }
+  }
+  smoothCircular(hairline, 4);
+  smoothCircular(widest, 3);
+  const column = (grid: Float32Array, theta: number) => {
+    const f = ((((theta / (2 * Math.PI)) * cols) % cols) + cols) % cols;
+    const j0 = Math.floor(f) % cols;
+    const t = f - Math.floor(f);
+    return grid[j0]! * (1 - t) + grid[(j0 + 1) % cols]! * t;
+  };
+  const flare = 0.12 * wave;
+  const sideWindow = (theta: number) => smoothstep(45 * DEG, 75 * DEG, absAzimuth(theta));
+
+  /** Distance along (θ, φ) to the curtain hanging from the head's widest ring (φ > 90°). */
+  const curtain = (theta: number, phi: number): number => {
+    if (phi <= Math.PI / 2 || length <= 0) return 0;
+    const rho = column(widest, theta) + sideVolume;
+    const denominator = Math.sin(phi) + flare * Math.cos(phi);
+    return denominator > 0.05 ? rho / denominator : 0;
+  };
+  const thickness = (theta: number, phi: number): number => {
+    const up = Math.max(0, Math.cos(phi));
+    const t = sideVolume + (volume - sideVolume) * up;
+    // The parting side lies flatter, the hair swept from it fuller on the other side.
+    return t * (1 - parting * Math.sin(theta) * (0.35 * up + 0.3 * (1 - up)));
+  };
+  const bunDir = direction(Math.PI, 70 * DEG);
+  const bunDistance = sampleField(field.radius, Math.PI, 70 * DEG) + volume + 0.3 * bun;
+
+  const headEnd = (theta: number): number => {
+    const a = absAzimuth(theta);
+    const hl = column(hairline, theta);
+    const front = smoothstep(55 * DEG, 20 * DEG, a);
+    const side = smoothstep(40 * DEG, 70 * DEG, a);
+    const sweep = 1 - 0.5 * parting * Math.sin(theta);
+    let end = hl + front * Math.min(1, fringe * sweep) * Math.max(0, BROW_PHI - hl);
+    end = Math.max(end, hl + side * earCover * Math.max(0, EAR_BOTTOM_PHI - hl));
+    return end + 2 * DEG;
+  };
+  const outerNoWave = (theta: number, phi: number, end: number): number => {
+    // Over the smoothed head (not into every dip behind the ears), yet never under the scalp.
+    const raw = sampleField(field.radius, theta, phi);
+    const smooth = sampleField(field.smoothRadius, theta, phi);
+    const onScalp = smoothstep(0.2, 0.5, sampleField(field.hairWeight, theta, phi));
+    const head = smooth + onScalp * Math.max(0, raw + 0.001 - smooth);
+    // Thin out towards the edge on the scalp, so it reads as a hairline.
+    const t = Math.max(EDGE_THICKNESS, thickness(theta, phi) * smoothstep(end, end - 10 * DEG, phi));
+    const base = head + t;
+    const c = curtain(theta, phi);
+    // Smooth maximum of the scalp shell and the curtain (no crease where the hair leaves the head).
+    const k = 0.012;
+    const h = Math.max(k - Math.abs(base - c), 0) / k;
+    return Math.max(base, c) + (h * h * k) / 4;
+  };
+  const endPhi = (theta: number): number => {
+    let end = headEnd(theta);
+    const drop = length * sideWindow(theta);
+    if (drop > 0) {
+      // The polar angle where the hanging hair reaches `drop` below the centre (bisection).
+      let lo = Math.PI / 2,
+        hi = MAX_PHI;
+      const below = (phi: number) => -outerNoWave(theta, phi, MAX_PHI) * Math.cos(phi);
+      if (below(hi) < drop) lo = hi;
+      else {
+        for (let it = 0; it < 24; it++) {
+          const mid = (lo + hi) / 2;
+          if (below(mid) < drop) lo = mid;
+          else hi = mid;
+        }
+      }
+      end = Math.max(end, lo);
+    }
+    return Math.min(end, MAX_PHI);
+  };
+  return {
+    endPhi,
+    radii(theta, phi, end) {
+      const head = sampleField(field.radius, theta, phi);
+      let outer = outerNoWave(theta, phi, end);
+      const tc = Math.max(thickness(theta, phi), 0.02) + 0.012;
+      // Under the scalp; where an ear pokes through the hair, still under the outer surface.
+      const inner = Math.min(Math.max(head - UNDER_SCALP, outer - tc), outer - 0.002);
+      // Relief stays within the hair's own thickness, so the outer surface never dips under the inner.
+      const room = Math.min(1, (outer - inner) / 0.012);
+      if (wave > 0) {
+        const hang = smoothstep(50 * DEG, 110 * DEG, phi);
+        const clumps = Math.sin(theta * 14 + 1.4 * Math.sin(phi * 7));
+        outer += wave * (0.003 + 0.006 * hang) * clumps * room;
+      }
+      if (curl > 0) outer += curl * 0.005 * Math.sin(theta * 26) * Math.sin(phi * 26) * room;
+      if (bun > 0) {
+        const d = direction(theta, phi);
+        const cosA = d[0] * bunDir[0] + d[1] * bunDir[1] + d[2] * bunDir[2];
+        const sinA = Math.sqrt(Math.max(0, 1 - cosA * cosA));
+        const off = bunDistance * sinA;
+        if (cosA > 0 && off < bun)
+          outer = Math.max(outer, bunDistance * cosA + Math.sqrt(bun * bun - off * off));
+      }
+      return { outer: Math.max(outer, inner + 0.001), inner };
+    },
+  };
+}

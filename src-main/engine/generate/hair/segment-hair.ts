@@ -1,0 +1,342 @@
+/**
+ * Hair (and headwear) in the photo: the person mask minus face skin, clothing and background, from
+ * colour statistics measured on the photo itself against the face's 468 landmarks.
+ *
+ * 1. A face frame from the landmarks (eye line, chin→forehead axis, face height as unit), so every
+ *    zone below is placed the same way whatever the photo's size or roll.
+ * 2. Skin: robust Lab statistics of the cheeks; clothing: k-means clusters of the person below the
+ *    chin; a pixel is a hair candidate when it is in the person, off the face oval (or on the forehead
+ *    above the brows: a fringe), not skin-like, and not clothing-like below the jaw.
+ * 3. Only candidate regions connected to the top of the head are kept (collars, badges and straps
+ *    are not hair).
+ * 4. Headwear: when the colour right above the forehead differs from both the hair beside the face
+ *    and the skin, the region above the cap's lower edge is headwear (it is modelled as part of the
+ *    hair shell and textured in its own colours; see generate-hair.ts).
+ */
+import {
+  labClusters,
+  labDistance,
+  labDistanceBetween,
+  meanRgb,
+  rgbaToLab,
+  robustLabStats,
+  type Lab,
+} from './photo-colours';
+
+export interface FaceFrame {
+  /** Midpoint of the outer eye corners (photo pixels). */
+  origin: [number, number];
+  /** Unit vectors in the photo: towards the person's left side of the picture (x) and up the face. */
+  right: [number, number];
+  up: [number, number];
+  /** Forehead-top (landmark 10) to chin (152) distance in pixels: the unit of local coordinates. */
+  faceHeight: number;
+}
+
+export interface HairSegmentationInput {
+  /** RGBA photo. */
+  photo: { data: Uint8Array; width: number; height: number };
+  /** Person mask, one byte per photo pixel (255 = person). */
+  personMask: Uint8Array;
+  /** MediaPipe-468 landmarks, x/y/z per point, photo pixels. */
+  landmarks: ArrayLike<number>;
+  /** Landmark indices of the face oval, in order around it. */
+  faceOval: number[];
+}
+
+export interface HairSegmentation {
+  width: number;
+  height: number;
+  /** 1 where the photo shows hair. */
+  hair: Uint8Array;
+  /** 1 where it shows headwear (hat, cap); all 0 when none was recognised. */
+  headwear: Uint8Array;
+  /** 1 inside the face oval. */
+  face: Uint8Array;
+  frame: FaceFrame;
+  skinRgb: [number, number, number];
+  hairRgb: [number, number, number];
+  headwearRgb: [number, number, number] | null;
+  /** Local y (face heights below the eye line, + down) of the headwear's lower edge, if any. */
+  headwearBottom: number | null;
+}
+
+const EYE_OUTER = [33, 263] as const;
+const FOREHEAD_TOP = 10;
+const CHIN = 152;
+/** Skin-likeness (normalised Lab distance) under which a pixel counts as skin. */
+const SKIN_DISTANCE = 3;
+/** Lab distance under which a pixel below the jaw counts as clothing. */
+const CLOTHING_DISTANCE = 16;
+/** Lab distance between the colour above the forehead and the side hair that makes it headwear. */
+const HEADWEAR_CONTRAST = 25;
+
+export function faceFrame(landmarks: ArrayLike<number>): FaceFrame {
+  const at = (i: number): [number, number] => [landmarks[i * 3]!, landmarks[i * 3 + 1]!];
+  const [a, b] = EYE_OUTER.map(at) as [[number, number], [number, number]];
+  const top = at(FOREHEAD_TOP);
+  const chin = at(CHIN);
+  const faceHeight = Math.hypot(top[0] - chin[0], top[1] - chin[1]);
+  const up: [number, number] = [(top[0] - chin[0]) / faceHeight, (top[1] - chin[1]) / faceHeight];
+  return { origin: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], right: [-up[1], up[0]], up, faceHeight };
+}
+
+/** Local coordinates of a photo point: x along `right`, y down the face, in face heights. */
+export function toFaceLocal(frame: FaceFrame, x: number, y: number): [number, number] {
+  const dx = x - frame.origin[0];
+  const dy = y - frame.origin[1];
+  return [
+    (dx * frame.right[0] + dy * frame.right[1]) / frame.faceHeight,
+    -(dx * frame.up[0] + dy * frame.up[1]) / frame.faceHeight,
+  ];
+}
+
+export function segmentHair(input: HairSegmentationInput): HairSegmentation {
+  const { photo, personMask, landmarks } = input;
+  const { width, height } = photo;
+  const n = width * height;
+  const frame = faceFrame(landmarks);
+  const lab = rgbaToLab(photo.data, n);
+  const face = polygonMask(
+    input.faceOval.map((i) => [landmarks[i * 3]!, landmarks[i * 3 + 1]!] as [number, number]),
+    width,
+    height,
+  );
+  const lx = new Float32Array(n);
+  const ly = new Float32Array(n);
+  for (let p = 0; p < n; p++) {
+    const [x, y] = toFaceLocal(frame, (p % width) + 0.5, Math.floor(p / width) + 0.5);
+    lx[p] = x;
+    ly[p] = y;
+  }
+  const chinY = toFaceLocal(frame, landmarks[CHIN * 3]!, landmarks[CHIN * 3 + 1]!)[1];
+  const foreheadY = toFaceLocal(frame, landmarks[FOREHEAD_TOP * 3]!, landmarks[FOREHEAD_TOP * 3 + 1]!)[1];
+  const person = (p: number) => personMask[p]! >= 128;
+
+  // Skin: the cheeks below the eyes, inside the oval.
+  const cheeks: number[] = [];
+  for (let p = 0; p < n; p++) {
+    const ax = Math.abs(lx[p]!);
+    if (face[p] && ax > 0.08 && ax < 0.25 && ly[p]! > 0.12 && ly[p]! < 0.35) cheeks.push(p);
+  }
+  const skin = robustLabStats(lab, cheeks);
+  const skinSigma: Lab = [Math.max(skin.sigma[0], 8), Math.max(skin.sigma[1], 4), Math.max(skin.sigma[2], 4)];
+  const skinDistance = (p: number) =>
+    Math.hypot(
+      (lab[p * 3]! - skin.median[0]) / skinSigma[0],
+      (lab[p * 3 + 1]! - skin.median[1]) / skinSigma[1],
+      (lab[p * 3 + 2]! - skin.median[2]) / skinSigma[2],
+    );
+
+  // Clothing: the person's main colours well below the chin.
+  const clothingPixels: number[] = [];
+  for (let p = 0; p < n; p++) {
+    if (person(p) && ly[p]! > chinY + 0.3 && ly[p]! < chinY + 1 && Math.abs(lx[p]!) < 1)
+      if (skinDistance(p) > SKIN_DISTANCE) clothingPixels.push(p);
+  }
+  const clothing = labClusters(lab, clothingPixels, 3)
+    .filter((c) => c.share > 0.15)
+    .map((c) => c.centre);
+  const jawY = chinY - 0.15;
+
+  const candidate = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    const x = lx[p]!,
+      y = ly[p]!;
+    if (!person(p) || Math.abs(x) > 1.1 || y > chinY + 1.2) continue;
+    if (face[p] && y > foreheadY + 0.12) continue; // the face below a possible fringe
+    if (y > chinY - 0.1 && Math.abs(x) < 0.3) continue; // hair does not hang in front of the neck
+    // Above the forehead only clear skin is skin: highlights in light hair come close to it.
+    if (skinDistance(p) < (y < foreheadY - 0.05 ? SKIN_DISTANCE / 2 : SKIN_DISTANCE)) continue;
+    if (y > jawY && clothing.some((c) => labDistance(lab, p, c) < CLOTHING_DISTANCE)) continue;
+    candidate[p] = 1;
+  }
+  const hairAll = keepComponentsTouching(candidate, width, height, (p) => ly[p]! < foreheadY + 0.05);
+  fillHoles(hairAll, face, width, height, 0.02 * frame.faceHeight * frame.faceHeight);
+
+  // Headwear: the colour right above the forehead against the hair beside the face.
+  const top: number[] = [];
+  const side: number[] = [];
+  for (let p = 0; p < n; p++) {
+    if (!hairAll[p]) continue;
+    if (Math.abs(lx[p]!) < 0.2 && ly[p]! > foreheadY - 0.3 && ly[p]! < foreheadY - 0.04) top.push(p);
+    if (!face[p] && Math.abs(lx[p]!) > 0.3 && ly[p]! > -0.05 && ly[p]! < 0.35) side.push(p);
+  }
+  const minSamples = 0.002 * frame.faceHeight * frame.faceHeight;
+  const topColour = top.length > minSamples ? robustLabStats(lab, top).median : null;
+  const sideColour = side.length > minSamples ? robustLabStats(lab, side).median : null;
+  const hasHeadwear =
+    topColour !== null &&
+    sideColour !== null &&
+    labDistanceBetween(topColour, sideColour) > HEADWEAR_CONTRAST &&
+    labDistanceBetween(topColour, skin.median) > HEADWEAR_CONTRAST;
+
+  const headwear = new Uint8Array(n);
+  const hair = hairAll;
+  let headwearBottom: number | null = null;
+  if (hasHeadwear) {
+    headwearBottom = headwearLowerEdge(lab, hairAll, lx, ly, topColour, sideColour, foreheadY);
+    for (let p = 0; p < n; p++) {
+      if (hairAll[p] && ly[p]! < headwearBottom) {
+        headwear[p] = 1;
+        hair[p] = 0;
+      }
+    }
+  }
+  const hairPixels = indicesOf(hair);
+  const headwearPixels = indicesOf(headwear);
+  return {
+    width,
+    height,
+    hair,
+    headwear,
+    face,
+    frame,
+    skinRgb: meanRgb(photo.data, cheeks),
+    hairRgb: meanRgb(photo.data, hairPixels),
+    headwearRgb: headwearPixels.length > 0 ? meanRgb(photo.data, headwearPixels) : null,
+    headwearBottom,
+  };
+}
+
+/**
+ * The cap's lower edge: going down from the top of the head, the last row (local y) where most
+ * candidate pixels across the face's width are nearer the headwear colour than the side hair's.
+ */
+function headwearLowerEdge(
+  lab: Float32Array,
+  hair: Uint8Array,
+  lx: Float32Array,
+  ly: Float32Array,
+  capColour: Lab,
+  hairColour: Lab,
+  foreheadY: number,
+): number {
+  const step = 0.02;
+  const rows = new Map<number, { cap: number; all: number }>();
+  for (let p = 0; p < hair.length; p++) {
+    if (!hair[p] || Math.abs(lx[p]!) > 0.4) continue;
+    const row = Math.floor(ly[p]! / step);
+    const r = rows.get(row) ?? { cap: 0, all: 0 };
+    r.all++;
+    if (labDistance(lab, p, capColour) < labDistance(lab, p, hairColour)) r.cap++;
+    rows.set(row, r);
+  }
+  const sorted = [...rows.entries()].sort((a, b) => a[0] - b[0]);
+  let bottom = foreheadY;
+  let seenCap = false;
+  for (const [row, r] of sorted) {
+    const capRow = r.cap > 0.5 * r.all;
+    if (capRow) {
+      seenCap = true;
+      bottom = (row + 1) * step;
+    } else if (seenCap && row * step > foreheadY - 0.1) {
+      break;
+    }
+  }
+  return Math.min(bottom, foreheadY + 0.12);
+}
+
+/** Inside-polygon mask (even-odd rule, pixel centres). */
+export function polygonMask(poly: [number, number][], width: number, height: number): Uint8Array {
+  const mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const cy = y + 0.5;
+    const xs: number[] = [];
+    for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+      const [xi, yi] = poly[i]!;
+      const [xj, yj] = poly[j]!;
+      if (yi > cy !== yj > cy) xs.push(((xj - xi) * (cy - yi)) / (yj - yi) + xi);
+    }
+    xs.sort((a, b) => a - b);
+    for (let k = 0; k + 1 < xs.length; k += 2) {
+      const x0 = Math.max(0, Math.ceil(xs[k]! - 0.5));
+      const x1 = Math.min(width - 1, Math.floor(xs[k + 1]! - 0.5));
+      for (let x = x0; x <= x1; x++) mask[y * width + x] = 1;
+    }
+  }
+  return mask;
+}
+
+/** The 4-connected components of `mask` that contain at least one pixel where `seed` holds. */
+function keepComponentsTouching(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  seed: (p: number) => boolean,
+): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  const label = new Int32Array(mask.length).fill(-1);
+  const stack: number[] = [];
+  let next = 0;
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || label[start]! >= 0) continue;
+    const members: number[] = [];
+    let touches = false;
+    stack.push(start);
+    label[start] = next;
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      members.push(p);
+      if (seed(p)) touches = true;
+      const x = p % width,
+        y = (p - x) / width;
+      for (const q of [
+        x > 0 ? p - 1 : -1,
+        x < width - 1 ? p + 1 : -1,
+        y > 0 ? p - width : -1,
+        y < height - 1 ? p + width : -1,
+      ]) {
+        if (q >= 0 && mask[q] && label[q]! < 0) {
+          label[q] = next;
+          stack.push(q);
+        }
+      }
+    }
+    if (touches) for (const p of members) out[p] = 1;
+    next++;
+  }
+  return out;
+}
+
+/**
+ * Highlights and partings inside the hair read as skin-coloured specks: enclosed non-hair regions
+ * (off the face, smaller than `maxArea` pixels) become hair.
+ */
+function fillHoles(hair: Uint8Array, face: Uint8Array, width: number, height: number, maxArea: number): void {
+  const seen = new Uint8Array(hair.length);
+  const stack: number[] = [];
+  for (let start = 0; start < hair.length; start++) {
+    if (hair[start] || seen[start]) continue;
+    const members: number[] = [];
+    let open = false;
+    stack.push(start);
+    seen[start] = 1;
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      members.push(p);
+      if (face[p]) open = true;
+      const x = p % width,
+        y = (p - x) / width;
+      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) open = true;
+      for (const q of [
+        x > 0 ? p - 1 : -1,
+        x < width - 1 ? p + 1 : -1,
+        y > 0 ? p - width : -1,
+        y < height - 1 ? p + width : -1,
+      ]) {
+        if (q >= 0 && !hair[q] && !seen[q]) {
+          seen[q] = 1;
+          stack.push(q);
+        }
+      }
+    }
+    if (!open && members.length <= maxArea) for (const p of members) hair[p] = 1;
+  }
+}
+
+function indicesOf(mask: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < mask.length; p++) if (mask[p]) out.push(p);
+  return out;
+}

@@ -1,0 +1,67 @@
+/**
+ * The hair object in a job: `mesh/hair/` (a mesh folder of its own, so it keeps its own texture) and
+ * `mesh/hair/hair-report.json` (style, parameters, silhouette IoU). Written by the generate stage after
+ * the head, read by the export stage; a job without it (written before hair existed) exports the head
+ * alone.
+ */
+import { readFile } from 'node:fs/promises';
+import { JOB_PATHS } from '../../shared/protocol';
+import { generateHair, type HairReport } from '../generate/hair/generate-hair';
+import { photoWithMaskAlpha } from '../generate/prior-projection/photo-projection';
+import type { PinholeCamera } from '../geometry/camera';
+import type { HeadModel } from '../geometry/head-model';
+import { EXTRA_MESH_FOLDERS, readMeshFolderIfPresent, writeMeshFolder } from '../geometry/mesh-file';
+import type { TexturedMesh } from '../geometry/textured-mesh';
+import { decodeRawImage } from '../image/raw-image';
+import { readJobMask } from './job-mask';
+import { readLandmarksFile } from './landmarks-file';
+import type { StageContext } from './stage-context';
+
+const HAIR_DIR = `${JOB_PATHS.meshDir}/${EXTRA_MESH_FOLDERS.hair}`;
+const HAIR_REPORT = `${HAIR_DIR}/hair-report.json`;
+
+/** Segment the photo's hair, fit a style, texture it, write it; the progress message names style and IoU. */
+export async function writeHairObject(
+  ctx: StageContext,
+  input: { photoPng: Buffer; positions: Float32Array; camera: PinholeCamera; model: HeadModel; size: number },
+): Promise<HairReport> {
+  const photo = await decodeRawImage(input.photoPng, 4);
+  const landmarks = await readLandmarksFile(ctx);
+  // The mask at the photo's size, from the alpha the bake's helper scales it into.
+  const withMask = await photoWithMaskAlpha(photo, await readJobMask(ctx));
+  const personMask = new Uint8Array(photo.width * photo.height);
+  for (let p = 0; p < personMask.length; p++) personMask[p] = withMask.data[p * 4 + 3]!;
+  const hair = await generateHair(
+    {
+      photoRgba: photo,
+      personMask,
+      landmarks: landmarks.landmarks,
+      positions: input.positions,
+      model: input.model,
+      camera: input.camera,
+      textureSize: input.size,
+    },
+    ctx.signal,
+  );
+  await writeMeshFolder(ctx.path(HAIR_DIR), hair.mesh);
+  ctx.announce('mesh', `${HAIR_DIR}/mesh.json`);
+  ctx.announce('texture', `${HAIR_DIR}/texture.png`);
+  await ctx.writeJsonArtifact('report', HAIR_REPORT, hair.report);
+  const { report } = hair;
+  ctx.progress(
+    3,
+    3,
+    `hair: ${report.style}${report.headwear ? ' with headwear' : ''}, silhouette IoU ${report.iou.toFixed(2)}`,
+  );
+  return report;
+}
+
+/** The job's hair object and its report, or undefined when the job has none. */
+export async function readHairObject(
+  ctx: Pick<StageContext, 'path'>,
+): Promise<{ mesh: TexturedMesh; report: unknown } | undefined> {
+  const mesh = await readMeshFolderIfPresent(ctx.path(HAIR_DIR));
+  if (!mesh) return undefined;
+  const report: unknown = JSON.parse(await readFile(ctx.path(HAIR_REPORT), 'utf8').catch(() => 'null'));
+  return { mesh, report };
+}

@@ -1,0 +1,427 @@
+/**
+ * Hair on the real sample photos: segmentation (hair above the forehead, none on the face, the cap
+ * recognised as headwear), the fitted style's silhouette IoU in the photo's view, a closed UV-mapped
+ * shell that covers the scalp, a texture that is not flat, and the hair as its own object in GLB/OBJ.
+ * Images go to test-output/hair/ (photo with masks, turntables at 0/90/180/270°) — look at them.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { NodeIO } from '@gltf-transform/core';
+import validator from 'gltf-validator';
+import sharp from 'sharp';
+import { fitHeadModel } from '../../src-main/engine/estimate/builtin/fit-head-model';
+import { exportHead, EXPORT_PRESETS, HAIR_OBJECT } from '../../src-main/engine/export';
+import { generateHair, type GeneratedHair } from '../../src-main/engine/generate/hair/generate-hair';
+import { buildHairMesh } from '../../src-main/engine/generate/hair/build-hair-mesh';
+import { headRadialField } from '../../src-main/engine/generate/hair/head-radial-field';
+import { HAIRSTYLE_PRESETS, hairShape } from '../../src-main/engine/generate/hair/hairstyle-library';
+import {
+  maskIoU,
+  renderHairSilhouette,
+  silhouetteScene,
+} from '../../src-main/engine/generate/hair/fit-hairstyle';
+import { toFaceLocal } from '../../src-main/engine/generate/hair/segment-hair';
+import { bakedHead } from '../head/support/render';
+import { loadHeadModel } from '../../src-main/engine/geometry/head-model';
+import { orbitCamera } from '../../src-main/engine/geometry/camera';
+import type { TexturedMesh } from '../../src-main/engine/geometry/textured-mesh';
+import { renderTexturedMesh } from '../../src-main/engine/native/native-addon';
+import { decodeRawImage } from '../../src-main/engine/image/raw-image';
+import { segmentPerson } from '../../src-main/engine/segment/segment-person';
+import { ASTRONAUT, GRACE_HOPPER } from '../support/photos';
+import { loadPhoto } from '../head/support/photos';
+import { importInBlender, removeTempDirs, tempDir } from '../export/support';
+
+const OUT = path.resolve(import.meta.dirname, '../../test-output/hair');
+mkdirSync(OUT, { recursive: true });
+const model = await loadHeadModel();
+
+interface Case {
+  name: string;
+  photo: Awaited<ReturnType<typeof loadPhoto>>;
+  fit: ReturnType<typeof fitHeadModel>;
+  personMask: Uint8Array;
+  hair: GeneratedHair;
+  ms: number;
+}
+
+async function runCase(name: string, file: string): Promise<Case> {
+  const photo = await loadPhoto(file);
+  const { width, height } = photo.rgba;
+  const seg = await segmentPerson({ png: photo.png, width, height });
+  const personMask = new Uint8Array(await sharp(seg.maskPng).extractChannel(0).raw().toBuffer());
+  const fit = fitHeadModel(
+    { landmarks: photo.face.landmarks, imageWidth: width, imageHeight: height },
+    model,
+  );
+  const t0 = performance.now();
+  const hair = await generateHair({
+    photoRgba: photo.rgba,
+    personMask,
+    landmarks: photo.face.landmarks,
+    positions: fit.positions,
+    model,
+    camera: fit.camera,
+    textureSize: 1024,
+  });
+  return { name, photo, fit, personMask, hair, ms: performance.now() - t0 };
+}
+
+const cases = [await runCase('astronaut', ASTRONAUT), await runCase('grace_hopper', GRACE_HOPPER)];
+for (const c of cases) {
+  const r = c.hair.report;
+  console.log(
+    `${c.name}: ${r.style} IoU ${r.iou.toFixed(3)} headwear ${r.headwear} in ${c.ms.toFixed(0)} ms ` +
+      `${JSON.stringify(r.ms)} params ${JSON.stringify(r.params)} outline ${JSON.stringify(r.outline)}`,
+  );
+}
+
+test('segmentation: hair (or a cap) above the forehead, none on the face below the brows', async () => {
+  for (const c of cases) {
+    const seg = c.hair.segmentation;
+    const lm = c.photo.face.landmarks;
+    const foreheadY = toFaceLocal(seg.frame, lm[10 * 3]!, lm[10 * 3 + 1]!)[1];
+    let above = 0,
+      aboveHair = 0,
+      face = 0,
+      faceHair = 0;
+    const overlay = Buffer.from(c.photo.rgba.data);
+    for (let p = 0; p < seg.width * seg.height; p++) {
+      const [x, y] = toFaceLocal(seg.frame, (p % seg.width) + 0.5, Math.floor(p / seg.width) + 0.5);
+      const isHair = seg.hair[p] || seg.headwear[p];
+      if (Math.abs(x) < 0.25 && y < foreheadY - 0.05 && y > foreheadY - 0.25) {
+        above++;
+        if (isHair) aboveHair++;
+      }
+      if (seg.face[p] && y > -0.1) {
+        face++;
+        if (isHair) faceHair++;
+      }
+      const tint = seg.hair[p] ? [0, 255, 0] : seg.headwear[p] ? [255, 0, 255] : null;
+      if (tint) for (let k = 0; k < 3; k++) overlay[p * 4 + k] = (overlay[p * 4 + k]! + tint[k]!) >> 1;
+    }
+    await sharp(overlay, { raw: { width: seg.width, height: seg.height, channels: 4 } })
+      .png()
+      .toFile(path.join(OUT, `${c.name}-hair-mask.png`));
+    console.log(
+      `${c.name}: above forehead ${((100 * aboveHair) / above).toFixed(1)} % hair/headwear, face ${((100 * faceHair) / face).toFixed(2)} %`,
+    );
+    assert.ok(
+      aboveHair / above > 0.85,
+      `${c.name}: only ${aboveHair}/${above} pixels above the forehead are hair`,
+    );
+    assert.ok(faceHair / face < 0.01, `${c.name}: ${faceHair}/${face} face pixels taken for hair`);
+  }
+  assert.equal(cases[0]!.hair.report.headwear, false, 'astronaut wears no cap');
+  assert.equal(cases[1]!.hair.report.headwear, true, "Grace Hopper's cap is headwear");
+});
+
+test('fit: the chosen style matches the photo hair outline; a wrong style does not', async () => {
+  for (const c of cases) {
+    const { report } = c.hair;
+    assert.ok(report.iou >= 0.8, `${c.name}: IoU ${report.iou.toFixed(3)}`);
+    // The same measure on a style from the wrong family: long straight hair on these short cuts.
+    const seg = c.hair.segmentation;
+    const scene = silhouetteScene({
+      model,
+      positions: c.fit.positions,
+      camera: c.fit.camera,
+      hairMask: Uint8Array.from(seg.hair, (h, p) => h | seg.headwear[p]!),
+      maskWidth: seg.width,
+      maskHeight: seg.height,
+    });
+    const field = headRadialField(model, c.fit.positions);
+    const wrong = buildHairMesh(field, hairShape(field, HAIRSTYLE_PRESETS['long-straight']));
+    const wrongIoU = maskIoU(await renderHairSilhouette(scene, wrong), scene.target);
+    assert.ok(
+      wrongIoU < report.iou - 0.15,
+      `${c.name}: long straight ${wrongIoU.toFixed(3)} vs fit ${report.iou.toFixed(3)}`,
+    );
+  }
+});
+
+test('the scalp never pokes through the fitted hair', () => {
+  for (const c of cases) {
+    const field = headRadialField(model, c.fit.positions);
+    const shape = hairShape(field, c.hair.report.params);
+    let checked = 0;
+    const through: string[] = [];
+    for (let v = 0; v < model.vertexCount; v++) {
+      if (model.hairWeight[v]! < 0.95) continue;
+      const x = c.fit.positions[v * 3]! - field.centre[0];
+      const y = c.fit.positions[v * 3 + 1]! - field.centre[1];
+      const z = c.fit.positions[v * 3 + 2]! - field.centre[2];
+      const r = Math.hypot(x, y, z);
+      const theta = Math.atan2(x, z);
+      const phi = Math.acos(y / r);
+      const end = shape.endPhi(theta);
+      if (phi > end - 0.1) continue; // at the hairline the hair thins to nothing by design
+      checked++;
+      const { outer } = shape.radii(theta, phi, end);
+      if (outer < r + 0.001) through.push(`v${v} ${(1000 * (r - outer)).toFixed(1)} mm`);
+    }
+    assert.ok(checked > 1000, `${c.name}: only ${checked} scalp vertices under the hair`);
+    assert.deepEqual(through.slice(0, 5), [], `${c.name}: ${through.length} scalp vertices outside the hair`);
+  }
+});
+
+test('mesh: closed, outward, UVs in [0,1]; every library style alike', async () => {
+  const field = headRadialField(model, cases[0]!.fit.positions);
+  const meshes = [
+    ...cases.map((c) => ({ name: c.name, mesh: c.hair.mesh })),
+    ...Object.values(HAIRSTYLE_PRESETS).map((params) => {
+      const g = buildHairMesh(field, hairShape(field, params));
+      return {
+        name: params.style,
+        mesh: { ...g, name: 'hair', texturePng: Buffer.alloc(0) } as TexturedMesh,
+      };
+    }),
+  ];
+  for (const { name, mesh } of meshes) {
+    const { positions, uvs, indices } = mesh;
+    for (const u of uvs) assert.ok(u >= 0 && u <= 1, `${name}: uv ${u}`);
+    // Weld by position (the UV seam and crown duplicate vertices), then every directed edge once and
+    // its reverse once: closed and consistently oriented.
+    const ids = new Map<string, number>();
+    const weld = Array.from({ length: positions.length / 3 }, (_, v) => {
+      const key = `${positions[v * 3]},${positions[v * 3 + 1]},${positions[v * 3 + 2]}`;
+      if (!ids.has(key)) ids.set(key, ids.size);
+      return ids.get(key)!;
+    });
+    const edges = new Map<string, number>();
+    let volume = 0;
+    for (let t = 0; t < indices.length; t += 3) {
+      const tri = [weld[indices[t]!]!, weld[indices[t + 1]!]!, weld[indices[t + 2]!]!];
+      for (let k = 0; k < 3; k++) {
+        const key = `${tri[k]}>${tri[(k + 1) % 3]}`;
+        edges.set(key, (edges.get(key) ?? 0) + 1);
+      }
+      const [a, b, c] = [indices[t]!, indices[t + 1]!, indices[t + 2]!].map((v) =>
+        [0, 1, 2].map((k) => positions[v * 3 + k]!),
+      );
+      volume +=
+        (a![0]! * (b![1]! * c![2]! - b![2]! * c![1]!) -
+          a![1]! * (b![0]! * c![2]! - b![2]! * c![0]!) +
+          a![2]! * (b![0]! * c![1]! - b![1]! * c![0]!)) /
+        6;
+    }
+    let bad = 0;
+    for (const [key, count] of edges) {
+      const [from, to] = key.split('>');
+      if (count !== 1 || edges.get(`${to}>${from}`) !== 1) bad++;
+    }
+    assert.equal(bad, 0, `${name}: ${bad} edges not shared by exactly two triangles in opposite directions`);
+    assert.ok(volume > 0, `${name}: the surface faces inwards (volume ${volume})`);
+  }
+});
+
+async function renderWithHair(
+  head: TexturedMesh,
+  hair: TexturedMesh,
+  azimuthDeg: number,
+  shading: 'lambert' | 'none' = 'lambert',
+) {
+  const size = 384;
+  const camera = orbitCamera({
+    azimuthDeg,
+    elevationDeg: 8,
+    distance: 1.3,
+    width: size,
+    height: size,
+    focal: 1100,
+  });
+  camera.t[1] = camera.t[1]! + 0.05;
+  const draw = async (m: TexturedMesh) =>
+    renderTexturedMesh({
+      positions: m.positions,
+      uvs: m.uvs,
+      indices: m.indices,
+      texture: await decodeRawImage(m.texturePng, 4),
+      camera,
+      width: size,
+      height: size,
+      background: [40, 50, 70, 255],
+      shading,
+      ambient: 0.6,
+    });
+  const a = await draw(head);
+  const b = await draw(hair);
+  const image = Buffer.from(a.image.data);
+  const isHair = new Uint8Array(size * size);
+  let hairPixels = 0;
+  for (let p = 0; p < size * size; p++) {
+    if (b.depth[p]! < a.depth[p]!) {
+      image.set(b.image.data.subarray(p * 4, p * 4 + 4), p * 4);
+      isHair[p] = 1;
+      hairPixels++;
+    }
+  }
+  return { image, size, hairPixels, isHair };
+}
+
+/**
+ * Flatness of the hair in an unlit view: the share of its pixels (with a full 5×5 hair
+ * neighbourhood) whose neighbourhood's luma standard deviation is under 2/255 — a flat fill is 1.
+ */
+function flatShare(r: Awaited<ReturnType<typeof renderWithHair>>): number {
+  const { size, image, isHair } = r;
+  const luma = (p: number) => 0.299 * image[p * 4]! + 0.587 * image[p * 4 + 1]! + 0.114 * image[p * 4 + 2]!;
+  let flat = 0,
+    all = 0;
+  for (let y = 2; y < size - 2; y++) {
+    for (let x = 2; x < size - 2; x++) {
+      let s = 0,
+        s2 = 0,
+        full = true;
+      for (let dy = -2; dy <= 2 && full; dy++) {
+        for (let dx = -2; dx <= 2; dx++) {
+          const q = (y + dy) * size + x + dx;
+          if (!isHair[q]) {
+            full = false;
+            break;
+          }
+          const l = luma(q);
+          s += l;
+          s2 += l * l;
+        }
+      }
+      if (!full) continue;
+      all++;
+      if (Math.sqrt(Math.max(0, s2 / 25 - (s / 25) ** 2)) < 2) flat++;
+    }
+  }
+  return all > 0 ? flat / all : 1;
+}
+
+test('turntable: hair from every side, textured from the photo (not one flat colour)', async () => {
+  const flatPng = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#6b4a2f' } })
+    .png()
+    .toBuffer();
+  for (const c of cases) {
+    const head = await bakedHead(c.photo.rgba, c.fit, model);
+    const panels: Buffer[] = [];
+    for (const az of [0, 90, 180, 270]) {
+      const r = await renderWithHair(head, c.hair.mesh, az);
+      panels.push(r.image);
+      const flat = flatShare(await renderWithHair(head, c.hair.mesh, az, 'none'));
+      const control = flatShare(
+        await renderWithHair(head, { ...c.hair.mesh, texturePng: flatPng }, az, 'none'),
+      );
+      console.log(
+        `${c.name} ${az}°: hair ${r.hairPixels} px, flat ${(100 * flat).toFixed(1)} % (flat-colour control ${(100 * control).toFixed(0)} %)`,
+      );
+      assert.ok(r.hairPixels > 3000, `${c.name} at ${az}°: hair covers only ${r.hairPixels} px`);
+      assert.ok(control > 0.9, 'the flatness measure must catch a flat fill');
+      assert.ok(flat < 0.25, `${c.name} at ${az}°: ${(100 * flat).toFixed(1)} % of the hair is flat`);
+    }
+    await sharp({ create: { width: 384 * 4, height: 384, channels: 4, background: '#000' } })
+      .composite(
+        panels.map((p, i) => ({
+          input: p,
+          raw: { width: 384, height: 384, channels: 4 as const },
+          left: i * 384,
+          top: 0,
+        })),
+      )
+      .png()
+      .toFile(path.join(OUT, `${c.name}-turntable.png`));
+    writeFileSync(path.join(OUT, `${c.name}-hair-texture.png`), c.hair.mesh.texturePng);
+  }
+});
+
+test('export: `hair` is its own node, mesh and textured material in a validator-clean GLB, and `o hair` in OBJ + MTL', async () => {
+  const c = cases[0]!;
+  const head = await bakedHead(c.photo.rgba, c.fit, model);
+  for (const preset of ['blender', 'unreal'] as const) {
+    const dir = await tempDir(`hair-${preset}`);
+    const result = await exportHead({ mesh: head, hair: c.hair.mesh, photoName: 'astronaut.png' }, dir, {
+      ...EXPORT_PRESETS[preset],
+      formats: ['glb', 'obj'],
+    });
+    const glb = result.files.find((f) => f.kind === 'export-glb')!.path;
+    const report = await validator.validateBytes(new Uint8Array(await readFile(glb)), { maxIssues: 50 });
+    assert.equal(report.issues.numErrors, 0, JSON.stringify(report.issues.messages.slice(0, 5)));
+    assert.equal(report.issues.numWarnings, 0, JSON.stringify(report.issues.messages.slice(0, 5)));
+    const doc = await new NodeIO().read(glb);
+    const root = doc.getRoot();
+    const node = root.listNodes().find((n) => n.getName() === HAIR_OBJECT);
+    assert.ok(node, `${preset}: no node named hair in ${root.listNodes().map((n) => n.getName())}`);
+    assert.equal(node.getMesh()?.getName(), HAIR_OBJECT);
+    const hairMaterial = node.getMesh()!.listPrimitives()[0]!.getMaterial()!;
+    const headNode = root.listNodes().find((n) => n !== node)!;
+    const headMaterial = headNode.getMesh()!.listPrimitives()[0]!.getMaterial()!;
+    assert.notEqual(hairMaterial, headMaterial);
+    const hairImage = hairMaterial.getBaseColorTexture()?.getImage();
+    assert.ok(hairImage && hairImage.length > 1000, `${preset}: hair material has no texture`);
+    assert.notDeepEqual(hairImage, headMaterial.getBaseColorTexture()?.getImage());
+    const obj = await readFile(result.files.find((f) => f.kind === 'export-obj')!.path, 'utf8');
+    assert.match(obj, /^o hair$/m);
+    const mtl = await readFile(result.files.find((f) => f.kind === 'export-mtl')!.path, 'utf8');
+    const hairTexture = result.files
+      .filter((f) => f.kind === 'export-texture')
+      .map((f) => path.basename(f.path));
+    assert.ok(
+      hairTexture.some((n) => n.endsWith('_hair.png')),
+      `${preset}: textures ${hairTexture}`,
+    );
+    assert.match(mtl, /newmtl \S+_hair\n[\s\S]*?map_Kd \S+_hair\.png/);
+    if (preset === 'blender') {
+      // Real Blender sees the hair as its own object with its texture wired into the material.
+      const obj = result.files.find((f) => f.kind === 'export-obj')!.path;
+      const checks = await importInBlender([
+        { file: glb, format: 'glb' },
+        { file: obj, format: 'obj' },
+      ]);
+      for (const check of checks) {
+        const hair = check.objects.find((o) => o.name === HAIR_OBJECT);
+        assert.ok(hair, `${check.format}: Blender objects ${check.objects.map((o) => o.name)}`);
+        const [texture] = hair.textures;
+        assert.ok(
+          texture?.base_color_linked && texture.image_size[0] > 0,
+          `${check.format}: ${JSON.stringify(texture)}`,
+        );
+        assert.equal(hair.triangles, c.hair.mesh.indices.length / 3, `${check.format}: triangles`);
+        console.log(
+          `blender ${check.format}: hair ${hair.triangles} triangles, texture ${texture.image_size}, dims ${hair.dimensions}`,
+        );
+      }
+    }
+  }
+  // Under a triangle budget the hair is simplified like the head and stays its own object.
+  const dir = await tempDir('hair-budget');
+  const budgeted = await exportHead({ mesh: head, hair: c.hair.mesh, photoName: 'astronaut.png' }, dir, {
+    ...EXPORT_PRESETS.web,
+    formats: ['glb'],
+    triangleBudget: 3000,
+  });
+  const doc = await new NodeIO().read(budgeted.files.find((f) => f.kind === 'export-glb')!.path);
+  const hairMesh = doc
+    .getRoot()
+    .listMeshes()
+    .find((m) => m.getName() === HAIR_OBJECT);
+  const hairTriangles = hairMesh!.listPrimitives()[0]!.getIndices()!.getCount() / 3;
+  assert.ok(
+    hairTriangles <= 3000 && hairTriangles > 500,
+    `hair has ${hairTriangles} triangles under a 3000 budget`,
+  );
+  await removeTempDirs();
+});
+
+test('no hair in the photo (an empty person mask): a buzz cut in the skin colour, no crash', async () => {
+  const c = cases[0]!;
+  const hair = await generateHair({
+    photoRgba: c.photo.rgba,
+    personMask: new Uint8Array(c.personMask.length),
+    landmarks: c.photo.face.landmarks,
+    positions: c.fit.positions,
+    model,
+    camera: c.fit.camera,
+    textureSize: 1024,
+  });
+  assert.equal(hair.report.style, 'buzz');
+  assert.equal(hair.report.iou, 0);
+  assert.ok(hair.mesh.indices.length > 0 && hair.mesh.texturePng.length > 1000);
+});
