@@ -1,0 +1,116 @@
+/**
+ * Pose-aware symmetry: a texel takes its mirror point's photo colour only where the mirror point is
+ * seen clearly better than the texel itself (view angle × mask × skin gate). The two are never
+ * averaged over a wide band: on a turned face the far eye seen directly and the near eye seen
+ * through the mirror never line up exactly, and averaging them draws every edge twice. The switch
+ * falls where both weights are equal — on a symmetric head the midline, where a point and its
+ * mirror coincide — so a short blend there is invisible.
+ */
+import type { AtlasProjection } from './photo-projection';
+import { skinLikelihood, smoothstep, type SkinColourModel } from './skin-colour-model';
+
+/** The mirror takes over between these margins of weight advantage (a tie keeps the direct view). */
+const MIRROR_FROM = 0.02;
+const MIRROR_FULL = 0.15;
+/** The mirrored photo is a guess of the hidden side: synthesis keeps a small share of it. */
+export const MIRROR_TRUST = 0.9;
+
+/** Share 0..1 of the mirror in a texel seen with weight `direct` and through the mirror with `mirrored`. */
+export function mirrorShare(direct: number, mirrored: number): number {
+  return smoothstep(MIRROR_FROM, MIRROR_FULL, mirrored - direct);
+}
+
+export interface SeenTexels {
+  /** Photo colour per texel (RGB 0..255), direct and mirrored combined. */
+  rgb: Float32Array;
+  /** How much the photo is trusted per texel (0..1); the rest is synthesised. */
+  seen: Float32Array;
+  /** Share of `seen` that came through the mirror. */
+  mirror: Float32Array;
+}
+
+/**
+ * @param weightOfCos the bake's view-angle weight.
+ * @param skinGate per texel 0..1: how far the skin test applies (1 on neck, ears, sides; 0 on the
+ *   face's features and the scalp), so clothing and stray hair there count as unseen.
+ */
+export function combineDirectAndMirror(input: {
+  direct: AtlasProjection;
+  mirrored: AtlasProjection;
+  size: number;
+  chart: Int16Array;
+  skinGate: Float32Array;
+  /** Per chart: only clear views count there (ears: a grazing view of a fold is noise). */
+  clearViewOnly: boolean[];
+  skin: SkinColourModel;
+  weightOfCos: (cos: number) => number;
+}): SeenTexels {
+  const { direct, mirrored, size, chart, skinGate, skin, weightOfCos } = input;
+  const n = chart.length;
+  const rgb = new Float32Array(n * 3);
+  const seen = new Float32Array(n);
+  const mirror = new Float32Array(n);
+  // Skin likelihood where the skin test applies, eroded so the soft edge of a collar or a strand
+  // of hair (half skin, half cloth in the photo) does not pass for skin.
+  const likelihood = (src: AtlasProjection): Float32Array => {
+    const like = new Float32Array(n).fill(1);
+    const d = src.rgba;
+    for (let p = 0; p < n; p++) {
+      if (skinGate[p]! > 0 && src.cos[p]! > 0)
+        like[p] = skinLikelihood(skin, d[p * 4]!, d[p * 4 + 1]!, d[p * 4 + 2]!);
+    }
+    return erodeMin(like, size, SKIN_EROSION_TEXELS);
+  };
+  const likeDirect = likelihood(direct);
+  const likeMirrored = likelihood(mirrored);
+  const weightOf = (src: AtlasProjection, like: Float32Array, p: number): number => {
+    const cos = src.cos[p]!;
+    if (!(cos > 0)) return 0;
+    const w = weightOfCos(cos) * (src.rgba[p * 4 + 3]! / 255);
+    const clear = input.clearViewOnly[chart[p]!] ? smoothstep(0.6, 0.9, w) : 1;
+    return w * clear * (1 - skinGate[p]! * (1 - like[p]!));
+  };
+  for (let p = 0; p < n; p++) {
+    if (chart[p]! < 0) continue;
+    const a = weightOf(direct, likeDirect, p);
+    const b = weightOf(mirrored, likeMirrored, p) * MIRROR_TRUST;
+    const m = b > 0 ? mirrorShare(a, b) : 0;
+    const fromDirect = (1 - m) * a,
+      fromMirror = m * b;
+    const s = fromDirect + fromMirror;
+    if (!(s > 0)) continue;
+    seen[p] = s;
+    mirror[p] = fromMirror / s;
+    // Colours blend by their weights, so an unseen source (colour 0) never darkens the texel.
+    for (let k = 0; k < 3; k++) {
+      rgb[p * 3 + k] = (fromDirect * direct.rgba[p * 4 + k]! + fromMirror * mirrored.rgba[p * 4 + k]!) / s;
+    }
+  }
+  return { rgb, seen, mirror };
+}
+
+/** Texels a doubtful skin texel spreads its doubt over (at 1k, ≈ 1.5 mm on the neck). */
+const SKIN_EROSION_TEXELS = 3;
+
+/** Minimum over a (2r+1)² square, separable. */
+export function erodeMin(img: Float32Array, size: number, r: number): Float32Array {
+  const tmp = new Float32Array(img.length);
+  const out = new Float32Array(img.length);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      let m = Infinity;
+      for (let i = Math.max(0, x - r); i <= Math.min(size - 1, x + r); i++)
+        m = Math.min(m, img[y * size + i]!);
+      tmp[y * size + x] = m;
+    }
+  }
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      let m = Infinity;
+      for (let j = Math.max(0, y - r); j <= Math.min(size - 1, y + r); j++)
+        m = Math.min(m, tmp[j * size + x]!);
+      out[y * size + x] = m;
+    }
+  }
+  return out;
+}
