@@ -66,7 +66,7 @@ export interface BakeResult {
   lighting: FittedLighting;
   albedo: boolean;
   /** Texels of visible skin the synthesis drew its patches from, and their detail contrast. */
-  synthesis: { exemplarTexels: number; exemplarContrast: number };
+  synthesis: { exemplarTexels: number; exemplarContrast: number; hairExemplarTexels: number };
   /** Milliseconds per step. */
   timings: Record<string, number>;
 }
@@ -255,7 +255,11 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
     hairRgb: hair,
     lighting,
     albedo,
-    synthesis: { exemplarTexels: synthesis.exemplarTexels, exemplarContrast: synthesis.exemplarContrast },
+    synthesis: {
+      exemplarTexels: synthesis.exemplarTexels,
+      exemplarContrast: synthesis.exemplarContrast,
+      hairExemplarTexels: synthesis.hairExemplarTexels,
+    },
     timings,
   };
 }
