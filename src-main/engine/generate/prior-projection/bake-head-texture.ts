@@ -67,6 +67,11 @@ export interface BakeResult {
   albedo: boolean;
   /** Texels of visible skin the synthesis drew its patches from, and their detail contrast. */
   synthesis: { exemplarTexels: number; exemplarContrast: number; hairExemplarTexels: number };
+  /**
+   * Per atlas texel (size², row-major): how far its colour is the photo's (0 = synthesised), and
+   * which share of that came through the mirror.
+   */
+  sources: { photoTrust: Float32Array; mirrorShare: Float32Array };
   /** Milliseconds per step. */
   timings: Record<string, number>;
 }
@@ -260,6 +265,7 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
       exemplarContrast: synthesis.exemplarContrast,
       hairExemplarTexels: synthesis.hairExemplarTexels,
     },
+    sources: { photoTrust: seen.seen, mirrorShare: seen.mirror },
     timings,
   };
 }

@@ -41,7 +41,7 @@ export const UNIFORM_LIGHTING: FittedLighting = {
 /** Fewer samples than this: uniform light (too little skin to fit nine terms per channel). */
 const MIN_SAMPLES = 40;
 /** Ridge strength per sample towards uniform light; first-order terms are penalised less. */
-const RIDGE = [0.02, 0.05, 0.05, 0.05, 0.3, 0.3, 0.3, 0.3, 0.3];
+const RIDGE = [0.005, 0.01, 0.01, 0.01, 0.08, 0.08, 0.08, 0.08, 0.08];
 
 /**
  * @param normals unit normals of the skin samples (xyz each).
@@ -138,4 +138,15 @@ function solveSymmetric(a: Float64Array, b: Float64Array): number[] {
     out[r] = s / A[r * m + r]!;
   }
   return out;
+}
+
+/** One line for people: where the light comes from and how directional it is. */
+export function describeLighting(lighting: FittedLighting): string {
+  if (lighting.samples === 0) return 'lighting not fitted (too little skin seen)';
+  const [x, y, z] = lighting.direction;
+  const side = Math.abs(x) < 0.3 ? '' : x > 0 ? "subject's left" : "subject's right";
+  const height = Math.abs(y) < 0.3 ? '' : y > 0 ? 'above' : 'below';
+  const depth = z > 0.3 ? 'front' : z < -0.3 ? 'behind' : '';
+  const from = [depth, height, side].filter(Boolean).join(', ') || 'front';
+  return `light from ${from}, ${(100 * lighting.directionality).toFixed(0)} % directional`;
 }

@@ -6,6 +6,7 @@
  * falls where both weights are equal — on a symmetric head the midline, where a point and its
  * mirror coincide — so a short blend there is invisible.
  */
+import { blendMultiBand } from './multiband-blend';
 import type { AtlasProjection } from './photo-projection';
 import { skinLikelihood, smoothstep, type SkinColourModel } from './skin-colour-model';
 
@@ -21,7 +22,10 @@ export function mirrorShare(direct: number, mirrored: number): number {
 }
 
 export interface SeenTexels {
-  /** Photo colour per texel (RGB 0..255), direct and mirrored combined. */
+  /**
+   * Photo colour per texel (RGB 0..255), direct and mirrored joined by multi-band blending: the
+   * mirror's edges switch in over a few texels (never two copies), its brightness over ~30.
+   */
   rgb: Float32Array;
   /** How much the photo is trusted per texel (0..1); the rest is synthesised. */
   seen: Float32Array;
@@ -70,6 +74,9 @@ export function combineDirectAndMirror(input: {
     const clear = input.clearViewOnly[chart[p]!] ? smoothstep(0.6, 0.9, w) : 1;
     return w * clear * (1 - skinGate[p]! * (1 - like[p]!));
   };
+  const directRgb = new Float32Array(n * 3);
+  const mirrorRgb = new Float32Array(n * 3);
+  const share = new Float32Array(n);
   for (let p = 0; p < n; p++) {
     if (chart[p]! < 0) continue;
     const a = weightOf(direct, likeDirect, p);
@@ -78,14 +85,20 @@ export function combineDirectAndMirror(input: {
     const fromDirect = (1 - m) * a,
       fromMirror = m * b;
     const s = fromDirect + fromMirror;
+    share[p] = m;
     if (!(s > 0)) continue;
     seen[p] = s;
     mirror[p] = fromMirror / s;
-    // Colours blend by their weights, so an unseen source (colour 0) never darkens the texel.
+    // A source that does not see the texel (colour 0) takes the other's colour, so it neither
+    // darkens the texel nor adds a difference to the blend's bands.
     for (let k = 0; k < 3; k++) {
-      rgb[p * 3 + k] = (fromDirect * direct.rgba[p * 4 + k]! + fromMirror * mirrored.rgba[p * 4 + k]!) / s;
+      const d = direct.rgba[p * 4 + k]!,
+        r = mirrored.rgba[p * 4 + k]!;
+      directRgb[p * 3 + k] = a > 0 ? d : r;
+      mirrorRgb[p * 3 + k] = b > 0 ? r : d;
     }
   }
+  rgb.set(blendMultiBand(mirrorRgb, directRgb, share, size, size, 5));
   return { rgb, seen, mirror };
 }
 

@@ -13,8 +13,10 @@ import { mirrorShare, MIRROR_TRUST } from './pose-aware-mirror';
 import {
   fitSkinColourModel,
   skinGate,
+  skinChromaLikelihood,
   skinLikelihood,
   smoothstep,
+  unshadowedTrust,
   type SkinColourModel,
 } from './skin-colour-model';
 
@@ -47,7 +49,10 @@ export function observeVertexColours(
       [normals[v * 3]!, normals[v * 3 + 1]!, normals[v * 3 + 2]!],
       out,
     );
-    return w > 0 ? w * (1 - gate * (1 - skinLikelihood(skin, out[0]!, out[1]!, out[2]!))) : 0;
+    if (!(w > 0)) return 0;
+    const skinLike =
+      skinLikelihood(skin, out[0]!, out[1]!, out[2]!) * unshadowedTrust(skin, out[0]!, out[1]!, out[2]!);
+    return w * (1 - gate * (1 - skinLike));
   };
   for (let v = 0; v < V; v++) {
     const gate = skinGate(model.hairWeight[v]!, model.detailWeight[v]!);
@@ -75,7 +80,8 @@ export function measureSkinAndLight(
   for (let v = 0; v < model.vertexCount; v++) {
     if (seen.directWeight[v]! < 0.6 || model.hairWeight[v]! > 0.3) continue;
     const c = seen.colour.subarray(v * 3, v * 3 + 3);
-    if (skinLikelihood(skinGuess, c[0]!, c[1]!, c[2]!) < 0.6) continue; // brows, eyes, lips, hair
+    // Brows, eyes, lips, hair are not skin; shadowed skin is (the light is what is fitted).
+    if (skinChromaLikelihood(skinGuess, c[0]!, c[1]!, c[2]!) < 0.6) continue;
     pick.push(v);
   }
   const colours = new Float32Array(pick.length * 3);

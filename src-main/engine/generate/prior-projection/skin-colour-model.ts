@@ -41,9 +41,7 @@ export function fitSkinColourModel(samples: Float32Array): SkinColourModel {
 
 /** 0..1: how likely an RGB colour (0..255) is this person's skin, under any plausible shading. */
 export function skinLikelihood(model: SkinColourModel, red: number, green: number, blue: number): number {
-  const [cr, cg] = chromaticity(red, green, blue);
-  const d = Math.hypot(cr - model.chroma[0], cg - model.chroma[1]) / model.chromaSigma;
-  const chromaTerm = Math.exp(-0.5 * Math.max(0, d - 1.5) ** 2);
+  const chromaTerm = skinChromaLikelihood(model, red, green, blue);
   // Shading under the chin or behind the ear darkens skin to ~50 %; glare brightens it a little.
   const ratio = luma(red, green, blue) / Math.max(1, model.luma);
   const lumaTerm = smoothstep(0.3, 0.5, ratio) * (1 - smoothstep(1.45, 1.8, ratio));
@@ -81,4 +79,25 @@ export function skinGate(hairWeight: number, faceDetailWeight: number): number {
 export function skinColourModelAround(rgb: readonly [number, number, number]): SkinColourModel {
   const s = rgb[0] + rgb[1] + rgb[2] + 1e-3;
   return { chroma: [rgb[0] / s, rgb[1] / s], luma: luma(rgb[0], rgb[1], rgb[2]), chromaSigma: 0.04 };
+}
+
+/** 0..1: how likely the chromaticity alone is this person's skin (any brightness: lit or shadowed). */
+export function skinChromaLikelihood(
+  model: SkinColourModel,
+  red: number,
+  green: number,
+  blue: number,
+): number {
+  const [cr, cg] = chromaticity(red, green, blue);
+  const d = Math.hypot(cr - model.chroma[0], cg - model.chroma[1]) / model.chromaSigma;
+  return Math.exp(-0.5 * Math.max(0, d - 1.5) ** 2);
+}
+
+/**
+ * 0..1: how far a skin colour speaks for the skin's own colour rather than a cast shadow (under
+ * the chin, behind the ear), by its brightness against the face's skin. Order-2 lighting explains
+ * smooth shading, not shadows, so shadowed skin must not set the colour of the whole neck.
+ */
+export function unshadowedTrust(model: SkinColourModel, red: number, green: number, blue: number): number {
+  return smoothstep(0.6, 0.85, luma(red, green, blue) / Math.max(1, model.luma));
 }
