@@ -24,6 +24,7 @@ Options for generate:
   --preset <id>        blender | unity | unreal | maya | web: units, up axis, texture for that tool
   --format <list>      glb,obj (default both)
   --texture <px>       512 | 1024 | 2048 | 4096 (default 1024)
+  --albedo             divide the photo's lighting out of the head texture (for relighting)
   --json               one JSON event per line on stdout instead of progress bars
   -h, --help           this text
   -v, --version        the version
@@ -67,6 +68,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
       format: { type: 'string' },
       preset: { type: 'string' },
       texture: { type: 'string' },
+      albedo: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
@@ -82,6 +84,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
     if (values.face !== undefined) settings.faceSelection = parseFace(values.face);
     if (values.estimator !== undefined)
       settings.estimator = parseWith(EstimatorId, values.estimator, '--estimator');
+    if (values.albedo) settings.albedoTexture = true;
     const exportSettings: NonNullable<JobSettingsInput['export']> = {};
     if (values.preset !== undefined) {
       const preset = EXPORT_PRESETS[values.preset as ExportPresetId];

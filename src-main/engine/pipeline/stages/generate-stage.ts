@@ -1,5 +1,6 @@
 import { JOB_PATHS } from '../../../shared/protocol';
 import { bakeHeadTexture, buildTexturedHead } from '../../generate/prior-projection/bake-head-texture';
+import { describeLighting } from '../../generate/prior-projection/estimate-lighting';
 import { loadHeadModel } from '../../geometry/head-model';
 import { writeMeshFolder } from '../../geometry/mesh-file';
 import { readHeadFit } from '../head-fit-file';
@@ -10,8 +11,8 @@ import { photoBaseName, safeFileStem } from '../../../shared/file-names';
 import type { StageRunner } from '../stage-context';
 
 /**
- * "Preview (no diffusion)": the photo projected onto the fitted head, mirrored where hidden, the rest
- * filled with the photo's skin and hair colours; stored in `mesh/` for export.
+ * "Preview (no diffusion)": the photo projected onto the fitted head, mirrored where the mirror is
+ * seen better, the rest synthesised from the photo's own skin and hair; stored in `mesh/` for export.
  */
 export const generateStage: StageRunner = {
   id: 'generate',
@@ -29,6 +30,7 @@ export const generateStage: StageRunner = {
         model,
         camera,
         textureSize: size,
+        albedo: ctx.job.settings.albedoTexture,
       },
       ctx.signal,
     );
@@ -36,7 +38,7 @@ export const generateStage: StageRunner = {
     ctx.progress(
       2,
       3,
-      `photo ${share(baked.coverage.photo)}, mirrored ${share(baked.coverage.mirrored)}, filled ${share(baked.coverage.filled)}`,
+      `photo ${share(baked.coverage.photo)}, mirrored ${share(baked.coverage.mirrored)}, synthesised ${share(baked.coverage.filled)}; ${describeLighting(baked.lighting)}${baked.albedo ? ' (divided out: albedo texture)' : ''}`,
     );
     const mesh = buildTexturedHead({
       positions,
