@@ -22,6 +22,7 @@ import {
   interpolateVertexField,
 } from '../../src-main/engine/generate/prior-projection/atlas-surface';
 import type { RgbaImage } from '../../src-main/engine/native/native-addon';
+import { computeVertexNormals } from '../../src-main/engine/geometry/textured-mesh';
 import { GRACE_HOPPER } from '../support/photos';
 import { ASTRONAUT, loadPhoto } from './support/photos';
 import { renderAtAzimuth, renderTextured } from './support/render';
@@ -365,20 +366,27 @@ test('albedo: a directional light added to the photo is divided out, and reporte
   });
   const { fit, mesh } = astronaut;
   const unlit = await renderTextured(mesh, camera, [90, 110, 140]);
-  const view = await renderView(mesh, astronaut.texture, 0, 0);
-  // Light from the subject's left, above and in front; Lambert with 40 % ambient, per triangle.
+  // Smooth per-pixel normals: the head rendered with its vertex normals as a texture.
+  const normalAtlas = interpolateVertexField(
+    model,
+    surface,
+    computeVertexNormals(fit.positions, model.triangles),
+    3,
+  );
+  const normalTexture = new Uint8Array(SIZE * SIZE * 4);
+  for (let p = 0; p < SIZE * SIZE; p++) {
+    for (let k = 0; k < 3; k++)
+      normalTexture[p * 4 + k] = Math.round(127.5 + 127.5 * normalAtlas[p * 3 + k]!);
+    normalTexture[p * 4 + 3] = 255;
+  }
+  const normalView = await renderView(mesh, { data: normalTexture, width: SIZE, height: SIZE }, 0, 0);
+  // Light from the subject's left, above and in front; Lambert with 40 % ambient.
   const light = [0.75, 0.35, 0.56];
   const len = Math.hypot(...light);
   const lit = new Uint8Array(unlit.data);
-  const P = fit.positions,
-    T = model.triangles;
   for (let p = 0; p < 512 * 512; p++) {
-    const t = view.triangleId[p]!;
-    if (t < 0) continue;
-    const [a, b, c] = [T[t * 3]! * 3, T[t * 3 + 1]! * 3, T[t * 3 + 2]! * 3];
-    const e = [P[b]! - P[a]!, P[b + 1]! - P[a + 1]!, P[b + 2]! - P[a + 2]!];
-    const f = [P[c]! - P[a]!, P[c + 1]! - P[a + 1]!, P[c + 2]! - P[a + 2]!];
-    const n = [e[1]! * f[2]! - e[2]! * f[1]!, e[2]! * f[0]! - e[0]! * f[2]!, e[0]! * f[1]! - e[1]! * f[0]!];
+    if (normalView.triangleId[p]! < 0) continue;
+    const n = [0, 1, 2].map((k) => normalView.image.data[p * 4 + k]! / 127.5 - 1);
     const cos = (n[0]! * light[0]! + n[1]! * light[1]! + n[2]! * light[2]!) / (Math.hypot(...n) * len || 1);
     const shade = 0.4 + 0.6 * Math.max(0, cos);
     for (let k = 0; k < 3; k++) lit[p * 4 + k] = Math.round(unlit.data[p * 4 + k]! * shade);
