@@ -39,6 +39,7 @@ import {
   observeVertexColours,
   skinAlbedoField,
   UNSEEN_SHADING_RANGE,
+  vertexCavity,
 } from './skin-colour-field';
 import { skinColourModelAround, skinGate, smoothstep } from './skin-colour-model';
 import { synthesiseSkinDetail } from './synthesise-skin';
@@ -81,6 +82,8 @@ const DEFAULT_HAIR: [number, number, number] = [58, 44, 34];
 const DEPTH_TOLERANCE_M = 0.004;
 /** Texels past the charts filled by dilation; charts are far apart, so this fills the whole atlas. */
 const FILL_PIXELS = 4096;
+/** Synthesised skin in the deepest hollows is this much darker in the lit texture (not in albedo). */
+const CAVITY_DARKENING = 0.35;
 /** Scalp under the hair object: mostly hair colour with skin showing through (hair roots). */
 const HAIR_ROOT_SHARE = 0.65;
 
@@ -158,20 +161,22 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
   lap('project photo');
 
   const surface = atlasSurface(model, triangleIds, size);
-  const perVertex = new Float32Array(model.vertexCount * 2);
+  const cavity = vertexCavity(model, positions, normals);
+  const perVertex = new Float32Array(model.vertexCount * 3);
   for (let v = 0; v < model.vertexCount; v++) {
-    perVertex[v * 2] = model.hairWeight[v]!;
-    perVertex[v * 2 + 1] = skinGate(model.hairWeight[v]!, model.detailWeight[v]!);
+    perVertex[v * 3] = model.hairWeight[v]!;
+    perVertex[v * 3 + 1] = skinGate(model.hairWeight[v]!, model.detailWeight[v]!);
+    perVertex[v * 3 + 2] = cavity[v]!;
   }
-  const texelWeights = interpolateVertexField(model, surface, perVertex, 2);
+  const texelWeights = interpolateVertexField(model, surface, perVertex, 3);
   const texelNormals = interpolateVertexField(model, surface, normals, 3);
   const texelAlbedo = interpolateVertexField(model, surface, field, 3);
   const n = size * size;
   const hairTexel = new Float32Array(n);
   const gateTexel = new Float32Array(n);
   for (let p = 0; p < n; p++) {
-    hairTexel[p] = texelWeights[p * 2]!;
-    gateTexel[p] = texelWeights[p * 2 + 1]!;
+    hairTexel[p] = texelWeights[p * 3]!;
+    gateTexel[p] = texelWeights[p * 3 + 1]!;
   }
   const seen = combineDirectAndMirror({
     direct: seenDirect,
@@ -215,8 +220,9 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
     const len = Math.hypot(nx, ny, nz) || 1;
     evaluateShading(lighting, nx / len, ny / len, nz / len, shading, scratch);
     const s = seen.seen[p]!;
+    const occlusion = 1 - CAVITY_DARKENING * texelWeights[p * 3 + 2]!;
     for (let k = 0; k < 3; k++) {
-      const shade = Math.min(hi, Math.max(lo, shading[k]!));
+      const shade = Math.min(hi, Math.max(lo, shading[k]!)) * occlusion;
       const base = texelAlbedo[p * 3 + k]! * synthesis.detail[p * 3 + k]!;
       const synth = albedo ? base : base * shade;
       const photoColour = albedo

@@ -206,3 +206,35 @@ export function smoothVertexField(input: {
   }
   return f;
 }
+
+/**
+ * 0..1 per vertex: how deep a hollow the vertex sits in (the ear's bowl, the crease behind it, the
+ * nostril's wing), from the offset of its neighbours' centroid along its normal. Synthesised skin
+ * is darkened there in the lit texture — the ambient occlusion a photo shows and the order-2
+ * lighting cannot, so an ear reads as an ear and not as a flat cut-out.
+ */
+export function vertexCavity(model: HeadModel, positions: Float32Array, normals: Float32Array): Float32Array {
+  const { start, list } = vertexNeighbours(model);
+  const out = new Float32Array(model.vertexCount);
+  for (let v = 0; v < model.vertexCount; v++) {
+    const deg = start[v + 1]! - start[v]!;
+    if (deg === 0) continue;
+    let cx = 0,
+      cy = 0,
+      cz = 0,
+      edge = 0;
+    for (let j = start[v]!; j < start[v + 1]!; j++) {
+      const u = list[j]! * 3;
+      const dx = positions[u]! - positions[v * 3]!,
+        dy = positions[u + 1]! - positions[v * 3 + 1]!,
+        dz = positions[u + 2]! - positions[v * 3 + 2]!;
+      cx += dx;
+      cy += dy;
+      cz += dz;
+      edge += Math.hypot(dx, dy, dz);
+    }
+    const along = (cx * normals[v * 3]! + cy * normals[v * 3 + 1]! + cz * normals[v * 3 + 2]!) / deg;
+    out[v] = smoothstep(0.03, 0.3, along / Math.max(1e-9, edge / deg));
+  }
+  return out;
+}
