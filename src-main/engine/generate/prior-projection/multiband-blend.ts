@@ -24,6 +24,53 @@ export function blendMultiBand(
   height: number,
   levels = 5,
 ): Float32Array {
+  // Only near the mask does the result differ from b: blend inside the mask's bounding box, padded
+  // by the reach of the coarsest band.
+  let x0 = width,
+    y0 = height,
+    x1 = -1,
+    y1 = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!(mask[y * width + x]! > 0)) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  const result = Float32Array.from(b);
+  if (x1 < 0) return result;
+  const pad = 3 << levels;
+  x0 = Math.max(0, x0 - pad);
+  y0 = Math.max(0, y0 - pad);
+  x1 = Math.min(width - 1, x1 + pad);
+  y1 = Math.min(height - 1, y1 + pad);
+  const w = x1 - x0 + 1,
+    h = y1 - y0 + 1;
+  const cropA = new Float32Array(w * h * 3),
+    cropB = new Float32Array(w * h * 3),
+    cropM = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const src = (y + y0) * width + x0;
+    cropA.set(a.subarray(src * 3, (src + w) * 3), y * w * 3);
+    cropB.set(b.subarray(src * 3, (src + w) * 3), y * w * 3);
+    cropM.set(mask.subarray(src, src + w), y * w);
+  }
+  const blended = blendWhole(cropA, cropB, cropM, w, h, levels);
+  for (let y = 0; y < h; y++)
+    result.set(blended.subarray(y * w * 3, (y + 1) * w * 3), ((y + y0) * width + x0) * 3);
+  return result;
+}
+
+function blendWhole(
+  a: Float32Array,
+  b: Float32Array,
+  mask: Float32Array,
+  width: number,
+  height: number,
+  levels: number,
+): Float32Array {
   // The pyramids are linear, so blending a's and b's bands equals b plus the blended bands of
   // (a − b): one colour pyramid instead of two.
   const difference = new Float32Array(a.length);
@@ -99,37 +146,46 @@ function reduce(img: Level, channels: number): Level {
   return { data: out, width: w2, height: h2 };
 }
 
-/** Upsample ×2 to width × height (zeros between samples, binomial filter × 2 per axis). */
+/**
+ * Upsample ×2 to width × height: zeros between the coarse samples, then the binomial filter × 2
+ * per axis, which leaves (c[i−1] + 6 c[i] + c[i+1]) / 8 on even and (c[i] + c[i+1]) / 2 on odd
+ * positions.
+ */
 function expand(img: Level, channels: number, width: number, height: number): Level {
   const { data, width: w, height: h } = img;
   const rows = new Float32Array(width * h * channels);
   for (let y = 0; y < h; y++) {
+    const row = y * w;
     for (let x = 0; x < width; x++) {
-      for (let k = 0; k < channels; k++) {
-        let s = 0;
-        for (let t = -2; t <= 2; t++) {
-          const sx2 = x + t;
-          if (sx2 & 1) continue; // only even positions hold a coarse sample
-          const sx = Math.min(w - 1, Math.max(0, sx2 >> 1));
-          s += 2 * KERNEL[t + 2]! * data[(y * w + sx) * channels + k]!;
-        }
-        rows[(y * width + x) * channels + k] = s;
+      const i = x >> 1;
+      const o = (y * width + x) * channels;
+      if (x & 1) {
+        const a = (row + Math.min(i, w - 1)) * channels,
+          b = (row + Math.min(i + 1, w - 1)) * channels;
+        for (let k = 0; k < channels; k++) rows[o + k] = 0.5 * (data[a + k]! + data[b + k]!);
+      } else {
+        const a = (row + Math.max(0, Math.min(i - 1, w - 1))) * channels,
+          m = (row + Math.min(i, w - 1)) * channels,
+          b = (row + Math.min(i + 1, w - 1)) * channels;
+        for (let k = 0; k < channels; k++)
+          rows[o + k] = 0.125 * (data[a + k]! + 6 * data[m + k]! + data[b + k]!);
       }
     }
   }
   const out = new Float32Array(width * height * channels);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      for (let k = 0; k < channels; k++) {
-        let s = 0;
-        for (let t = -2; t <= 2; t++) {
-          const sy2 = y + t;
-          if (sy2 & 1) continue;
-          const sy = Math.min(h - 1, Math.max(0, sy2 >> 1));
-          s += 2 * KERNEL[t + 2]! * rows[(sy * width + x) * channels + k]!;
-        }
-        out[(y * width + x) * channels + k] = s;
-      }
+    const i = y >> 1;
+    const o = y * width * channels;
+    if (y & 1) {
+      const a = Math.min(i, h - 1) * width * channels,
+        b = Math.min(i + 1, h - 1) * width * channels;
+      for (let x = 0; x < width * channels; x++) out[o + x] = 0.5 * (rows[a + x]! + rows[b + x]!);
+    } else {
+      const a = Math.max(0, Math.min(i - 1, h - 1)) * width * channels,
+        m = Math.min(i, h - 1) * width * channels,
+        b = Math.min(i + 1, h - 1) * width * channels;
+      for (let x = 0; x < width * channels; x++)
+        out[o + x] = 0.125 * (rows[a + x]! + 6 * rows[m + x]! + rows[b + x]!);
     }
   }
   return { data: out, width, height };

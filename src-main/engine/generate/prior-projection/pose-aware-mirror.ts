@@ -85,7 +85,8 @@ export function combineDirectAndMirror(input: {
     const fromDirect = (1 - m) * a,
       fromMirror = m * b;
     const s = fromDirect + fromMirror;
-    share[p] = m;
+    // Where only one source sees the texel both colours below are the same: nothing to blend.
+    share[p] = a > 0 && b > 0 ? m : 0;
     if (!(s > 0)) continue;
     seen[p] = s;
     mirror[p] = fromMirror / s;
@@ -102,8 +103,8 @@ export function combineDirectAndMirror(input: {
   return { rgb, seen, mirror };
 }
 
-/** Texels a doubtful skin texel spreads its doubt over (at 1k, ≈ 1.5 mm on the neck). */
-const SKIN_EROSION_TEXELS = 3;
+/** Texels a doubtful skin texel spreads its doubt over (at 1k, ≈ 1 mm on the neck). */
+const SKIN_EROSION_TEXELS = 2;
 
 /** Minimum over a (2r+1)² square, separable. */
 export function erodeMin(img: Float32Array, size: number, r: number): Float32Array {

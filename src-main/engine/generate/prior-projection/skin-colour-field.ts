@@ -183,13 +183,13 @@ export function smoothVertexField(input: {
   const { neighbours, observed, weight, prior } = input;
   const dataStrength = input.dataStrength ?? 2;
   const eps = input.priorStrength ?? 0.004;
-  const iterations = input.iterations ?? 250;
+  const iterations = input.iterations ?? 160;
   const V = weight.length;
   const f = Float32Array.from(prior);
   for (let v = 0; v < V; v++) {
     if (weight[v]! > 0) for (let k = 0; k < 3; k++) f[v * 3 + k] = observed[v * 3 + k]!;
   }
-  const omega = 1.85;
+  const omega = 1.9;
   const { start, list } = neighbours;
   for (let it = 0; it < iterations; it++) {
     for (let v = 0; v < V; v++) {

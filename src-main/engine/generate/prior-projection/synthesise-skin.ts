@@ -146,17 +146,16 @@ function quiltDetail(
       for (let k = 0; k < 3; k++) rgb[p * 3 + k] = atlasRgb[q * 3 + k]!;
     }
   }
-  // Local mean over exemplar texels only (normalised box blur, twice ≈ Gaussian σ 8 texels at 1k):
-  // the detail keeps pores and the photo's grain, and also the blotches a few millimetres wide
-  // that make skin look like skin rather than paint.
-  const radius = Math.max(3, Math.round((10 * size) / 1024));
+  // Local mean over exemplar texels only (normalised box blur, 25 texels wide at 1k): the detail
+  // keeps pores and the photo's grain, and also the blotches a few millimetres wide that make skin
+  // look like skin rather than paint.
+  const radius = Math.max(3, Math.round((12 * size) / 1024));
   const weighted = new Float32Array(n * 3);
   for (let p = 0; p < n; p++) {
     if (!good[p]) continue;
     for (let k = 0; k < 3; k++) weighted[p * 3 + k] = rgb[p * 3 + k]!;
   }
-  const blur = (img: Float32Array, channels: number) =>
-    boxBlur(boxBlur(img, width, height, channels, radius), width, height, channels, radius);
+  const blur = (img: Float32Array, channels: number) => boxBlur(img, width, height, channels, radius);
   const mean = blur(weighted, 3);
   const cover = blur(good, 1);
   const ratio = new Float32Array(n * 3).fill(1);
@@ -285,16 +284,16 @@ function quiltTexture(
     }
   }
   const out = new Float32Array(tile * tile * 3);
+  // Past the laid canvas only where the weight is 0 (x, y ≥ overlap): read 0 there.
+  const at = (cx: number, cy: number, k: number) =>
+    cx < size && cy < size ? canvas[(cy * size + cx) * 3 + k]! : 0;
   for (let y = 0; y < tile; y++) {
     const ay = y < overlap ? (y + 0.5) / overlap : 1;
     for (let x = 0; x < tile; x++) {
       const ax = x < overlap ? (x + 0.5) / overlap : 1;
       for (let k = 0; k < 3; k++) {
-        // Past the laid canvas only where the weight is 0 (x, y ≥ overlap): read 0 there.
-        const at = (cx: number, cy: number) =>
-          cx < size && cy < size ? canvas[(cy * size + cx) * 3 + k]! : 0;
-        const top = ax * at(x, y) + (1 - ax) * at(x + tile, y);
-        const wrapped = ax * at(x, y + tile) + (1 - ax) * at(x + tile, y + tile);
+        const top = ax * at(x, y, k) + (1 - ax) * at(x + tile, y, k);
+        const wrapped = ax * at(x, y + tile, k) + (1 - ax) * at(x + tile, y + tile, k);
         out[(y * tile + x) * 3 + k] = ay * top + (1 - ay) * wrapped;
       }
     }
