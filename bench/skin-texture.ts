@@ -60,6 +60,14 @@ for (const file of PHOTOS) {
   );
   for (const [k, v] of Object.entries(steps))
     console.log(`  ${k.padEnd(26)} ${median(v).toFixed(0).padStart(6)} ms`);
+  // The steps the flat-fill bake had too (colour probes, the native projections, dilation and PNG).
+  const before = ['measure colours', 'project photo', 'dilate and encode'].reduce(
+    (t, k) => t + median(steps[k] ?? [0]),
+    0,
+  );
+  console.log(
+    `  ${'added by skin synthesis'.padEnd(26)} ${(median(steps['total']!) - before).toFixed(0).padStart(6)} ms`,
+  );
   console.log(
     `  coverage ${JSON.stringify(bake.coverage)}, exemplar texels ${bake.synthesis.exemplarTexels}, contrast ${bake.synthesis.exemplarContrast.toFixed(4)}`,
   );
