@@ -106,24 +106,21 @@ export function combineDirectAndMirror(input: {
 /** Texels a doubtful skin texel spreads its doubt over (at 1k, ≈ 1 mm on the neck). */
 const SKIN_EROSION_TEXELS = 2;
 
-/** Minimum over a (2r+1)² square, separable. */
+/**
+ * Minimum over a (2r+1)² square. Values below 1 are few (doubtful texels on neck, ears and sides),
+ * so each spreads itself over its square instead of every texel scanning its own.
+ */
 export function erodeMin(img: Float32Array, size: number, r: number): Float32Array {
-  const tmp = new Float32Array(img.length);
-  const out = new Float32Array(img.length);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      let m = Infinity;
-      for (let i = Math.max(0, x - r); i <= Math.min(size - 1, x + r); i++)
-        m = Math.min(m, img[y * size + i]!);
-      tmp[y * size + x] = m;
-    }
-  }
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      let m = Infinity;
-      for (let j = Math.max(0, y - r); j <= Math.min(size - 1, y + r); j++)
-        m = Math.min(m, tmp[j * size + x]!);
-      out[y * size + x] = m;
+  const out = Float32Array.from(img);
+  for (let p = 0; p < img.length; p++) {
+    const v = img[p]!;
+    if (!(v < 1)) continue;
+    const x = p % size,
+      y = (p - x) / size;
+    for (let j = Math.max(0, y - r); j <= Math.min(size - 1, y + r); j++) {
+      for (let i = Math.max(0, x - r); i <= Math.min(size - 1, x + r); i++) {
+        if (out[j * size + i]! > v) out[j * size + i] = v;
+      }
     }
   }
   return out;
