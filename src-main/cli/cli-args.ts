@@ -31,6 +31,7 @@ Options for generate:
                        UVs, textured; needs a FLAME estimator whose pack has FLAME's UV template)
   --views-out <dir>    also write renders of the head from --views azimuths around it (a turntable)
   --views <N>          how many azimuths for --views-out, 360/N apart from the front (default 8)
+  --albedo             divide the photo's lighting out of the head texture (for relighting)
   --json               one JSON event per line on stdout instead of progress bars
   -h, --help           this text
   -v, --version        the version
@@ -80,6 +81,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
       topology: { type: 'string' },
       'views-out': { type: 'string' },
       views: { type: 'string' },
+      albedo: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
@@ -97,6 +99,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
       settings.estimator = parseWith(EstimatorId, values.estimator, '--estimator');
     if (values.expression !== undefined)
       settings.expression = parseWith(ExpressionMode, values.expression, '--expression');
+    if (values.albedo) settings.albedoTexture = true;
     const exportSettings: NonNullable<JobSettingsInput['export']> = {};
     if (values.preset !== undefined) {
       const preset = EXPORT_PRESETS[values.preset as ExportPresetId];

@@ -75,6 +75,13 @@ export const JobSettings = z
     maxInputPixels: z.number().int().positive().default(50_000_000),
     /** Longest side of the working copy of the photo; larger photos are downscaled. */
     workingMaxSide: z.number().int().min(256).max(8192).default(2048),
+    /**
+     * Head texture as albedo: the photo's fitted lighting (order-2 spherical harmonics) divided out,
+     * for relighting. Off by default: the texture keeps the photo's shading, so the head looks like
+     * the photo under any viewer's flat or default light, and a light estimated from one photo on
+     * a fitted (not scanned) surface never paints its own errors into it.
+     */
+    albedoTexture: z.boolean().default(false),
     export: ExportSettings.default(ExportSettings.parse({})),
   })
   .strict();

@@ -1,13 +1,19 @@
 /**
- * Prior projection without diffusion: bakes the photo onto the fitted head's UV atlas. Each texel
- * takes the photo where its surface point faces the camera and is not hidden (weighted by view
- * angle and person mask); the hidden side of the face takes its mirror point's photo colour (the
- * model is left/right symmetric); everything never seen (sides, back, scalp, ears, neck) gets skin
- * and hair colours measured in the photo, blended by the model's hair weight. Blends are smooth
- * because every weight falls off continuously with the view angle.
+ * Prior projection without diffusion: bakes the photo onto the fitted head's UV atlas and completes
+ * everything the photo does not show from the photo's own skin.
  *
- * Rasterization (visibility, projection, UV layout, seam dilation) is the native addon's; this file
- * only shapes weights and blends.
+ * 1. Each texel takes the photo where its surface point is seen (view angle × person mask); on
+ *    neck, ears and sides only where the photo colour is skin (clothing and stray hair count as
+ *    unseen). The mirror point's photo colour is used only where the mirror is seen clearly better
+ *    (pose-aware symmetry: a turned face gets no doubled features).
+ * 2. The photo's lighting is fitted as order-2 spherical harmonics on the head's normals.
+ * 3. A smooth colour field on the mesh's vertices carries the seen skin colour (lighting divided
+ *    out) into the unseen surface and relaxes to the skin colour, or a hair-root colour on the scalp.
+ * 4. Skin detail is quilted from patches of the photo's visible skin, multiplied by the field and,
+ *    unless an albedo texture is asked for, by the fitted shading (ears keep their shading).
+ * 5. Projected and synthesised texels are joined by multi-band blending, so no seam shows.
+ *
+ * Rasterization (visibility, projection, UV layout, seam dilation) is the native addon's.
  */
 import sharp from 'sharp';
 import type { PinholeCamera } from '../../geometry/camera';
@@ -15,7 +21,10 @@ import type { HeadModel } from '../../geometry/head-model';
 import { computeVertexNormals, type TexturedMesh } from '../../geometry/textured-mesh';
 import { dilateAtlas } from '../../native/native-addon';
 import { throwIfCancelled } from '../../stage-error';
+import { atlasSurface, chartTexelDensity, interpolateVertexField } from './atlas-surface';
+import { evaluateShading, type FittedLighting } from './estimate-lighting';
 import { createPhotoProbe, measureHair, measureSkin } from './measure-colours';
+import { blendMultiBand } from './multiband-blend';
 import {
   atlasTriangleIds,
   photoDepth,
@@ -23,6 +32,17 @@ import {
   projectPhotoOntoAtlas,
   type UvSurface,
 } from './photo-projection';
+import { combineDirectAndMirror } from './pose-aware-mirror';
+import {
+  measureSkinAndLight,
+  MIN_SHADING,
+  observeVertexColours,
+  skinAlbedoField,
+  UNSEEN_SHADING_RANGE,
+  vertexCavity,
+} from './skin-colour-field';
+import { skinColourModelAround, skinGate, smoothstep } from './skin-colour-model';
+import { synthesiseSkinDetail } from './synthesise-skin';
 
 export interface BakeInput {
   photoRgba: { data: Uint8Array; width: number; height: number };
@@ -33,23 +53,39 @@ export interface BakeInput {
   model: HeadModel;
   camera: PinholeCamera;
   textureSize: 1024 | 2048;
+  /** Divide the photo's fitted lighting out (a texture to relight); default false: keep the photo's shading. */
+  albedo?: boolean;
 }
 
 export interface BakeResult {
   texturePng: Buffer;
-  /** Shares of the atlas' chart texels: from the photo, from the mirrored photo, filled. */
+  /** Shares of the atlas' chart texels: from the photo, from the mirrored photo, synthesised. */
   coverage: { photo: number; mirrored: number; filled: number };
   skinRgb: [number, number, number];
   hairRgb: [number, number, number];
+  /** The photo's lighting as fitted on the head (divided out when `albedo`). */
+  lighting: FittedLighting;
+  albedo: boolean;
+  /** Texels of visible skin the synthesis drew its patches from, and their detail contrast. */
+  synthesis: { exemplarTexels: number; exemplarContrast: number; hairExemplarTexels: number };
+  /**
+   * Per atlas texel (size², row-major): how far its colour is the photo's (0 = synthesised), and
+   * which share of that came through the mirror.
+   */
+  sources: { photoTrust: Float32Array; mirrorShare: Float32Array };
+  /** Milliseconds per step. */
+  timings: Record<string, number>;
 }
 
 const DEFAULT_HAIR: [number, number, number] = [58, 44, 34];
 /** A point counts as seen when it is at most this far behind the nearest surface (metres). */
 const DEPTH_TOLERANCE_M = 0.004;
-/** The mirrored photo never fully replaces the fill colour: it is a guess of the hidden side. */
-const MIRROR_TRUST = 0.9;
 /** Texels past the charts filled by dilation; charts are far apart, so this fills the whole atlas. */
 const FILL_PIXELS = 4096;
+/** Synthesised skin in the deepest hollows is this much darker in the lit texture (not in albedo). */
+const CAVITY_DARKENING = 0.35;
+/** Scalp under the hair object: mostly hair colour with skin showing through (hair roots). */
+const HAIR_ROOT_SHARE = 0.65;
 
 /**
  * Weight of a view-angle cosine: none at grazing angles (stretched photo, hair and background at
@@ -62,81 +98,197 @@ export function viewAngleWeight(cos: number): number {
 
 export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): Promise<BakeResult> {
   const { model, positions, camera, textureSize: size } = input;
+  const albedo = input.albedo ?? false;
+  const timings: Record<string, number> = {};
+  let clock = performance.now();
+  const lap = (step: string) => {
+    const now = performance.now();
+    timings[step] = (timings[step] ?? 0) + now - clock;
+    clock = now;
+    throwIfCancelled(signal);
+  };
+
   const normals = computeVertexNormals(positions, model.triangles);
   const photo = await photoWithMaskAlpha(input.photoRgba, input.mask);
-  throwIfCancelled(signal);
-
   const depth = await photoDepth(positions, model.triangles, camera, photo.width, photo.height);
   const distance = Math.max(0.05, Math.hypot(camera.t[0]!, camera.t[1]!, camera.t[2]!));
-  const probe = createPhotoProbe(photo, depth, camera, DEPTH_TOLERANCE_M / distance, viewAngleWeight);
-  const skin = measureSkin(model, positions, normals, probe);
+  const depthEpsilon = DEPTH_TOLERANCE_M / distance;
+  const probe = createPhotoProbe(photo, depth, camera, depthEpsilon, viewAngleWeight);
+  const skinAtLandmarks = measureSkin(model, positions, normals, probe);
   const hair = measureHair(model, positions, normals, probe) ?? DEFAULT_HAIR;
-  throwIfCancelled(signal);
+  lap('measure colours');
+
+  // Vertex colours from a blurred photo: the smooth field wants the skin's colour, not its pores.
+  const blurred = await blurRgba(photo, Math.max(1, photo.width / 256));
+  const blurredProbe = createPhotoProbe(blurred, depth, camera, depthEpsilon, viewAngleWeight);
+  const firstLook = observeVertexColours(
+    model,
+    positions,
+    normals,
+    blurredProbe,
+    skinColourModelAround(skinAtLandmarks),
+  );
+  const { skin, reference, lighting } = measureSkinAndLight(
+    model,
+    normals,
+    firstLook,
+    skinColourModelAround(skinAtLandmarks),
+  );
+  const seenVertices = observeVertexColours(model, positions, normals, blurredProbe, skin);
+  lap('skin model and lighting');
+  const hairRoot = [0, 1, 2].map(
+    (k) => HAIR_ROOT_SHARE * hair[k]! + (1 - HAIR_ROOT_SHARE) * reference[k]!,
+  ) as [number, number, number];
+  const field = skinAlbedoField({
+    model,
+    normals,
+    seen: seenVertices,
+    lighting,
+    skinRgb: reference,
+    hairRootRgb: hairRoot,
+  });
+  lap('colour field');
 
   // The atlas seen directly, and seen through the mirror: each texel's surface point replaced by its
-  // mirror point (x → −x), so a texel hidden from the camera takes its visible twin's colour.
+  // mirror point (x → −x), so a texel hidden from the camera can take its visible twin's colour.
   const direct = uvSurface(model, positions, normals, false);
   const mirrored = uvSurface(model, positions, normals, true);
   const project = (surface: UvSurface) =>
     projectPhotoOntoAtlas({ photo, surface, camera, size, depthToleranceM: DEPTH_TOLERANCE_M });
   const seenDirect = await project(direct);
-  throwIfCancelled(signal);
   const seenMirrored = await project(mirrored);
-  throwIfCancelled(signal);
   const triangleIds = await atlasTriangleIds(direct.uvs, direct.indices, size);
-  throwIfCancelled(signal);
+  lap('project photo');
 
-  const hairPlanes = hairWeightPlanes(model, size);
-  const rgba = new Uint8Array(size * size * 4);
-  const known = new Float32Array(size * size);
+  const surface = atlasSurface(model, triangleIds, size);
+  const cavity = vertexCavity(model, positions, normals);
+  const perVertex = new Float32Array(model.vertexCount * 3);
+  for (let v = 0; v < model.vertexCount; v++) {
+    perVertex[v * 3] = model.hairWeight[v]!;
+    perVertex[v * 3 + 1] = skinGate(model.hairWeight[v]!, model.detailWeight[v]!);
+    perVertex[v * 3 + 2] = cavity[v]!;
+  }
+  const texelWeights = interpolateVertexField(model, surface, perVertex, 3);
+  const texelNormals = interpolateVertexField(model, surface, normals, 3);
+  const texelAlbedo = interpolateVertexField(model, surface, field, 3);
+  const n = size * size;
+  const hairTexel = new Float32Array(n);
+  const gateTexel = new Float32Array(n);
+  for (let p = 0; p < n; p++) {
+    hairTexel[p] = texelWeights[p * 3]!;
+    gateTexel[p] = texelWeights[p * 3 + 1]!;
+  }
+  const seen = combineDirectAndMirror({
+    direct: seenDirect,
+    mirrored: seenMirrored,
+    size,
+    chart: surface.chart,
+    skinGate: gateTexel,
+    clearViewOnly: model.regions.map((r) => r.name.startsWith('ear')),
+    skin,
+    weightOfCos: viewAngleWeight,
+  });
+  lap('pose-aware mirror');
+
+  const synthesis = synthesiseSkinDetail({
+    size,
+    rgb: seen.rgb,
+    seen: seen.seen,
+    mirror: seen.mirror,
+    hair: hairTexel,
+    chart: surface.chart,
+    chartDensity: chartTexelDensity(model, positions, size),
+    skin,
+  });
+  lap('synthesise detail');
+
+  // Synthesised colour = albedo field × detail (× shading unless an albedo texture is wanted);
+  // the photo's colour keeps its shading unless it is divided out.
+  const synthesised = new Float32Array(n * 3);
+  const projected = new Float32Array(n * 3);
+  const shading = new Float32Array(3);
+  const scratch = new Float64Array(9);
+  const [lo, hi] = UNSEEN_SHADING_RANGE;
   let nPhoto = 0,
     nMirror = 0,
     nFill = 0;
-  for (let p = 0; p < size * size; p++) {
-    const t = triangleIds[p]!;
-    if (t < 0) continue;
-    known[p] = 1;
-    const a = viewAngleWeight(seenDirect.cos[p]!) * (seenDirect.rgba[p * 4 + 3]! / 255);
-    let b = 0;
-    if (a < 1) {
-      b = viewAngleWeight(seenMirrored.cos[p]!) * (seenMirrored.rgba[p * 4 + 3]! / 255);
-      b *= (1 - a) * MIRROR_TRUST;
-    }
-    const x = p % size,
-      y = (p - x) / size;
-    const h = Math.min(
-      1,
-      Math.max(0, hairPlanes[t * 3]! * x + hairPlanes[t * 3 + 1]! * y + hairPlanes[t * 3 + 2]!),
-    );
-    const seen = a + b;
+  for (let p = 0; p < n; p++) {
+    if (surface.chart[p]! < 0) continue;
+    const nx = texelNormals[p * 3]!,
+      ny = texelNormals[p * 3 + 1]!,
+      nz = texelNormals[p * 3 + 2]!;
+    const len = Math.hypot(nx, ny, nz) || 1;
+    evaluateShading(lighting, nx / len, ny / len, nz / len, shading, scratch);
+    const s = seen.seen[p]!;
+    const occlusion = 1 - CAVITY_DARKENING * texelWeights[p * 3 + 2]!;
     for (let k = 0; k < 3; k++) {
-      const fill = skin[k]! * (1 - h) + hair[k]! * h;
-      const photoPart = a * seenDirect.rgba[p * 4 + k]! + b * seenMirrored.rgba[p * 4 + k]!;
-      rgba[p * 4 + k] = Math.round(photoPart + (1 - seen) * fill);
+      const shade = Math.min(hi, Math.max(lo, shading[k]!)) * occlusion;
+      const base = texelAlbedo[p * 3 + k]! * synthesis.detail[p * 3 + k]!;
+      const synth = albedo ? base : base * shade;
+      const photoColour = albedo
+        ? seen.rgb[p * 3 + k]! / Math.max(MIN_SHADING, shading[k]!)
+        : seen.rgb[p * 3 + k]!;
+      synthesised[p * 3 + k] = synth;
+      // Pre-blended by the trust, so clothing under a near-zero weight never leaks into low bands.
+      projected[p * 3 + k] = s * photoColour + (1 - s) * synth;
     }
-    rgba[p * 4 + 3] = 255;
-    if (seen < 0.5) nFill++;
-    else if (a >= b) nPhoto++;
+    if (s < 0.5) nFill++;
+    else if (seen.mirror[p]! < 0.5) nPhoto++;
     else nMirror++;
   }
-  throwIfCancelled(signal);
+  const blended = blendMultiBand(projected, synthesised, seen.seen, size, size, 5);
+  lap('compose and blend');
+
+  const rgba = new Uint8Array(n * 4);
+  const known = new Float32Array(n);
+  for (let p = 0; p < n; p++) {
+    if (surface.chart[p]! < 0) continue;
+    known[p] = 1;
+    for (let k = 0; k < 3; k++) rgba[p * 4 + k] = Math.min(255, Math.max(0, Math.round(blended[p * 3 + k]!)));
+    rgba[p * 4 + 3] = 255;
+  }
   // Off-chart texels take their nearest chart colours, so filtering and mip-maps never pull in black.
   const dilated = await dilateAtlas({
     atlas: { width: size, height: size, data: rgba },
     weight: known,
     pixels: FILL_PIXELS,
   });
-  throwIfCancelled(signal);
   const texturePng = await sharp(dilated.atlas.data, { raw: { width: size, height: size, channels: 4 } })
     .removeAlpha()
     .png({ compressionLevel: 6 })
     .toBuffer();
+  lap('dilate and encode');
   const total = Math.max(1, nPhoto + nMirror + nFill);
   return {
     texturePng,
     coverage: { photo: nPhoto / total, mirrored: nMirror / total, filled: nFill / total },
-    skinRgb: skin,
+    skinRgb: reference,
     hairRgb: hair,
+    lighting,
+    albedo,
+    synthesis: {
+      exemplarTexels: synthesis.exemplarTexels,
+      exemplarContrast: synthesis.exemplarContrast,
+      hairExemplarTexels: synthesis.hairExemplarTexels,
+    },
+    sources: { photoTrust: seen.seen, mirrorShare: seen.mirror },
+    timings,
+  };
+}
+
+/** Gaussian blur of an RGBA image (sharp), alpha included. */
+async function blurRgba(
+  img: { data: Uint8Array; width: number; height: number },
+  sigma: number,
+): Promise<{ data: Uint8Array; width: number; height: number }> {
+  const out = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 4 } })
+    .blur(Math.max(0.3, sigma))
+    .raw()
+    .toBuffer();
+  return {
+    data: new Uint8Array(out.buffer, out.byteOffset, out.length),
+    width: img.width,
+    height: img.height,
   };
 }
 
@@ -159,46 +311,6 @@ function uvSurface(
     }
   }
   return { positions: outPositions, normals: outNormals, uvs: model.uvs, indices: model.uvTriangles };
-}
-
-/**
- * Per UV triangle, hair weight as a plane over texel coordinates (h = A·x + B·y + C, texel centres
- * at integers as in the native bake), so the blend loop interpolates it without barycentrics.
- */
-function hairWeightPlanes(model: HeadModel, size: number): Float64Array {
-  const { uvs, uvTriangles, uvVertexToVertex, hairWeight } = model;
-  const planes = new Float64Array(uvTriangles.length);
-  for (let t = 0; t < uvTriangles.length / 3; t++) {
-    const ia = uvTriangles[t * 3]!,
-      ib = uvTriangles[t * 3 + 1]!,
-      ic = uvTriangles[t * 3 + 2]!;
-    const ax = uvs[ia * 2]! * size - 0.5,
-      ay = uvs[ia * 2 + 1]! * size - 0.5;
-    const bx = uvs[ib * 2]! * size - 0.5,
-      by = uvs[ib * 2 + 1]! * size - 0.5;
-    const cx = uvs[ic * 2]! * size - 0.5,
-      cy = uvs[ic * 2 + 1]! * size - 0.5;
-    const ha = hairWeight[uvVertexToVertex[ia]!]!,
-      hb = hairWeight[uvVertexToVertex[ib]!]!,
-      hc = hairWeight[uvVertexToVertex[ic]!]!;
-    const area = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
-    if (Math.abs(area) < 1e-12) {
-      planes[t * 3 + 2] = (ha + hb + hc) / 3;
-      continue;
-    }
-    // Solve h(x, y) through the three vertices.
-    const A = ((hb - ha) * (cy - ay) - (hc - ha) * (by - ay)) / area;
-    const B = ((hc - ha) * (bx - ax) - (hb - ha) * (cx - ax)) / area;
-    planes[t * 3] = A;
-    planes[t * 3 + 1] = B;
-    planes[t * 3 + 2] = ha - A * ax - B * ay;
-  }
-  return planes;
-}
-
-function smoothstep(e0: number, e1: number, x: number): number {
-  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
-  return t * t * (3 - 2 * t);
 }
 
 /** The fitted head as the mesh later stages take: seams split per UV vertex, normals from the closed surface. */

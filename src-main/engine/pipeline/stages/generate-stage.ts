@@ -1,5 +1,6 @@
 import { JOB_PATHS } from '../../../shared/protocol';
 import { bakeHeadTexture, buildTexturedHead } from '../../generate/prior-projection/bake-head-texture';
+import { describeLighting } from '../../generate/prior-projection/estimate-lighting';
 import { loadHeadModel } from '../../geometry/head-model';
 import { writeMeshFolder } from '../../geometry/mesh-file';
 import { readHeadFit } from '../head-fit-file';
@@ -12,9 +13,9 @@ import { flameTopologyHead } from '../flame-topology-head';
 import { writeHairObject } from '../hair-object';
 
 /**
- * "Preview (no diffusion)": the photo projected onto the fitted head, mirrored where hidden, the rest
- * filled with the photo's skin and hair colours; stored in `mesh/` for export, with the hair object
- * (a fitted style textured from the photo's hair) in `mesh/hair/`.
+ * "Preview (no diffusion)": the photo projected onto the fitted head, mirrored where the mirror is
+ * seen better, the rest synthesised from the photo's own skin and hair; stored in `mesh/` for export,
+ * with the hair object (a fitted style textured from the photo's hair) in `mesh/hair/`.
  */
 export const generateStage: StageRunner = {
   id: 'generate',
@@ -32,6 +33,7 @@ export const generateStage: StageRunner = {
         model,
         camera,
         textureSize: size,
+        albedo: ctx.job.settings.albedoTexture,
       },
       ctx.signal,
     );
@@ -39,7 +41,7 @@ export const generateStage: StageRunner = {
     ctx.progress(
       2,
       3,
-      `photo ${share(baked.coverage.photo)}, mirrored ${share(baked.coverage.mirrored)}, filled ${share(baked.coverage.filled)}`,
+      `photo ${share(baked.coverage.photo)}, mirrored ${share(baked.coverage.mirrored)}, synthesised ${share(baked.coverage.filled)}; ${describeLighting(baked.lighting)}${baked.albedo ? ' (divided out: albedo texture)' : ''}`,
     );
     const mesh = buildTexturedHead({
       positions,

@@ -1,0 +1,127 @@
+/**
+ * Pose-aware symmetry: a texel takes its mirror point's photo colour only where the mirror point is
+ * seen clearly better than the texel itself (view angle × mask × skin gate). The two are never
+ * averaged over a wide band: on a turned face the far eye seen directly and the near eye seen
+ * through the mirror never line up exactly, and averaging them draws every edge twice. The switch
+ * falls where both weights are equal — on a symmetric head the midline, where a point and its
+ * mirror coincide — so a short blend there is invisible.
+ */
+import { blendMultiBand } from './multiband-blend';
+import type { AtlasProjection } from './photo-projection';
+import { skinLikelihood, smoothstep, type SkinColourModel } from './skin-colour-model';
+
+/** The mirror takes over between these margins of weight advantage (a tie keeps the direct view). */
+const MIRROR_FROM = 0.02;
+const MIRROR_FULL = 0.15;
+/** The mirrored photo is a guess of the hidden side: synthesis keeps a small share of it. */
+export const MIRROR_TRUST = 0.9;
+
+/** Share 0..1 of the mirror in a texel seen with weight `direct` and through the mirror with `mirrored`. */
+export function mirrorShare(direct: number, mirrored: number): number {
+  return smoothstep(MIRROR_FROM, MIRROR_FULL, mirrored - direct);
+}
+
+export interface SeenTexels {
+  /**
+   * Photo colour per texel (RGB 0..255), direct and mirrored joined by multi-band blending: the
+   * mirror's edges switch in over a few texels (never two copies), its brightness over ~30.
+   */
+  rgb: Float32Array;
+  /** How much the photo is trusted per texel (0..1); the rest is synthesised. */
+  seen: Float32Array;
+  /** Share of `seen` that came through the mirror. */
+  mirror: Float32Array;
+}
+
+/**
+ * @param weightOfCos the bake's view-angle weight.
+ * @param skinGate per texel 0..1: how far the skin test applies (1 on neck, ears, sides; 0 on the
+ *   face's features and the scalp), so clothing and stray hair there count as unseen.
+ */
+export function combineDirectAndMirror(input: {
+  direct: AtlasProjection;
+  mirrored: AtlasProjection;
+  size: number;
+  chart: Int16Array;
+  skinGate: Float32Array;
+  /** Per chart: only clear views count there (ears: a grazing view of a fold is noise). */
+  clearViewOnly: boolean[];
+  skin: SkinColourModel;
+  weightOfCos: (cos: number) => number;
+}): SeenTexels {
+  const { direct, mirrored, size, chart, skinGate, skin, weightOfCos } = input;
+  const n = chart.length;
+  const rgb = new Float32Array(n * 3);
+  const seen = new Float32Array(n);
+  const mirror = new Float32Array(n);
+  // Skin likelihood where the skin test applies, eroded so the soft edge of a collar or a strand
+  // of hair (half skin, half cloth in the photo) does not pass for skin.
+  const likelihood = (src: AtlasProjection): Float32Array => {
+    const like = new Float32Array(n).fill(1);
+    const d = src.rgba;
+    for (let p = 0; p < n; p++) {
+      if (skinGate[p]! > 0 && src.cos[p]! > 0)
+        like[p] = skinLikelihood(skin, d[p * 4]!, d[p * 4 + 1]!, d[p * 4 + 2]!);
+    }
+    return erodeMin(like, size, SKIN_EROSION_TEXELS);
+  };
+  const likeDirect = likelihood(direct);
+  const likeMirrored = likelihood(mirrored);
+  const weightOf = (src: AtlasProjection, like: Float32Array, p: number): number => {
+    const cos = src.cos[p]!;
+    if (!(cos > 0)) return 0;
+    const w = weightOfCos(cos) * (src.rgba[p * 4 + 3]! / 255);
+    const clear = input.clearViewOnly[chart[p]!] ? smoothstep(0.6, 0.9, w) : 1;
+    return w * clear * (1 - skinGate[p]! * (1 - like[p]!));
+  };
+  const directRgb = new Float32Array(n * 3);
+  const mirrorRgb = new Float32Array(n * 3);
+  const share = new Float32Array(n);
+  for (let p = 0; p < n; p++) {
+    if (chart[p]! < 0) continue;
+    const a = weightOf(direct, likeDirect, p);
+    const b = weightOf(mirrored, likeMirrored, p) * MIRROR_TRUST;
+    const m = b > 0 ? mirrorShare(a, b) : 0;
+    const fromDirect = (1 - m) * a,
+      fromMirror = m * b;
+    const s = fromDirect + fromMirror;
+    // Where only one source sees the texel both colours below are the same: nothing to blend.
+    share[p] = a > 0 && b > 0 ? m : 0;
+    if (!(s > 0)) continue;
+    seen[p] = s;
+    mirror[p] = fromMirror / s;
+    // A source that does not see the texel (colour 0) takes the other's colour, so it neither
+    // darkens the texel nor adds a difference to the blend's bands.
+    for (let k = 0; k < 3; k++) {
+      const d = direct.rgba[p * 4 + k]!,
+        r = mirrored.rgba[p * 4 + k]!;
+      directRgb[p * 3 + k] = a > 0 ? d : r;
+      mirrorRgb[p * 3 + k] = b > 0 ? r : d;
+    }
+  }
+  rgb.set(blendMultiBand(mirrorRgb, directRgb, share, size, size, 5));
+  return { rgb, seen, mirror };
+}
+
+/** Texels a doubtful skin texel spreads its doubt over (at 1k, ≈ 1 mm on the neck). */
+const SKIN_EROSION_TEXELS = 2;
+
+/**
+ * Minimum over a (2r+1)² square. Values below 1 are few (doubtful texels on neck, ears and sides),
+ * so each spreads itself over its square instead of every texel scanning its own.
+ */
+export function erodeMin(img: Float32Array, size: number, r: number): Float32Array {
+  const out = Float32Array.from(img);
+  for (let p = 0; p < img.length; p++) {
+    const v = img[p]!;
+    if (!(v < 1)) continue;
+    const x = p % size,
+      y = (p - x) / size;
+    for (let j = Math.max(0, y - r); j <= Math.min(size - 1, y + r); j++) {
+      for (let i = Math.max(0, x - r); i <= Math.min(size - 1, x + r); i++) {
+        if (out[j * size + i]! > v) out[j * size + i] = v;
+      }
+    }
+  }
+  return out;
+}
