@@ -23,6 +23,8 @@ export type RenderableObject = Pick<TexturedMesh, 'positions' | 'uvs' | 'indices
 export interface RenderedView {
   azimuthDeg: number;
   image: RawImage;
+  /** 1 where an object is drawn, 0 on the background. */
+  covered: Uint8Array;
 }
 
 /** Azimuth 0 looks at the face, 90 at the head's left side (+X), 180 at the back. */
@@ -59,7 +61,7 @@ export async function renderViews(
         }),
       );
     }
-    views.push({ azimuthDeg, image: compositeByDepth(layers, size) });
+    views.push({ azimuthDeg, ...compositeByDepth(layers, size) });
   }
   return views;
 }
@@ -75,20 +77,19 @@ function bounds(object: RenderableObject): { centre: number[]; radius: number } 
 function compositeByDepth(
   layers: { image: { data: Uint8Array }; depth: Float32Array }[],
   size: number,
-): RawImage {
+): { image: RawImage; covered: Uint8Array } {
   const data = new Uint8Array(layers[0]!.image.data);
-  if (layers.length > 1) {
-    const depth = Float32Array.from(layers[0]!.depth);
-    for (const layer of layers.slice(1)) {
-      for (let p = 0; p < size * size; p++) {
-        if (layer.depth[p]! < depth[p]!) {
-          depth[p] = layer.depth[p]!;
-          data.set(layer.image.data.subarray(p * 4, p * 4 + 4), p * 4);
-        }
+  const depth = Float32Array.from(layers[0]!.depth);
+  for (const layer of layers.slice(1)) {
+    for (let p = 0; p < size * size; p++) {
+      if (layer.depth[p]! < depth[p]!) {
+        depth[p] = layer.depth[p]!;
+        data.set(layer.image.data.subarray(p * 4, p * 4 + 4), p * 4);
       }
     }
   }
-  return { data, width: size, height: size };
+  const covered = depth.map((d) => (Number.isFinite(d) ? 1 : 0));
+  return { image: { data, width: size, height: size }, covered: Uint8Array.from(covered) };
 }
 
 export async function viewPng(view: RenderedView): Promise<Buffer> {
