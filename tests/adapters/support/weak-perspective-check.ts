@@ -6,16 +6,16 @@
  */
 import path from 'node:path';
 import { toCamera } from '../../../src-main/engine/geometry/camera';
-import type { CropBox, EstimatorOutput } from '../../../src-main/engine/estimate/estimator';
-import { faceSquareCrop } from '../../../src-main/engine/estimate/adapters/crop-sampler';
+import type { EstimatorOutput } from '../../../src-main/engine/estimate/estimator';
+import type { SquareCrop } from '../../../src-main/engine/estimate/adapters/crop-sampler';
 import { FlameLayer } from '../../../src-main/engine/estimate/flame/flame-layer';
 import { verifyPack } from '../../../src-main/engine/packs/verify-pack';
 
 export async function weakPerspectiveError(args: {
   out: EstimatorOutput;
   packDir: string;
-  box: CropBox;
-  cropScale: number;
+  /** The crop the network saw (its regressor's official crop). */
+  crop: SquareCrop;
   flipYZ: boolean;
 }): Promise<{ median: number; max: number }> {
   const { out } = args;
@@ -27,7 +27,7 @@ export async function weakPerspectiveError(args: {
     expression: out.params!.exp,
     pose: [pose[0]!, pose[1]!, pose[2]!, 0, 0, 0, pose[3]!, pose[4]!, pose[5]!, 0, 0, 0, 0, 0, 0],
   }).vertices;
-  const crop = faceSquareCrop(args.box, args.cropScale, 224);
+  const crop = args.crop;
   const side = crop.scale * crop.size;
   const left = crop.x0 - crop.scale / 2 + 0.5;
   const top = crop.y0 - crop.scale / 2 + 0.5;
