@@ -62,6 +62,7 @@ export async function createMicaEstimator(packsDir: string, signal?: AbortSignal
         photo: input.photo,
         baseConfidence: canFit ? 0.75 : input.landmarks ? 0.5 : 0.4,
         params: { shape },
+        intrinsics: input.camera,
       });
     },
     async dispose(): Promise<void> {

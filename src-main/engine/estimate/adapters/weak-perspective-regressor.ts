@@ -85,6 +85,7 @@ export async function createWeakPerspectiveEstimator(
         baseConfidence: spec.baseConfidence,
         params: { shape: p.shape!, exp: p.exp!, pose, cam },
         identityVertices: identity.vertices,
+        intrinsics: input.camera,
       });
     },
     async dispose(): Promise<void> {
