@@ -17,7 +17,8 @@ import { micaInput } from '../../src-main/engine/estimate/adapters/mica';
 import { decaCrop, ibug68Points, ringnetCrop } from '../../src-main/engine/estimate/adapters/official-crops';
 import { RINGNET_CROP_SCALE, RINGNET_REGRESSOR } from '../../src-main/engine/estimate/adapters/ringnet';
 import { regressorInput } from '../../src-main/engine/estimate/adapters/weak-perspective-regressor';
-import type { EstimatorInput } from '../../src-main/engine/estimate/estimator';
+import type { CropBox, EstimatorInput, EstimatorLandmarks } from '../../src-main/engine/estimate/estimator';
+import { normalisedSquare } from '../../src-main/engine/estimate/adapters/crop-sampler';
 import { detectFaces } from '../../src-main/engine/estimate/landmarks/detect-faces';
 import { decodeRawImage } from '../../src-main/engine/image/raw-image';
 import { maxAbsDiff, ROOT } from './support/estimator-fixtures';
@@ -41,6 +42,8 @@ test('every estimator crop matches the official preprocessing on the sample phot
   const request: { photos: unknown[] } = { photos: [] };
   const ours: Record<string, Record<Case, Ours>> = {};
   const numbers: Record<string, unknown> = {};
+  const cropBoxes: Record<string, CropBox> = {};
+  const landmarkSets: Record<string, EstimatorLandmarks> = {};
   for (const file of PHOTOS) {
     const name = path.parse(file).name;
     const bytes = await readFile(path.join(ROOT, 'resources', 'samples', file));
@@ -51,6 +54,8 @@ test('every estimator crop matches the official preprocessing on the sample phot
     const cropBox = { x, y, width: w, height: h };
     const landmarks = { layout: 'mediapipe468', points: face.landmarks, dims: 3 } as const;
     const input: EstimatorInput = { photo, cropBox, landmarks };
+    cropBoxes[name] = cropBox;
+    landmarkSets[name] = landmarks;
     const deca = regressorInput(DECA_REGRESSOR, input);
     const decaBox = regressorInput(DECA_REGRESSOR, { photo, cropBox });
     const ringnet = regressorInput(RINGNET_REGRESSOR, input, RINGNET_CROP_SCALE);
@@ -108,6 +113,24 @@ test('every estimator crop matches the official preprocessing on the sample phot
       assert.equal(a.size, b.size, `${name} ${c}: size ${String(a.size)} vs official ${String(b.size)}`);
       const [ca, cb] = [a.centre as number[], b.centre as number[]];
       assert.ok(Math.hypot(ca[0]! - cb[0]!, ca[1]! - cb[1]!) < 1e-3, `${name} ${c}: centre ${ca} vs ${cb}`);
+      // DECA's camera frame: normalised n ↦ crop pixel (n + 1)·112 ↦ photo through its tform's inverse
+      const T = b.tform as number[][];
+      const sq = normalisedSquare(
+        (c === 'deca-kpt68'
+          ? decaCrop(cropBoxes[name]!, 224, landmarkSets[name])
+          : decaCrop(cropBoxes[name]!, 224)
+        ).crop,
+      );
+      for (const n of [-1, 1]) {
+        const p = (n + 1) * 112;
+        // T = [[a, −b, tx], [b, a, ty]] without rotation here: photo = (p − t) / a
+        const [px, py] = [(p - T[0]![2]!) / T[0]![0]!, (p - T[1]![2]!) / T[1]![1]!];
+        const [qx, qy] = [sq.x + ((n + 1) / 2) * sq.side, sq.y + ((n + 1) / 2) * sq.side];
+        assert.ok(
+          Math.hypot(px - qx, py - qy) < 1e-6,
+          `${name} ${c}: normalised ${n} at ${qx}, ${qy} vs ${px}, ${py}`,
+        );
+      }
     }
     assert.deepEqual(
       mine.ringnet,

@@ -7,6 +7,23 @@ export interface SquareCrop {
   y0: number;
   scale: number;
   size: number;
+  /**
+   * Where the network's normalised crop coordinates (−1 … 1, its weak-perspective camera's frame)
+   * lie in the photo: photo pixel (x, y) at (−1, −1), `side` pixels from −1 to 1. Default: the
+   * crop's outer edges, {x0 − scale/2, y0 − scale/2, scale·size}.
+   */
+  normalised?: { x: number; y: number; side: number };
+}
+
+/** The photo square spanned by the network's normalised coordinates −1 … 1 (see SquareCrop). */
+export function normalisedSquare(crop: SquareCrop): { x: number; y: number; side: number } {
+  return (
+    crop.normalised ?? {
+      x: crop.x0 - crop.scale / 2,
+      y: crop.y0 - crop.scale / 2,
+      side: crop.scale * crop.size,
+    }
+  );
 }
 
 export interface SampleOptions {

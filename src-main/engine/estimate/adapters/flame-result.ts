@@ -12,7 +12,7 @@ import type { EstimatorId } from '../../../shared/protocol';
 import { multiply3, projectPoint, rotationFromVector, type PinholeCamera } from '../../geometry/camera';
 import type { EstimatorOutput, RgbPhoto } from '../estimator';
 import type { FlameLayer } from '../flame/flame-layer';
-import type { SquareCrop } from './crop-sampler';
+import { normalisedSquare, type SquareCrop } from './crop-sampler';
 
 /** Focal length as a multiple of the photo's long side (≈ 30° field of view). */
 export const FOCAL_PER_LONG_SIDE = 1.9;
@@ -88,14 +88,12 @@ export function weakPerspectiveProjection(args: {
   );
   const nx = s * (posed[0]! + tx);
   const ny = (args.flipYZ ? -1 : 1) * s * (posed[1]! + ty);
-  const side = crop.scale * crop.size;
-  // crop's continuous left/top edge; normalised −1..1 spans the crop; −0.5 for OpenCV pixel centres
-  const left = crop.x0 - crop.scale / 2 + 0.5;
-  const top = crop.y0 - crop.scale / 2 + 0.5;
+  // the photo square that normalised −1..1 spans (OpenCV pixel centres)
+  const { x: left, y: top, side } = normalisedSquare(crop);
   return {
     R: multiply3(args.flipYZ ? FLIP_YZ : IDENTITY, Rg),
     pixelsPerMetre: (s * side) / 2,
-    centrePx: [left + ((nx + 1) / 2) * side - 0.5, top + ((ny + 1) / 2) * side - 0.5],
+    centrePx: [left + ((nx + 1) / 2) * side, top + ((ny + 1) / 2) * side],
   };
 }
 

@@ -105,8 +105,17 @@ export function decaCrop(
   ];
   // Python's int() truncates toward zero
   const size = Math.max(1, Math.trunc(oldSize * scale));
+  const [x0, y0] = [centre[0] - size / 2, centre[1] - size / 2];
   return {
-    crop: { x0: centre[0] - size / 2, y0: centre[1] - size / 2, scale: size / (res - 1), size: res },
+    crop: {
+      x0,
+      y0,
+      scale: size / (res - 1),
+      size: res,
+      // DECA normalises crop pixel p as p/res·2 − 1 (its datasets; decalib/utils/util.py
+      // transform_points undoes it): −1 is the corner pixel x0 itself, 1 lies res·size/(res − 1) on
+      normalised: { x: x0, y: y0, side: (res * size) / (res - 1) },
+    },
     info: { path, left, right, top, bottom, oldSize, centre, size },
   };
 }
