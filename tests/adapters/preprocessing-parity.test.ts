@@ -14,7 +14,12 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { DECA_REGRESSOR } from '../../src-main/engine/estimate/adapters/deca';
 import { micaInput } from '../../src-main/engine/estimate/adapters/mica';
-import { decaCrop, ibug68Points, ringnetCrop } from '../../src-main/engine/estimate/adapters/official-crops';
+import {
+  decaCrop,
+  ibug68Points,
+  ringnetCrop,
+  RINGNET_FACE_BELOW_CENTRE,
+} from '../../src-main/engine/estimate/adapters/official-crops';
 import { RINGNET_CROP_SCALE, RINGNET_REGRESSOR } from '../../src-main/engine/estimate/adapters/ringnet';
 import { regressorInput } from '../../src-main/engine/estimate/adapters/weak-perspective-regressor';
 import type { CropBox, EstimatorInput, EstimatorLandmarks } from '../../src-main/engine/estimate/estimator';
@@ -84,6 +89,7 @@ test('every estimator crop matches the official preprocessing on the sample phot
       kpt68: ibug68Points(landmarks),
       five: mica.five,
       ringnetCropScale: RINGNET_CROP_SCALE,
+      ringnetFaceLow: RINGNET_FACE_BELOW_CENTRE,
     });
   }
   const requestFile = path.join(OUT, 'work', 'request.json');

@@ -181,15 +181,16 @@ def mica_blob(aligned_rgb: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- RingNet
 
 
-def ringnet_loose_crop(image: np.ndarray, box: Sequence[float], crop_scale: float, res: int = 224) -> Tuple[np.ndarray, Dict[str, int]]:
+def ringnet_loose_crop(image: np.ndarray, box: Sequence[float], crop_scale: float, face_low: float, res: int = 224) -> Tuple[np.ndarray, Dict[str, int]]:
     """The studio's loose crop (not official: RingNet's demo takes a loosely cropped photo as given):
-    a square of crop_scale × the box's mean side, integer pixels, edge-replicated outside the photo."""
+    a square of crop_scale × the box's mean side with the box's centre face_low × that side below
+    the square's centre, integer pixels, edge-replicated outside the photo."""
     x, y, w, h = box
     side = max(2, int(np.floor((w + h) / 2 * crop_scale + 0.5)))
     while int(np.floor(side * (res / side))) != res:
         side += 1
     left = int(np.floor(x + w / 2 - side / 2 + 0.5))
-    top = int(np.floor(y + h / 2 - side / 2 + 0.5))
+    top = int(np.floor(y + h / 2 - face_low * (w + h) / 2 - side / 2 + 0.5))
     pad = side + 2
     padded = np.pad(image, ((pad, pad), (pad, pad), (0, 0)), mode="edge")
     crop = padded[top + pad : top + pad + side, left + pad : left + pad + side]

@@ -19,7 +19,7 @@
  *   bilinear, size floor'ed), centres a 224 square with edge-replicated padding, and scales to
  *   [-1, 1] (2·(x/255 − 0.5)). The loose crop itself is ours (no official rule): a square of
  *   `cropScale` × the face box at integer pixels, edge-replicated outside the photo, sized so the
- *   demo's resize lands exactly on 224.
+ *   demo's resize lands exactly on 224; scale and placement measured on the demo's sample inputs.
  * - MICA (Zielon/MICA datasets/creation/util.py get_arcface_input l.42–45; insightface
  *   utils/face_align.py norm_crop / estimate_norm): a least-squares similarity of the five detector
  *   points onto ArcFace's 112-px template, cv2.warpAffine (bilinear, black border, 8-bit result),
@@ -127,7 +127,13 @@ export interface RingNetCropInfo {
   side: number;
 }
 
-/** The loose crop's side: `cropScale` × the face box, nudged so floor(side · res/side) = res. */
+/** How far below the loose crop's centre the face box's centre sits, × the box's mean side (see ringnet.ts). */
+export const RINGNET_FACE_BELOW_CENTRE = 0.16;
+
+/**
+ * The loose crop: `cropScale` × the face box's mean side, the face `RINGNET_FACE_BELOW_CENTRE` low,
+ * the side nudged so floor(side · res/side) = res.
+ */
 export function ringnetCrop(
   box: CropBox,
   res: number,
@@ -138,7 +144,8 @@ export function ringnetCrop(
   // for some sides gives res − 1 and a padded column; such sides are skipped
   while (Math.floor(side * (res / side)) !== res) side++;
   const left = Math.round(box.x + box.width / 2 - side / 2);
-  const top = Math.round(box.y + box.height / 2 - side / 2);
+  const faceLow = RINGNET_FACE_BELOW_CENTRE * ((box.width + box.height) / 2);
+  const top = Math.round(box.y + box.height / 2 - faceLow - side / 2);
   // cv2.resize's bilinear: output pixel u samples (u + 0.5)·side/res − 0.5 of the crop
   const s = side / res;
   return {
