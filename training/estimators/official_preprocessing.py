@@ -143,26 +143,32 @@ def cv2_warp_affine_u8(image: np.ndarray, m: np.ndarray, size: Tuple[int, int]) 
 
 
 def cv2_resize_linear_u8(image: np.ndarray, new_w: int, new_h: int) -> np.ndarray:
-    """cv2.resize(image, (new_w, new_h)) for uint8 HWC, INTER_LINEAR: half-pixel centres, edges
-    clamped, 11-bit weights per axis, rounded."""
+    """cv2.resize(image, (new_w, new_h)) for uint8 HWC, INTER_LINEAR, as OpenCV 4 computes it
+    (resize.cpp resizeGeneric_): half-pixel centres in float32, edge columns clamped, each of the two
+    weights rounded to 11 bits on its own, exact integer rows, then the SIMD vertical pass
+    (VResizeLinearVec_32s8u: ((row >> 4) · β) >> 16 per row, summed, (+2) >> 2)."""
 
-    def taps(n_src: int, n_dst: int):
-        f = (np.arange(n_dst) + 0.5) * (n_src / n_dst) - 0.5
+    def taps(n_src: int, n_dst: int, clamp_weights: bool):
+        f = ((np.arange(n_dst, dtype=np.float64) + 0.5) * (n_src / n_dst) - 0.5).astype(np.float32)
         s = np.floor(f).astype(np.int64)
-        f = f - s
-        low = s < 0
-        s[low], f[low] = 0, 0.0
-        high = s >= n_src - 1
-        s[high], f[high] = n_src - 1, 0.0
-        w1 = np.rint(f * 2048).astype(np.int64)
-        return s, np.minimum(s + 1, n_src - 1), 2048 - w1, w1
+        f = (f - s.astype(np.float32)).astype(np.float32)
+        if clamp_weights:  # columns: outside the image the weight goes to the edge pixel alone
+            low = s < 0
+            s[low], f[low] = 0, np.float32(0)
+            high = s >= n_src - 1
+            s[high], f[high] = n_src - 1, np.float32(0)
+        # rows keep their weights; only the row indices are clipped (so both taps may be one row)
+        w0 = np.rint((np.float32(1) - f) * np.float32(2048)).astype(np.int64)
+        w1 = np.rint(f * np.float32(2048)).astype(np.int64)
+        return np.clip(s, 0, n_src - 1), np.clip(s + 1, 0, n_src - 1), w0, w1
 
-    sx0, sx1, ax0, ax1 = taps(image.shape[1], new_w)
-    sy0, sy1, by0, by1 = taps(image.shape[0], new_h)
+    sx0, sx1, ax0, ax1 = taps(image.shape[1], new_w, True)
+    sy0, sy1, by0, by1 = taps(image.shape[0], new_h, False)
     img = image.astype(np.int64)
     rows = img[:, sx0] * ax0[None, :, None] + img[:, sx1] * ax1[None, :, None]
-    out = rows[sy0] * by0[:, None, None] + rows[sy1] * by1[:, None, None]
-    return np.clip((out + (1 << 21)) >> 22, 0, 255).astype(np.uint8)
+    r0, r1 = rows[sy0] >> 4, rows[sy1] >> 4
+    out = ((r0 * by0[:, None, None]) >> 16) + ((r1 * by1[:, None, None]) >> 16)
+    return np.clip((out + 2) >> 2, 0, 255).astype(np.uint8)
 
 
 # ---------------------------------------------------------------- MICA (ArcFace alignment)

@@ -80,3 +80,58 @@ def test_arcface_alignment_puts_the_five_points_on_the_template():
     aligned, m = arcface_norm_crop(image, five)
     np.testing.assert_allclose(m[:, :2], np.eye(2) / 2, atol=1e-6)
     assert aligned.shape == (112, 112, 3)
+
+
+def _libopencv():
+    """OpenCV's own imgproc through its C API, where the machine has it (not a dependency)."""
+    import ctypes
+
+    try:
+        lib = ctypes.CDLL("libopencv_imgproc.so.406")  # system-deps: optional (a cross-check run only where OpenCV 4.6 happens to be installed)
+    except OSError:
+        return None
+
+    class CvMat(ctypes.Structure):
+        _fields_ = [("type", ctypes.c_int), ("step", ctypes.c_int), ("refcount", ctypes.c_void_p), ("hdr_refcount", ctypes.c_int), ("data", ctypes.c_void_p), ("rows", ctypes.c_int), ("cols", ctypes.c_int)]
+
+    class CvScalar(ctypes.Structure):
+        _fields_ = [("val", ctypes.c_double * 4)]
+
+    def mat(a, cv_type):  # CV_MAT_MAGIC_VAL | CV_MAT_CONT_FLAG | type
+        return CvMat(0x42420000 | (1 << 14) | cv_type, a.strides[0], None, 0, a.ctypes.data, a.shape[0], a.shape[1])
+
+    lib.cvWarpAffine.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, CvScalar]
+    lib.cvResize.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int]
+
+    def warp(img, m, size):
+        img, m = np.ascontiguousarray(img), np.ascontiguousarray(m, np.float64)
+        out = np.zeros((size[1], size[0], 3), np.uint8)
+        src, dst, mm = mat(img, 16), mat(out, 16), mat(m, 6)  # CV_8UC3, CV_64FC1
+        lib.cvWarpAffine(ctypes.byref(src), ctypes.byref(dst), ctypes.byref(mm), 1 + 8, CvScalar((0, 0, 0, 0)))  # LINEAR | FILL_OUTLIERS
+        return out
+
+    def resize(img, w, h):
+        img = np.ascontiguousarray(img)
+        out = np.zeros((h, w, 3), np.uint8)
+        src, dst = mat(img, 16), mat(out, 16)
+        lib.cvResize(ctypes.byref(src), ctypes.byref(dst), 1)
+        return out
+
+    return warp, resize
+
+
+def test_opencv_emulation_is_bit_exact_against_libopencv_where_installed():
+    import pytest
+
+    cv = _libopencv()
+    if cv is None:
+        pytest.skip("libopencv_imgproc 4.6 not on this machine")
+    warp, resize = cv
+    gen = np.random.default_rng(5)
+    for _ in range(60):
+        img = gen.integers(0, 256, (int(gen.integers(40, 300)), int(gen.integers(40, 300)), 3), dtype=np.uint8)
+        ang, sc = gen.uniform(-0.5, 0.5), gen.uniform(0.2, 3)
+        m = np.array([[sc * np.cos(ang), -sc * np.sin(ang), gen.uniform(-80, 40)], [sc * np.sin(ang), sc * np.cos(ang), gen.uniform(-80, 40)]])
+        np.testing.assert_array_equal(cv2_warp_affine_u8(img, m, (112, 112)), warp(img, m, (112, 112)))
+        w, h = int(gen.integers(20, 400)), int(gen.integers(20, 400))
+        np.testing.assert_array_equal(cv2_resize_linear_u8(img, w, h), resize(img, w, h))

@@ -118,8 +118,9 @@ export function scaleValues(hwc: Float32Array, mul: number, add: number): Float3
 
 /**
  * cv2.warpAffine(photo, photoToOut, (width, height)) of an 8-bit image, INTER_LINEAR, black border,
- * bit for bit as OpenCV's generic path computes it (imgwarp.cpp): the inverse map stepped in 10-bit
- * fixed point, positions rounded to 1/32 pixel, 15-bit bilinear weights, the sum rounded to 8 bits.
+ * bit for bit as OpenCV computes it (imgwarp.cpp): the inverse map stepped in 10-bit fixed point,
+ * positions rounded to 1/32 pixel, 15-bit bilinear weights, the sum rounded to 8 bits. Bit-exact
+ * against libopencv_imgproc 4.6 (via the numpy twin in training/estimators/official_preprocessing.py).
  */
 export function warpAffineOpenCv(
   photo: RgbPhoto,
@@ -172,8 +173,11 @@ export function warpAffineOpenCv(
 
 /**
  * The square `side`² crop at (left, top) of the photo, edge-replicated outside it, resized to
- * `size`² as cv2.resize(INTER_LINEAR) does an 8-bit image (resize.cpp): half-pixel centres, clamped
- * at the crop's edges, 11-bit weights per axis, rounded to 8 bits.
+ * `size`² as OpenCV 4's cv2.resize(INTER_LINEAR) does an 8-bit image (resize.cpp resizeGeneric_):
+ * half-pixel centres in float32; columns clamped at the crop's edges; each 11-bit weight rounded on
+ * its own; exact integer rows; the vertical pass as its SIMD code rounds it
+ * (VResizeLinearVec_32s8u). Bit-exact against libopencv_imgproc 4.6 (via the numpy twin in
+ * training/estimators/official_preprocessing.py).
  */
 export function resizeCropOpenCv(
   photo: RgbPhoto,
@@ -182,41 +186,42 @@ export function resizeCropOpenCv(
   side: number,
   size: number,
 ): Float32Array {
-  const taps = (origin: number, limit: number) => {
+  const taps = (origin: number, limit: number, clampWeights: boolean) => {
     const i0 = new Int32Array(size);
     const i1 = new Int32Array(size);
+    const w0 = new Int32Array(size);
     const w1 = new Int32Array(size);
+    const toPhoto = (c: number) =>
+      Math.min(Math.max(origin + Math.min(Math.max(c, 0), side - 1), 0), limit - 1);
     for (let d = 0; d < size; d++) {
-      const f = (d + 0.5) * (side / size) - 0.5;
+      const f = Math.fround((d + 0.5) * (side / size) - 0.5);
       let s = Math.floor(f);
-      let frac = f - s;
-      if (s < 0) [s, frac] = [0, 0];
-      if (s >= side - 1) [s, frac] = [side - 1, 0];
-      const clampPhoto = (c: number) => Math.min(Math.max(origin + c, 0), limit - 1);
-      i0[d] = clampPhoto(s);
-      i1[d] = clampPhoto(Math.min(s + 1, side - 1));
-      w1[d] = Math.round(frac * 2048);
+      let frac = Math.fround(f - s);
+      if (clampWeights && s < 0) [s, frac] = [0, 0];
+      if (clampWeights && s >= side - 1) [s, frac] = [side - 1, 0];
+      i0[d] = toPhoto(s);
+      i1[d] = toPhoto(s + 1);
+      w0[d] = roundHalfEven(Math.fround(Math.fround(1 - frac) * 2048));
+      w1[d] = roundHalfEven(Math.fround(frac * 2048));
     }
-    return { i0, i1, w1 };
+    return { i0, i1, w0, w1 };
   };
-  const tx = taps(left, photo.width);
-  const ty = taps(top, photo.height);
+  // columns: the edge pixel alone outside; rows: weights kept, indices clipped
+  const tx = taps(left, photo.width, true);
+  const ty = taps(top, photo.height, false);
   const out = new Float32Array(size * size * 3);
   const { data, width: W } = photo;
   for (let v = 0; v < size; v++) {
     const r0 = ty.i0[v]! * W;
     const r1 = ty.i1[v]! * W;
-    const b1 = ty.w1[v]!;
+    const [b0, b1] = [ty.w0[v]!, ty.w1[v]!];
     for (let u = 0; u < size; u++) {
-      const [c0, c1, a1] = [tx.i0[u]!, tx.i1[u]!, tx.w1[u]!];
+      const [c0, c1, a0, a1] = [tx.i0[u]!, tx.i1[u]!, tx.w0[u]!, tx.w1[u]!];
       for (let c = 0; c < 3; c++) {
-        const row0 = data[(r0 + c0) * 3 + c]! * (2048 - a1) + data[(r0 + c1) * 3 + c]! * a1;
-        const row1 = data[(r1 + c0) * 3 + c]! * (2048 - a1) + data[(r1 + c1) * 3 + c]! * a1;
-        // (Σ + 2²¹) >> 22 without leaving 32-bit-safe doubles
-        out[(v * size + u) * 3 + c] = Math.min(
-          255,
-          Math.floor((row0 * (2048 - b1) + row1 * b1 + (1 << 21)) / (1 << 22)),
-        );
+        const row0 = data[(r0 + c0) * 3 + c]! * a0 + data[(r0 + c1) * 3 + c]! * a1;
+        const row1 = data[(r1 + c0) * 3 + c]! * a0 + data[(r1 + c1) * 3 + c]! * a1;
+        const sum = (((row0 >> 4) * b0) >> 16) + (((row1 >> 4) * b1) >> 16);
+        out[(v * size + u) * 3 + c] = Math.min(255, Math.max(0, (sum + 2) >> 2));
       }
     }
   }
