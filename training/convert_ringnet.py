@@ -26,7 +26,7 @@ def convert_ringnet(checkpoint: str, flame: FlameSources, out: str) -> Path:
         output_specs=[("parameters", (1, N_PARAMS), dict(PARAM_LAYOUT))],
         flame=flame,
         resolution=IMAGE_SIZE,
-        preprocess={"layout": "NHWC", "channels": "RGB", "range": [-1, 1], "cropScale": 1.6},
+        preprocess={"layout": "NHWC", "channels": "RGB", "range": [-1, 1], "cropScale": 1.5},
         # HMR-style: the predicted global rotation already turns FLAME into the camera frame
         camera={"model": "weak-perspective", "flipYZ": False},
     )

@@ -38,5 +38,11 @@ test('DECA estimator: pack → verify → ONNX → FLAME → mesh + camera on as
     // the same photo gives the same result
     const again = await estimator.estimate({ photo, cropBox: ASTRONAUT_FACE_BOX });
     assert.deepEqual(again.mesh.positions, out.mesh.positions);
+    // a known camera (the built-in fit's) gives its focal length and principal point to the result
+    const known = { ...out.camera, fx: 900, fy: 900, cx: 250, cy: 260 };
+    const withCamera = await estimator.estimate({ photo, cropBox: ASTRONAUT_FACE_BOX, camera: known });
+    const c = withCamera.camera;
+    assert.deepEqual([c.fx, c.fy, c.cx, c.cy], [900, 900, 250, 260]);
+    assert.ok(c.t[2]! < out.camera.t[2]!, 'a shorter focal brings the head closer at the same image size');
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { RINGNET_CROP_SCALE } from '../../src-main/engine/estimate/adapters/ringnet';
 import { estimatorFixtures } from './support/estimator-fixtures';
 import { assertNetworkParity } from './support/network-parity';
 import { runWeakPerspectiveEstimator } from './support/weak-perspective-estimator';
@@ -19,7 +20,7 @@ test('RingNet estimator: mesh + camera on astronaut.png', async (t) => {
     label: 'RingNet',
     packsDir: fx.packsDir,
     landmarks: { count: 51, why: "51 landmarks from RingNet's static embedding" },
-    cropScale: 1.6,
+    cropScale: RINGNET_CROP_SCALE,
     flipYZ: false,
   } as const;
   await runWeakPerspectiveEstimator(t, ringnet, ({ out, inside }) => {

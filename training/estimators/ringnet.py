@@ -14,13 +14,16 @@ import numpy as np
 import torch
 from torch import nn
 
-from .resnet_v2 import ResNetV2_50, tf_to_torch
+from .resnet_v2 import ResNetV2_50, tf_to_torch, torch_to_tf
 
 IMAGE_SIZE = 224
 PARAM_LAYOUT = OrderedDict([("cam", 3), ("pose", 6), ("shape", 100), ("exp", 50)])
 N_PARAMS = sum(PARAM_LAYOUT.values())  # 159
 N_ITERATIONS = 3
-REGRESSOR_SCOPE = "Encoder_fc3_dropout"
+# HMR's regressor (akanazawa/hmr src/models.py Encoder_fc3_dropout, variable_scope name="3D_module";
+# RingNet's README: "based on github.com/akanazawa/hmr"); its run_RingNet.py fetches `add_2:0`, the
+# third `theta_prev + delta_theta` of HMR's loop (hmr src/RunModel.py build_test_model_ief).
+REGRESSOR_SCOPE = "3D_module"
 
 
 class RingNetRegressor(nn.Module):
@@ -72,7 +75,9 @@ def load_ringnet_checkpoint(path: str) -> RingNetRegressor:
         if match is None:
             missing.append(tf_name)
             continue
-        value = tf_to_torch(tf_name, variables[match]).reshape(state[pt_name].shape)
+        value = tf_to_torch(tf_name, np.asarray(variables[match]))
+        if tuple(value.shape) != tuple(state[pt_name].shape):
+            raise ValueError(f"{path}: {match} has TF shape {tuple(np.shape(variables[match]))}; RingNet's {tf_name} needs {tuple(torch_to_tf(tf_name, state[pt_name].numpy()).shape)}")
         state[pt_name] = torch.from_numpy(np.ascontiguousarray(value, dtype=np.float32))
     if missing:
         shown = ", ".join(missing[:5])

@@ -13,6 +13,7 @@ from estimators.param_layout import split_params
 from estimators.resnet_v2 import ResNetV2_50
 from estimators.ringnet import N_PARAMS as RINGNET_PARAMS
 from estimators.ringnet import RingNetRegressor, load_ringnet_checkpoint
+from fixtures.ringnet_tf_layout import official_ringnet_shapes, synthetic_ringnet_checkpoint
 from fixtures.random_nets import random_ringnet, save_deca_checkpoint, save_mica_checkpoint, save_ringnet_variables
 from packs.pack_writer import PackWriter, sha256_of
 
@@ -38,7 +39,7 @@ def test_ringnet_tf_variables_round_trip(tmp_path):
     names = set(np.load(tmp_path / "vars.npz").files)
     assert "resnet_v2_50/block1/unit_3/bottleneck_v2/conv2/weights" in names
     assert "resnet_v2_50/block1/unit_1/bottleneck_v2/shortcut/biases" in names
-    assert "Encoder_fc3_dropout/fc3/weights" in names and "mean_param" in names
+    assert "3D_module/fc3/weights" in names and "mean_param" in names
     loaded = load_ringnet_checkpoint(str(tmp_path / "vars.npz"))
     x = torch.rand(1, 224, 224, 3) * 2 - 1
     with torch.no_grad():
@@ -50,6 +51,45 @@ def test_ringnet_missing_variables_are_named(tmp_path):
     np.savez(tmp_path / "bad.npz", **{"resnet_v2_50/conv1/weights": np.zeros((7, 7, 3, 64), np.float32)})
     with pytest.raises(KeyError, match="not found"):
         load_ringnet_checkpoint(str(tmp_path / "bad.npz"))
+
+
+def test_ringnet_converter_reads_the_published_checkpoint_layout(tmp_path):
+    """A synthetic `ring_6_68641` (official names and shapes, Adam slots, beta powers, global step)."""
+    ckpt = synthetic_ringnet_checkpoint(seed=1)
+    np.savez(tmp_path / "ring_6_68641.npz", **ckpt)
+    net = load_ringnet_checkpoint(str(tmp_path / "ring_6_68641.npz"))
+    tf_names = net.tf_variable_map()
+    model_vars = official_ringnet_shapes()
+    # every model variable of the checkpoint is used, and nothing else (optimizer state is skipped)
+    assert sorted(tf_names.values()) == sorted(model_vars), set(tf_names.values()) ^ set(model_vars)
+    assert len(model_vars) == 277  # conv1 2 + 16 units × 16 + 4 shortcuts × 2 + postnorm 4 + fc 6 + mean_param
+    state = net.state_dict()
+    # values land where they belong, in PyTorch's layouts (conv HWIO → OIHW, dense (in, out) → (out, in))
+    np.testing.assert_array_equal(state["encoder.conv1.weight"].numpy(), ckpt["resnet_v2_50/conv1/weights"].transpose(3, 2, 0, 1))
+    np.testing.assert_array_equal(state["fc1.weight"].numpy(), ckpt["3D_module/fc1/weights"].T)
+    unit = "resnet_v2_50/block4/unit_3/bottleneck_v2"
+    np.testing.assert_array_equal(state["encoder.units.15.bn2.running_var"].numpy(), ckpt[f"{unit}/conv2/BatchNorm/moving_variance"])
+    np.testing.assert_array_equal(state["mean_param"].numpy(), ckpt["mean_param"])
+    # the regressor starts from mean_param: with fc3 zeroed the output is mean_param exactly
+    with torch.no_grad():
+        net.fc3.weight.zero_()
+        net.fc3.bias.zero_()
+        x = torch.rand(1, 224, 224, 3) * 2 - 1
+        out = net(x)
+    assert out.shape == (1, 159) and torch.isfinite(out).all()
+    torch.testing.assert_close(out, torch.from_numpy(ckpt["mean_param"]))
+
+
+def test_ringnet_converter_tolerates_an_outer_scope_and_refuses_a_transposed_dense(tmp_path):
+    ckpt = synthetic_ringnet_checkpoint(seed=2)
+    scoped = {("ringnet/" + k if "/" in k or k == "mean_param" else k): v for k, v in ckpt.items()}
+    np.savez(tmp_path / "scoped.npz", **scoped)
+    load_ringnet_checkpoint(str(tmp_path / "scoped.npz"))
+    bad = dict(ckpt)
+    bad["3D_module/fc2/weights"] = np.ascontiguousarray(bad["3D_module/fc2/weights"][:, :1000])
+    np.savez(tmp_path / "bad_shape.npz", **bad)
+    with pytest.raises(ValueError, match="3D_module/fc2/weights"):
+        load_ringnet_checkpoint(str(tmp_path / "bad_shape.npz"))
 
 
 def test_slim_resnet_v2_strides_sit_on_the_last_unit():

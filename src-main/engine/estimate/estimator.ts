@@ -41,6 +41,12 @@ export interface EstimatorInput {
   landmarks?: EstimatorLandmarks;
   /** The expression the result should have, where the estimator can choose (default 'photo'). */
   expression?: ExpressionMode;
+  /**
+   * The photo's camera where one is known (the built-in fit estimates it: FitResult.camera). The
+   * network estimators, which predict a weak-perspective camera only, take its focal lengths and
+   * principal point for their pinhole camera; without it they assume a ~30° field of view.
+   */
+  camera?: PinholeCamera;
 }
 
 export interface EstimatedMesh {

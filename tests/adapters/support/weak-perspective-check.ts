@@ -6,16 +6,16 @@
  */
 import path from 'node:path';
 import { toCamera } from '../../../src-main/engine/geometry/camera';
-import type { CropBox, EstimatorOutput } from '../../../src-main/engine/estimate/estimator';
-import { faceSquareCrop } from '../../../src-main/engine/estimate/adapters/crop-sampler';
+import type { EstimatorOutput } from '../../../src-main/engine/estimate/estimator';
+import { normalisedSquare, type SquareCrop } from '../../../src-main/engine/estimate/adapters/crop-sampler';
 import { FlameLayer } from '../../../src-main/engine/estimate/flame/flame-layer';
 import { verifyPack } from '../../../src-main/engine/packs/verify-pack';
 
 export async function weakPerspectiveError(args: {
   out: EstimatorOutput;
   packDir: string;
-  box: CropBox;
-  cropScale: number;
+  /** The crop the network saw (its regressor's official crop). */
+  crop: SquareCrop;
   flipYZ: boolean;
 }): Promise<{ median: number; max: number }> {
   const { out } = args;
@@ -27,10 +27,8 @@ export async function weakPerspectiveError(args: {
     expression: out.params!.exp,
     pose: [pose[0]!, pose[1]!, pose[2]!, 0, 0, 0, pose[3]!, pose[4]!, pose[5]!, 0, 0, 0, 0, 0, 0],
   }).vertices;
-  const crop = faceSquareCrop(args.box, args.cropScale, 224);
-  const side = crop.scale * crop.size;
-  const left = crop.x0 - crop.scale / 2 + 0.5;
-  const top = crop.y0 - crop.scale / 2 + 0.5;
+  const crop = args.crop;
+  const { x: left, y: top, side } = normalisedSquare(crop);
   const errors: number[] = [];
   const p = out.mesh.positions;
   for (let i = 0; i < p.length; i += 3) {
@@ -40,9 +38,7 @@ export async function weakPerspectiveError(args: {
     const [X, Y] = toCamera(out.camera, p[i]!, p[i + 1]!, p[i + 2]!);
     const c = out.camera;
     const [u, v] = [(c.fx * X) / c.t[2]! + c.cx, (c.fy * Y) / c.t[2]! + c.cy];
-    errors.push(
-      Math.hypot(u - (left + ((nx + 1) / 2) * side - 0.5), v - (top + ((ny + 1) / 2) * side - 0.5)),
-    );
+    errors.push(Math.hypot(u - (left + ((nx + 1) / 2) * side), v - (top + ((ny + 1) / 2) * side)));
   }
   errors.sort((a, b) => a - b);
   return { median: errors[errors.length >> 1]!, max: errors[errors.length - 1]! };

@@ -11,6 +11,8 @@ import type { Estimator, EstimatorOutput, RgbPhoto } from '../../../src-main/eng
 import { checkFlameOutput } from './check-output';
 import { ASTRONAUT, ASTRONAUT_FACE_BOX, loadRgb } from './estimator-fixtures';
 import { weakPerspectiveError } from './weak-perspective-check';
+import { DECA_REGRESSOR } from '../../../src-main/engine/estimate/adapters/deca';
+import { RINGNET_REGRESSOR } from '../../../src-main/engine/estimate/adapters/ringnet';
 
 export interface WeakPerspectiveRun {
   out: EstimatorOutput;
@@ -44,8 +46,11 @@ export async function runWeakPerspectiveEstimator(
     const err = await weakPerspectiveError({
       out,
       packDir: path.join(args.packsDir, args.id),
-      box: ASTRONAUT_FACE_BOX,
-      cropScale: args.cropScale,
+      crop: (args.id === 'deca' ? DECA_REGRESSOR : RINGNET_REGRESSOR).crop(
+        { photo, cropBox: ASTRONAUT_FACE_BOX },
+        224,
+        args.cropScale,
+      ).crop,
       flipYZ: args.flipYZ,
     });
     t.diagnostic(

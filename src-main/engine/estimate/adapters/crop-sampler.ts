@@ -1,5 +1,5 @@
 /** Resampling the photo into a network's input: a square crop, or an affine-aligned patch (ArcFace). */
-import type { CropBox, EstimatorLandmarks, RgbPhoto } from '../estimator';
+import type { RgbPhoto } from '../estimator';
 
 /** Network pixel (u, v) ↦ photo pixel (x0 + scale·u, y0 + scale·v); pixel centres at integer coordinates. */
 export interface SquareCrop {
@@ -7,86 +7,71 @@ export interface SquareCrop {
   y0: number;
   scale: number;
   size: number;
+  /**
+   * Where the network's normalised crop coordinates (−1 … 1, its weak-perspective camera's frame)
+   * lie in the photo: photo pixel (x, y) at (−1, −1), `side` pixels from −1 to 1. Default: the
+   * crop's outer edges, {x0 − scale/2, y0 − scale/2, scale·size}.
+   */
+  normalised?: { x: number; y: number; side: number };
 }
 
-/**
- * The square crop a network was trained on: side = cropScale × the face's size, centred on the face.
- * With landmarks, the face's size and centre come from their extent (as DECA does with 68 points).
- */
-export function faceSquareCrop(
-  box: CropBox,
-  cropScale: number,
-  size: number,
-  landmarks?: EstimatorLandmarks,
-): SquareCrop {
-  let cx = box.x + box.width / 2;
-  let cy = box.y + box.height / 2;
-  let faceSize = (box.width + box.height) / 2;
-  if (landmarks && landmarks.points.length >= landmarks.dims * 2) {
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (let i = 0; i < landmarks.points.length; i += landmarks.dims) {
-      const x = landmarks.points[i]!;
-      const y = landmarks.points[i + 1]!;
-      minX = Math.min(minX, x);
-      maxX = Math.max(maxX, x);
-      minY = Math.min(minY, y);
-      maxY = Math.max(maxY, y);
+/** The photo square spanned by the network's normalised coordinates −1 … 1 (see SquareCrop). */
+export function normalisedSquare(crop: SquareCrop): { x: number; y: number; side: number } {
+  return (
+    crop.normalised ?? {
+      x: crop.x0 - crop.scale / 2,
+      y: crop.y0 - crop.scale / 2,
+      side: crop.scale * crop.size,
     }
-    cx = (minX + maxX) / 2;
-    cy = (minY + maxY) / 2;
-    faceSize = ((maxX - minX + maxY - minY) / 2) * 1.1;
-  }
-  const side = Math.max(1, faceSize * cropScale);
-  // network pixel centres 0..size−1 span the crop's pixel centres
-  const scale = side / size;
-  return { x0: cx - side / 2 + scale / 2 - 0.5, y0: cy - side / 2 + scale / 2 - 0.5, scale, size };
+  );
 }
 
-/** Photo → HWC float RGB 0–255 of `size`×`size`, bilinear, black outside the photo. */
-export function sampleSquareCrop(photo: RgbPhoto, crop: SquareCrop): Float32Array {
+export interface SampleOptions {
+  /** Outside the photo: 'zero' (cv2.warpAffine's and skimage.warp's default) or 'edge' (replicated). */
+  border?: 'zero' | 'edge';
+}
+
+/** Photo → HWC float RGB 0–255 of `size`×`size`, bilinear. */
+export function sampleSquareCrop(
+  photo: RgbPhoto,
+  crop: SquareCrop,
+  options: SampleOptions = {},
+): Float32Array {
   // the inverse affine of a square crop: photo = [scale 0 x0; 0 scale y0]·net
-  return sampleAffine(photo, [crop.scale, 0, crop.x0, 0, crop.scale, crop.y0], crop.size, crop.size);
+  return sampleAffine(photo, [crop.scale, 0, crop.x0, 0, crop.scale, crop.y0], crop.size, crop.size, options);
 }
 
 /**
- * `netToPhoto` (row-major 2×3) maps output pixel (u, v) to the photo pixel sampled there. Bilinear;
- * zero outside (as cv2.warpAffine's default border and skimage's warp). Downscales more than 2×
- * average a 2×2 grid of taps so small networks do not alias on large photos.
+ * `netToPhoto` (row-major 2×3) maps output pixel (u, v) to the photo pixel sampled there; pixel
+ * centres at integer coordinates. Plain bilinear with no pre-filter, as the official preprocessing
+ * of every estimator does (cv2.warpAffine / cv2.resize INTER_LINEAR, skimage.warp order 1): the
+ * networks were trained on such crops.
  */
 export function sampleAffine(
   photo: RgbPhoto,
   netToPhoto: number[],
   width: number,
   height: number,
+  options: SampleOptions = {},
 ): Float32Array {
   const [a, b, c, d, e, f] = netToPhoto as [number, number, number, number, number, number];
-  const stretch = Math.max(Math.hypot(a, d), Math.hypot(b, e));
-  const taps = stretch > 2 ? [-0.25, 0.25] : [0];
+  const edge = options.border === 'edge';
   const out = new Float32Array(width * height * 3);
   const rgb = [0, 0, 0];
   for (let v = 0; v < height; v++) {
     for (let u = 0; u < width; u++) {
-      let r = 0;
-      let g = 0;
-      let bl = 0;
-      for (const du of taps) {
-        for (const dv of taps) {
-          const x = a * (u + du) + b * (v + dv) + c;
-          const y = d * (u + du) + e * (v + dv) + f;
-          bilinear(photo, x, y, rgb);
-          r += rgb[0]!;
-          g += rgb[1]!;
-          bl += rgb[2]!;
-        }
-      }
-      const n = taps.length * taps.length;
+      const x = a * u + b * v + c;
+      const y = d * u + e * v + f;
+      if (edge) {
+        bilinear(
+          photo,
+          Math.min(Math.max(x, 0), photo.width - 1),
+          Math.min(Math.max(y, 0), photo.height - 1),
+          rgb,
+        );
+      } else bilinear(photo, x, y, rgb);
       const o = (v * width + u) * 3;
-      out[o] = r / n;
-      out[o + 1] = g / n;
-      out[o + 2] = bl / n;
+      for (let k = 0; k < 3; k++) out[o + k] = rgb[k]!;
     }
   }
   return out;
@@ -129,4 +114,122 @@ export function toNchw(
 /** HWC kept as NHWC with `(x·mul + add)`. */
 export function scaleValues(hwc: Float32Array, mul: number, add: number): Float32Array {
   return hwc.map((x) => x * mul + add);
+}
+
+/**
+ * cv2.warpAffine(photo, photoToOut, (width, height)) of an 8-bit image, INTER_LINEAR, black border,
+ * bit for bit as OpenCV computes it (imgwarp.cpp): the inverse map stepped in 10-bit fixed point,
+ * positions rounded to 1/32 pixel, 15-bit bilinear weights, the sum rounded to 8 bits. Bit-exact
+ * against libopencv_imgproc 4.6 (via the numpy twin in training/estimators/official_preprocessing.py).
+ */
+export function warpAffineOpenCv(
+  photo: RgbPhoto,
+  photoToOut: number[],
+  width: number,
+  height: number,
+): Float32Array {
+  const [m0, m1, m2, m3, m4, m5] = photoToOut as [number, number, number, number, number, number];
+  // cv::invertAffineTransform
+  let det = m0 * m4 - m1 * m3;
+  det = det !== 0 ? 1 / det : 0;
+  const [a11, a22, a12, a21] = [m4 * det, m0 * det, -m1 * det, -m3 * det];
+  const [b1, b2] = [-a11 * m2 - a12 * m5, -a21 * m2 - a22 * m5];
+  const AB = 1024;
+  const ROUND = AB / 32 / 2;
+  const adelta = new Int32Array(width);
+  const bdelta = new Int32Array(width);
+  for (let x = 0; x < width; x++) {
+    adelta[x] = roundHalfEven(a11 * x * AB);
+    bdelta[x] = roundHalfEven(a21 * x * AB);
+  }
+  const out = new Float32Array(width * height * 3);
+  const { data, width: W, height: H } = photo;
+  for (let y = 0; y < height; y++) {
+    const X0 = roundHalfEven((a12 * y + b1) * AB) + ROUND;
+    const Y0 = roundHalfEven((a22 * y + b2) * AB) + ROUND;
+    for (let x = 0; x < width; x++) {
+      const X = (X0 + adelta[x]!) >> 5;
+      const Y = (Y0 + bdelta[x]!) >> 5;
+      const sx = X >> 5;
+      const sy = Y >> 5;
+      const fx = X & 31;
+      const fy = Y & 31;
+      const o = (y * width + x) * 3;
+      for (let c = 0; c < 3; c++) {
+        let acc = 0;
+        for (let k = 0; k < 4; k++) {
+          const px = sx + (k & 1);
+          const py = sy + (k >> 1);
+          if (px < 0 || py < 0 || px >= W || py >= H) continue;
+          const w = (k & 1 ? fx : 32 - fx) * (k >> 1 ? fy : 32 - fy) * 32;
+          acc += w * data[(py * W + px) * 3 + c]!;
+        }
+        out[o + c] = Math.min(255, (acc + (1 << 14)) >> 15);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The square `side`² crop at (left, top) of the photo, edge-replicated outside it, resized to
+ * `size`² as OpenCV 4's cv2.resize(INTER_LINEAR) does an 8-bit image (resize.cpp resizeGeneric_):
+ * half-pixel centres in float32; columns clamped at the crop's edges; each 11-bit weight rounded on
+ * its own; exact integer rows; the vertical pass as its SIMD code rounds it
+ * (VResizeLinearVec_32s8u). Bit-exact against libopencv_imgproc 4.6 (via the numpy twin in
+ * training/estimators/official_preprocessing.py).
+ */
+export function resizeCropOpenCv(
+  photo: RgbPhoto,
+  left: number,
+  top: number,
+  side: number,
+  size: number,
+): Float32Array {
+  const taps = (origin: number, limit: number, clampWeights: boolean) => {
+    const i0 = new Int32Array(size);
+    const i1 = new Int32Array(size);
+    const w0 = new Int32Array(size);
+    const w1 = new Int32Array(size);
+    const toPhoto = (c: number) =>
+      Math.min(Math.max(origin + Math.min(Math.max(c, 0), side - 1), 0), limit - 1);
+    for (let d = 0; d < size; d++) {
+      const f = Math.fround((d + 0.5) * (side / size) - 0.5);
+      let s = Math.floor(f);
+      let frac = Math.fround(f - s);
+      if (clampWeights && s < 0) [s, frac] = [0, 0];
+      if (clampWeights && s >= side - 1) [s, frac] = [side - 1, 0];
+      i0[d] = toPhoto(s);
+      i1[d] = toPhoto(s + 1);
+      w0[d] = roundHalfEven(Math.fround(Math.fround(1 - frac) * 2048));
+      w1[d] = roundHalfEven(Math.fround(frac * 2048));
+    }
+    return { i0, i1, w0, w1 };
+  };
+  // columns: the edge pixel alone outside; rows: weights kept, indices clipped
+  const tx = taps(left, photo.width, true);
+  const ty = taps(top, photo.height, false);
+  const out = new Float32Array(size * size * 3);
+  const { data, width: W } = photo;
+  for (let v = 0; v < size; v++) {
+    const r0 = ty.i0[v]! * W;
+    const r1 = ty.i1[v]! * W;
+    const [b0, b1] = [ty.w0[v]!, ty.w1[v]!];
+    for (let u = 0; u < size; u++) {
+      const [c0, c1, a0, a1] = [tx.i0[u]!, tx.i1[u]!, tx.w0[u]!, tx.w1[u]!];
+      for (let c = 0; c < 3; c++) {
+        const row0 = data[(r0 + c0) * 3 + c]! * a0 + data[(r0 + c1) * 3 + c]! * a1;
+        const row1 = data[(r1 + c0) * 3 + c]! * a0 + data[(r1 + c1) * 3 + c]! * a1;
+        const sum = (((row0 >> 4) * b0) >> 16) + (((row1 >> 4) * b1) >> 16);
+        out[(v * size + u) * 3 + c] = Math.min(255, Math.max(0, (sum + 2) >> 2));
+      }
+    }
+  }
+  return out;
+}
+
+/** cvRound: nearest integer, ties to even. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

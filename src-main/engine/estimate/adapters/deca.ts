@@ -1,15 +1,17 @@
 /**
  * DECA (Feng et al. 2021) coarse encoder as an Estimator. The pack's ONNX is `E_flame`:
- * images (1, 3, 224, 224) RGB 0–1, a square crop of 1.25× the face → parameters (1, 236) =
+ * images (1, 3, 224, 224) RGB 0–1, DECA's own square crop (./official-crops: 1.25× the 68-landmark
+ * extent ×1.1, or of the detector box moved down by 0.12× its size) → parameters (1, 236) =
  * shape 100, tex 50, exp 50, pose 6 (global + jaw), cam 3 (s, tx, ty), light 27.
  * DECA projects orthographically and flips y and z afterwards (FLAME → image axes).
  */
 import type { Estimator } from '../estimator';
+import { decaInputCrop, DECA_SCALE } from './official-crops';
 import type { ParamLayout } from './param-layout';
 import { createWeakPerspectiveEstimator, type WeakPerspectiveRegressor } from './weak-perspective-regressor';
 
 export const DECA_INPUT_SIZE = 224;
-export const DECA_CROP_SCALE = 1.25;
+export const DECA_CROP_SCALE = DECA_SCALE;
 export const DECA_LAYOUT: ParamLayout = [
   { name: 'shape', size: 100 },
   { name: 'tex', size: 50 },
@@ -25,6 +27,7 @@ export const DECA_REGRESSOR: WeakPerspectiveRegressor = {
   layout: DECA_LAYOUT,
   cropScale: DECA_CROP_SCALE,
   cropScaleFromPack: false,
+  crop: (input, size, scale) => decaInputCrop(input.photo, input.cropBox, size, input.landmarks, scale),
   flipYZ: true,
   baseConfidence: 0.8,
 };

@@ -1,49 +1,11 @@
 /**
- * Five-point face alignment (eyes, nose tip, mouth corners; image left before image right) and the
- * orthographic pose fit MICA needs, since MICA predicts identity only. The matrix routines are in
+ * The orthographic pose fit MICA needs, since MICA predicts identity only (its five-point ArcFace
+ * alignment is in ./official-crops). The matrix routines are in
  * geometry/linear-algebra.
  */
 import { invert3 } from '../../geometry/linear-algebra';
-import type { CropBox, EstimatorLandmarks } from '../estimator';
+import type { CropBox } from '../estimator';
 import { FLIP_YZ, type OrthoProjection } from './flame-result';
-
-type Pt = [number, number];
-
-/** Landmark indices averaged into each of the five points, per layout. */
-const FIVE_POINTS: Record<EstimatorLandmarks['layout'], number[][]> = {
-  // iBUG 68: eyes 36–41 / 42–47 (image left / right), nose tip 30, mouth corners 48 / 54
-  ibug68: [[36, 37, 38, 39, 40, 41], [42, 43, 44, 45, 46, 47], [30], [48], [54]],
-  // MediaPipe face mesh: eye corners 33+133 / 362+263, nose tip 4, mouth corners 61 / 291
-  mediapipe468: [[33, 133], [362, 263], [4], [61], [291]],
-};
-
-/** The five points in photo pixels: from landmarks, else the template laid into the face box. */
-export function fivePoints(
-  box: CropBox,
-  template: readonly Pt[],
-  templateSize: number,
-  landmarks?: EstimatorLandmarks,
-): Pt[] {
-  if (landmarks) {
-    const count = landmarks.points.length / landmarks.dims;
-    const groups = FIVE_POINTS[landmarks.layout];
-    if (groups.every((g) => g.every((i) => i < count))) {
-      return groups.map((g) => {
-        let x = 0;
-        let y = 0;
-        for (const i of g) {
-          x += landmarks.points[i * landmarks.dims]!;
-          y += landmarks.points[i * landmarks.dims + 1]!;
-        }
-        return [x / g.length, y / g.length];
-      });
-    }
-  }
-  return template.map(([x, y]) => [
-    box.x + (x / templateSize) * box.width,
-    box.y + (y / templateSize) * box.height,
-  ]);
-}
 
 /**
  * Orthographic pose from 3-D model landmarks (canonical, centred mesh) to 2-D photo landmarks:

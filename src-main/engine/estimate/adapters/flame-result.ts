@@ -3,14 +3,16 @@
  * removed, centred on its bounding box), an OpenCV camera for the photo, projected landmarks.
  *
  * Weak perspective → pinhole: the networks project orthographically, pixel = a·(R·x) + centre. A
- * pinhole camera with focal f at depth tz = f/a reproduces that at the head's centre; f is a fixed
- * ~30° field of view over the photo's long side (an assumption: none of the networks estimates it).
+ * pinhole camera with focal f at depth tz = f/a reproduces that at the head's centre. None of the
+ * networks estimates f: the focal length and principal point come from the estimator input's
+ * camera when there is one (the built-in fit estimates it), else a fixed ~30° field of view over the
+ * photo's long side with the principal point at the photo's centre.
  */
 import type { EstimatorId } from '../../../shared/protocol';
 import { multiply3, projectPoint, rotationFromVector, type PinholeCamera } from '../../geometry/camera';
 import type { EstimatorOutput, RgbPhoto } from '../estimator';
 import type { FlameLayer } from '../flame/flame-layer';
-import type { SquareCrop } from './crop-sampler';
+import { normalisedSquare, type SquareCrop } from './crop-sampler';
 
 /** Focal length as a multiple of the photo's long side (≈ 30° field of view). */
 export const FOCAL_PER_LONG_SIDE = 1.9;
@@ -86,30 +88,46 @@ export function weakPerspectiveProjection(args: {
   );
   const nx = s * (posed[0]! + tx);
   const ny = (args.flipYZ ? -1 : 1) * s * (posed[1]! + ty);
-  const side = crop.scale * crop.size;
-  // crop's continuous left/top edge; normalised −1..1 spans the crop; −0.5 for OpenCV pixel centres
-  const left = crop.x0 - crop.scale / 2 + 0.5;
-  const top = crop.y0 - crop.scale / 2 + 0.5;
+  // the photo square that normalised −1..1 spans (OpenCV pixel centres)
+  const { x: left, y: top, side } = normalisedSquare(crop);
   return {
     R: multiply3(args.flipYZ ? FLIP_YZ : IDENTITY, Rg),
     pixelsPerMetre: (s * side) / 2,
-    centrePx: [left + ((nx + 1) / 2) * side - 0.5, top + ((ny + 1) / 2) * side - 0.5],
+    centrePx: [left + ((nx + 1) / 2) * side, top + ((ny + 1) / 2) * side],
   };
 }
 
-/** The pinhole camera that matches an orthographic projection at the head's centre. */
-export function pinholeFromOrtho(proj: OrthoProjection, width: number, height: number): PinholeCamera {
-  const f = FOCAL_PER_LONG_SIDE * Math.max(width, height);
-  const cx = width / 2;
-  const cy = height / 2;
-  const tz = f / proj.pixelsPerMetre;
+/** Focal lengths and principal point (pixels) for the weak-perspective → pinhole conversion. */
+export type Intrinsics = Pick<PinholeCamera, 'fx' | 'fy' | 'cx' | 'cy'>;
+
+/**
+ * The pinhole camera that matches an orthographic projection at the head's centre: `intrinsics`
+ * (e.g. the built-in fit's camera) when given and usable, else FOCAL_PER_LONG_SIDE and the centre.
+ */
+export function pinholeFromOrtho(
+  proj: OrthoProjection,
+  width: number,
+  height: number,
+  intrinsics?: Intrinsics,
+): PinholeCamera {
+  const usable =
+    intrinsics &&
+    [intrinsics.fx, intrinsics.fy, intrinsics.cx, intrinsics.cy].every(Number.isFinite) &&
+    intrinsics.fx > 0 &&
+    intrinsics.fy > 0;
+  const fallback = FOCAL_PER_LONG_SIDE * Math.max(width, height);
+  const { fx, fy, cx, cy } = usable
+    ? intrinsics
+    : { fx: fallback, fy: fallback, cx: width / 2, cy: height / 2 };
+  // depth from the mean focal: pixels per metre at the head's centre = f / tz
+  const tz = (fx + fy) / 2 / proj.pixelsPerMetre;
   return {
-    fx: f,
-    fy: f,
+    fx,
+    fy,
     cx,
     cy,
     R: proj.R,
-    t: [((proj.centrePx[0] - cx) * tz) / f, ((proj.centrePx[1] - cy) * tz) / f, tz],
+    t: [((proj.centrePx[0] - cx) * tz) / fx, ((proj.centrePx[1] - cy) * tz) / fy, tz],
     width,
     height,
   };
@@ -147,6 +165,8 @@ export function flameEstimatorOutput(args: {
   params?: Record<string, ArrayLike<number>>;
   /** FLAME with identity only (no expression, jaw at rest), uncentred; default: `vertices`. */
   identityVertices?: Float32Array;
+  /** The photo's camera intrinsics where known (EstimatorInput.camera); else the fallback focal. */
+  intrinsics?: Intrinsics;
 }): EstimatorOutput {
   const { flame, vertices, centre, photo } = args;
   const positions = new Float32Array(vertices.length);
@@ -156,7 +176,7 @@ export function flameEstimatorOutput(args: {
       `${args.estimatorId}: the network's camera scale is ${args.proj.pixelsPerMetre}; no usable camera`,
     );
   }
-  const camera = pinholeFromOrtho(args.proj, photo.width, photo.height);
+  const camera = pinholeFromOrtho(args.proj, photo.width, photo.height, args.intrinsics);
   const lmk3d = flame.landmarks(positions);
   const landmarks2d = new Float32Array((lmk3d.length / 3) * 2);
   for (let i = 0; i < lmk3d.length / 3; i++) {

@@ -10,22 +10,15 @@ import * as ort from 'onnxruntime-node';
 import { throwIfCancelled } from '../../stage-error';
 import type { Estimator, EstimatorInput, EstimatorLandmarks, EstimatorOutput } from '../estimator';
 import type { FlameLayer } from '../flame/flame-layer';
-import { invertSimilarity2d, similarityTransform2d } from '../../geometry/linear-algebra';
-import { sampleAffine, toNchw } from './crop-sampler';
+import { toNchw } from './crop-sampler';
 import { loadEstimatorPack } from './estimator-pack';
-import { fitOrthographicPose, fivePoints, frontalProjection } from './face-alignment';
+import { fitOrthographicPose, frontalProjection } from './face-alignment';
 import { canonicalFlame, flameEstimatorOutput } from './flame-result';
+import { ARCFACE_TEMPLATE_112, micaAlignedFace } from './official-crops';
+
+export { ARCFACE_TEMPLATE_112 };
 
 export const MICA_INPUT_SIZE = 112;
-/** insightface's ArcFace template (left eye, right eye, nose, mouth left, mouth right) for 112×112. */
-export const ARCFACE_TEMPLATE_112: [number, number][] = [
-  [38.2946, 51.6963],
-  [73.5318, 51.5014],
-  [56.0252, 71.7366],
-  [41.5493, 92.3655],
-  [70.7299, 92.2041],
-];
-
 export async function createMicaEstimator(packsDir: string, signal?: AbortSignal): Promise<Estimator> {
   const { session, flame, pack } = await loadEstimatorPack(
     packsDir,
@@ -44,15 +37,7 @@ export async function createMicaEstimator(packsDir: string, signal?: AbortSignal
     id: 'mica',
     async estimate(input: EstimatorInput, sig?: AbortSignal): Promise<EstimatorOutput> {
       throwIfCancelled(sig);
-      const five = fivePoints(input.cropBox, ARCFACE_TEMPLATE_112, MICA_INPUT_SIZE, input.landmarks);
-      const photoToAligned = similarityTransform2d(five, ARCFACE_TEMPLATE_112);
-      const hwc = sampleAffine(
-        input.photo,
-        invertSimilarity2d(photoToAligned),
-        MICA_INPUT_SIZE,
-        MICA_INPUT_SIZE,
-      );
-      const pixels = toNchw(hwc, MICA_INPUT_SIZE, MICA_INPUT_SIZE, 1 / 127.5, -1);
+      const pixels = micaInput(input).pixels;
       const arcface = new ort.Tensor('float32', pixels, [1, 3, MICA_INPUT_SIZE, MICA_INPUT_SIZE]);
       const result = await session.run({ arcface });
       throwIfCancelled(sig);
@@ -77,6 +62,7 @@ export async function createMicaEstimator(packsDir: string, signal?: AbortSignal
         photo: input.photo,
         baseConfidence: canFit ? 0.75 : input.landmarks ? 0.5 : 0.4,
         params: { shape },
+        intrinsics: input.camera,
       });
     },
     async dispose(): Promise<void> {
@@ -120,4 +106,14 @@ function meshWidth(positions: Float32Array): number {
     hi = Math.max(hi, positions[i]!);
   }
   return hi - lo;
+}
+
+/** MICA's input: the ArcFace-aligned face (./official-crops), NCHW RGB (x − 127.5) / 127.5. */
+export function micaInput(input: EstimatorInput): {
+  hwc: Float32Array;
+  pixels: Float32Array;
+  five: [number, number][];
+} {
+  const { hwc, five } = micaAlignedFace(input.photo, input.cropBox, input.landmarks);
+  return { hwc, five, pixels: toNchw(hwc, MICA_INPUT_SIZE, MICA_INPUT_SIZE, 1 / 127.5, -1) };
 }

@@ -7,7 +7,7 @@
 import * as ort from 'onnxruntime-node';
 import { throwIfCancelled } from '../../stage-error';
 import type { Estimator, EstimatorInput, EstimatorOutput } from '../estimator';
-import { faceSquareCrop, sampleSquareCrop, scaleValues, toNchw } from './crop-sampler';
+import { scaleValues, toNchw, type SquareCrop } from './crop-sampler';
 import { loadEstimatorPack } from './estimator-pack';
 import { canonicalFlame, flameEstimatorOutput, weakPerspectiveProjection } from './flame-result';
 import { splitParams, type ParamLayout } from './param-layout';
@@ -18,9 +18,14 @@ export interface WeakPerspectiveRegressor {
   input: { name: string; layout: 'NCHW' | 'NHWC'; size: number; mul: number; add: number };
   /** The network's one output, `parameters` (1 × Σ sizes); must hold shape, exp, pose and cam. */
   layout: ParamLayout;
-  /** Crop side / face-box side; with `cropScaleFromPack` the pack's `preprocess.cropScale` wins. */
+  /** Crop side / face size; with `cropScaleFromPack` the pack's `preprocess.cropScale` wins. */
   cropScale: number;
   cropScaleFromPack: boolean;
+  /**
+   * The network's input crop as the official preprocessing makes it (./official-crops): where the
+   * square lies in the photo, and its pixels (HWC, 0–255).
+   */
+  crop(input: EstimatorInput, size: number, cropScale: number): { crop: SquareCrop; hwc: Float32Array };
   /** Whether FLAME's y and z flip into image axes after the rotation, unless the pack's `camera` says. */
   flipYZ: boolean;
   baseConfidence: number;
@@ -31,7 +36,7 @@ export async function createWeakPerspectiveEstimator(
   packsDir: string,
   signal?: AbortSignal,
 ): Promise<Estimator> {
-  const { name, layout, size, mul, add } = spec.input;
+  const { name, layout, size } = spec.input;
   const inputShape = layout === 'NCHW' ? [1, 3, size, size] : [1, size, size, 3];
   const paramCount = spec.layout.reduce((sum, p) => sum + p.size, 0);
   const loaded = await loadEstimatorPack(
@@ -52,9 +57,7 @@ export async function createWeakPerspectiveEstimator(
     id: spec.id,
     async estimate(input: EstimatorInput, sig?: AbortSignal): Promise<EstimatorOutput> {
       throwIfCancelled(sig);
-      const crop = faceSquareCrop(input.cropBox, cropScale, size, input.landmarks);
-      const hwc = sampleSquareCrop(input.photo, crop);
-      const pixels = layout === 'NCHW' ? toNchw(hwc, size, size, mul, add) : scaleValues(hwc, mul, add);
+      const { crop, pixels } = regressorInput(spec, input, cropScale);
       const result = await session.run({ [name]: new ort.Tensor('float32', pixels, inputShape) });
       throwIfCancelled(sig);
       const p = splitParams(result.parameters!.data as Float32Array, spec.layout);
@@ -82,10 +85,23 @@ export async function createWeakPerspectiveEstimator(
         baseConfidence: spec.baseConfidence,
         params: { shape: p.shape!, exp: p.exp!, pose, cam },
         identityVertices: identity.vertices,
+        intrinsics: input.camera,
       });
     },
     async dispose(): Promise<void> {
       await session.release();
     },
   };
+}
+
+/** The network's input tensor for `input`: the official crop, sampled, then scaled to its range. */
+export function regressorInput(
+  spec: WeakPerspectiveRegressor,
+  input: EstimatorInput,
+  cropScale = spec.cropScale,
+): { crop: SquareCrop; hwc: Float32Array; pixels: Float32Array } {
+  const { layout, size, mul, add } = spec.input;
+  const { crop, hwc } = spec.crop(input, size, cropScale);
+  const pixels = layout === 'NCHW' ? toNchw(hwc, size, size, mul, add) : scaleValues(hwc, mul, add);
+  return { crop, hwc, pixels };
 }
