@@ -6,46 +6,20 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp, { type Sharp } from 'sharp';
 import { batchStatus, openFarmQueue, type BatchStatus } from '../../src-main/farm/farm-batches';
 import type { FarmJobResult } from '../../src-main/farm/farm-worker';
 import { readJobRecord } from '../../src-main/shared/job-folder';
 import { readGlbMesh, validateGlb } from '../support/glb';
-import { ASTRONAUT, CAMERAMAN, COFFEE, GRACE_HOPPER } from '../support/photos';
+import { makeFarmPhotos } from './support/farm-photos';
 import { freePort, runCli, startRedis, startWorker, stopAll, stopRedis } from './support/farm-processes';
 
 const ioredisMissing = await import('ioredis' as string).then(
   () => undefined,
   () => 'the ioredis package (BullMQ 6 Redis client) is not installed',
 );
-
-/** Six different photos with faces (three samples and variants of them) and one without. */
-async function makePhotos(dir: string): Promise<{ faces: string[]; noFace: string }> {
-  await mkdir(dir, { recursive: true });
-  const faces = [join(dir, 'astronaut.png'), join(dir, 'grace_hopper.jpg'), join(dir, 'cameraman.png')];
-  await copyFile(ASTRONAUT, faces[0]!);
-  await copyFile(GRACE_HOPPER, faces[1]!);
-  await copyFile(CAMERAMAN, faces[2]!);
-  const variants: [string, (s: Sharp) => Sharp][] = [
-    ['astronaut_flipped.png', (s) => s.flop()],
-    ['grace_hopper_small.png', (s) => s.resize({ width: 400 })],
-    ['cameraman_flipped.png', (s) => s.flop()],
-  ];
-  const sources = [ASTRONAUT, GRACE_HOPPER, CAMERAMAN];
-  for (const [i, [name, change]] of variants.entries()) {
-    const file = join(dir, name);
-    await change(sharp(await readFile(sources[i]!)))
-      .png()
-      .toFile(file);
-    faces.push(file);
-  }
-  const noFace = join(dir, 'coffee.png');
-  await copyFile(COFFEE, noFace);
-  return { faces, noFace };
-}
 
 async function headSize(glbFile: string): Promise<number> {
   const glb = await readFile(glbFile);
@@ -90,7 +64,7 @@ test(
     try {
       const port = await freePort();
       let redis = await startRedis(redisDir, port);
-      const { faces, noFace } = await makePhotos(join(dir, 'photos'));
+      const { faces, noFace } = await makeFarmPhotos(join(dir, 'photos'));
       const tuning = ['--lock-ms', '5000', '--stalled-ms', '2000'];
       const workers = ['w1', 'w2', 'w3'].map((name) => startWorker(redis.url, name, tuning));
 
