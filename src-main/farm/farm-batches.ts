@@ -12,6 +12,7 @@ import { photoBaseName, safeFileStem } from '../shared/file-names';
 import { JobSettings, type JobSettingsInput } from '../shared/protocol';
 import {
   BATCHES_KEY,
+  batchDataKey,
   batchJobsKey,
   batchMetaKey,
   DEFAULT_JOB_OPTIONS,
@@ -23,7 +24,7 @@ import {
   WorkerHeartbeat,
   workerKey,
   WORKERS_KEY,
-  type FarmJobData,
+  FarmJobData,
 } from './farm-queue';
 import { defaultPacksDir, packsForEstimator } from './pack-requirements';
 
@@ -61,7 +62,7 @@ export interface SubmitResult {
   batchId: string;
   queued: string[];
   /** Photos whose job (same photo, same settings) the farm already has, with its state. */
-  skipped: { jobId: string; photo: string; state: JobState | 'unknown' }[];
+  skipped: { jobId: string; photo: string; state: JobState | 'unknown' | 'removed' }[];
 }
 
 export async function submitBatch(queue: Queue, options: SubmitOptions): Promise<SubmitResult> {
@@ -78,6 +79,7 @@ export async function submitBatch(queue: Queue, options: SubmitOptions): Promise
   };
   const result: SubmitResult = { batchId, queued: [], skipped: [] };
   const jobIds: string[] = [];
+  const payloads: Record<string, string> = {};
   for (const photo of options.photos) {
     const info = await stat(photo);
     if (info.size > MAX_INPUT_BYTES)
@@ -85,6 +87,16 @@ export async function submitBatch(queue: Queue, options: SubmitOptions): Promise
     const bytes = await readFile(photo);
     const jobId = farmJobId(bytes, settings, packs);
     jobIds.push(jobId);
+    const data: FarmJobData = {
+      batchId,
+      out,
+      jobId,
+      sourceName: basename(photo),
+      outName: safeFileStem(photoBaseName(basename(photo))),
+      settings,
+      packs,
+    };
+    payloads[jobId] = JSON.stringify(data);
     const existing = await queue.getJob(jobId);
     if (existing) {
       result.skipped.push({ jobId, photo, state: await existing.getState() });
@@ -96,15 +108,6 @@ export async function submitBatch(queue: Queue, options: SubmitOptions): Promise
     );
     if (!folderExists)
       await store.create({ id: jobId, photoBytes: bytes, sourceName: basename(photo), settings, versions });
-    const data: FarmJobData = {
-      batchId,
-      out,
-      jobId,
-      sourceName: basename(photo),
-      outName: safeFileStem(photoBaseName(basename(photo))),
-      settings,
-      packs,
-    };
     await queue.add('head', data, { jobId });
     result.queued.push(jobId);
   }
@@ -112,6 +115,7 @@ export async function submitBatch(queue: Queue, options: SubmitOptions): Promise
   await client
     .multi()
     .runCommand('rpush', [batchJobsKey(batchId), ...jobIds])
+    .hset(batchDataKey(batchId), payloads)
     .hset(batchMetaKey(batchId), { createdAt: new Date().toISOString(), out, total: jobIds.length })
     .runCommand('zadd', [BATCHES_KEY, Date.now(), batchId])
     .exec();
@@ -121,7 +125,7 @@ export async function submitBatch(queue: Queue, options: SubmitOptions): Promise
 export interface JobStatus {
   jobId: string;
   photo: string;
-  state: JobState | 'unknown';
+  state: JobState | 'unknown' | 'removed';
   progress?: FarmProgress;
   worker?: string;
   attempts: number;
@@ -151,7 +155,7 @@ export async function batchStatus(queue: Queue, batchId: string): Promise<BatchS
   const counts = { queued: 0, running: 0, done: 0, failed: 0 };
   for (const jobId of ids) {
     const job = await queue.getJob(jobId);
-    const state = job ? await job.getState() : 'unknown';
+    const state = job ? await job.getState() : 'removed';
     const progress = job ? FarmProgress.safeParse(job.progress) : undefined;
     const data = job?.data as Partial<FarmJobData> | undefined;
     jobs.push({
@@ -168,7 +172,7 @@ export async function batchStatus(queue: Queue, batchId: string): Promise<BatchS
       ...(job?.failedReason ? { failedReason: job.failedReason } : {}),
     });
     if (state === 'completed') counts.done++;
-    else if (state === 'failed' || state === 'unknown') counts.failed++;
+    else if (state === 'failed' || state === 'removed' || state === 'unknown') counts.failed++;
     else if (state === 'active') counts.running++;
     else counts.queued++;
   }
@@ -198,7 +202,10 @@ export async function listWorkers(queue: Queue): Promise<WorkerHeartbeat[]> {
   return beats;
 }
 
-/** Put a batch's failed jobs back in the queue (their job folders resume where they stopped). */
+/**
+ * Put a batch's failed jobs, and those `farm cancel` removed, back in the queue (their job folders
+ * resume where they stopped).
+ */
 export async function retryBatch(queue: Queue, batchId: string): Promise<string[]> {
   const client = await farmRedis(queue);
   await client.hdel(batchMetaKey(batchId), 'cancelled');
@@ -207,6 +214,11 @@ export async function retryBatch(queue: Queue, batchId: string): Promise<string[
     const job: Job | undefined = await queue.getJob(jobId);
     if (job && (await job.getState()) === 'failed') {
       await job.retry('failed');
+      retried.push(jobId);
+    } else if (!job) {
+      const payload = await client.hget(batchDataKey(batchId), jobId);
+      if (!payload) continue;
+      await queue.add('head', FarmJobData.parse(JSON.parse(payload)), { jobId });
       retried.push(jobId);
     }
   }

@@ -246,7 +246,7 @@ async function retryOrCancel(action: 'retry' | 'cancel', args: string[]): Promis
     await batchStatus(queue, values.batch); // a clear error for an unknown batch
     if (action === 'retry') {
       const retried = await retryBatch(queue, values.batch);
-      process.stdout.write(`${retried.length} failed job(s) back in the queue\n`);
+      process.stdout.write(`${retried.length} job(s) back in the queue\n`);
     } else {
       const { removed, running } = await cancelBatch(queue, values.batch);
       process.stdout.write(

@@ -14,6 +14,8 @@ const KEY = 'gen3dface:farm';
 
 export const batchJobsKey = (batchId: string): string => `${KEY}:batch:${batchId}:jobs`;
 export const batchMetaKey = (batchId: string): string => `${KEY}:batch:${batchId}`;
+/** Each job's payload, so that `farm retry` can queue again a job that `farm cancel` removed. */
+export const batchDataKey = (batchId: string): string => `${KEY}:batch:${batchId}:data`;
 export const BATCHES_KEY = `${KEY}:batches`;
 export const workerKey = (name: string): string => `${KEY}:worker:${name}`;
 export const WORKERS_KEY = `${KEY}:workers`;
