@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchStatus, openFarmQueue } from '../../src-main/farm/farm-batches';
 import { ASTRONAUT, GRACE_HOPPER } from '../support/photos';
-import { freePort, runCli, startRedis, stopAll } from './support/farm-processes';
+import { freePort, runCli, startRedis, startWorker, stopAll } from './support/farm-processes';
 
 const ioredisMissing = await import('ioredis' as string).then(
   () => undefined,
@@ -53,6 +53,47 @@ test(
         const unknown = await runCli(['farm', 'retry', '--batch', 'b-nope', '--redis', redis.url]);
         assert.equal(unknown.code, 3);
         assert.match(unknown.stderr, /no batch b-nope/);
+      } finally {
+        await farm.close();
+      }
+    } finally {
+      await stopAll();
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  'farm cancel stops a running job within seconds; it fails as cancelled, once',
+  { skip: ioredisMissing, timeout: 150_000 },
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'farm-cancel-run-'));
+    try {
+      const redis = await startRedis(dir, await freePort());
+      startWorker(redis.url, 'w-cancel');
+      const out = join(dir, 'shared');
+      const submitted = await runCli(['farm', 'submit', ASTRONAUT, '--redis', redis.url, '--out', out]);
+      assert.equal(submitted.code, 0, submitted.stderr);
+      const batchId = submitted.stdout.trim();
+      const farm = await openFarmQueue(redis.url);
+      try {
+        const deadline = Date.now() + 120_000;
+        while ((await batchStatus(farm.queue, batchId)).jobs[0]!.progress === undefined) {
+          assert.ok(Date.now() < deadline, 'the job never started');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const t0 = Date.now();
+        const cancelled = await runCli(['farm', 'cancel', '--batch', batchId, '--redis', redis.url]);
+        assert.match(cancelled.stdout, /0 queued job\(s\) removed, 1 running/);
+        let job = (await batchStatus(farm.queue, batchId)).jobs[0]!;
+        while (job.state === 'active') {
+          assert.ok(Date.now() - t0 < 20_000, 'the running job was not stopped');
+          await new Promise((r) => setTimeout(r, 100));
+          job = (await batchStatus(farm.queue, batchId)).jobs[0]!;
+        }
+        assert.equal(job.state, 'failed');
+        assert.equal(job.attempts, 1);
+        assert.match(job.failedReason ?? '', /cancelled/);
       } finally {
         await farm.close();
       }
