@@ -15,6 +15,7 @@ export const USAGE = `gen3dface — one photo of a person to a textured 3D head
 Usage:
   gen3dface generate <photo|folder>... --out <dir> [options]
   gen3dface jobs list|show <id>|delete <id>|resume <id> [--jobs <dir>]
+  gen3dface farm worker|submit|status|retry|cancel ...   (gen3dface farm --help)
 
 Options for generate:
   --out <dir>          where the GLB/OBJ/MTL/PNG and preview go (one sub-folder per photo in a batch)
@@ -42,6 +43,8 @@ incomplete (run npm run setup); 3 internal error; 130 cancelled (Ctrl-C).`;
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
+  /** `farm …`: its own options (src-main/farm/farm-cli.ts). */
+  | { kind: 'farm'; argv: string[] }
   | {
       kind: 'generate';
       inputs: string[];
@@ -64,6 +67,7 @@ export type CliCommand =
 export class UsageError extends Error {}
 
 export function parseCliArgs(argv: string[]): CliCommand {
+  if (argv[0] === 'farm') return { kind: 'farm', argv: argv.slice(1) };
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

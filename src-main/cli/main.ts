@@ -42,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${await packageVersion()}\n`);
     return EXIT.ok;
   }
+  if (command.kind === 'farm') return (await import('../farm/farm-cli')).farmMain(command.argv);
   try {
     return command.kind === 'generate' ? await generate(command) : await jobs(command);
   } catch (error) {
@@ -179,7 +180,7 @@ async function startBackend(jobsRoot: string, packsDir?: string): Promise<Studio
 }
 
 /** Photos named directly, plus the photos inside named folders (not recursive), in a stable order. */
-async function expandInputs(inputs: string[]): Promise<string[]> {
+export async function expandInputs(inputs: string[]): Promise<string[]> {
   const photos: string[] = [];
   for (const input of inputs) {
     const info = await stat(input).catch(() => undefined);
@@ -199,7 +200,7 @@ async function expandInputs(inputs: string[]): Promise<string[]> {
 }
 
 /** Copy the export stage's files (and the preview) out of the job folder. */
-async function copyExports(backend: StudioBackend, job: JobRecord, outDir: string): Promise<string[]> {
+export async function copyExports(backend: StudioBackend, job: JobRecord, outDir: string): Promise<string[]> {
   const wanted = new Set<ArtifactKind>([
     'export-glb',
     'export-obj',
@@ -231,7 +232,7 @@ async function copyArtifacts(
   return names;
 }
 
-async function packageVersion(): Promise<string> {
+export async function packageVersion(): Promise<string> {
   const pkg = JSON.parse(await readFile(join(projectRoot(), 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -21,6 +21,9 @@ export function connectToHost(): EngineTransport {
     };
   }
   if (process.send) {
+    // The host is gone (killed: a farm worker SIGKILLed mid-job): stop too, rather than keep writing
+    // into a job folder that another worker may be resuming by now.
+    process.once('disconnect', () => process.exit(0));
     return {
       send: (message) => {
         if (process.connected) process.send?.(message);

@@ -13,6 +13,8 @@ const CREATING = '.creating-';
 const DELETING = '.deleting-';
 
 export interface NewJob {
+  /** A caller-chosen id (the farm derives it from the photo and settings); a fresh one otherwise. */
+  id?: string;
   photoBytes: Uint8Array;
   sourceName: string;
   settings?: JobSettingsInput;
@@ -42,7 +44,7 @@ export class JobStore {
   }
 
   async create(job: NewJob): Promise<JobRecord> {
-    const id = newJobId();
+    const id = job.id ?? newJobId();
     const staging = join(this.root, `${CREATING}${id}`);
     const now = new Date().toISOString();
     const record: JobRecord = {

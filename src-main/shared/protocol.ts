@@ -314,6 +314,23 @@ export const PriorOverlay = z
   .strict();
 export type PriorOverlay = z.infer<typeof PriorOverlay>;
 
+/**
+ * Where the studio runs its queue: on this machine (farm unset), or on a farm — `gen3dface farm worker`
+ * processes taking jobs from Redis, writing into a folder every machine mounts at the same path.
+ */
+export const FarmSetting = z
+  .object({
+    /** redis://[user:password@]host:6379[/db], or rediss:// for TLS. */
+    redisUrl: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL'),
+    /** The shared folder (NFS/SMB), the same path on every worker: job folders and heads go there. */
+    sharedDir: z.string().min(1),
+  })
+  .strict();
+export type FarmSetting = z.infer<typeof FarmSetting>;
+
+export const StudioSettings = z.object({ farm: FarmSetting.optional() }).strict();
+export type StudioSettings = z.infer<typeof StudioSettings>;
+
 /** Where each artifact lives inside a job folder (relative paths). */
 export const JOB_PATHS = {
   photo: 'photo.png',
