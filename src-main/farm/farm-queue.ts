@@ -4,6 +4,7 @@
  * batches' job lists and the workers' heartbeats).
  */
 import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
 import type { ConnectionOptions, DefaultJobOptions, RedisClient } from 'bullmq';
 import { z } from 'zod';
 import { JobSettings } from '../shared/protocol';
@@ -127,32 +128,6 @@ export function parseRedisUrl(url: string): RedisUrlParts {
   };
 }
 
-interface IORedisClient {
-  quit(): Promise<unknown>;
-  disconnect(): void;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-}
-type IORedisConstructor = new (options: object) => IORedisClient;
-
-/**
- * BullMQ 6 ships no Redis client of its own (ioredis is an optional peer it `require`s, which its ESM
- * build cannot do): the farm makes the ioredis clients and hands them to BullMQ.
- */
-async function loadIORedis(): Promise<IORedisConstructor> {
-  const name = 'ioredis'; // not a literal: its types are not installed where it is missing
-  try {
-    const mod = (await import(name)) as { default?: IORedisConstructor; Redis?: IORedisConstructor };
-    const ctor = mod.Redis ?? mod.default;
-    if (!ctor) throw new Error('no Redis export');
-    return ctor;
-  } catch (error) {
-    throw new Error(
-      `farm mode needs the ioredis package (BullMQ 6's Redis client), which is not installed ` +
-        `(${(error as Error).message.split('\n')[0]}): npm install ioredis`,
-    );
-  }
-}
-
 export interface FarmConnection {
   /** For BullMQ's `connection` option. */
   connection: ConnectionOptions;
@@ -165,7 +140,8 @@ export interface FarmConnection {
  * keeps reconnecting through a restart.
  */
 export async function connectRedis(url: string, blocking = false): Promise<FarmConnection> {
-  const Redis = await loadIORedis();
+  // BullMQ 6 ships no Redis client (ioredis is an optional peer its ESM build cannot require):
+  // the farm makes the clients and hands them to BullMQ.
   const client = new Redis({
     ...parseRedisUrl(url),
     ...(blocking ? { maxRetriesPerRequest: null } : {}),

@@ -8,64 +8,55 @@ import { batchStatus, openFarmQueue } from '../../src-main/farm/farm-batches';
 import { ASTRONAUT, GRACE_HOPPER } from '../support/photos';
 import { freePort, runCli, startRedis, startWorker, stopAll } from './support/farm-processes';
 
-const ioredisMissing = await import('ioredis' as string).then(
-  () => undefined,
-  () => 'the ioredis package (BullMQ 6 Redis client) is not installed',
-);
-
-test(
-  'farm cancel removes queued jobs, farm retry queues them again',
-  { skip: ioredisMissing, timeout: 60_000 },
-  async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'farm-cancel-'));
+test('farm cancel removes queued jobs, farm retry queues them again', { timeout: 60_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'farm-cancel-'));
+  try {
+    const redis = await startRedis(dir, await freePort());
+    const out = join(dir, 'shared');
+    const submitted = await runCli([
+      'farm',
+      'submit',
+      ASTRONAUT,
+      GRACE_HOPPER,
+      '--redis',
+      redis.url,
+      '--out',
+      out,
+    ]);
+    assert.equal(submitted.code, 0, submitted.stderr);
+    const batchId = submitted.stdout.trim();
+    const cancelled = await runCli(['farm', 'cancel', '--batch', batchId, '--redis', redis.url]);
+    assert.equal(cancelled.code, 0, cancelled.stderr);
+    assert.match(cancelled.stdout, /2 queued job\(s\) removed, 0 running/);
+    const farm = await openFarmQueue(redis.url);
     try {
-      const redis = await startRedis(dir, await freePort());
-      const out = join(dir, 'shared');
-      const submitted = await runCli([
-        'farm',
-        'submit',
-        ASTRONAUT,
-        GRACE_HOPPER,
-        '--redis',
-        redis.url,
-        '--out',
-        out,
-      ]);
-      assert.equal(submitted.code, 0, submitted.stderr);
-      const batchId = submitted.stdout.trim();
-      const cancelled = await runCli(['farm', 'cancel', '--batch', batchId, '--redis', redis.url]);
-      assert.equal(cancelled.code, 0, cancelled.stderr);
-      assert.match(cancelled.stdout, /2 queued job\(s\) removed, 0 running/);
-      const farm = await openFarmQueue(redis.url);
-      try {
-        const after = await batchStatus(farm.queue, batchId);
-        assert.equal(after.cancelled, true);
-        assert.deepEqual(
-          after.jobs.map((j) => j.state),
-          ['removed', 'removed'],
-        );
-        const retried = await runCli(['farm', 'retry', '--batch', batchId, '--redis', redis.url]);
-        assert.equal(retried.code, 0, retried.stderr);
-        assert.match(retried.stdout, /2 job\(s\) back in the queue/);
-        const again = await batchStatus(farm.queue, batchId);
-        assert.equal(again.cancelled, false);
-        assert.deepEqual(again.counts, { queued: 2, running: 0, done: 0, failed: 0 });
-        const unknown = await runCli(['farm', 'retry', '--batch', 'b-nope', '--redis', redis.url]);
-        assert.equal(unknown.code, 3);
-        assert.match(unknown.stderr, /no batch b-nope/);
-      } finally {
-        await farm.close();
-      }
+      const after = await batchStatus(farm.queue, batchId);
+      assert.equal(after.cancelled, true);
+      assert.deepEqual(
+        after.jobs.map((j) => j.state),
+        ['removed', 'removed'],
+      );
+      const retried = await runCli(['farm', 'retry', '--batch', batchId, '--redis', redis.url]);
+      assert.equal(retried.code, 0, retried.stderr);
+      assert.match(retried.stdout, /2 job\(s\) back in the queue/);
+      const again = await batchStatus(farm.queue, batchId);
+      assert.equal(again.cancelled, false);
+      assert.deepEqual(again.counts, { queued: 2, running: 0, done: 0, failed: 0 });
+      const unknown = await runCli(['farm', 'retry', '--batch', 'b-nope', '--redis', redis.url]);
+      assert.equal(unknown.code, 3);
+      assert.match(unknown.stderr, /no batch b-nope/);
     } finally {
-      await stopAll();
-      await rm(dir, { recursive: true, force: true });
+      await farm.close();
     }
-  },
-);
+  } finally {
+    await stopAll();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
 
 test(
   'farm cancel stops a running job within seconds; it fails as cancelled, once',
-  { skip: ioredisMissing, timeout: 150_000 },
+  { timeout: 150_000 },
   async () => {
     const dir = await mkdtemp(join(tmpdir(), 'farm-cancel-run-'));
     try {

@@ -9,11 +9,6 @@ import { readJobRecord } from '../../src-main/shared/job-folder';
 import { ASTRONAUT } from '../support/photos';
 import { freePort, runCli, startRedis, startWorker, stopAll } from './support/farm-processes';
 
-const ioredisMissing = await import('ioredis' as string).then(
-  () => undefined,
-  () => 'the ioredis package (BullMQ 6 Redis client) is not installed',
-);
-
 async function fakeDecaPack(dir: string, version: string): Promise<string> {
   await mkdir(join(dir, 'deca'), { recursive: true });
   await writeFile(
@@ -25,7 +20,7 @@ async function fakeDecaPack(dir: string, version: string): Promise<string> {
 
 test(
   'a worker with another pack version refuses the job, naming both versions',
-  { skip: ioredisMissing, timeout: 120_000 },
+  { timeout: 120_000 },
   async () => {
     const dir = await mkdtemp(join(tmpdir(), 'farm-packs-'));
     try {

@@ -16,11 +16,6 @@ import { readGlbMesh, validateGlb } from '../support/glb';
 import { makeFarmPhotos } from './support/farm-photos';
 import { freePort, runCli, startRedis, startWorker, stopAll, stopRedis } from './support/farm-processes';
 
-const ioredisMissing = await import('ioredis' as string).then(
-  () => undefined,
-  () => 'the ioredis package (BullMQ 6 Redis client) is not installed',
-);
-
 async function headSize(glbFile: string): Promise<number> {
   const glb = await readFile(glbFile);
   const report = await validateGlb(glb);
@@ -55,7 +50,7 @@ async function until<T>(what: string, ms: number, probe: () => Promise<T | undef
 
 test(
   'a batch survives a killed worker and a Redis restart; no-face fails once; resubmitting skips',
-  { skip: ioredisMissing, timeout: 300_000 },
+  { timeout: 300_000 },
   async () => {
     const dir = await mkdtemp(join(tmpdir(), 'farm-test-'));
     const redisDir = join(dir, 'redis');

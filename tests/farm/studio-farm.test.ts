@@ -9,11 +9,6 @@ import { StudioSettings } from '../../src-main/shared/protocol';
 import { ASTRONAUT } from '../support/photos';
 import { freePort, startRedis, stopAll } from './support/farm-processes';
 
-const ioredisMissing = await import('ioredis' as string).then(
-  () => undefined,
-  () => 'the ioredis package (BullMQ 6 Redis client) is not installed',
-);
-
 test('the farm setting takes a redis:// or rediss:// URL and a shared folder', () => {
   assert.ok(StudioSettings.safeParse({}).success);
   assert.ok(
@@ -26,31 +21,27 @@ test('the farm setting takes a redis:// or rediss:// URL and a shared folder', (
   assert.ok(!StudioSettings.safeParse({ farm: { redisUrl: 'redis://farm' } }).success);
 });
 
-test(
-  'with the farm set, the studio queues its photos on the farm',
-  { skip: ioredisMissing, timeout: 60_000 },
-  async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'studio-farm-'));
+test('with the farm set, the studio queues its photos on the farm', { timeout: 60_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'studio-farm-'));
+  try {
+    const redis = await startRedis(dir, await freePort());
+    const farm = await StudioFarm.connect(
+      { redisUrl: redis.url, sharedDir: join(dir, 'shared') },
+      { studio: 'test' },
+    );
     try {
-      const redis = await startRedis(dir, await freePort());
-      const farm = await StudioFarm.connect(
-        { redisUrl: redis.url, sharedDir: join(dir, 'shared') },
-        { studio: 'test' },
-      );
-      try {
-        const { batchId, jobs } = await farm.importPhotos([ASTRONAUT], { faceSelection: 'largest' });
-        assert.equal(jobs.length, 1);
-        assert.equal(jobs[0]!.state, 'created');
-        assert.equal(jobs[0]!.settings.faceSelection, 'largest');
-        const status = await farm.batch(batchId);
-        assert.deepEqual(status.counts, { queued: 1, running: 0, done: 0, failed: 0 });
-        assert.equal((await farm.getJob(jobs[0]!.id)).versions.studio, 'test');
-      } finally {
-        await farm.close();
-      }
+      const { batchId, jobs } = await farm.importPhotos([ASTRONAUT], { faceSelection: 'largest' });
+      assert.equal(jobs.length, 1);
+      assert.equal(jobs[0]!.state, 'created');
+      assert.equal(jobs[0]!.settings.faceSelection, 'largest');
+      const status = await farm.batch(batchId);
+      assert.deepEqual(status.counts, { queued: 1, running: 0, done: 0, failed: 0 });
+      assert.equal((await farm.getJob(jobs[0]!.id)).versions.studio, 'test');
     } finally {
-      await stopAll();
-      await rm(dir, { recursive: true, force: true });
+      await farm.close();
     }
-  },
-);
+  } finally {
+    await stopAll();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

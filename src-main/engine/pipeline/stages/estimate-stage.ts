@@ -72,7 +72,8 @@ export const estimateStage: StageRunner = {
       ctx.progress(3, steps, `running ${estimatorId}`);
       const estimator = await createEstimator(estimatorId, packsDir(), ctx.signal);
       try {
-        prior = await estimator.estimate(input, ctx.signal);
+        // The built-in fit's focal length and principal point stand in for the networks' own.
+        prior = await estimator.estimate({ ...input, camera: fit.camera }, ctx.signal);
       } finally {
         await estimator.dispose();
       }
