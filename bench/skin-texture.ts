@@ -9,7 +9,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { orbitCamera } from '../src-main/engine/geometry/camera';
 import { loadHeadModel } from '../src-main/engine/geometry/head-model';
 import { fitHeadModel } from '../src-main/engine/estimate/builtin/fit-head-model';
 import { detectFaces } from '../src-main/engine/estimate/landmarks/detect-faces';
@@ -18,8 +17,7 @@ import {
   buildTexturedHead,
 } from '../src-main/engine/generate/prior-projection/bake-head-texture';
 import { measureFlatness } from '../src-main/engine/generate/prior-projection/flatness';
-import { toNativeCamera } from '../src-main/engine/generate/prior-projection/native-camera';
-import { renderTexturedMesh } from '../src-main/engine/native/native-addon';
+import { renderView } from '../tests/head/support/turntable';
 
 const args = process.argv.slice(2);
 const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 3);
@@ -86,24 +84,11 @@ for (const file of PHOTOS) {
   }
   const tiles: Buffer[] = [];
   for (const az of AZIMUTHS) {
-    const camera = orbitCamera({
-      azimuthDeg: az,
-      elevationDeg: 5,
-      distance: 1.2,
-      width: 512,
-      height: 512,
-      focal: 1500,
-    });
-    const r = await renderTexturedMesh({
-      positions: mesh.positions,
-      uvs: mesh.uvs,
-      indices: mesh.indices,
-      texture: { data: new Uint8Array(tex.data), width: tex.info.width, height: tex.info.height },
-      camera: toNativeCamera(camera),
-      width: 512,
-      height: 512,
-      background: [255, 255, 255, 255],
-    });
+    const r = await renderView(
+      mesh,
+      { data: new Uint8Array(tex.data), width: tex.info.width, height: tex.info.height },
+      az,
+    );
     const covered = Uint8Array.from(r.triangleId, (t) => (t >= 0 ? 1 : 0));
     flat.push(`${az}°: ${(100 * measureFlatness(r.image, covered).flatShare).toFixed(1)} %`);
     if (saveDir) {

@@ -10,7 +10,7 @@ import { EngineEvent, JOB_PATHS } from '../../src-main/shared/protocol';
 import { ASTRONAUT as SAMPLE, COFFEE as NO_FACE, GRACE_HOPPER, writeBadPhotos } from '../support/photos';
 import { readGlbMesh, validateGlb } from '../support/glb';
 import { cameraCentre, projectPoint, type PinholeCamera } from '../../src-main/engine/geometry/camera';
-import { computeVertexNormals } from '../../src-main/engine/geometry/textured-mesh';
+import { computeVertexNormals, meshBounds } from '../../src-main/engine/geometry/textured-mesh';
 
 const CLI = join(process.cwd(), 'bin/gen3dface.mjs');
 
@@ -47,15 +47,8 @@ test('generate on a real photo writes a valid, head-sized GLB textured from the 
   assert.equal(report.issues.numErrors, 0, JSON.stringify(report.issues.messages.slice(0, 5)));
 
   const mesh = await readGlbMesh(glb);
-  const size = [0, 1, 2].map((a) => {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = a; i < mesh.positions.length; i += 3) {
-      lo = Math.min(lo, mesh.positions[i]!);
-      hi = Math.max(hi, mesh.positions[i]!);
-    }
-    return hi - lo;
-  });
+  const { min, max } = meshBounds(mesh.positions);
+  const size = [0, 1, 2].map((a) => max[a]! - min[a]!);
   const largest = Math.max(...size);
   assert.ok(largest >= 0.15 && largest <= 0.4, `head size ${size.map((s) => s.toFixed(3))} m`);
 

@@ -16,6 +16,7 @@ import { registerHeadToSurface } from '../../src-main/engine/estimate/register/r
 import { rotationFromVector } from '../../src-main/engine/geometry/camera';
 import { loadHeadModel, modelLandmarks } from '../../src-main/engine/geometry/head-model';
 import { similarityProcrustes } from '../../src-main/engine/geometry/linear-algebra';
+import { meshBounds } from '../../src-main/engine/geometry/textured-mesh';
 import { estimatorFixtures } from '../adapters/support/estimator-fixtures';
 import { readGlbMesh, validateGlb } from '../support/glb';
 import { ASTRONAUT } from '../support/photos';
@@ -195,15 +196,8 @@ describe('the estimator shapes the exported head', { concurrency: 1 }, () => {
       assert.equal((await validateGlb(glb)).issues.numErrors, 0);
       const mesh = await readGlbMesh(glb);
       assert.ok(mesh.uvs.every((u) => u >= 0 && u <= 1));
-      const extent = [0, 1, 2].map((a) => {
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (let i = a; i < mesh.positions.length; i += 3) {
-          lo = Math.min(lo, mesh.positions[i]!);
-          hi = Math.max(hi, mesh.positions[i]!);
-        }
-        return hi - lo;
-      });
+      const { min, max } = meshBounds(mesh.positions);
+      const extent = [0, 1, 2].map((a) => max[a]! - min[a]!);
       assert.ok(Math.max(...extent) > 0.15 && Math.max(...extent) < 0.4, `extent ${extent}`);
       const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as {
         estimate: { registration: { applied: boolean; reason?: string } };

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { batchStatus, openFarmQueue, type BatchStatus } from '../../src-main/farm/farm-batches';
 import type { FarmJobResult } from '../../src-main/farm/farm-worker';
 import { readJobRecord } from '../../src-main/shared/job-folder';
+import { meshBounds } from '../../src-main/engine/geometry/textured-mesh';
 import { readGlbMesh, validateGlb } from '../support/glb';
 import { makeFarmPhotos } from './support/farm-photos';
 import { freePort, runCli, startRedis, startWorker, stopAll, stopRedis } from './support/farm-processes';
@@ -24,18 +25,8 @@ async function headSize(glbFile: string): Promise<number> {
     0,
     `${glbFile}: ${JSON.stringify(report.issues.messages.slice(0, 3))}`,
   );
-  const { positions } = await readGlbMesh(glb);
-  let largest = 0;
-  for (let a = 0; a < 3; a++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = a; i < positions.length; i += 3) {
-      lo = Math.min(lo, positions[i]!);
-      hi = Math.max(hi, positions[i]!);
-    }
-    largest = Math.max(largest, hi - lo);
-  }
-  return largest;
+  const { min, max } = meshBounds((await readGlbMesh(glb)).positions);
+  return Math.max(...[0, 1, 2].map((a) => max[a]! - min[a]!));
 }
 
 async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
