@@ -9,6 +9,7 @@
 import sharp from 'sharp';
 import { buildTriangleGrid } from '../estimate/register/closest-point';
 import type { RawImage } from '../image/raw-image';
+import { sampleBilinear } from '../image/sample-bilinear';
 import { dilateAtlas } from '../native/native-addon';
 import { throwIfCancelled } from '../stage-error';
 
@@ -58,6 +59,7 @@ export async function transferTexture(
 
   const rgba = new Uint8Array(size * size * 4);
   const weight = new Float32Array(size * size);
+  const texel = new Float32Array(4);
   const triangles = target.indices.length / 3;
   for (let t = 0; t < triangles; t++) {
     if (t % 2048 === 0) throwIfCancelled(signal);
@@ -83,7 +85,8 @@ export async function transferTexture(
         if (!hit) return;
         [u, v] = hit.uv;
       }
-      sampleBilinear(source.texture, u, v, rgba, px * 4);
+      sampleBilinear(source.texture, u * source.texture.width - 0.5, v * source.texture.height - 0.5, texel);
+      for (let k = 0; k < 4; k++) rgba[px * 4 + k] = Math.round(texel[k]!);
       weight[px] = 1;
     });
   }
@@ -162,22 +165,5 @@ function rasterUvTriangle(
       if (wa < -1e-6 || wb < -1e-6 || wc < -1e-6) continue;
       visit(y * size + x, wa, wb, wc);
     }
-  }
-}
-
-function sampleBilinear(image: RawImage, u: number, v: number, out: Uint8Array, at: number): void {
-  const { width: w, height: h, data } = image;
-  const x = Math.min(w - 1, Math.max(0, u * w - 0.5));
-  const y = Math.min(h - 1, Math.max(0, v * h - 0.5));
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const x1 = Math.min(w - 1, x0 + 1);
-  const y1 = Math.min(h - 1, y0 + 1);
-  const fx = x - x0;
-  const fy = y - y0;
-  for (let k = 0; k < 4; k++) {
-    const top = data[(y0 * w + x0) * 4 + k]! * (1 - fx) + data[(y0 * w + x1) * 4 + k]! * fx;
-    const bottom = data[(y1 * w + x0) * 4 + k]! * (1 - fx) + data[(y1 * w + x1) * 4 + k]! * fx;
-    out[at + k] = Math.round(top * (1 - fy) + bottom * fy);
   }
 }

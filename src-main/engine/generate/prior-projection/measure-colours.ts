@@ -6,6 +6,7 @@
 import { cameraCentre, projectPoint, type PinholeCamera } from '../../geometry/camera';
 import { modelLandmarks, type HeadModel } from '../../geometry/head-model';
 import type { RgbaImage } from '../../native/native-addon';
+import { sampleBilinear } from '../../image/sample-bilinear';
 
 /** Photo colour (into `out`, RGBA) and weight 0..1 of a surface point with normal n; 0 when unseen. */
 export type PhotoProbe = (
@@ -105,26 +106,4 @@ function medianRgb(samples: [number, number, number][]): [number, number, number
     const s = samples.map((x) => x[k]!).sort((a, b) => a - b);
     return s[s.length >> 1]!;
   }) as [number, number, number];
-}
-
-/** Bilinear RGBA at pixel-centred coordinates (pixel i's centre at i), clamped to the edge. */
-function sampleBilinear(img: RgbaImage, x: number, y: number, out: Float32Array): void {
-  const fx = Math.min(Math.max(x, 0), img.width - 1);
-  const fy = Math.min(Math.max(y, 0), img.height - 1);
-  const x0 = Math.floor(fx),
-    y0 = Math.floor(fy);
-  const x1 = Math.min(x0 + 1, img.width - 1),
-    y1 = Math.min(y0 + 1, img.height - 1);
-  const tx = fx - x0,
-    ty = fy - y0;
-  const d = img.data;
-  const i00 = (y0 * img.width + x0) * 4,
-    i10 = (y0 * img.width + x1) * 4;
-  const i01 = (y1 * img.width + x0) * 4,
-    i11 = (y1 * img.width + x1) * 4;
-  for (let c = 0; c < 4; c++) {
-    const top = d[i00 + c]! * (1 - tx) + d[i10 + c]! * tx;
-    const bottom = d[i01 + c]! * (1 - tx) + d[i11 + c]! * tx;
-    out[c] = top * (1 - ty) + bottom * ty;
-  }
 }
