@@ -15,12 +15,12 @@ import { atlasTriangleIds } from '../../src-main/engine/generate/prior-projectio
 import { registerHeadToSurface } from '../../src-main/engine/estimate/register/register-head';
 import { rotationFromVector } from '../../src-main/engine/geometry/camera';
 import { loadHeadModel, modelLandmarks } from '../../src-main/engine/geometry/head-model';
-import { similarityProcrustes } from '../../src-main/engine/geometry/linear-algebra';
+import { applySimilarity, similarityProcrustes } from '../../src-main/engine/geometry/linear-algebra';
 import { meshBounds } from '../../src-main/engine/geometry/textured-mesh';
 import { estimatorFixtures } from '../adapters/support/estimator-fixtures';
 import { readGlbMesh, validateGlb } from '../support/glb';
 import { ASTRONAUT } from '../support/photos';
-import { deformedHead, moveFrame, NOSE_EXTRA_M, writeStandInPack } from './support-standin';
+import { deformedHead, NOSE_EXTRA_M, writeStandInPack } from './support-standin';
 
 const CLI = path.join(process.cwd(), 'bin/gen3dface.mjs');
 const model = await loadHeadModel();
@@ -31,7 +31,7 @@ function alignedLandmarkRms(a: Float32Array, b: Float32Array): number {
   const la = modelLandmarks(model, a);
   const lb = modelLandmarks(model, b);
   const { s, R, t } = similarityProcrustes(la, lb, new Float64Array(468).fill(1));
-  const moved = moveFrame(la, s, R, t);
+  const moved = applySimilarity(la, { s, R, t });
   let sum = 0;
   for (let i = 0; i < moved.length; i++) sum += (moved[i]! - lb[i]!) ** 2;
   return Math.sqrt(sum / 468);
@@ -66,7 +66,11 @@ describe('registration onto another estimator', () => {
   it('lands the head on a known surface in another frame within 1 mm (landmarks)', () => {
     const target = deformedHead(model);
     // Another estimator's frame: turned, shifted, 10 % larger.
-    const moved = moveFrame(target, 1.1, rotationFromVector([0.1, 0.3, -0.05]), [0.01, -0.02, 0.03]);
+    const moved = applySimilarity(target, {
+      s: 1.1,
+      R: rotationFromVector([0.1, 0.3, -0.05]),
+      t: [0.01, -0.02, 0.03],
+    });
     const result = registerHeadToSurface(model, model.positions, {
       positions: moved,
       indices: model.triangles,

@@ -33,20 +33,6 @@ export function deformedHead(model: HeadModel, base: Float32Array = model.positi
   return out;
 }
 
-/** A similarity applied to points (row-major R): where another estimator's frame would put them. */
-export function moveFrame(points: Float32Array, s: number, R: number[], t: number[]): Float32Array {
-  const out = new Float32Array(points.length);
-  for (let v = 0; v < points.length / 3; v++)
-    for (let r = 0; r < 3; r++)
-      out[v * 3 + r] =
-        s *
-          (R[r * 3]! * points[v * 3]! +
-            R[r * 3 + 1]! * points[v * 3 + 1]! +
-            R[r * 3 + 2]! * points[v * 3 + 2]!) +
-        t[r]!;
-  return out;
-}
-
 /**
  * A copy of a real DECA pack (random weights of the official shapes) whose FLAME is the stand-in:
  * template = `template` on the head's triangles, no shape/expression/pose blendshapes, all skinning

@@ -163,6 +163,22 @@ export function similarityProcrustes(
   return { s, R, t };
 }
 
+/** Points (n×3 packed) moved by a similarity: s·R·x + t, R row-major. */
+export function applySimilarity(
+  points: ArrayLike<number>,
+  { s, R, t }: { s: number; R: number[]; t: number[] },
+): Float32Array {
+  const out = new Float32Array(points.length);
+  for (let v = 0; v < points.length / 3; v++) {
+    const x = points[v * 3]!;
+    const y = points[v * 3 + 1]!;
+    const z = points[v * 3 + 2]!;
+    for (let r = 0; r < 3; r++)
+      out[v * 3 + r] = s * (R[r * 3]! * x + R[r * 3 + 1]! * y + R[r * 3 + 2]! * z) + t[r]!;
+  }
+  return out;
+}
+
 /**
  * Solves the symmetric positive definite A X = B in place (Cholesky); A n×n row-major, B columns.
  * A pivot that is not positive is clamped to a tiny one (`'clamp'`: nearly singular normal

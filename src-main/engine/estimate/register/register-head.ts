@@ -8,7 +8,7 @@
  */
 import type { HeadModel } from '../../geometry/head-model';
 import { modelLandmarks } from '../../geometry/head-model';
-import { similarityProcrustes } from '../../geometry/linear-algebra';
+import { applySimilarity, similarityProcrustes } from '../../geometry/linear-algebra';
 import { computeVertexNormals } from '../../geometry/textured-mesh';
 import { buildTriangleGrid } from './closest-point';
 
@@ -98,21 +98,7 @@ export function registerHeadToSurface(
     }
   }
   const sim = similarityProcrustes(x, y, new Float64Array(pairs.length).fill(1));
-  const place = (src: ArrayLike<number>): Float32Array => {
-    const out = new Float32Array(src.length);
-    for (let v = 0; v < src.length / 3; v++) {
-      for (let r = 0; r < 3; r++) {
-        out[v * 3 + r] =
-          sim.s *
-            (sim.R[r * 3]! * src[v * 3]! +
-              sim.R[r * 3 + 1]! * src[v * 3 + 1]! +
-              sim.R[r * 3 + 2]! * src[v * 3 + 2]!) +
-          sim.t[r]!;
-      }
-    }
-    return out;
-  };
-  const targetLm = place(target.landmarks);
+  const targetLm = applySimilarity(target.landmarks, sim);
   const rmsRigid = landmarkRms(headLm, targetLm, pairs);
   if (!(sim.s >= SCALE_RANGE[0] && sim.s <= SCALE_RANGE[1])) {
     return unchanged(`its face is ${sim.s.toFixed(2)}× the head's size`, { scale: sim.s });
@@ -123,7 +109,7 @@ export function registerHeadToSurface(
       { scale: sim.s, landmarkRmsMmRigid: rmsRigid * 1000 },
     );
   }
-  const targetPositions = place(target.positions);
+  const targetPositions = applySimilarity(target.positions, sim);
   const grid = buildTriangleGrid(targetPositions, target.indices, 0.01);
   const targetNormals = triangleNormals(targetPositions, target.indices);
 
