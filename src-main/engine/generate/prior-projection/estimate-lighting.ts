@@ -6,6 +6,7 @@
  * ridge towards uniform light keeps the directions the photo never shows (the back) from running
  * wild. Dividing the shading out gives an albedo texture that artists can relight.
  */
+import { solveDense } from '../../geometry/linear-algebra';
 
 export interface FittedLighting {
   /** Nine SH coefficients per channel (R, G, B), basis order Y00, Y1−1, Y10, Y11, Y2−2, Y2−1, Y20, Y21, Y22. */
@@ -78,7 +79,7 @@ export function fitLighting(
     ata[r * 9 + r] = ata[r * 9 + r]! + lambda;
     for (let k = 0; k < 3; k++) atb[k]![r] = atb[k]![r]! + lambda * prior[r]!;
   }
-  const sh = atb.map((b) => solveSymmetric(ata, b)) as FittedLighting['sh'];
+  const sh = atb.map((b) => Array.from(solveDense(ata, b, 9))) as FittedLighting['sh'];
   // Luma shading's first-order terms point to the light (Y1−1 ∝ y, Y10 ∝ z, Y11 ∝ x).
   const lumaTerm = (j: number) => 0.299 * sh[0][j]! + 0.587 * sh[1][j]! + 0.114 * sh[2][j]!;
   const dx = lumaTerm(3),
@@ -110,34 +111,6 @@ export function evaluateShading(
     for (let j = 0; j < 9; j++) s += l[j]! * scratch[j]!;
     out[k] = s;
   }
-}
-
-/** Gaussian elimination with partial pivoting on a copy of the 9×9 system. */
-function solveSymmetric(a: Float64Array, b: Float64Array): number[] {
-  const m = 9;
-  const A = Float64Array.from(a);
-  const x = Float64Array.from(b);
-  for (let c = 0; c < m; c++) {
-    let p = c;
-    for (let r = c + 1; r < m; r++) if (Math.abs(A[r * m + c]!) > Math.abs(A[p * m + c]!)) p = r;
-    if (p !== c) {
-      for (let k = 0; k < m; k++) [A[c * m + k], A[p * m + k]] = [A[p * m + k]!, A[c * m + k]!];
-      [x[c], x[p]] = [x[p]!, x[c]!];
-    }
-    const d = A[c * m + c]!;
-    for (let r = c + 1; r < m; r++) {
-      const f = A[r * m + c]! / d;
-      for (let k = c; k < m; k++) A[r * m + k] = A[r * m + k]! - f * A[c * m + k]!;
-      x[r] = x[r]! - f * x[c]!;
-    }
-  }
-  const out = new Array<number>(m).fill(0);
-  for (let r = m - 1; r >= 0; r--) {
-    let s = x[r]!;
-    for (let k = r + 1; k < m; k++) s -= A[r * m + k]! * out[k]!;
-    out[r] = s / A[r * m + r]!;
-  }
-  return out;
 }
 
 /** One line for people: where the light comes from and how directional it is. */
