@@ -15,11 +15,11 @@ import { connectRedis } from '../src-main/farm/farm-queue';
 import { makeFarmPhotos } from '../tests/farm/support/farm-photos';
 import {
   freePort,
-  runCli,
   startRedis,
   startWorker,
   stopAll,
   stopRedis,
+  submitBatch,
 } from '../tests/farm/support/farm-processes';
 
 const photosPerRun = Number(process.argv[2] ?? 6);
@@ -41,15 +41,7 @@ async function throughput(
     try {
       while ((await listWorkers(farm.queue)).length < workers) await sleep(200);
       const t0 = performance.now();
-      const submitted = await runCli([
-        'farm',
-        'submit',
-        ...photos,
-        '--redis',
-        redis.url,
-        '--out',
-        join(dir, 'out'),
-      ]);
+      const submitted = await submitBatch(photos, redis.url, join(dir, 'out'));
       if (submitted.code !== 0) throw new Error(submitted.stderr);
       const batchId = submitted.stdout.trim();
       for (;;) {

@@ -6,23 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchStatus, openFarmQueue } from '../../src-main/farm/farm-batches';
 import { ASTRONAUT, GRACE_HOPPER } from '../support/photos';
-import { freePort, runCli, startRedis, startWorker, stopAll } from './support/farm-processes';
+import { freePort, runCli, startRedis, startWorker, stopAll, submitBatch } from './support/farm-processes';
 
 test('farm cancel removes queued jobs, farm retry queues them again', { timeout: 60_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'farm-cancel-'));
   try {
     const redis = await startRedis(dir, await freePort());
     const out = join(dir, 'shared');
-    const submitted = await runCli([
-      'farm',
-      'submit',
-      ASTRONAUT,
-      GRACE_HOPPER,
-      '--redis',
-      redis.url,
-      '--out',
-      out,
-    ]);
+    const submitted = await submitBatch([ASTRONAUT, GRACE_HOPPER], redis.url, out);
     assert.equal(submitted.code, 0, submitted.stderr);
     const batchId = submitted.stdout.trim();
     const cancelled = await runCli(['farm', 'cancel', '--batch', batchId, '--redis', redis.url]);
@@ -63,7 +54,7 @@ test(
       const redis = await startRedis(dir, await freePort());
       startWorker(redis.url, 'w-cancel');
       const out = join(dir, 'shared');
-      const submitted = await runCli(['farm', 'submit', ASTRONAUT, '--redis', redis.url, '--out', out]);
+      const submitted = await submitBatch([ASTRONAUT], redis.url, out);
       assert.equal(submitted.code, 0, submitted.stderr);
       const batchId = submitted.stdout.trim();
       const farm = await openFarmQueue(redis.url);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { batchStatus, openFarmQueue } from '../../src-main/farm/farm-batches';
 import { readJobRecord } from '../../src-main/shared/job-folder';
 import { ASTRONAUT } from '../support/photos';
-import { freePort, runCli, startRedis, startWorker, stopAll } from './support/farm-processes';
+import { freePort, startRedis, startWorker, stopAll, submitBatch } from './support/farm-processes';
 
 async function fakeDecaPack(dir: string, version: string): Promise<string> {
   await mkdir(join(dir, 'deca'), { recursive: true });
@@ -29,14 +29,7 @@ test(
       const submitPacks = await fakeDecaPack(join(dir, 'submit-packs'), '2.0.0');
       startWorker(redis.url, 'w-old-pack', ['--packs', workerPacks]);
       const out = join(dir, 'shared');
-      const submitted = await runCli([
-        'farm',
-        'submit',
-        ASTRONAUT,
-        '--redis',
-        redis.url,
-        '--out',
-        out,
+      const submitted = await submitBatch([ASTRONAUT], redis.url, out, [
         '--estimator',
         'deca',
         '--packs',

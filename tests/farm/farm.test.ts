@@ -15,7 +15,15 @@ import { readJobRecord } from '../../src-main/shared/job-folder';
 import { meshBounds } from '../../src-main/engine/geometry/textured-mesh';
 import { readGlbMesh, validateGlb } from '../support/glb';
 import { makeFarmPhotos } from './support/farm-photos';
-import { freePort, runCli, startRedis, startWorker, stopAll, stopRedis } from './support/farm-processes';
+import {
+  freePort,
+  runCli,
+  startRedis,
+  startWorker,
+  stopAll,
+  stopRedis,
+  submitBatch,
+} from './support/farm-processes';
 
 async function headSize(glbFile: string): Promise<number> {
   const glb = await readFile(glbFile);
@@ -54,16 +62,7 @@ test(
       const tuning = ['--lock-ms', '5000', '--stalled-ms', '2000'];
       const workers = ['w1', 'w2', 'w3'].map((name) => startWorker(redis.url, name, tuning));
 
-      const submitted = await runCli([
-        'farm',
-        'submit',
-        ...faces,
-        noFace,
-        '--redis',
-        redis.url,
-        '--out',
-        out,
-      ]);
+      const submitted = await submitBatch([...faces, noFace], redis.url, out);
       assert.equal(submitted.code, 0, submitted.stderr);
       const batchId = submitted.stdout.trim();
       assert.match(batchId, /^b\d{8}-\d{6}-[0-9a-f]{6}$/);
@@ -136,17 +135,7 @@ test(
       assert.match(shown.stdout, /w[123] +\S+ pid \d+ {2}cpu ×1/);
 
       // Resubmitting the same photos with the same settings queues nothing.
-      const again = await runCli([
-        'farm',
-        'submit',
-        ...faces,
-        noFace,
-        '--redis',
-        redis.url,
-        '--out',
-        out,
-        '--json',
-      ]);
+      const again = await submitBatch([...faces, noFace], redis.url, out, ['--json']);
       assert.equal(again.code, 0, again.stderr);
       const resubmitted = JSON.parse(again.stdout) as { queued: string[]; skipped: { state: string }[] };
       assert.equal(resubmitted.queued.length, 0);

@@ -107,6 +107,16 @@ export function startWorker(redisUrl: string, name: string, extra: string[] = []
 }
 
 /** Runs the CLI to its end. */
+/** `gen3dface farm submit <photos…> --redis <url> --out <out> [options]`. */
+export function submitBatch(
+  photos: string[],
+  redisUrl: string,
+  out: string,
+  options: string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runCli(['farm', 'submit', ...photos, '--redis', redisUrl, '--out', out, ...options]);
+}
+
 export async function runCli(
   args: string[],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
