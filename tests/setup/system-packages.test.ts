@@ -14,6 +14,7 @@ import {
   PACKAGE_LIST,
   readPackageList,
 } from '../../scripts/system-deps/check-system-packages';
+import { whichProgram } from '../../scripts/system-deps/debian-owners';
 import {
   collectSystemUses,
   programsRunFromShell,
@@ -21,6 +22,11 @@ import {
 } from '../../scripts/system-deps/collect-system-uses';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/** `s` as a regular expression that matches it literally. */
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 const listed = readPackageList(await readFile(path.join(ROOT, PACKAGE_LIST), 'utf8'));
 
 describe('system packages', () => {
@@ -35,12 +41,17 @@ describe('system packages', () => {
     try {
       await mkdir(path.join(tree, 'tests'), { recursive: true });
       await mkdir(path.join(tree, 'training'), { recursive: true });
+      // A file of an installed package (Blender's program, which the set-up's own list brings) and a
+      // path beside it that no package has, found at run time: fixture text, never read.
+      const blenderFile = whichProgram('blender');
+      assert.ok(blenderFile, 'blender is installed by the set-up');
+      const noPackageFile = path.join(path.dirname(blenderFile), 'gen3d-not-a-package', 'face.png');
       await writeFile(
         path.join(tree, 'tests/new.test.ts'),
         [
-          "const photo = await readFile('/usr/share/blender/datafiles/colormanagement/config.ocio');",
+          `const photo = await readFile('${blenderFile}');`,
           "execFileSync(\n  'blender',\n  ['-b'],\n);",
-          "const data = '/usr/share/gen3d-not-a-package/face.png';", // system-deps: ignore (fixture text)
+          `const data = '${noPackageFile}';`,
           "const ok = '/etc/shadow'; // system-deps: ignore (a path the test expects refused)",
         ].join('\n'),
       );
@@ -56,11 +67,15 @@ describe('system packages', () => {
       const lines = report.split('\n');
       const find = (re: RegExp): string | undefined => lines.find((l) => re.test(l));
       assert.ok(
-        find(/^tests\/new\.test\.ts:1 uses .*config\.ocio, from Debian package blender-data/),
+        find(
+          new RegExp(
+            `^tests/new\\.test\\.ts:1 uses ${escapeRegExp(blenderFile)}, from Debian package blender,`,
+          ),
+        ),
         `system file not caught:\n${report}`,
       );
       assert.ok(find(/^tests\/new\.test\.ts:2 runs `blender`.*from Debian package blender/), report);
-      assert.ok(find(/^tests\/new\.test\.ts:6 uses \/usr\/share\/gen3d-not-a-package/), report);
+      assert.ok(find(new RegExp(`^tests/new\\.test\\.ts:6 uses ${escapeRegExp(noPackageFile)},`)), report);
       assert.ok(find(/^training\/new_tool\.py:1 imports torch .*python3-torch/), report);
       assert.ok(find(/^training\/new_tool\.py:2 imports gen3d_missing_module/), report);
       assert.equal(find(/shadow|json|local_helper/), undefined, report);
