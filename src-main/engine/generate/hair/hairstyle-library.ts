@@ -7,6 +7,7 @@
  * cannot intersect itself.
  */
 import { AZIMUTH_BINS, POLAR_BINS, direction, sampleField, type HeadRadialField } from './head-radial-field';
+import { curlRelief } from './curl-relief';
 
 export const HAIRSTYLE_IDS = [
   'buzz',
@@ -305,7 +306,9 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
         const clumps = Math.sin(theta * 14 + 1.4 * Math.sin(phi * 7));
         outer += wave * (0.003 + 0.006 * hang) * clumps * room;
       }
-      if (curl > 0) outer += curl * 0.005 * Math.sin(theta * 26) * Math.sin(phi * 26) * room;
+      // Faded at the crown, where the mesh's rows meet in a fan too fine-grained for a clump.
+      if (curl > 0)
+        outer += curl * 0.006 * curlRelief(direction(theta, phi)) * smoothstep(0, 8 * DEG, phi) * room;
       if (bun > 0) {
         const d = direction(theta, phi);
         const cosA = d[0] * bunDir[0] + d[1] * bunDir[1] + d[2] * bunDir[2];
