@@ -186,6 +186,8 @@ class _Anything:
 
 
 def __getattr__(name):
+    if name.startswith("__"):
+        raise AttributeError(name)
     return _Anything
 '''
 
@@ -199,7 +201,7 @@ STANDINS: Dict[str, Dict[str, str]] = {
         "spconv/pytorch/modules.py": "from .core import SparseSequential\n",
     },
     "clip": {"clip/__init__.py": CLIP_STANDIN},
-    "kornia": {"kornia/__init__.py": KORNIA_STANDIN},
+    "kornia": {"kornia/__init__.py": KORNIA_STANDIN, "kornia/augmentation.py": EMPTY_STANDIN},
     "pytorch_lightning": {"pytorch_lightning/__init__.py": LIGHTNING_STANDIN},
     "taming": {
         "taming/__init__.py": "",
@@ -208,13 +210,28 @@ STANDINS: Dict[str, Dict[str, str]] = {
         "taming/modules/vqvae/quantize.py": EMPTY_STANDIN,
     },
 }
-# imported by the official files but not needed to build or run the networks
-EMPTY_IF_MISSING = ["trimesh", "omegaconf", "cv2", "skimage", "skimage.io", "matplotlib", "matplotlib.pyplot", "torchvision",
-                    "torchvision.transforms", "carvekit", "pytorch3d", "tqdm", "imageio", "scipy", "scipy.spatial",
-                    "scipy.spatial.transform", "PIL", "PIL.Image"]
+# imported by the official files but not needed to build or run the networks: empty modules, always
+# (text encoders' `transformers`, image I/O, mesh I/O, configs) so that no installed version matters
+EMPTY_ALWAYS = ["transformers", "torchvision", "torchvision.transforms", "omegaconf", "omegaconf.listconfig", "trimesh",
+                "carvekit", "carvekit.api", "carvekit.api.high", "pytorch3d", "pytorch3d.transforms", "cv2", "imageio",
+                "matplotlib", "matplotlib.pyplot", "skimage", "skimage.io"]
+# empty only where not installed
+EMPTY_IF_MISSING = ["tqdm", "scipy", "scipy.spatial", "scipy.spatial.transform", "PIL", "PIL.Image", "PIL.ImageDraw",
+                    "PIL.ImageFont"]
 # always replaced, even where installed: the real spconv needs CUDA and its real weights; the real
 # pytorch_lightning's hooks and clip's downloads are not wanted; kornia's resize must equal torch's bicubic
-ALWAYS = ("spconv", "clip", "kornia", "pytorch_lightning", "taming")
+ALWAYS = ("spconv", "clip", "kornia", "pytorch_lightning", "taming") + tuple(sorted({n.split(".")[0] for n in EMPTY_ALWAYS}))
+
+
+def _empty_module(name: str):
+    import importlib.machinery
+    import types
+
+    mod = types.ModuleType(name)
+    exec(EMPTY_STANDIN, mod.__dict__)
+    mod.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=True)
+    mod.__path__ = []
+    return mod
 
 
 def _importable(name: str) -> bool:
@@ -242,13 +259,14 @@ def official_imports(repo: str | os.PathLike, clip_repo: str | os.PathLike | Non
     saved_modules = {k: v for k, v in sys.modules.items() if k.split(".")[0] in ALWAYS}
     for k in saved_modules:
         del sys.modules[k]
-    for name in EMPTY_IF_MISSING:
-        if not _importable(name):
-            import types
-
-            mod = types.ModuleType(name)
-            exec(EMPTY_STANDIN, mod.__dict__)
-            sys.modules[name] = mod
+    stubbed = list(EMPTY_ALWAYS) + [n for n in EMPTY_IF_MISSING if not _importable(n)]
+    for name in stubbed:
+        sys.modules[name] = _empty_module(name)
+    for name in stubbed:  # `import a.b as x` reads attribute b of module a
+        if "." in name:
+            parent, child = name.rsplit(".", 1)
+            if parent in sys.modules:
+                setattr(sys.modules[parent], child, sys.modules[name])
     _drop_ldm()
     sys.path[:0] = [str(tmp), str(repo)]
     cwd = os.getcwd()
