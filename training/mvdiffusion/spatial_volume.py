@@ -59,9 +59,9 @@ class SpatialVolumeNet(nn.Module):
         if cfg.mesh_photo_features:
             vfeat = torch.cat([vfeat, mesh_colour.t()], 0)
         vfeat = self.smpl_feature_extractor(vfeat[None])[0]
-        dense, mask, origin = voxelise(mesh_vertices, vfeat, cfg.mesh_grid_dims, cfg.mesh_voxel)
-        out = self.xyzc_net(dense, mask)
-        return resample_to_volume(out, origin, self.volume_points_zyx, cfg.mesh_grid_dims, cfg.mesh_voxel)
+        dense, mask, origin, out_sh = voxelise(mesh_vertices, vfeat, cfg.mesh_grid_dims, cfg.mesh_voxel)
+        out = self.xyzc_net(dense, mask, out_sh)
+        return resample_to_volume(out, origin, self.volume_points_zyx, cfg.mesh_grid_dims, cfg.mesh_voxel, out_sh)
 
     @torch.no_grad()
     def calibrate_batch_norm(self, x_t: torch.Tensor, t_embed: torch.Tensor, view_embed: torch.Tensor,

@@ -87,6 +87,25 @@ def test_dense_sparse_conv_net_matches_a_sparse_loop():
     assert float(out[:, ~active].abs().max()) == 0.0
 
 
+def test_strided_outputs_stop_at_the_parents_spatial_shape():
+    """With out_sh given, a strided conv has no output site at or beyond out_sh/2 (spconv's shape),
+    even where the fixed box is larger."""
+    torch.manual_seed(0)
+    net = SparseConvNet(2, (4, 4, 4)).eval()
+    dims = (16, 16, 16)
+    dense, mask = torch.zeros(1, 2, *dims), torch.zeros(1, 1, *dims)
+    dense[0, :, 7, 7, 7] = 1.0
+    mask[0, 0, 7, 7, 7] = 1.0  # out_sh 8: in the parent, down0 → 4³, down1 → 2³
+    x, m, sh = dense, mask, torch.tensor([8.0, 8.0, 8.0])
+    from mvdiffusion.mesh_fusion import run_sparse_block
+    x, m, sh = run_sparse_block(net.conv0, x, m, sh)
+    x, m, sh = run_sparse_block(net.down0, x, m, sh)
+    assert sh.tolist() == [4.0] * 3 and m[0, 0, 4:].sum() == 0 and m[0, 0, :, 4:].sum() == 0
+    assert float(m.sum()) == 1  # only (3,3,3): (4,4,4) would be active in the unbounded box
+    unbounded = run_sparse_block(net.down0, *run_sparse_block(net.conv0, dense, mask)[:2])[1]
+    assert float(unbounded.sum()) == 8
+
+
 def test_gather_trilinear_equals_grid_sample_5d():
     torch.manual_seed(0)
     dims = (5, 6, 7)
@@ -128,8 +147,9 @@ def test_frustum_sampling_matches_grid_sample_of_the_frustum_points():
 def test_voxelise_averages_vertices_per_voxel_from_the_minimum():
     verts = torch.tensor([[0.0, 0.0, 0.0], [0.01, 0.0, 0.0], [0.5, 0.25, 0.125]])
     feats = torch.tensor([[1.0, 3.0, 5.0]])
-    dense, mask, origin = voxelise(verts, feats, (8, 8, 8), 0.125)
+    dense, mask, origin, out_sh = voxelise(verts, feats, (8, 8, 8), 0.125)
     assert torch.equal(origin, torch.zeros(3))
+    assert out_sh.tolist() == [4.0, 4.0, 8.0]  # ⌈extent/voxel⌉ = (1, 2, 4) → (n | 3) + 1
     assert float(mask.sum()) == 2
     assert float(dense[0, 0, 0, 0, 0]) == 2.0            # two vertices averaged
     assert float(dense[0, 0, 1, 2, 4]) == 5.0            # (d,h,w) = (z,y,x)/voxel
