@@ -295,7 +295,7 @@ def run_rigs(cmp: Comparison, sd_repo: str) -> None:
                time.time() - t0)
 
 
-def run_sd_end_to_end(cmp: Comparison, repo: str, clip_repo: str, workdir: Path) -> None:
+def run_sd_end_to_end(cmp: Comparison, repo: str, clip_repo: str, workdir: Path, keep_ckpt: bool = False) -> None:
     """The whole official SyncDreamer model (random weights) → a .ckpt on disk → convert_syncdreamer's
     conversion → one denoising step of both: volume path (unprojection, SpatialTime3DNet, frustum
     sampling, FrustumTV3DNet), CLIP + cc_projection context, VAE input latent, UNet ε."""
@@ -317,7 +317,8 @@ def run_sd_end_to_end(cmp: Comparison, repo: str, clip_repo: str, workdir: Path)
     ckpt = workdir / "syncdreamer-random.ckpt"
     torch.save({"state_dict": off.state_dict(), "epoch": 0}, ckpt)
     ours, km, spec = convert_checkpoint("syncdreamer", str(ckpt))
-    ckpt.unlink()
+    if not keep_ckpt:
+        ckpt.unlink()
     cmp.record("end-to-end: build, save, convert", "SyncDreamer full", 0.0, 0.0, time.time() - t0,
                f"{sum(1 for v in km.ours.values() if v)} keys mapped, axes {km.volume_axes}")
 
@@ -359,6 +360,106 @@ def run_sd_end_to_end(cmp: Comparison, repo: str, clip_repo: str, workdir: Path)
         cmp.record("UNet ε, one step (end to end)", "16 views, t=501", max_abs(eps_off, eps_ours), scale(eps_off), time.time() - t0)
 
 
+def head_shell_vertices(n: int, voxel: float, seed: int) -> np.ndarray:
+    """A head-sized ellipsoid shell in Morphable Diffusion's volume frame (the FLAME template spans
+    ≈ 0.56 × 0.86 × 0.62 there), one vertex per 5 mm voxel (spconv's handling of duplicate voxels is
+    undefined, the parent never deduplicates, ours averages: keep the comparison about the rest)."""
+    rng = np.random.default_rng(seed)
+    u = rng.normal(size=(n, 3))
+    u /= np.linalg.norm(u, axis=1, keepdims=True)
+    v = (u * np.array([0.28, 0.43, 0.31]) * (1 + 0.02 * rng.normal(size=(n, 1)))).astype(np.float32)
+    vt = torch.from_numpy(v)
+    coord = torch.round((vt[:, [2, 1, 0]] - vt.min(0).values[[2, 1, 0]]) / voxel).int()
+    _, first = np.unique(coord.numpy(), axis=0, return_index=True)
+    return v[np.sort(first)]
+
+
+def md_batch(verts: np.ndarray, dev) -> Dict[str, torch.Tensor]:
+    """generate_face.py's batch for the virtual trajectory and a mesh already in the volume frame."""
+    from scipy.spatial.transform import Rotation
+
+    from mvdiffusion.converters.parents import MD_DISTANCE, MD_FOCAL_AT_256
+
+    Ks, RTs = [], []
+    for yaw in np.linspace(-90, 90, 16):
+        K = np.eye(4)
+        K[:3, :3] = [[MD_FOCAL_AT_256, 0, 128], [0, MD_FOCAL_AT_256, 128], [0, 0, 1]]
+        pos = np.array([MD_DISTANCE * np.sin(np.radians(yaw)), 0, MD_DISTANCE * np.cos(np.radians(yaw))])
+        R = Rotation.from_euler("xyz", (-180, yaw, 0), True).as_matrix()
+        Ks.append(K)
+        RTs.append(np.concatenate([R, (-R @ pos)[:, None]], 1))
+    v = torch.from_numpy(verts).float()
+    mn, mx = v.min(0).values, v.max(0).values
+    voxel = torch.tensor([0.005, 0.005, 0.005])
+    coord = torch.round((v[:, [2, 1, 0]] - mn[[2, 1, 0]]) / voxel).int()
+    out_sh = torch.ceil((mx[[2, 1, 0]] - mn[[2, 1, 0]]) / voxel).int()
+    out_sh = (out_sh | 3) + 1
+    zeros = torch.zeros(1, 16)
+    b = {"target_K": torch.tensor(np.stack(Ks)).float()[None], "target_RT": torch.tensor(np.stack(RTs)).float()[None],
+         "vertices": v[None], "coord": coord[None], "out_sh": out_sh[None], "bounds": torch.stack([mn, mx])[None],
+         "input_azimuth": torch.zeros(1, 1), "input_elevation": torch.zeros(1, 1), "target_azimuth": zeros,
+         "target_elevation": zeros}
+    return {k: t.to(dev) for k, t in b.items()}
+
+
+def run_md_end_to_end(cmp: Comparison, repo: str, clip_repo: str, workdir: Path) -> None:
+    """The whole official Morphable Diffusion model (random weights; its sparse net on the pure-PyTorch
+    spconv stand-in) → .ckpt → convert_morphable_diffusion's conversion → one step of both with the same
+    mesh: appearance volume, mesh fusion (SMPL feature conv, SparseConvNet, resampling onto the grid),
+    frustum sampling, FrustumTV3DNet, raw CLIP context, UNet ε."""
+    import torch.nn.functional as F
+
+    from mvdiffusion.converters.pack import convert_checkpoint
+    from mvdiffusion.rig import view_embeddings
+
+    dev = cmp.device
+    t0 = time.time()
+    with official_imports(repo, clip_repo) as root:
+        from mvdiffusion.converters.official_env import read_yaml_model_params
+
+        params = read_yaml_model_params(root / "configs/facescape.yaml")
+        params.pop("scheduler_config", None)
+        off = importlib.import_module("ldm.models.diffusion.morphable_diffusion").SyncMultiviewDiffusion(
+            scheduler_config=None, **params)
+    randomise(off, 21)
+    off.eval()
+    ckpt = workdir / "md-random.ckpt"
+    torch.save({"state_dict": off.state_dict()}, ckpt)
+    ours, km, spec = convert_checkpoint("morphable_diffusion", str(ckpt))
+    ckpt.unlink()
+    cmp.record("MD end-to-end: build, save, convert", "Morphable Diffusion full", 0.0, 0.0, time.time() - t0,
+               f"{sum(1 for v in km.ours.values() if v)} keys mapped")
+    verts = head_shell_vertices(6000, 0.005, 22)
+    batch = md_batch(verts, dev)
+    g = torch.Generator().manual_seed(23)
+    N = 16
+    x = torch.randn(1, N, 4, 32, 32, generator=g)
+    t = torch.tensor([501])
+    image = torch.rand(1, 3, 256, 256, generator=g) * 2 - 1
+    off, ours = off.to(dev), ours.to(dev)
+    with torch.no_grad():
+        t0 = time.time()
+        v_off = off.get_viewpoint_embedding(batch)
+        v_ours = torch.from_numpy(view_embeddings(ours.rig, 0.0)).to(dev)
+        te = off.embed_time(t.to(dev))
+        sv = off.spatial_volume.construct_spatial_volume(x.to(dev), te, v_off, batch)
+        fr, _ = off.spatial_volume.construct_view_frustum_volume(sv, te, v_off, torch.arange(N, device=dev)[None], batch)
+        fr_ours = ours.volume(x[0].to(dev), t.float().to(dev), v_ours[:N], torch.from_numpy(verts).to(dev))
+        for i, w in enumerate((32, 16, 8, 4)):
+            cmp.record(f"MD volume path → frustum level {i}", f"{len(verts)} vertices, t=501", max_abs(fr[w], fr_ours[i]),
+                       scale(fr[w]), time.time() - t0)
+        t0 = time.time()
+        ctx_off = off.clip_image_encoder.encode(image.to(dev)).repeat(N, 1, 1)
+        ctx_ours = ours.condition(F.interpolate(image.to(dev), size=(224, 224), mode="bicubic", align_corners=True), v_ours)[:N]
+        cmp.record("MD context: raw CLIP", "16 views", max_abs(ctx_off, ctx_ours), scale(ctx_off), time.time() - t0)
+        lat_off = off.encode_first_stage(image.to(dev), sample=False)
+        lat_ours = ours.encode_input(image.to(dev))
+        t0 = time.time()
+        eps_off = off.model(x[0].to(dev), t.repeat(N).to(dev), ctx_off, fr, lat_off.repeat(N, 1, 1, 1), is_train=False)
+        eps_ours = ours.unet(x[0].to(dev), lat_ours.repeat(N, 1, 1, 1), t.float().repeat(N).to(dev), ctx_ours, fr_ours, None)
+        cmp.record("MD UNet ε, one step (end to end)", "16 views, t=501", max_abs(eps_off, eps_ours), scale(eps_off), time.time() - t0)
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--syncdreamer-repo", required=True)
@@ -366,11 +467,12 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--clip-repo", help="openai/CLIP checkout (for the visual tower); skipped without it")
     ap.add_argument("--size", default="full", choices=["full", "reduced"], help="UNet width (other modules are always full)")
     ap.add_argument("--device", default="cpu")
-    ap.add_argument("--only", help="comma list of: target_encoder,frustum,spatial,unet,vae,clip,sparse,rig")
+    ap.add_argument("--only", help="comma list of: target_encoder,frustum,spatial,unet,vae,clip,sparse,rig,e2e-sd,e2e-md")
     ap.add_argument("--json", help="write the rows here")
     ap.add_argument("--end-to-end", action="store_true",
                     help="also: whole official SyncDreamer → .ckpt → converter → one step of both (needs ~12 GB RAM + disk)")
     ap.add_argument("--workdir", default="/tmp", help="where --end-to-end writes its temporary .ckpt")
+    ap.add_argument("--keep-ckpt", action="store_true", help="keep that .ckpt (syncdreamer-random.ckpt) for a converter run")
     args = ap.parse_args(argv)
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
@@ -379,13 +481,16 @@ def main(argv: Optional[List[str]] = None) -> None:
     only = set(args.only.split(",")) if args.only else None
     cmp = Comparison(args.device, args.size)
     print(f"torch {torch.__version__} on {args.device}", flush=True)
-    run_sd_modules(cmp, args.syncdreamer_repo, args.clip_repo, only)
+    if not only or only - {"sparse", "rig", "e2e-sd", "e2e-md"}:
+        run_sd_modules(cmp, args.syncdreamer_repo, args.clip_repo, only)
     if not only or "sparse" in only:
         run_md_sparse(cmp, args.morphable_repo)
     if not only or "rig" in only:
         run_rigs(cmp, args.syncdreamer_repo)
-    if args.end_to_end:
-        run_sd_end_to_end(cmp, args.syncdreamer_repo, args.clip_repo, Path(args.workdir))
+    if args.end_to_end and (not only or "e2e-sd" in only):
+        run_sd_end_to_end(cmp, args.syncdreamer_repo, args.clip_repo, Path(args.workdir), args.keep_ckpt)
+    if args.end_to_end and (not only or "e2e-md" in only):
+        run_md_end_to_end(cmp, args.morphable_repo, args.clip_repo, Path(args.workdir))
     if args.json:
         Path(args.json).write_text(json.dumps({"torch": torch.__version__, "device": args.device, "rows": cmp.rows}, indent=1))
 

@@ -89,12 +89,13 @@ def md_transform_vertices(v: np.ndarray) -> np.ndarray:
 
 def md_rig(views: int = 16) -> Rig:
     az = tuple(float(a) for a in np.linspace(-90.0, 90.0, views))
-    return Rig("face180", az, (0.0,) * views, contiguous_groups(views, 4), "constant", distance=MD_DISTANCE)
+    return Rig("face180", az, (0.0,) * views, contiguous_groups(views, 4), "constant", distance=MD_DISTANCE,
+               focal_at_256=MD_FOCAL_AT_256)
 
 
 def sd_rig(views: int = 16) -> Rig:
     return Rig("ring30", tuple(k * 360.0 / views for k in range(views)), (30.0,) * views, contiguous_groups(views, 4),
-               "relative-negated-elevation", distance=SD_DISTANCE)
+               "relative-negated-elevation", distance=SD_DISTANCE, focal_at_256=SD_FOCAL_AT_256)
 
 
 def md_config() -> MVDConfig:
