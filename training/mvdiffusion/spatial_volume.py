@@ -21,7 +21,7 @@ class SpatialVolumeNet(nn.Module):
     def __init__(self, cfg: MVDConfig, rig: Rig) -> None:
         super().__init__()
         self.cfg = cfg
-        fdim = cfg.frustum_dims[0]
+        fdim = cfg.volume_channels
         self.target_encoder = NoisyTargetViewEncoder(cfg.time_dim, cfg.view_dim, cfg.target_run_dim,
                                                      cfg.target_channels, cfg.latent_channels)
         if cfg.uses_spatial:
@@ -93,7 +93,7 @@ class SpatialVolumeNet(nn.Module):
         if cfg.uses_spatial:
             L = cfg.volume_size
             stacked = appearance.reshape(1, -1, L, L, L)  # views-major channels, as the parent's view(B, N*C, …)
-            spatial = self.spatial_volume_feats(stacked, t_embed)[0].reshape(cfg.frustum_dims[0], -1)
+            spatial = self.spatial_volume_feats(stacked, t_embed)[0].reshape(cfg.spatial_dims[0], -1)
             volume = spatial if volume is None else volume + spatial
         C = volume.shape[0]
         frustum = gather_trilinear(volume, self.frustum_index, self.frustum_weight)

@@ -71,3 +71,17 @@ def test_tiny_export_passes_the_checker_with_the_contract_names(tiny, tmp_path):
     assert d["inputElement"] is True and d["meshPhotoFeatures"] is True and d["dtype"] == "float32"
     assert d["meshGrid"] == {"dims": [16, 16, 16], "voxel": 0.0625} and d["conditionResolution"] == 32
     assert {f["path"] for f in manifest["files"]} == {f"{n}.onnx" for n in GRAPHS}
+
+
+def test_fp16_weights_keep_float32_io(tiny, tmp_path):
+    from mvdiffusion.export import export_graph, to_fp16_weights
+
+    ins, outs = graph_specs(tiny.cfg)["vae_decoder"]
+    model = to_fp16_weights(export_graph(graph_module(tiny, "vae_decoder"), example_inputs(ins), ins, outs,
+                                         tmp_path / "vae_decoder.onnx"))
+    onnx.checker.check_model(model)
+    halves = [i for i in model.graph.initializer if i.data_type == onnx.TensorProto.FLOAT16]
+    assert len(halves) > 10 and all(i.name.endswith("__fp16") for i in halves)
+    casts = [n for n in model.graph.node if n.op_type == "Cast" and n.input[0].endswith("__fp16")]
+    assert len(casts) == len(halves)
+    assert {v.type.tensor_type.elem_type for v in list(model.graph.input) + list(model.graph.output)} == {onnx.TensorProto.FLOAT}
