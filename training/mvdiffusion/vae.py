@@ -25,9 +25,10 @@ class VAEConfig:
     scale_factor: float = 0.18215             # latent scale used by the diffusion model (not applied here)
 
 
-FULL = VAEConfig()
+FULL = VAEConfig()                                                        # 83.65 M parameters
+# 3.0 M parameters, image 256 → latent 32; PyTorch on 2 Xeon threads: encode ≈ 70 ms, decode ≈ 160 ms.
 SMALL = VAEConfig(ch=32, ch_mult=(1, 2, 2, 4), num_res_blocks=1, norm_groups=16)
-TINY = VAEConfig(ch=8, ch_mult=(1, 2), num_res_blocks=1, norm_groups=4)   # image 16 → latent 8
+TINY = VAEConfig(ch=8, ch_mult=(1, 2), num_res_blocks=1, norm_groups=4)   # 44 k parameters, image 16 → latent 8
 VAE_PRESETS = {"full": FULL, "small": SMALL, "tiny": TINY}
 
 
