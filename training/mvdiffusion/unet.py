@@ -42,12 +42,11 @@ class UNetConfig:
 
 
 FULL = UNetConfig()
-# 4.94 M parameters (0.54 M depth attention). Per UNet batch element at a 32×32 latent, groups of 5,
-# frustum depth 16/8/4, 2 threads of a Xeon: ≈ 22 ms in ONNX Runtime, ≈ 36 ms in PyTorch; ≈ 1.7 GFLOP by
-# a hand count, about a fifth each in depth attention and in the 16×16 multi-view attention.
-# attention_resolutions=(4,) measured ~10 % faster; model_channels=48 ~1.7× slower.
+# 4.60 M parameters (0.20 M depth attention). Per UNet batch element at a 32×32 latent (batch 40 in
+# groups of 5, frustum depth 8/4/2), on 2 threads of a Xeon: ≈ 17.5 ms in ONNX Runtime, ≈ 37 ms in
+# PyTorch. attention_resolutions=(4,) measured ~10 % faster; model_channels=48 ~1.7× slower.
 SMALL = UNetConfig(model_channels=32, channel_mult=(1, 2, 4), num_res_blocks=1, attention_resolutions=(4, 2),
-                   num_heads=4, context_dim=256, norm_groups=16, volume_dims=(16, 32, 64),
+                   num_heads=4, context_dim=256, norm_groups=16, volume_dims=(8, 16, 32),
                    multiview_attention=True)
 # For CI and parity fixtures: every code path (transformers at every level, depth attention at every
 # injection point, multi-view attention) at a few ms per forward on an 8×8 latent.
