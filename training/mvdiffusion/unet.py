@@ -7,7 +7,7 @@ With the `full` preset, `UNetModel().state_dict()` has exactly the keys and shap
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, Optional, Sequence, Tuple, Union
 
 import torch
@@ -57,7 +57,6 @@ UNET_PRESETS = {"full": FULL, "small": SMALL, "tiny": TINY}
 
 def unet_config(preset: str, **overrides) -> UNetConfig:
     """A preset by name ('full', 'small', 'tiny'), with fields replaced by keyword."""
-    from dataclasses import replace
     return replace(UNET_PRESETS[preset], **overrides)
 
 
