@@ -12,7 +12,7 @@ from .config import MVDConfig
 from .mesh_fusion import SMPLFeatureExtractor, SparseConvNet, resample_to_volume, voxelise
 from .rig import Rig
 from .target_encoder import NoisyTargetViewEncoder
-from .trilinear import gather_trilinear, grid_to_index, trilinear_corners
+from .trilinear import gather_trilinear, gather_trilinear_rows, grid_to_index, trilinear_corners
 from .unprojection import frustum_sampling, unproject, unprojection_grids, volume_points
 from .volume_nets import FrustumTV3DNet, SpatialTime3DNet
 
@@ -96,6 +96,6 @@ class SpatialVolumeNet(nn.Module):
             spatial = self.spatial_volume_feats(stacked, t_embed)[0].reshape(cfg.spatial_dims[0], -1)
             volume = spatial if volume is None else volume + spatial
         C = volume.shape[0]
-        frustum = gather_trilinear(volume, self.frustum_index, self.frustum_weight)
-        frustum = frustum.reshape(C, V, cfg.frustum_depth, h, h).transpose(0, 1)
+        frustum = gather_trilinear_rows(volume.t(), self.frustum_index, self.frustum_weight)  # [V·D·h·h, C]
+        frustum = frustum.reshape(V, cfg.frustum_depth * h * h, C).transpose(1, 2).reshape(V, C, cfg.frustum_depth, h, h)
         return self.frustum_volume_feats(frustum, t_embed.expand(V, -1), view_embed)

@@ -45,10 +45,17 @@ def trilinear_corners(pos: torch.Tensor, dims: Sequence[int], limit: Optional[to
     return torch.stack(idx), torch.stack(wts)
 
 
-def gather_trilinear(volume_flat: torch.Tensor, idx: torch.Tensor, wts: torch.Tensor) -> torch.Tensor:
-    """volume_flat [C, D·H·W], idx/wts [8,P] → [C,P]. One Gather per corner keeps memory at C·P."""
+def gather_trilinear_rows(rows: torch.Tensor, idx: torch.Tensor, wts: torch.Tensor) -> torch.Tensor:
+    """rows [D·H·W, C] (channels last), idx/wts [8,P] → [P,C]. One Gather per corner keeps memory at
+    P·C; gathering whole rows and scaling them by a per-row weight are the fast cases in ONNX Runtime
+    (a Gather on axis 1 and a [C,P]·[P] broadcast ran ~30× slower there)."""
     out = None
     for k in range(idx.shape[0]):
-        term = volume_flat.index_select(1, idx[k]) * wts[k]
+        term = rows.index_select(0, idx[k]) * wts[k][:, None]
         out = term if out is None else out + term
     return out
+
+
+def gather_trilinear(volume_flat: torch.Tensor, idx: torch.Tensor, wts: torch.Tensor) -> torch.Tensor:
+    """volume_flat [C, D·H·W], idx/wts [8,P] → [C,P]."""
+    return gather_trilinear_rows(volume_flat.t(), idx, wts).t()
