@@ -64,12 +64,17 @@ def transfer(parent: str, official: nn.Module, official_prefix: str, ours: nn.Mo
     return km
 
 
+# MultiViewDiffusion builds some constants on the CPU inside its forward (timestep frequencies, trilinear
+# bounds): the end-to-end runs keep our model on the CPU and the official one on --device.
+OURS_DEVICE = torch.device("cpu")
+
+
 def max_abs(a, b) -> float:
-    return float((a.float() - b.float()).abs().max())
+    return float((a.float().cpu() - b.float().cpu()).abs().max())
 
 
 def scale(a) -> float:
-    return float(a.float().abs().max())
+    return float(a.float().cpu().abs().max())
 
 
 class Comparison:
@@ -328,11 +333,13 @@ def run_sd_end_to_end(cmp: Comparison, repo: str, clip_repo: str, workdir: Path,
     t = torch.tensor([501])
     elev = 20.0
     image = torch.rand(1, 3, 256, 256, generator=g) * 2 - 1
-    off, ours = off.to(dev), ours.to(dev)
+    off = off.to(dev)
+    ours = ours.to(OURS_DEVICE)
+    od = OURS_DEVICE
     with torch.no_grad():
         t0 = time.time()
         v_off = off.get_viewpoint_embedding(1, torch.tensor([np.radians(elev)], dtype=torch.float32, device=dev))  # [1,N,4]
-        v_ours = torch.from_numpy(view_embeddings(ours.rig, elev)).to(dev)  # [N+1,4]
+        v_ours = torch.from_numpy(view_embeddings(ours.rig, elev)).to(od)  # [N+1,4]
         cmp.record("view embedding (relative-negated-elevation)", "16 views, input elevation 20°", max_abs(v_off[0], v_ours[:N]),
                    scale(v_off), time.time() - t0)
         t0 = time.time()
@@ -340,23 +347,23 @@ def run_sd_end_to_end(cmp: Comparison, repo: str, clip_repo: str, workdir: Path,
         sv = off.spatial_volume.construct_spatial_volume(x.to(dev), te, v_off, off.poses, off.Ks)
         fr, _ = off.spatial_volume.construct_view_frustum_volume(sv, te, v_off, off.poses, off.Ks,
                                                                    torch.arange(N, device=dev)[None])
-        fr_ours = ours.volume(x[0].to(dev), t.float().to(dev), v_ours[:N])
+        fr_ours = ours.volume(x[0].to(od), t.float().to(od), v_ours[:N])
         for i, w in enumerate((32, 16, 8, 4)):
             cmp.record(f"volume path → frustum level {i}", f"16 views, t=501 ({tuple(fr_ours[i].shape[1:])})", max_abs(fr[w], fr_ours[i]),
                        scale(fr[w]), time.time() - t0)
         t0 = time.time()
         clip_off = off.clip_image_encoder.encode(image.to(dev))  # [1,1,768]
         ctx_off = off.cc_projection(torch.cat([clip_off.repeat(N, 1, 1), v_off[0].unsqueeze(1)], -1))  # [N,1,768]
-        img224 = F.interpolate(image.to(dev), size=(224, 224), mode="bicubic", align_corners=True)
+        img224 = F.interpolate(image.to(od), size=(224, 224), mode="bicubic", align_corners=True)
         ctx_ours = ours.condition(img224, v_ours)[:N]
         cmp.record("context: CLIP + cc_projection", "16 views", max_abs(ctx_off, ctx_ours), scale(ctx_off), time.time() - t0)
         t0 = time.time()
         lat_off = off.encode_first_stage(image.to(dev), sample=False)
-        lat_ours = ours.encode_input(image.to(dev))
+        lat_ours = ours.encode_input(image.to(od))
         cmp.record("input latent (VAE mean × 0.18215)", "1×3×256²", max_abs(lat_off, lat_ours), scale(lat_off), time.time() - t0)
         t0 = time.time()
         eps_off = off.model(x[0].to(dev), t.repeat(N).to(dev), ctx_off, fr, lat_off.repeat(N, 1, 1, 1), is_train=False)
-        eps_ours = ours.unet(x[0].to(dev), lat_ours.repeat(N, 1, 1, 1), t.float().repeat(N).to(dev), ctx_ours, fr_ours, None)
+        eps_ours = ours.unet(x[0].to(od), lat_ours.repeat(N, 1, 1, 1), t.float().repeat(N).to(od), ctx_ours, fr_ours, None)
         cmp.record("UNet ε, one step (end to end)", "16 views, t=501", max_abs(eps_off, eps_ours), scale(eps_off), time.time() - t0)
 
 
@@ -436,27 +443,29 @@ def run_md_end_to_end(cmp: Comparison, repo: str, clip_repo: str, workdir: Path)
     x = torch.randn(1, N, 4, 32, 32, generator=g)
     t = torch.tensor([501])
     image = torch.rand(1, 3, 256, 256, generator=g) * 2 - 1
-    off, ours = off.to(dev), ours.to(dev)
+    off = off.to(dev)
+    ours = ours.to(OURS_DEVICE)
+    od = OURS_DEVICE
     with torch.no_grad():
         t0 = time.time()
         v_off = off.get_viewpoint_embedding(batch)
-        v_ours = torch.from_numpy(view_embeddings(ours.rig, 0.0)).to(dev)
+        v_ours = torch.from_numpy(view_embeddings(ours.rig, 0.0)).to(od)
         te = off.embed_time(t.to(dev))
         sv = off.spatial_volume.construct_spatial_volume(x.to(dev), te, v_off, batch)
         fr, _ = off.spatial_volume.construct_view_frustum_volume(sv, te, v_off, torch.arange(N, device=dev)[None], batch)
-        fr_ours = ours.volume(x[0].to(dev), t.float().to(dev), v_ours[:N], torch.from_numpy(verts).to(dev))
+        fr_ours = ours.volume(x[0].to(od), t.float().to(od), v_ours[:N], torch.from_numpy(verts).to(od))
         for i, w in enumerate((32, 16, 8, 4)):
             cmp.record(f"MD volume path → frustum level {i}", f"{len(verts)} vertices, t=501", max_abs(fr[w], fr_ours[i]),
                        scale(fr[w]), time.time() - t0)
         t0 = time.time()
         ctx_off = off.clip_image_encoder.encode(image.to(dev)).repeat(N, 1, 1)
-        ctx_ours = ours.condition(F.interpolate(image.to(dev), size=(224, 224), mode="bicubic", align_corners=True), v_ours)[:N]
+        ctx_ours = ours.condition(F.interpolate(image.to(od), size=(224, 224), mode="bicubic", align_corners=True), v_ours)[:N]
         cmp.record("MD context: raw CLIP", "16 views", max_abs(ctx_off, ctx_ours), scale(ctx_off), time.time() - t0)
         lat_off = off.encode_first_stage(image.to(dev), sample=False)
-        lat_ours = ours.encode_input(image.to(dev))
+        lat_ours = ours.encode_input(image.to(od))
         t0 = time.time()
         eps_off = off.model(x[0].to(dev), t.repeat(N).to(dev), ctx_off, fr, lat_off.repeat(N, 1, 1, 1), is_train=False)
-        eps_ours = ours.unet(x[0].to(dev), lat_ours.repeat(N, 1, 1, 1), t.float().repeat(N).to(dev), ctx_ours, fr_ours, None)
+        eps_ours = ours.unet(x[0].to(od), lat_ours.repeat(N, 1, 1, 1), t.float().repeat(N).to(od), ctx_ours, fr_ours, None)
         cmp.record("MD UNet ε, one step (end to end)", "16 views, t=501", max_abs(eps_off, eps_ours), scale(eps_off), time.time() - t0)
 
 
