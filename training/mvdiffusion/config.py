@@ -6,7 +6,7 @@ The UNet / VAE / image-encoder sizes belong to the backbone (`unet.py`, `vae.py`
 picked by the same preset name (`backbone`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Dict, Tuple
 
 
