@@ -450,3 +450,42 @@ def test_md_virtual_trajectory_is_our_face180():
         Rm = rot("z", 0) @ rot("y", yaw) @ rot("x", -180)
         C = MD_DISTANCE * np.array([np.sin(np.radians(yaw)), 0, np.cos(np.radians(yaw))])
         assert np.abs(Rm - R[k]).max() < 1e-9 and np.abs(-Rm @ C - t[k]).max() < 1e-9
+
+
+# --- the pack ------------------------------------------------------------------------------------------
+
+def test_parent_pack_manifest_carries_source_mesh_transform_and_crop(tmp_path, monkeypatch):
+    """write_parent_pack around the integrator's export_pack (both stood in for: the conversion by a tiny
+    model, the export by a one-file pack; the real full-size export takes minutes and has its own tests):
+    id, licence, source, meshTransform, inputCrop."""
+    import json
+
+    pytest.importorskip("onnx")
+    from mvdiffusion import export as E
+    from mvdiffusion.converters import pack as P
+    from packs.pack_writer import PackWriter
+
+    spec = parent_spec("morphable_diffusion")
+    km = K.KeyMap("morphable_diffusion", {}, ours={"a": "a", "betas": None}, transform={"a": "copy"}, dropped={"betas": "x"})
+    seen = {}
+
+    def fake_export(model, out, dtype="fp32", pack_id=None, license=None, version="0.1.0"):
+        seen.update(model=model, dtype=dtype)
+        w = PackWriter(out, pack_id, "generate", version, license, role="multiview-diffusion",
+                       diffusion={"inputCrop": {"mode": "alpha-bbox", "fill": 0.78}, "dtype": dtype})
+        w.path("unet.onnx").write_bytes(b"stand-in")
+        return w.finish()
+
+    monkeypatch.setattr(P, "convert_checkpoint", lambda parent, ckpt, clip=None: ("converted model", km, spec))
+    monkeypatch.setattr(E, "export_pack", fake_export)
+    manifest = P.write_parent_pack("morphable_diffusion", "/data/facescape_flame_mv_tracking.ckpt", str(tmp_path / "pack"), "fp16")
+    doc = json.loads(Path(manifest).read_text())
+    assert seen == {"model": "converted model", "dtype": "fp16"}
+    assert doc["id"] == "morphable-diffusion-facescape" and doc["kind"] == "generate"
+    assert "Morphable Diffusion" in doc["license"]
+    assert doc["source"] == {"checkpoint": "facescape_flame_mv_tracking.ckpt", "keysMapped": 1, "keysDropped": 1,
+                             "converter": "training/convert_morphable_diffusion.py"}
+    assert doc["diffusion"]["meshTransform"]["scale"] == 1.087 and doc["diffusion"]["dtype"] == "fp16"
+    assert doc["diffusion"]["inputCrop"] == {"mode": "none"}
+    assert doc["parent"]["repo"] == "xiyichen/morphablediffusion" and "meshTransform" not in doc
+    assert [f["path"] for f in doc["files"]] == ["unet.onnx"]
