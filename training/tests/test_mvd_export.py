@@ -85,3 +85,17 @@ def test_fp16_weights_keep_float32_io(tiny, tmp_path):
     casts = [n for n in model.graph.node if n.op_type == "Cast" and n.input[0].endswith("__fp16")]
     assert len(casts) == len(halves)
     assert {v.type.tensor_type.elem_type for v in list(model.graph.input) + list(model.graph.output)} == {onnx.TensorProto.FLOAT}
+
+
+def test_large_graphs_use_external_data(tiny, tmp_path, monkeypatch):
+    """Above the 2 GB limit (lowered here) a graph goes to `<name>.onnx` + `<name>.onnx.data`."""
+    import mvdiffusion.export as export
+
+    ins, outs = graph_specs(tiny.cfg)["vae_decoder"]
+    model = export.export_graph(graph_module(tiny, "vae_decoder"), example_inputs(ins), ins, outs, tmp_path / "vae_decoder.onnx")
+    monkeypatch.setattr(export, "TWO_GB", 64 << 20)  # below the 64 MB margin: every graph counts as large
+    files = export.save_model(model, tmp_path / "vae_decoder.onnx")
+    assert [f.name for f in files] == ["vae_decoder.onnx", "vae_decoder.onnx.data"]
+    assert (tmp_path / "vae_decoder.onnx.data").stat().st_size > 10_000
+    reloaded = onnx.load(str(tmp_path / "vae_decoder.onnx"))
+    assert len(reloaded.graph.initializer) == len(model.graph.initializer)
