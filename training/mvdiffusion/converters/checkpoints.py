@@ -49,13 +49,29 @@ class _tolerant_pickle:
     __name__ = "tolerant_pickle"
 
 
+@contextlib.contextmanager
+def _tolerant_unpickling() -> Iterator[None]:
+    """Debian's torch 1.13 ignores `pickle_module` unless weights_only is set (its torch.load assigns
+    `pickle_module = pickle` in the else branch), so the module-level name torch.serialization reads is
+    swapped for the duration of the load; newer torch honours the argument and this changes nothing."""
+    import torch.serialization as serialization
+
+    saved = serialization.pickle
+    serialization.pickle = _tolerant_pickle  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        serialization.pickle = saved
+
+
 def load_lightning_state_dict(path: str | Path) -> Dict[str, torch.Tensor]:
     """`ckpt["state_dict"]` of a Lightning checkpoint (or the dict itself when it holds tensors only)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint not found: {path}")
     try:
-        obj = torch.load(str(path), map_location="cpu", pickle_module=_tolerant_pickle)
+        with _tolerant_unpickling():
+            obj = torch.load(str(path), map_location="cpu", pickle_module=_tolerant_pickle)
     except Exception as e:  # noqa: BLE001 — a user's file: say what it is not
         raise ConversionError(f"{path}: not a PyTorch checkpoint that torch.load can read ({type(e).__name__}: {e})") from e
     if isinstance(obj, Mapping) and "state_dict" in obj and isinstance(obj["state_dict"], Mapping):
