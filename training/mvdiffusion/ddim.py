@@ -84,14 +84,14 @@ def guided_batch(x: torch.Tensor, t: float, input_latent: torch.Tensor, context:
                     frs[i].append(f[v] if (conditional and v >= 0) else torch.zeros_like(f[0]))
                 views.append(v)
     B = len(xs)
-    return UNetBatch(torch.stack(xs), torch.stack(cs), torch.full((B,), float(t)), torch.stack(ctx),
+    return UNetBatch(torch.stack(xs), torch.stack(cs), torch.full((B,), float(t), device=x.device), torch.stack(ctx),
                      [torch.stack(f) for f in frs], views)
 
 
 def guided_eps(eps: torch.Tensor, batch: UNetBatch, views: int, guidance: float) -> torch.Tensor:
     """ε̂ [V,4,h,w] = ε_u + w·(ε_c − ε_u) from the batch's output (input elements ignored)."""
     half = eps.shape[0] // 2
-    out = torch.zeros((views,) + tuple(eps.shape[1:]), dtype=eps.dtype)
+    out = torch.zeros((views,) + tuple(eps.shape[1:]), dtype=eps.dtype, device=eps.device)
     for b in range(half):
         v = batch.views[b]
         if v >= 0:
@@ -124,7 +124,7 @@ def sample(model, image: torch.Tensor, cond_image: torch.Tensor, view_embed: tor
     first = None
     for k, index in enumerate(reversed(range(steps))):
         t = float(sched.timesteps[index])
-        frustum = model.volume(x, torch.tensor([t]), view_embed[:V], mesh_vertices, mesh_colour)
+        frustum = model.volume(x, torch.tensor([t], device=x.device), view_embed[:V], mesh_vertices, mesh_colour)
         batch = guided_batch(x, t, input_latent, context, frustum, groups, cfg.input_element)
         eps = model.unet(batch.x_t, batch.concat, batch.timestep, batch.context, batch.frustum, model.unet_group_size)
         e = guided_eps(eps, batch, V, guidance)

@@ -56,7 +56,7 @@ def masked_batch_norm(bn: nn.BatchNorm1d, x: torch.Tensor, mask: torch.Tensor) -
 
 def region_mask(shape: Sequence[int], limit: torch.Tensor) -> torch.Tensor:
     """[1,1,D,H,W] of 1 where every index is below `limit` [3] (d,h,w) — the parent's spatial shape."""
-    axes = [(torch.arange(n, dtype=limit.dtype) < limit[a]).to(limit.dtype) for a, n in enumerate(shape)]
+    axes = [(torch.arange(n, dtype=limit.dtype, device=limit.device) < limit[a]).to(limit.dtype) for a, n in enumerate(shape)]
     return (axes[0][:, None, None] * axes[1][None, :, None] * axes[2][None, None, :])[None, None]
 
 
@@ -122,13 +122,13 @@ def voxelise(vertices: torch.Tensor, feats: torch.Tensor, dims: Sequence[int], v
     D, H, W = (int(d) for d in dims)
     origin = vertices.min(0).values
     coord = torch.round((vertices - origin).flip(-1) / voxel).long()  # (d,h,w)
-    coord = torch.minimum(torch.clamp(coord, min=0), torch.tensor([D - 1, H - 1, W - 1]))
+    coord = torch.minimum(torch.clamp(coord, min=0), torch.tensor([D - 1, H - 1, W - 1], device=coord.device))
     flat = coord[:, 0] * (H * W) + coord[:, 1] * W + coord[:, 2]
     C = feats.shape[0]
     # The index broadcast against a tensor of src's shape: the exporter needs their shapes to agree.
     index = flat[None] + torch.zeros_like(feats, dtype=torch.long)
-    sums = torch.zeros(C, D * H * W, dtype=feats.dtype).scatter_add(1, index, feats)
-    count = torch.zeros(1, D * H * W, dtype=feats.dtype).scatter_add(1, index[:1], torch.ones_like(feats[:1]))
+    sums = torch.zeros(C, D * H * W, dtype=feats.dtype, device=feats.device).scatter_add(1, index, feats)
+    count = torch.zeros(1, D * H * W, dtype=feats.dtype, device=feats.device).scatter_add(1, index[:1], torch.ones_like(feats[:1]))
     mask = (count > 0).to(feats.dtype)
     dense = sums / count.clamp(min=1)
     extent = torch.ceil((vertices.max(0).values - origin).flip(-1) / voxel)

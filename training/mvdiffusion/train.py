@@ -42,14 +42,14 @@ def diffusion_loss(model: MultiViewDiffusion, batch: Batch, generator: torch.Gen
     x0 = batch["target_latents"]
     if t is None:
         t = int(torch.randint(0, cfg.train_steps, (1,), generator=generator))
-    noise = torch.randn(x0.shape, generator=generator)
-    a = ac[t]
+    noise = torch.randn(x0.shape, generator=generator).to(x0.device)
+    a = ac[t].to(x0.device)
     x_t = a.sqrt() * x0 + (1 - a).sqrt() * noise
     with torch.no_grad():
         input_latent = model.encode_input(batch["input_image"])  # the VAE stays frozen
     context = model.condition(batch["condition_image"], batch["view_embed"])
     V = cfg.views
-    frustum = model.volume(x_t, torch.tensor([float(t)]), batch["view_embed"][:V],
+    frustum = model.volume(x_t, torch.tensor([float(t)], device=x0.device), batch["view_embed"][:V],
                            batch.get("mesh_vertices"), batch.get("mesh_colour"))
     dropped = drop.draw(float(torch.rand(1, generator=generator))) if drop else {"clip": False, "volume": False, "concat": False}
     if dropped["clip"]:
@@ -63,12 +63,12 @@ def diffusion_loss(model: MultiViewDiffusion, batch: Batch, generator: torch.Gen
     x_in, concat = b.x_t[:half], b.concat[:half]
     if dropped["concat"]:  # the input image is gone: its latent neither concatenated nor as the input element
         concat = torch.zeros_like(concat)
-        is_input = torch.tensor([v < 0 for v in b.views[:half]])
+        is_input = torch.tensor([v < 0 for v in b.views[:half]], device=x0.device)
         x_in = torch.where(is_input[:, None, None, None], torch.zeros_like(x_in), x_in)
     eps = model.unet(x_in, concat, b.timestep[:half], b.context[:half], [f[:half] for f in b.frustum], model.unet_group_size)
     targets = [v for v in b.views[:half] if v >= 0]
-    keep = torch.tensor([i for i, v in enumerate(b.views[:half]) if v >= 0])
-    return F.mse_loss(eps[keep], noise[torch.tensor(targets)])
+    keep = torch.tensor([i for i, v in enumerate(b.views[:half]) if v >= 0], device=x0.device)
+    return F.mse_loss(eps[keep], noise[torch.tensor(targets, device=x0.device)])
 
 
 def trainable_parameters(model: MultiViewDiffusion) -> List[torch.nn.Parameter]:

@@ -15,7 +15,7 @@ CORNERS = [(i, j, k) for i in (0, 1) for j in (0, 1) for k in (0, 1)]
 
 def grid_to_index(grid_xyz: torch.Tensor, dims: Sequence[int]) -> torch.Tensor:
     """grid_sample's normalised coordinates [...,3] (x→W, y→H, z→D) → index positions (d, h, w)."""
-    size = torch.tensor([dims[2], dims[1], dims[0]], dtype=grid_xyz.dtype)
+    size = torch.tensor([dims[2], dims[1], dims[0]], dtype=grid_xyz.dtype, device=grid_xyz.device)
     idx_xyz = (grid_xyz + 1) * 0.5 * (size - 1)
     return idx_xyz.flip(-1)
 
@@ -29,17 +29,19 @@ def trilinear_corners(pos: torch.Tensor, dims: Sequence[int], limit: Optional[to
     base = torch.floor(pos)
     frac = pos - base
     base = base.long()
+    dev = pos.device  # constants on the input's device (the model also runs on a GPU)
+    upper = torch.tensor([D, H, W], device=dev)
     idx, wts = [], []
     for c in CORNERS:
-        off = torch.tensor(c, dtype=torch.long)
+        off = torch.tensor(c, dtype=torch.long, device=dev)
         corner = base + off
-        inside = ((corner >= 0) & (corner < torch.tensor([D, H, W]))).all(-1)
+        inside = ((corner >= 0) & (corner < upper)).all(-1)
         if limit is not None:
             inside = inside & (corner.to(limit.dtype) < limit).all(-1)
         weight = torch.ones_like(pos[:, 0])
         for a in range(3):
             weight = weight * (frac[:, a] if c[a] else 1 - frac[:, a])
-        corner = torch.minimum(torch.clamp(corner, min=0), torch.tensor([D - 1, H - 1, W - 1]))
+        corner = torch.minimum(torch.clamp(corner, min=0), upper - 1)
         idx.append(corner[:, 0] * (H * W) + corner[:, 1] * W + corner[:, 2])
         wts.append(weight * inside.to(pos.dtype))
     return torch.stack(idx), torch.stack(wts)
