@@ -1,0 +1,109 @@
+/**
+ * The five ONNX Runtime sessions of a diffusion pack on one execution provider, chosen in the order
+ * CUDA → DirectML → WebGPU → CPU; a provider whose sessions cannot be made is passed over with its
+ * reason. `fallBackToCpu` re-creates every session on the CPU (after an out-of-memory error that
+ * smaller batches did not cure). All sessions or none: a failure releases what was made.
+ */
+import * as ort from 'onnxruntime-node';
+import type { ProviderId } from '../../../shared/protocol';
+import { createPackSession } from '../../packs/pack-session';
+import { DIFFUSION_NETWORKS, type DiffusionNetwork } from '../../packs/diffusion-manifest';
+import { PackError } from '../../packs/pack-error';
+import type { VerifiedPack } from '../../packs/verify-pack';
+import {
+  describeError,
+  ortProviderName,
+  providerCandidates,
+  type ConcreteProvider,
+  type ProviderFallback,
+} from './providers';
+
+export type DiffusionSessions = Record<DiffusionNetwork, ort.InferenceSession>;
+
+export interface RuntimeOptions {
+  /** CPU threads (0 = ONNX Runtime's default). */
+  threads?: number;
+  /** Installed backends, for tests of the order (default: onnxruntime-node's list). */
+  backends?: ReadonlySet<string>;
+}
+
+export class DiffusionRuntime {
+  private constructor(
+    private readonly pack: VerifiedPack,
+    public provider: ConcreteProvider,
+    public sessions: DiffusionSessions,
+    readonly fallbacks: ProviderFallback[],
+    private readonly options: RuntimeOptions,
+  ) {}
+
+  static async open(
+    pack: VerifiedPack,
+    requested: ProviderId,
+    options: RuntimeOptions = {},
+  ): Promise<DiffusionRuntime> {
+    const { candidates, skipped } = providerCandidates(requested, options.backends);
+    const fallbacks = [...skipped];
+    for (const provider of candidates) {
+      try {
+        const sessions = await createSessions(pack, provider, options);
+        return new DiffusionRuntime(pack, provider, sessions, fallbacks, options);
+      } catch (error) {
+        if (error instanceof PackError && provider === 'cpu') throw error;
+        fallbacks.push({ provider, reason: describeError(error) });
+      }
+    }
+    throw new PackError(
+      'pack-corrupt',
+      pack.dir,
+      'manifest.json',
+      `no execution provider could load the networks (${fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ')}).`,
+    );
+  }
+
+  /** Re-create every session on the CPU provider; the reason is kept for the report. */
+  async fallBackToCpu(reason: string): Promise<void> {
+    if (this.provider === 'cpu') throw new Error(`already on the CPU: ${reason}`);
+    const sessions = await createSessions(this.pack, 'cpu', this.options);
+    await releaseAll(this.sessions);
+    this.fallbacks.push({ provider: this.provider, reason });
+    this.provider = 'cpu';
+    this.sessions = sessions;
+  }
+
+  async run(
+    network: DiffusionNetwork,
+    feeds: Record<string, ort.Tensor>,
+  ): Promise<Record<string, ort.Tensor>> {
+    return (await this.sessions[network].run(feeds)) as Record<string, ort.Tensor>;
+  }
+
+  async release(): Promise<void> {
+    await releaseAll(this.sessions);
+  }
+}
+
+async function createSessions(
+  pack: VerifiedPack,
+  provider: ConcreteProvider,
+  options: RuntimeOptions,
+): Promise<DiffusionSessions> {
+  const made: Partial<DiffusionSessions> = {};
+  try {
+    for (const name of Object.keys(DIFFUSION_NETWORKS) as DiffusionNetwork[]) {
+      const sessionOptions: ort.InferenceSession.SessionOptions = {
+        executionProviders: [ortProviderName(provider)],
+        graphOptimizationLevel: 'all',
+        ...(provider === 'cpu' && options.threads ? { intraOpNumThreads: options.threads } : {}),
+      };
+      made[name] = (await createPackSession(pack, name, sessionOptions)).session;
+    }
+    return made as DiffusionSessions;
+  } catch (error) {
+    await releaseAll(made);
+    throw error;
+  }
+}
+
+async function releaseAll(sessions: Partial<DiffusionSessions>): Promise<void> {
+  for (const s of Object.values(sessions)) await s?.release().catch(() => undefined);
+}
