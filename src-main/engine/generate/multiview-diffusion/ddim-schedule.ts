@@ -75,7 +75,7 @@ export function ddimSigma(alpha: number, alphaPrev: number, eta: number): number
 }
 
 /**
- * x̂0 = (x − √(1−ᾱ)ε̂)/√ᾱ; x_prev = √ᾱ_prev·x̂0 + √(1−ᾱ_prev−σ²)·ε̂ + σ·z. In place on `x`,
+ * x̂0 = (x − √(1−ᾱ)ε̂)/√ᾱ; x_prev = √ᾱ_prev·x̂0 + √max(1−ᾱ_prev−σ², 1e-7)·ε̂ + σ·z. In place on `x`,
  * in float64 arithmetic per element as the PyTorch side does in float32 (differences ~1e-7).
  */
 export function ddimStep(args: DdimStepArgs): void {
@@ -84,7 +84,8 @@ export function ddimStep(args: DdimStepArgs): void {
   const sqrtA = Math.sqrt(alpha);
   const sqrt1mA = Math.sqrt(1 - alpha);
   const sqrtAPrev = Math.sqrt(alphaPrev);
-  const dirCoef = Math.sqrt(Math.max(0, 1 - alphaPrev - sigma * sigma));
+  // SyncDreamer's clamp, kept by the PyTorch side: never the square root of a rounding error below 0
+  const dirCoef = Math.sqrt(Math.max(1 - alphaPrev - sigma * sigma, 1e-7));
   stepLoop(x, eps, z, x0Out, sqrtA, sqrt1mA, sqrtAPrev, dirCoef, sigma);
 }
 
