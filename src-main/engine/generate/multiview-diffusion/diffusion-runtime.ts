@@ -49,7 +49,7 @@ export class DiffusionRuntime {
         return new DiffusionRuntime(pack, provider, sessions, fallbacks, options);
       } catch (error) {
         if (error instanceof PackError && provider === 'cpu') throw error;
-        fallbacks.push({ provider, reason: describeError(error) });
+        fallbacks.push({ provider, reason: `its sessions could not be made: ${sessionProblem(error)}` });
       }
     }
     throw new PackError(
@@ -106,4 +106,13 @@ async function createSessions(
 
 async function releaseAll(sessions: Partial<DiffusionSessions>): Promise<void> {
   for (const s of Object.values(sessions)) await s?.release().catch(() => undefined);
+}
+
+/** The runtime's own words (without the pack wrapper), with a plain reading of the usual cases. */
+function sessionProblem(error: unknown): string {
+  const text = describeError(error);
+  const inner = /cannot load it \((.*)$/.exec(text)?.[1] ?? text;
+  if (/RequestAdapter|adapter/i.test(inner))
+    return `no WebGPU adapter (GPU driver) on this machine (${inner.slice(0, 160)})`;
+  return inner;
 }
