@@ -51,8 +51,9 @@ export function diffusionFixture(): Promise<DiffusionFixture> {
 }
 
 async function makeFixture(): Promise<DiffusionFixture> {
-  if (process.env.GEN3D_DEV_DIFFUSION_PACK)
-    return { dir: '', packDir: process.env.GEN3D_DEV_DIFFUSION_PACK, referenceDir: '' };
+  const given = process.env.GEN3D_DIFFUSION_FIXTURE; // a make_fixture output folder made beforehand
+  if (given)
+    return { dir: given, packDir: await findPack(given), referenceDir: path.join(given, 'reference') };
   const dir = path.join(tmpdir(), `gen3d-mvd-fixture-${await sourcesHash()}`);
   if (!existsSync(path.join(dir, '.complete'))) {
     const temp = await mkdtemp(path.join(tmpdir(), 'gen3d-mvd-fixture-tmp-'));
