@@ -86,3 +86,47 @@ test('provider order CUDA → DirectML → WebGPU → CPU, each one passed over 
   assert.deepEqual(asked.candidates, ['cpu']);
   assert.match(asked.skipped[0]!.reason, /cuda/);
 });
+
+test('the frustum assembly graph (WebGPU device path) builds the same UNet frustums as the CPU layout', async () => {
+  const ort = await import('onnxruntime-node');
+  const { frustumAssemblyModel, assemblyIndex } =
+    await import('../../src-main/engine/generate/multiview-diffusion/frustum-assembly');
+  const V = 16;
+  const dims = [
+    [3, 2, 2, 2],
+    [2, 1, 1, 1],
+  ];
+  const frustums = dims.map((d, i) =>
+    Float32Array.from({ length: V * d.reduce((a, b) => a * b, 1) }, (_, k) => k + 1000 * i + 1),
+  );
+  const session = await ort.InferenceSession.create(frustumAssemblyModel([5, 5]));
+  const groups = [
+    [0, 1, 2, 3],
+    [4, 5, 6, 7],
+    [8, 9, 10, 11],
+    [12, 13, 14, 15],
+  ];
+  const layout = unitLayout(groups, true, true);
+  const units = layout.units.slice(2, 7);
+  const cpu = assembleUnetFeeds(units, layout, {
+    x: new Float32Array(V),
+    inputLatent: new Float32Array(1),
+    context: new Float32Array(V + 1),
+    contextSize: 1,
+    frustums,
+    frustumSizes: dims.map((d) => d.reduce((a, b) => a * b, 1)),
+    latentSize: 1,
+    views: V,
+    timestep: 1,
+  });
+  const index = assemblyIndex(units, true, V);
+  const out = await session.run({
+    frustum_0: new ort.Tensor('float32', frustums[0]!, [V, ...dims[0]!]),
+    frustum_1: new ort.Tensor('float32', frustums[1]!, [V, ...dims[1]!]),
+    index: new ort.Tensor('int64', index, [index.length]),
+  });
+  assert.deepEqual(out.assembled_0!.dims, [25, ...dims[0]!]);
+  assert.deepEqual(out.assembled_0!.data, cpu.frustums[0]);
+  assert.deepEqual(out.assembled_1!.data, cpu.frustums[1]);
+  await session.release();
+});

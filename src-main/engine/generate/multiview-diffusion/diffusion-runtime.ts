@@ -10,6 +10,7 @@ import { createPackSession } from '../../packs/pack-session';
 import { DIFFUSION_NETWORKS, type DiffusionNetwork } from '../../packs/diffusion-manifest';
 import { PackError } from '../../packs/pack-error';
 import type { VerifiedPack } from '../../packs/verify-pack';
+import { frustumAssemblyModel } from './frustum-assembly';
 import {
   describeError,
   ortProviderName,
@@ -18,11 +19,16 @@ import {
   type ProviderFallback,
 } from './providers';
 
-export type DiffusionSessions = Record<DiffusionNetwork, ort.InferenceSession>;
+export type DiffusionSessions = Record<DiffusionNetwork, ort.InferenceSession> & {
+  /** WebGPU only: the frustum assembly graph, whose outputs (and the volume net's) stay on the GPU. */
+  assembly?: ort.InferenceSession;
+};
 
 export interface RuntimeOptions {
   /** CPU threads (0 = ONNX Runtime's default). */
   threads?: number;
+  /** Keep the frustums on the GPU with WebGPU (default true). */
+  deviceFrustums?: boolean;
   /** Installed backends, for tests of the order (default: onnxruntime-node's list). */
   backends?: ReadonlySet<string>;
 }
@@ -77,6 +83,19 @@ export class DiffusionRuntime {
     return (await this.sessions[network].run(feeds)) as Record<string, ort.Tensor>;
   }
 
+  /**
+   * On WebGPU the volume net's frustums stay on the GPU: its outputs are gpu-buffer tensors and the
+   * frustum assembly graph (frustum-assembly.ts) builds each UNet batch's frustums there.
+   */
+  get deviceFrustums(): boolean {
+    return this.sessions.assembly !== undefined;
+  }
+
+  async assemble(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+    if (!this.sessions.assembly) throw new Error('no frustum assembly session on this provider');
+    return (await this.sessions.assembly.run(feeds)) as Record<string, ort.Tensor>;
+  }
+
   async release(): Promise<void> {
     await releaseAll(this.sessions);
   }
@@ -88,14 +107,23 @@ async function createSessions(
   options: RuntimeOptions,
 ): Promise<DiffusionSessions> {
   const made: Partial<DiffusionSessions> = {};
+  const onDevice = provider === 'webgpu' && options.deviceFrustums !== false;
   try {
     for (const name of Object.keys(DIFFUSION_NETWORKS) as DiffusionNetwork[]) {
       const sessionOptions: ort.InferenceSession.SessionOptions = {
         executionProviders: [ortProviderName(provider)],
         graphOptimizationLevel: 'all',
         ...(provider === 'cpu' && options.threads ? { intraOpNumThreads: options.threads } : {}),
+        ...(onDevice && name === 'volume' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
       };
       made[name] = (await createPackSession(pack, name, sessionOptions)).session;
+    }
+    if (onDevice) {
+      const ranks = pack.manifest.networks.volume!.outputs.map((o) => o.shape.length);
+      made.assembly = await ort.InferenceSession.create(frustumAssemblyModel(ranks), {
+        executionProviders: [ortProviderName(provider)],
+        preferredOutputLocation: 'gpu-buffer',
+      });
     }
     return made as DiffusionSessions;
   } catch (error) {

@@ -11,6 +11,7 @@ import { guideEps, needsUnconditional } from './guidance';
 import type { NoiseSource } from './noise-source';
 import { describeError, isOutOfMemory } from './providers';
 import type { DiffusionRuntime } from './diffusion-runtime';
+import { assemblyIndex } from './frustum-assembly';
 import { assembleUnetFeeds, batchesOf, scatterEps, unitLayout, type StepTensors } from './unet-batches';
 
 export interface SamplerConditioning {
@@ -100,21 +101,22 @@ export async function sampleViews(
   for (let k = start.step; k < total; k++) {
     const started = performance.now();
     const t = config.schedule.timesteps[k]!;
-    check();
-    const volume = await runVolume(runtime, cond, x, V, latentChannels, hw, t);
-    const tensors: StepTensors = {
-      x,
-      inputLatent: cond.inputLatent,
-      context: cond.context,
-      contextSize: cond.contextSize,
-      frustums: volume.data,
-      frustumSizes: volume.sizes,
-      latentSize: L,
-      views: V,
-      timestep: t,
-    };
     for (;;) {
+      check();
+      const volume = await runVolume(runtime, cond, x, V, latentChannels, hw, t);
       try {
+        const tensors: StepTensors = {
+          x,
+          inputLatent: cond.inputLatent,
+          context: cond.context,
+          contextSize: cond.contextSize,
+          // on the device path the frustums are not on the CPU: the assembly graph places them
+          frustums: volume.onDevice ? [] : volume.data,
+          frustumSizes: volume.onDevice ? [] : volume.sizes,
+          latentSize: L,
+          views: V,
+          timestep: t,
+        };
         for (const units of batchesOf(layout, unitsPerBatch)) {
           check();
           const f = assembleUnetFeeds(units, layout, tensors);
@@ -125,11 +127,26 @@ export async function sampleViews(
             timestep: new ort.Tensor('float32', f.timestep, [f.batch]),
             context: new ort.Tensor('float32', f.context, [f.batch, 1, cond.contextSize]),
           };
-          f.frustums.forEach((data, i) => {
-            feeds[`frustum_${i}`] = new ort.Tensor('float32', data, [f.batch, ...volume.dims[i]!]);
-          });
-          const out = await runtime.run('unet', feeds);
-          scatterEps(units, layout, out.eps!.data as Float32Array, L, eps);
+          let assembled: ort.Tensor[] = [];
+          if (volume.onDevice) {
+            const index = assemblyIndex(units, layout.inputElement, V);
+            const out = await runtime.assemble({
+              ...Object.fromEntries(volume.tensors.map((tensor, i) => [`frustum_${i}`, tensor])),
+              index: new ort.Tensor('int64', index, [index.length]),
+            });
+            assembled = volume.tensors.map((_, i) => out[`assembled_${i}`]!);
+            assembled.forEach((tensor, i) => (feeds[`frustum_${i}`] = tensor));
+          } else {
+            f.frustums.forEach((data, i) => {
+              feeds[`frustum_${i}`] = new ort.Tensor('float32', data, [f.batch, ...volume.dims[i]!]);
+            });
+          }
+          try {
+            const out = await runtime.run('unet', feeds);
+            scatterEps(units, layout, out.eps!.data as Float32Array, L, eps);
+          } finally {
+            for (const tensor of assembled) tensor.dispose();
+          }
         }
         break;
       } catch (error) {
@@ -141,11 +158,15 @@ export async function sampleViews(
           );
         } else if (runtime.provider !== 'cpu') {
           const from = runtime.provider;
+          if (volume.onDevice) for (const tensor of volume.tensors) tensor.dispose();
+          volume.onDevice = false;
           await runtime.fallBackToCpu(`out of memory even at a batch of one group: ${describeError(error)}`);
           hooks.onNote?.(`out of memory on ${from} at the smallest batch: continuing on the CPU`);
         } else {
           throw error;
         }
+      } finally {
+        if (volume.onDevice) for (const tensor of volume.tensors) tensor.dispose();
       }
     }
     if (guided) guideEps(epsHat, eps.uncond, eps.cond, config.guidance);
@@ -167,6 +188,9 @@ export async function sampleViews(
 }
 
 interface VolumeOutputs {
+  /** GPU-resident outputs (WebGPU): never read on the CPU, only fed on and disposed. */
+  onDevice: boolean;
+  tensors: ort.Tensor[];
   data: Float32Array[];
   /** Per-view dims of each frustum (without the leading V). */
   dims: number[][];
@@ -191,12 +215,15 @@ async function runVolume(
   if (cond.meshColour)
     feeds.mesh_colour = new ort.Tensor('float32', cond.meshColour, [cond.meshColour.length / 4, 4]);
   const out = await runtime.run('volume', feeds);
-  const data: Float32Array[] = [];
-  const dims: number[][] = [];
-  for (let i = 0; i < 4; i++) {
-    const tensor = out[`frustum_${i}`]!;
-    data.push(tensor.data as Float32Array);
-    dims.push(tensor.dims.slice(1) as number[]);
-  }
-  return { data, dims, sizes: dims.map((d) => d.reduce((a, b) => a * b, 1)) };
+  const tensors = [0, 1, 2, 3].map((i) => out[`frustum_${i}`]!);
+  const onDevice = tensors.some((tensor) => tensor.location === 'gpu-buffer');
+  const dims = tensors.map((tensor) => tensor.dims.slice(1) as number[]);
+  return {
+    onDevice,
+    tensors,
+    // getData() of a gpu-buffer tensor aborts Node in onnxruntime-node 1.30: .data only on the CPU
+    data: onDevice ? [] : tensors.map((tensor) => tensor.data as Float32Array),
+    dims,
+    sizes: dims.map((d) => d.reduce((a, b) => a * b, 1)),
+  };
 }
