@@ -6,7 +6,7 @@
  * addon), so it also runs bundled on a machine that has nothing but Node and onnxruntime-node:
  *
  *   npx tsx bench/diffusion.ts --pack <dir> [--steps 30] [--guidance 2] [--views 16] [--provider auto]
- *        [--batch N] [--seed 0] [--json out.json]
+ *        [--batch N] [--seed 0] [--json out.json] [--latents-out x0.f32]
  *   npx esbuild bench/diffusion.ts --bundle --platform=node --format=esm --external:onnxruntime-node \
  *        --outfile=bench-diffusion.mjs     # then: node bench-diffusion.mjs --pack …  (GPU machine)
  */
@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       batch: { type: 'string' },
       seed: { type: 'string', default: '0' },
       json: { type: 'string' },
+      'latents-out': { type: 'string' },
     },
   });
   if (!values.pack) throw new Error('--pack <dir> is needed');
@@ -174,6 +175,8 @@ async function main(): Promise<void> {
     ];
     console.log(lines.join('\n'));
     if (values.json) writeFileSync(values.json, `${JSON.stringify(row, null, 2)}\n`);
+    // the final latents (raw float32), to compare providers on the same pack and seed
+    if (values['latents-out']) writeFileSync(values['latents-out'], new Uint8Array(result.latents.buffer));
   } finally {
     await runtime.release();
   }
