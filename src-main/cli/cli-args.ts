@@ -1,4 +1,6 @@
 /** The CLI's arguments, parsed and checked into job settings. */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXPORT_PRESETS, EXPORT_PRESET_IDS, type ExportPresetId } from '../shared/export-presets';
 import {
@@ -195,7 +197,11 @@ function parseGeneratorOptions(values: {
   const d: NonNullable<JobSettingsInput['diffusion']> = {};
   const shape = DiffusionSettings.shape;
   const num = (v: string): number => (/^\s*$/.test(v) ? NaN : Number(v));
-  if (values.pack !== undefined) d.pack = parseWith(shape.pack.unwrap(), values.pack, '--pack');
+  if (values.pack !== undefined) {
+    // a folder is passed on as an absolute path (the engine process may run elsewhere); else an id
+    const pack = existsSync(join(values.pack, 'manifest.json')) ? resolve(values.pack) : values.pack;
+    d.pack = parseWith(shape.pack.unwrap(), pack, '--pack');
+  }
   if (values.steps !== undefined) d.steps = parseWith(shape.steps.unwrap(), num(values.steps), '--steps');
   if (values.guidance !== undefined)
     d.guidance = parseWith(shape.guidance.unwrap(), num(values.guidance), '--guidance');

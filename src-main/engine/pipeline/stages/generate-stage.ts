@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { JOB_PATHS } from '../../../shared/protocol';
 import { bakeHeadTexture, buildTexturedHead } from '../../generate/prior-projection/bake-head-texture';
 import { describeLighting } from '../../generate/prior-projection/estimate-lighting';
@@ -32,6 +33,8 @@ export const generateStage: StageRunner = {
         `${report.views} diffusion views in ${JOB_PATHS.viewsDir}/; the exported head is still the projected one (reconstruction from the views is a later stage): projecting the photo onto the head`,
       );
     } else {
+      // a diffusion report of an earlier run with the other generator must not reach this job's report
+      await rm(ctx.path(JOB_PATHS.diffusionReport), { force: true });
       ctx.progress(0, 3, 'projecting the photo onto the head');
     }
     const photo = await readJobPhoto(ctx);
