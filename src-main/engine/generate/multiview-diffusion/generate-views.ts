@@ -4,6 +4,7 @@
  * view every few steps, save the latents at intervals, decode the 16 views, write `cameras.json` and
  * return the report section. Knows the job folder only through `out`.
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import type { ArtifactKind } from '../../../shared/protocol';
@@ -80,6 +81,19 @@ export interface DiffusionReport {
   resolution: number;
 }
 
+/**
+ * Units per batch that fit half the free memory on the CPU, counting each element's UNet inputs
+ * (from the manifest) × 32 for the activations: a coarse start; out-of-memory errors halve it further.
+ * GPU providers do not say how much memory is free: they start with every unit and halve on OOM.
+ */
+export function unitsForMemory(dp: DiffusionPack, elementsPerUnit: number, freeBytes: number): number {
+  const perElement = dp.pack.manifest.networks.unet!.inputs.reduce(
+    (sum, t) => sum + t.shape.slice(1).reduce((a, d) => a * Math.max(d, 1), 1) * 4,
+    0,
+  );
+  return Math.max(1, Math.floor((freeBytes * 0.5) / (perElement * 32 * elementsPerUnit)));
+}
+
 export const viewFileName = (v: number): string => `${String(v).padStart(2, '0')}.png`;
 
 export async function generateViews(
@@ -111,10 +125,20 @@ export async function generateViews(
   });
   const elementsPerUnit = spec.inputElement ? dp.groups[0]!.length + 1 : 1;
   const totalUnits = (spec.inputElement ? dp.groups.length : V) * (settings.guidance !== 1 ? 2 : 1);
+  const memoryUnits =
+    runtime.provider === 'cpu' ? unitsForMemory(dp, elementsPerUnit, os.freemem()) : totalUnits;
   const unitsPerBatch = Math.max(
     1,
-    Math.min(totalUnits, settings.maxBatch ? Math.floor(settings.maxBatch / elementsPerUnit) : totalUnits),
+    Math.min(
+      totalUnits,
+      memoryUnits,
+      settings.maxBatch ? Math.floor(settings.maxBatch / elementsPerUnit) : totalUnits,
+    ),
   );
+  if (unitsPerBatch < totalUnits)
+    note(
+      `UNet batches of ${unitsPerBatch * elementsPerUnit} elements (${totalUnits * elementsPerUnit} per step)`,
+    );
   const fingerprint = samplingFingerprint({
     pack: [dp.pack.manifest.id, dp.pack.manifest.version, dp.pack.manifest.files.map((f) => f.sha256)],
     steps: settings.steps,
