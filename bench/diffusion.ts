@@ -31,7 +31,8 @@ import { ProviderId } from '../src-main/shared/protocol';
 
 function machineName(): string {
   try {
-    const gpus = execFileSync('nvidia-smi', ['--query-gpu=name,memory.total', '--format=csv,noheader'], {
+    const smi = 'nvidia-smi'; // system-deps: optional (the NVIDIA driver's, on GPU machines only)
+    const gpus = execFileSync(smi, ['--query-gpu=name,memory.total', '--format=csv,noheader'], {
       encoding: 'utf8',
       timeout: 10_000,
     })
