@@ -39,10 +39,11 @@ def randomise(module: nn.Module, seed: int) -> None:
     """Every float parameter and buffer random (the parents zero-init several output convs, which would
     hide a wrong mapping); BatchNorm variances positive."""
     g = torch.Generator().manual_seed(seed)
+    params = {n for n, _ in module.named_parameters()}
     with torch.no_grad():
         for name, t in list(module.state_dict().items()):
-            if not t.is_floating_point():
-                continue
+            if not t.is_floating_point() or (name not in params and "running_" not in name):
+                continue  # schedule / rig buffers keep their values
             if name.endswith("running_var"):
                 t.copy_(torch.rand(t.shape, generator=g) + 0.5)
             elif t.dim() >= 2:
@@ -52,22 +53,28 @@ def randomise(module: nn.Module, seed: int) -> None:
                 t.copy_(torch.randn(t.shape, generator=g) * 0.1 + (1.0 if name.endswith("weight") else 0.0))
 
 
-def transfer(parent: str, official: nn.Module, official_prefix: str, ours: nn.Module, our_prefix: str) -> K.KeyMap:
+def transfer(parent: str, official: nn.Module, official_prefix: str, ours: nn.Module, our_prefix: str,
+             volume_frame=None) -> K.KeyMap:
     """official module's state → ours through the converters' key map (prefixes as in the checkpoints)."""
     osd = {official_prefix + k: v for k, v in official.state_dict().items()}
     our_shapes = {our_prefix + k: tuple(v.shape) for k, v in ours.state_dict().items()}
-    km = K.build_key_map(parent, {k: tuple(v.shape) for k, v in osd.items()}, our_shapes)
+    km = K.build_key_map(parent, {k: tuple(v.shape) for k, v in osd.items()}, our_shapes, volume_frame=volume_frame)
     sd = K.apply_key_map(km, osd, our_shapes)
     ours.load_state_dict({k[len(our_prefix):]: v for k, v in sd.items()}, strict=True)
     return km
 
 
+# MultiViewDiffusion builds some constants on the CPU inside its forward (timestep frequencies, trilinear
+# bounds): the end-to-end runs keep our model on the CPU and the official one on --device.
+OURS_DEVICE = torch.device("cpu")
+
+
 def max_abs(a, b) -> float:
-    return float((a.float() - b.float()).abs().max())
+    return float((a.float().cpu() - b.float().cpu()).abs().max())
 
 
 def scale(a) -> float:
-    return float(a.float().abs().max())
+    return float(a.float().cpu().abs().max())
 
 
 class Comparison:
@@ -136,6 +143,17 @@ def run_sd_modules(cmp: Comparison, repo: str, clip_repo: Optional[str], only: O
                 a = off.to(dev)(x.to(dev), t.to(dev))
                 b = ours.to(dev)(x.to(dev), t.to(dev))
             cmp.record("SpatialTime3DNet", "1×256×32³ (full)", max_abs(a, b), scale(a), time.time() - t0)
+            # in our y-up frame: kernels re-axed by the converter, the volume transposed the same way
+            t0 = time.time()
+            from mvdiffusion.converters.parents import SD_VOLUME_FRAME
+
+            km = transfer("syncdreamer", off.cpu(), "spatial_volume.spatial_volume_feats.", ours.cpu(),
+                          "spatial_volume.spatial_volume_feats.", volume_frame=SD_VOLUME_FRAME)
+            perm, _ = km.volume_axes
+            with torch.no_grad():
+                b = ours.to(dev)(x.to(dev).permute(*perm), t.to(dev))
+            cmp.record("SpatialTime3DNet, our frame", f"1×256×32³, kernels permuted {perm}", max_abs(a.permute(*perm), b), scale(a),
+                       time.time() - t0)
 
         if not only or "unet" in only:
             t0 = time.time()
@@ -258,6 +276,10 @@ def run_rigs(cmp: Comparison, sd_repo: str) -> None:
     ours = np.concatenate([R, t[:, :, None]], 2)
     cmp.record("rig ring30 vs camera-16.pkl [R|t]", "16 views", float(np.abs(ours - poses).max()), float(np.abs(poses).max()),
                time.time() - t0, f"pkl K fx={float(Ksd[0, 0]):.2f}; elevations {np.degrees(np.asarray(els)).round(2).tolist()[:2]}")
+    M = K.frame_from_cameras(poses[:, :, :3], R, poses[:, :, 3], t, tol=1.0)
+    dev_rt = float(max(np.abs(poses[:, :, :3] @ M.T - R).max(), np.abs(poses[:, :, 3] - t).max()))
+    cmp.record("rig ring30 vs camera-16.pkl, after M", "16 views", dev_rt, float(np.abs(poses).max()), 0.0,
+               f"M (p_ours = M p_sd) = {M.astype(int).tolist()}")
     # SyncDreamer's world up axis: camera y (down) in world coordinates for view 0
     print("  SyncDreamer view 0 R rows (x right, y down, z forward):", np.round(poses[0, :, :3], 4).tolist())
     print("  ours        view 0 R rows:", np.round(R[0], 4).tolist())
@@ -278,6 +300,175 @@ def run_rigs(cmp: Comparison, sd_repo: str) -> None:
                time.time() - t0)
 
 
+def run_sd_end_to_end(cmp: Comparison, repo: str, clip_repo: str, workdir: Path, keep_ckpt: bool = False) -> None:
+    """The whole official SyncDreamer model (random weights) → a .ckpt on disk → convert_syncdreamer's
+    conversion → one denoising step of both: volume path (unprojection, SpatialTime3DNet, frustum
+    sampling, FrustumTV3DNet), CLIP + cc_projection context, VAE input latent, UNet ε."""
+    import torch.nn.functional as F
+
+    from mvdiffusion.converters.pack import convert_checkpoint
+    from mvdiffusion.rig import view_embeddings
+
+    dev = cmp.device
+    t0 = time.time()
+    with official_imports(repo, clip_repo) as root:
+        from mvdiffusion.converters.official_env import read_yaml_model_params
+
+        params = read_yaml_model_params(root / "configs/syncdreamer.yaml")
+        params.pop("scheduler_config", None)
+        off = importlib.import_module("ldm.models.diffusion.sync_dreamer").SyncMultiviewDiffusion(scheduler_config=None, **params)
+    randomise(off, 11)
+    off.eval()
+    ckpt = workdir / "syncdreamer-random.ckpt"
+    torch.save({"state_dict": off.state_dict(), "epoch": 0}, ckpt)
+    ours, km, spec = convert_checkpoint("syncdreamer", str(ckpt))
+    if not keep_ckpt:
+        ckpt.unlink()
+    cmp.record("end-to-end: build, save, convert", "SyncDreamer full", 0.0, 0.0, time.time() - t0,
+               f"{sum(1 for v in km.ours.values() if v)} keys mapped, axes {km.volume_axes}")
+
+    g = torch.Generator().manual_seed(12)
+    N = 16
+    x = torch.randn(1, N, 4, 32, 32, generator=g)
+    t = torch.tensor([501])
+    elev = 20.0
+    image = torch.rand(1, 3, 256, 256, generator=g) * 2 - 1
+    off = off.to(dev)
+    ours = ours.to(OURS_DEVICE)
+    od = OURS_DEVICE
+    with torch.no_grad():
+        t0 = time.time()
+        v_off = off.get_viewpoint_embedding(1, torch.tensor([np.radians(elev)], dtype=torch.float32, device=dev))  # [1,N,4]
+        v_ours = torch.from_numpy(view_embeddings(ours.rig, elev)).to(od)  # [N+1,4]
+        cmp.record("view embedding (relative-negated-elevation)", "16 views, input elevation 20°", max_abs(v_off[0], v_ours[:N]),
+                   scale(v_off), time.time() - t0)
+        t0 = time.time()
+        te = off.embed_time(t.to(dev))
+        sv = off.spatial_volume.construct_spatial_volume(x.to(dev), te, v_off, off.poses, off.Ks)
+        fr, _ = off.spatial_volume.construct_view_frustum_volume(sv, te, v_off, off.poses, off.Ks,
+                                                                   torch.arange(N, device=dev)[None])
+        fr_ours = ours.volume(x[0].to(od), t.float().to(od), v_ours[:N])
+        for i, w in enumerate((32, 16, 8, 4)):
+            cmp.record(f"volume path → frustum level {i}", f"16 views, t=501 ({tuple(fr_ours[i].shape[1:])})", max_abs(fr[w], fr_ours[i]),
+                       scale(fr[w]), time.time() - t0)
+        t0 = time.time()
+        clip_off = off.clip_image_encoder.encode(image.to(dev))  # [1,1,768]
+        ctx_off = off.cc_projection(torch.cat([clip_off.repeat(N, 1, 1), v_off[0].unsqueeze(1)], -1))  # [N,1,768]
+        img224 = F.interpolate(image.to(od), size=(224, 224), mode="bicubic", align_corners=True)
+        ctx_ours = ours.condition(img224, v_ours)[:N]
+        cmp.record("context: CLIP + cc_projection", "16 views", max_abs(ctx_off, ctx_ours), scale(ctx_off), time.time() - t0)
+        t0 = time.time()
+        lat_off = off.encode_first_stage(image.to(dev), sample=False)
+        lat_ours = ours.encode_input(image.to(od))
+        cmp.record("input latent (VAE mean × 0.18215)", "1×3×256²", max_abs(lat_off, lat_ours), scale(lat_off), time.time() - t0)
+        t0 = time.time()
+        eps_off = off.model(x[0].to(dev), t.repeat(N).to(dev), ctx_off, fr, lat_off.repeat(N, 1, 1, 1), is_train=False)
+        eps_ours = ours.unet(x[0].to(od), lat_ours.repeat(N, 1, 1, 1), t.float().repeat(N).to(od), ctx_ours, fr_ours, None)
+        cmp.record("UNet ε, one step (end to end)", "16 views, t=501", max_abs(eps_off, eps_ours), scale(eps_off), time.time() - t0)
+
+
+def head_shell_vertices(n: int, voxel: float, seed: int) -> np.ndarray:
+    """A head-sized ellipsoid shell in Morphable Diffusion's volume frame (the FLAME template spans
+    ≈ 0.56 × 0.86 × 0.62 there), one vertex per 5 mm voxel (spconv's handling of duplicate voxels is
+    undefined, the parent never deduplicates, ours averages: keep the comparison about the rest)."""
+    rng = np.random.default_rng(seed)
+    u = rng.normal(size=(n, 3))
+    u /= np.linalg.norm(u, axis=1, keepdims=True)
+    v = (u * np.array([0.28, 0.43, 0.31]) * (1 + 0.02 * rng.normal(size=(n, 1)))).astype(np.float32)
+    vt = torch.from_numpy(v)
+    coord = torch.round((vt[:, [2, 1, 0]] - vt.min(0).values[[2, 1, 0]]) / voxel).int()
+    _, first = np.unique(coord.numpy(), axis=0, return_index=True)
+    return v[np.sort(first)]
+
+
+def md_batch(verts: np.ndarray, dev) -> Dict[str, torch.Tensor]:
+    """generate_face.py's batch for the virtual trajectory and a mesh already in the volume frame."""
+    from scipy.spatial.transform import Rotation
+
+    from mvdiffusion.converters.parents import MD_DISTANCE, MD_FOCAL_AT_256
+
+    Ks, RTs = [], []
+    for yaw in np.linspace(-90, 90, 16):
+        K = np.eye(4)
+        K[:3, :3] = [[MD_FOCAL_AT_256, 0, 128], [0, MD_FOCAL_AT_256, 128], [0, 0, 1]]
+        pos = np.array([MD_DISTANCE * np.sin(np.radians(yaw)), 0, MD_DISTANCE * np.cos(np.radians(yaw))])
+        R = Rotation.from_euler("xyz", (-180, yaw, 0), True).as_matrix()
+        Ks.append(K)
+        RTs.append(np.concatenate([R, (-R @ pos)[:, None]], 1))
+    v = torch.from_numpy(verts).float()
+    mn, mx = v.min(0).values, v.max(0).values
+    voxel = torch.tensor([0.005, 0.005, 0.005])
+    coord = torch.round((v[:, [2, 1, 0]] - mn[[2, 1, 0]]) / voxel).int()
+    out_sh = torch.ceil((mx[[2, 1, 0]] - mn[[2, 1, 0]]) / voxel).int()
+    out_sh = (out_sh | 3) + 1
+    zeros = torch.zeros(1, 16)
+    b = {"target_K": torch.tensor(np.stack(Ks)).float()[None], "target_RT": torch.tensor(np.stack(RTs)).float()[None],
+         "vertices": v[None], "coord": coord[None], "out_sh": out_sh[None], "bounds": torch.stack([mn, mx])[None],
+         "input_azimuth": torch.zeros(1, 1), "input_elevation": torch.zeros(1, 1), "target_azimuth": zeros,
+         "target_elevation": zeros}
+    return {k: t.to(dev) for k, t in b.items()}
+
+
+def run_md_end_to_end(cmp: Comparison, repo: str, clip_repo: str, workdir: Path) -> None:
+    """The whole official Morphable Diffusion model (random weights; its sparse net on the pure-PyTorch
+    spconv stand-in) → .ckpt → convert_morphable_diffusion's conversion → one step of both with the same
+    mesh: appearance volume, mesh fusion (SMPL feature conv, SparseConvNet, resampling onto the grid),
+    frustum sampling, FrustumTV3DNet, raw CLIP context, UNet ε."""
+    import torch.nn.functional as F
+
+    from mvdiffusion.converters.pack import convert_checkpoint
+    from mvdiffusion.rig import view_embeddings
+
+    dev = cmp.device
+    t0 = time.time()
+    with official_imports(repo, clip_repo) as root:
+        from mvdiffusion.converters.official_env import read_yaml_model_params
+
+        params = read_yaml_model_params(root / "configs/facescape.yaml")
+        params.pop("scheduler_config", None)
+        off = importlib.import_module("ldm.models.diffusion.morphable_diffusion").SyncMultiviewDiffusion(
+            scheduler_config=None, **params)
+    randomise(off, 21)
+    off.eval()
+    ckpt = workdir / "md-random.ckpt"
+    torch.save({"state_dict": off.state_dict()}, ckpt)
+    ours, km, spec = convert_checkpoint("morphable_diffusion", str(ckpt))
+    ckpt.unlink()
+    cmp.record("MD end-to-end: build, save, convert", "Morphable Diffusion full", 0.0, 0.0, time.time() - t0,
+               f"{sum(1 for v in km.ours.values() if v)} keys mapped")
+    verts = head_shell_vertices(6000, 0.005, 22)
+    batch = md_batch(verts, dev)
+    g = torch.Generator().manual_seed(23)
+    N = 16
+    x = torch.randn(1, N, 4, 32, 32, generator=g)
+    t = torch.tensor([501])
+    image = torch.rand(1, 3, 256, 256, generator=g) * 2 - 1
+    off = off.to(dev)
+    ours = ours.to(OURS_DEVICE)
+    od = OURS_DEVICE
+    with torch.no_grad():
+        t0 = time.time()
+        v_off = off.get_viewpoint_embedding(batch)
+        v_ours = torch.from_numpy(view_embeddings(ours.rig, 0.0)).to(od)
+        te = off.embed_time(t.to(dev))
+        sv = off.spatial_volume.construct_spatial_volume(x.to(dev), te, v_off, batch)
+        fr, _ = off.spatial_volume.construct_view_frustum_volume(sv, te, v_off, torch.arange(N, device=dev)[None], batch)
+        fr_ours = ours.volume(x[0].to(od), t.float().to(od), v_ours[:N], torch.from_numpy(verts).to(od))
+        for i, w in enumerate((32, 16, 8, 4)):
+            cmp.record(f"MD volume path → frustum level {i}", f"{len(verts)} vertices, t=501", max_abs(fr[w], fr_ours[i]),
+                       scale(fr[w]), time.time() - t0)
+        t0 = time.time()
+        ctx_off = off.clip_image_encoder.encode(image.to(dev)).repeat(N, 1, 1)
+        ctx_ours = ours.condition(F.interpolate(image.to(od), size=(224, 224), mode="bicubic", align_corners=True), v_ours)[:N]
+        cmp.record("MD context: raw CLIP", "16 views", max_abs(ctx_off, ctx_ours), scale(ctx_off), time.time() - t0)
+        lat_off = off.encode_first_stage(image.to(dev), sample=False)
+        lat_ours = ours.encode_input(image.to(od))
+        t0 = time.time()
+        eps_off = off.model(x[0].to(dev), t.repeat(N).to(dev), ctx_off, fr, lat_off.repeat(N, 1, 1, 1), is_train=False)
+        eps_ours = ours.unet(x[0].to(od), lat_ours.repeat(N, 1, 1, 1), t.float().repeat(N).to(od), ctx_ours, fr_ours, None)
+        cmp.record("MD UNet ε, one step (end to end)", "16 views, t=501", max_abs(eps_off, eps_ours), scale(eps_off), time.time() - t0)
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--syncdreamer-repo", required=True)
@@ -285,8 +476,12 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--clip-repo", help="openai/CLIP checkout (for the visual tower); skipped without it")
     ap.add_argument("--size", default="full", choices=["full", "reduced"], help="UNet width (other modules are always full)")
     ap.add_argument("--device", default="cpu")
-    ap.add_argument("--only", help="comma list of: target_encoder,frustum,spatial,unet,vae,clip,sparse,rig")
+    ap.add_argument("--only", help="comma list of: target_encoder,frustum,spatial,unet,vae,clip,sparse,rig,e2e-sd,e2e-md")
     ap.add_argument("--json", help="write the rows here")
+    ap.add_argument("--end-to-end", action="store_true",
+                    help="also: whole official SyncDreamer → .ckpt → converter → one step of both (needs ~12 GB RAM + disk)")
+    ap.add_argument("--workdir", default="/tmp", help="where --end-to-end writes its temporary .ckpt")
+    ap.add_argument("--keep-ckpt", action="store_true", help="keep that .ckpt (syncdreamer-random.ckpt) for a converter run")
     args = ap.parse_args(argv)
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
@@ -295,11 +490,16 @@ def main(argv: Optional[List[str]] = None) -> None:
     only = set(args.only.split(",")) if args.only else None
     cmp = Comparison(args.device, args.size)
     print(f"torch {torch.__version__} on {args.device}", flush=True)
-    run_sd_modules(cmp, args.syncdreamer_repo, args.clip_repo, only)
+    if not only or only - {"sparse", "rig", "e2e-sd", "e2e-md"}:
+        run_sd_modules(cmp, args.syncdreamer_repo, args.clip_repo, only)
     if not only or "sparse" in only:
         run_md_sparse(cmp, args.morphable_repo)
     if not only or "rig" in only:
         run_rigs(cmp, args.syncdreamer_repo)
+    if args.end_to_end and (not only or "e2e-sd" in only):
+        run_sd_end_to_end(cmp, args.syncdreamer_repo, args.clip_repo, Path(args.workdir), args.keep_ckpt)
+    if args.end_to_end and (not only or "e2e-md" in only):
+        run_md_end_to_end(cmp, args.morphable_repo, args.clip_repo, Path(args.workdir))
     if args.json:
         Path(args.json).write_text(json.dumps({"torch": torch.__version__, "device": args.device, "rows": cmp.rows}, indent=1))
 

@@ -10,9 +10,8 @@ fp16 on disk, float32 I/O and arithmetic)."""
 from __future__ import annotations
 
 import argparse
-import io
-import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -27,8 +26,8 @@ from onnx import numpy_helper
 from torch import nn
 
 from .config import MVDConfig, preset
-from .model import MultiViewDiffusion
 from .head_mesh import head_vertices_volume_frame, synthetic_vertex_colour
+from .model import MultiViewDiffusion
 from .rig import manifest_rig, view_embeddings
 
 OPSET = 17
@@ -126,12 +125,19 @@ def export_graph(module: nn.Module, inputs: Tuple[torch.Tensor, ...], in_specs: 
         axes = {i: f"{s['name']}_dim{i}" for i, d in enumerate(s["shape"]) if d < 0}
         if axes:
             dynamic[s["name"]] = axes
-    buf = io.BytesIO()
-    with torch.no_grad():
-        torch.onnx.export(module, inputs, buf, opset_version=OPSET, do_constant_folding=True,
-                          input_names=[s["name"] for s in in_specs], output_names=[s["name"] for s in out_specs],
-                          dynamic_axes=dynamic, keep_initializers_as_inputs=False)
-    return onnx.load_from_string(buf.getvalue())
+    # Through a file: above 2 GB torch writes external data itself, and onnx.load reads it back.
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        f = Path(tmp) / path.name
+        with torch.no_grad():
+            torch.onnx.export(module, inputs, str(f), opset_version=OPSET, do_constant_folding=True,
+                              input_names=[s["name"] for s in in_specs], output_names=[s["name"] for s in out_specs],
+                              dynamic_axes=dynamic, keep_initializers_as_inputs=False)
+        return onnx.load(str(f))
+
+
+def initializer_bytes(model: onnx.ModelProto) -> int:
+    sizes = {onnx.TensorProto.FLOAT: 4, onnx.TensorProto.FLOAT16: 2, onnx.TensorProto.INT64: 8, onnx.TensorProto.INT32: 4}
+    return sum(int(np.prod(i.dims)) * sizes.get(i.data_type, 8) for i in model.graph.initializer)
 
 
 def add_unread_inputs(model: onnx.ModelProto, specs: Sequence[dict]) -> None:
@@ -169,7 +175,7 @@ def to_fp16_weights(model: onnx.ModelProto) -> onnx.ModelProto:
 
 def save_model(model: onnx.ModelProto, path: Path) -> List[Path]:
     """Save, with external data when the model would exceed 2 GB; returns the files written."""
-    if model.ByteSize() > TWO_GB - (64 << 20):
+    if initializer_bytes(model) > TWO_GB - (64 << 20):
         data = path.name + ".data"
         onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
                         location=data, size_threshold=1024)

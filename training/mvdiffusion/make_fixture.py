@@ -93,8 +93,9 @@ def make_fixture(config: str, out: Path, steps: int, seed: int, dtype: str = "fp
     m = build_model(cfg, None, seed)
     if dtype == "fp16":
         # The pack's weights are rounded to fp16; the reference must use the same rounded weights.
+        # Float buffers (rig constants) become fp16 initializers too.
         with torch.no_grad():
-            for p in m.parameters():
+            for p in list(m.parameters()) + [b for b in m.buffers() if b.is_floating_point()]:
                 if p.numel() >= 16:
                     p.copy_(p.half().float())
     export_pack(m, out / "pack", dtype)

@@ -10,10 +10,13 @@ Dense emulation of spconv: SubMConv3d = conv3d, kept only at active voxels (inac
 so the active outputs equal the sparse ones); SparseConv3d(k3, s2, p1) = strided conv3d, active where
 any input in its window is (max-pool of the mask); BatchNorm1d + ReLU on active voxels, zeros elsewhere.
 Vertices that fall into the same voxel are averaged (spconv's behaviour with duplicate indices is
-undefined; the parents never deduplicate)."""
+undefined; the parents never deduplicate). The parent's sparse tensor has the per-mesh spatial shape
+out_sh = (⌊⌈extent/voxel⌉/4⌋ + 1)·4 (its `(n | 3) + 1`); it is computed in the graph, limits the
+strided convs' outputs to out_sh/2 and out_sh/4 as spconv's shape does, and normalises the
+resampling, so a fixed box larger than the mesh gives the parent's numbers exactly."""
 from __future__ import annotations
 
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -51,17 +54,27 @@ def masked_batch_norm(bn: nn.BatchNorm1d, x: torch.Tensor, mask: torch.Tensor) -
     return (y * bn.weight.view(shape) + bn.bias.view(shape)) * mask
 
 
-def run_sparse_block(block: nn.Sequential, x: torch.Tensor, mask: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+def region_mask(shape: Sequence[int], limit: torch.Tensor) -> torch.Tensor:
+    """[1,1,D,H,W] of 1 where every index is below `limit` [3] (d,h,w) — the parent's spatial shape."""
+    axes = [(torch.arange(n, dtype=limit.dtype) < limit[a]).to(limit.dtype) for a, n in enumerate(shape)]
+    return (axes[0][:, None, None] * axes[1][None, :, None] * axes[2][None, None, :])[None, None]
+
+
+def run_sparse_block(block: nn.Sequential, x: torch.Tensor, mask: torch.Tensor,
+                     out_sh: Optional[torch.Tensor] = None) -> Tuple[torch.Tensor, torch.Tensor]:
     for m in block:
         if isinstance(m, nn.Conv3d):
             if m.stride[0] == 2:
                 mask = F.max_pool3d(mask, 3, 2, 1)  # active if any input in the 3×3×3 window is
+                if out_sh is not None:  # …and inside the parent's (halved) spatial shape
+                    out_sh = torch.floor((out_sh - 1) / 2) + 1
+                    mask = mask * region_mask(mask.shape[2:], out_sh)
             x = m(x) * mask
         elif isinstance(m, nn.BatchNorm1d):
             x = masked_batch_norm(m, x, mask)
         else:
             x = torch.relu(x) * mask
-    return x, mask
+    return x, mask, out_sh
 
 
 class SparseConvNet(nn.Module):
@@ -81,10 +94,11 @@ class SparseConvNet(nn.Module):
                 # the features ~10× per layer over these seven layers.
                 nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """x [1,C,D,H,W] (zeros at inactive voxels), mask [1,1,D,H,W] → dense [1,c2,D/4,H/4,W/4]."""
+    def forward(self, x: torch.Tensor, mask: torch.Tensor, out_sh: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """x [1,C,D,H,W] (zeros at inactive voxels), mask [1,1,D,H,W], out_sh [3] the parent's spatial
+        shape (None: the array's) → dense [1,c2,D/4,H/4,W/4]."""
         for block in (self.conv0, self.down0, self.conv1, self.down1, self.conv2):
-            x, mask = run_sparse_block(block, x, mask)
+            x, mask, out_sh = run_sparse_block(block, x, mask, out_sh)
         return x
 
 
@@ -101,9 +115,10 @@ class SMPLFeatureExtractor(nn.Module):
 
 
 def voxelise(vertices: torch.Tensor, feats: torch.Tensor, dims: Sequence[int], voxel: float
-             ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+             ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """vertices [N,3] (x,y,z), feats [C,N] → dense [1,C,D,H,W] (vertex mean per voxel), mask
-    [1,1,D,H,W], and the box origin (per-axis vertex minimum, (x,y,z)). ScatterElements(add)."""
+    [1,1,D,H,W], the box origin (per-axis vertex minimum, (x,y,z)) and the parent's spatial shape
+    out_sh [3] (d,h,w, float). ScatterElements(add)."""
     D, H, W = (int(d) for d in dims)
     origin = vertices.min(0).values
     coord = torch.round((vertices - origin).flip(-1) / voxel).long()  # (d,h,w)
@@ -116,18 +131,19 @@ def voxelise(vertices: torch.Tensor, feats: torch.Tensor, dims: Sequence[int], v
     count = torch.zeros(1, D * H * W, dtype=feats.dtype).scatter_add(1, index[:1], torch.ones_like(feats[:1]))
     mask = (count > 0).to(feats.dtype)
     dense = sums / count.clamp(min=1)
-    return dense.reshape(1, C, D, H, W), mask.reshape(1, 1, D, H, W), origin
+    extent = torch.ceil((vertices.max(0).values - origin).flip(-1) / voxel)
+    out_sh = (torch.floor(extent / 4) + 1) * 4  # Morphable Diffusion's (n | 3) + 1
+    return dense.reshape(1, C, D, H, W), mask.reshape(1, 1, D, H, W), origin, out_sh
 
 
 def resample_to_volume(feature_volume: torch.Tensor, origin: torch.Tensor, volume_points_zyx: torch.Tensor,
-                       dims: Sequence[int], voxel: float) -> torch.Tensor:
+                       dims: Sequence[int], voxel: float, out_sh: torch.Tensor) -> torch.Tensor:
     """The parent's grid_sample of the quarter-res output at the L³ points: normalised coordinate
-    ((p − min)/voxel)/dims·2 − 1 with align_corners=True on the quarter grid → index
-    ((p − min)/voxel)/dims·(dims/4 − 1). feature_volume [1,C,d,h,w] → [C, L³]."""
+    ((p − min)/voxel)/out_sh·2 − 1 with align_corners=True on its out_sh/4 grid → index
+    ((p − min)/voxel)/out_sh·(out_sh/4 − 1), zero outside that grid. feature_volume [1,C,d,h,w] → [C, L³]."""
     q = [int(d) // 4 for d in dims]  # two stride-2 convs on a multiple of 4
-    full = torch.tensor([float(d) for d in dims])
-    quarter = torch.tensor([float(d) for d in q])
-    pos = (volume_points_zyx - origin.flip(-1)) / voxel / full * (quarter - 1)
-    idx, wts = trilinear_corners(pos, q)
+    quarter = out_sh / 4
+    pos = (volume_points_zyx - origin.flip(-1)) / voxel / out_sh * (quarter - 1)
+    idx, wts = trilinear_corners(pos, q, limit=quarter)
     C = feature_volume.shape[1]
     return gather_trilinear(feature_volume.reshape(C, -1), idx, wts)

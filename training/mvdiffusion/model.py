@@ -49,10 +49,10 @@ class MultiViewDiffusion(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.rig = rig or make_rig(cfg.rig, cfg.views, cfg.group_size)
-        ucfg = unet_config(cfg.backbone, multiview_attention=cfg.multiview_attention, context_dim=cfg.context_dim)
-        levels = len(ucfg.channel_mult)
-        if tuple(ucfg.volume_dims) != tuple(cfg.frustum_dims[:levels]):
-            raise ValueError(f"UNet volume_dims {ucfg.volume_dims} ≠ frustum_dims {cfg.frustum_dims[:levels]}")
+        levels = len(unet_config(cfg.backbone).channel_mult)
+        # The frustum widths are the volume side's choice; the UNet's depth attention follows them.
+        ucfg = unet_config(cfg.backbone, multiview_attention=cfg.multiview_attention, context_dim=cfg.context_dim,
+                           volume_dims=tuple(cfg.frustum_dims[:levels]))
         self.unet_levels = levels
         self.model = _DiffusionModelHolder(UNetModel(ucfg))
         self.first_stage_model = AutoencoderKL(vae_config(cfg.backbone))

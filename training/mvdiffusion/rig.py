@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import List, Sequence, Tuple
+from typing import List, Tuple
 
 import numpy as np
 
@@ -24,6 +24,7 @@ class Rig:
     view_embedding: str            # "relative" | "relative-negated-elevation" | "constant"
     distance: float = DISTANCE
     head_scale: float = HEAD_SCALE
+    focal_at_256: float = FOCAL_AT_256  # fx = fy at 256 px (Morphable Diffusion's virtual rig: 1545.24)
 
     @property
     def views(self) -> int:
@@ -50,14 +51,14 @@ def make_rig(name: str, views: int = 16, group_size: int = 4) -> Rig:
     raise KeyError(f"unknown rig {name!r}")
 
 
-def intrinsics(resolution: int) -> Tuple[float, float, float, float]:
+def intrinsics(resolution: int, focal_at_256: float = FOCAL_AT_256) -> Tuple[float, float, float, float]:
     """fx, fy, cx, cy for `resolution` px (SyncDreamer's 280, 280, 128, 128 at 256 px, scaled)."""
     s = resolution / 256.0
-    return FOCAL_AT_256 * s, FOCAL_AT_256 * s, 128.0 * s, 128.0 * s
+    return focal_at_256 * s, focal_at_256 * s, 128.0 * s, 128.0 * s
 
 
-def K_matrix(resolution: int) -> np.ndarray:
-    fx, fy, cx, cy = intrinsics(resolution)
+def K_matrix(resolution: int, focal_at_256: float = FOCAL_AT_256) -> np.ndarray:
+    fx, fy, cx, cy = intrinsics(resolution, focal_at_256)
     return np.array([[fx, 0, cx], [0, fy, cy], [0, 0, 1]], dtype=np.float64)
 
 
@@ -83,7 +84,7 @@ def rig_cameras(rig: Rig, resolution: int) -> Tuple[np.ndarray, np.ndarray, np.n
         R, t = look_at_origin(camera_centre(a, e, rig.distance))
         Rs.append(R)
         ts.append(t)
-    K = np.repeat(K_matrix(resolution)[None], rig.views, 0)
+    K = np.repeat(K_matrix(resolution, rig.focal_at_256)[None], rig.views, 0)
     return K, np.stack(Rs), np.stack(ts)
 
 
@@ -109,7 +110,7 @@ def view_embeddings(rig: Rig, input_elevation_deg: float = 0.0) -> np.ndarray:
 
 def manifest_rig(rig: Rig, resolution: int) -> dict:
     """The manifest's `rig` block."""
-    fx, fy, cx, cy = intrinsics(resolution)
+    fx, fy, cx, cy = intrinsics(resolution, rig.focal_at_256)
     return {
         "name": rig.name, "headScale": rig.head_scale, "distance": rig.distance,
         "fx": fx, "fy": fy, "cx": cx, "cy": cy,

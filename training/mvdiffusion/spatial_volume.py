@@ -12,7 +12,7 @@ from .config import MVDConfig
 from .mesh_fusion import SMPLFeatureExtractor, SparseConvNet, resample_to_volume, voxelise
 from .rig import Rig
 from .target_encoder import NoisyTargetViewEncoder
-from .trilinear import gather_trilinear, grid_to_index, trilinear_corners
+from .trilinear import gather_trilinear, gather_trilinear_rows, grid_to_index, trilinear_corners
 from .unprojection import frustum_sampling, unproject, unprojection_grids, volume_points
 from .volume_nets import FrustumTV3DNet, SpatialTime3DNet
 
@@ -21,7 +21,7 @@ class SpatialVolumeNet(nn.Module):
     def __init__(self, cfg: MVDConfig, rig: Rig) -> None:
         super().__init__()
         self.cfg = cfg
-        fdim = cfg.frustum_dims[0]
+        fdim = cfg.volume_channels
         self.target_encoder = NoisyTargetViewEncoder(cfg.time_dim, cfg.view_dim, cfg.target_run_dim,
                                                      cfg.target_channels, cfg.latent_channels)
         if cfg.uses_spatial:
@@ -59,9 +59,9 @@ class SpatialVolumeNet(nn.Module):
         if cfg.mesh_photo_features:
             vfeat = torch.cat([vfeat, mesh_colour.t()], 0)
         vfeat = self.smpl_feature_extractor(vfeat[None])[0]
-        dense, mask, origin = voxelise(mesh_vertices, vfeat, cfg.mesh_grid_dims, cfg.mesh_voxel)
-        out = self.xyzc_net(dense, mask)
-        return resample_to_volume(out, origin, self.volume_points_zyx, cfg.mesh_grid_dims, cfg.mesh_voxel)
+        dense, mask, origin, out_sh = voxelise(mesh_vertices, vfeat, cfg.mesh_grid_dims, cfg.mesh_voxel)
+        out = self.xyzc_net(dense, mask, out_sh)
+        return resample_to_volume(out, origin, self.volume_points_zyx, cfg.mesh_grid_dims, cfg.mesh_voxel, out_sh)
 
     @torch.no_grad()
     def calibrate_batch_norm(self, x_t: torch.Tensor, t_embed: torch.Tensor, view_embed: torch.Tensor,
@@ -93,9 +93,9 @@ class SpatialVolumeNet(nn.Module):
         if cfg.uses_spatial:
             L = cfg.volume_size
             stacked = appearance.reshape(1, -1, L, L, L)  # views-major channels, as the parent's view(B, N*C, …)
-            spatial = self.spatial_volume_feats(stacked, t_embed)[0].reshape(cfg.frustum_dims[0], -1)
+            spatial = self.spatial_volume_feats(stacked, t_embed)[0].reshape(cfg.spatial_dims[0], -1)
             volume = spatial if volume is None else volume + spatial
         C = volume.shape[0]
-        frustum = gather_trilinear(volume, self.frustum_index, self.frustum_weight)
-        frustum = frustum.reshape(C, V, cfg.frustum_depth, h, h).transpose(0, 1)
+        frustum = gather_trilinear_rows(volume.t(), self.frustum_index, self.frustum_weight)  # [V·D·h·h, C]
+        frustum = frustum.reshape(V, cfg.frustum_depth * h * h, C).transpose(1, 2).reshape(V, C, cfg.frustum_depth, h, h)
         return self.frustum_volume_feats(frustum, t_embed.expand(V, -1), view_embed)

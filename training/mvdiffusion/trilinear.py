@@ -6,7 +6,7 @@ outside the volume gets weight 0 (zeros padding). Plain Floor/Cast/Less/Mul ops:
 precomputes rig constants and runs inside volume.onnx for the mesh vertices."""
 from __future__ import annotations
 
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import torch
 
@@ -20,8 +20,11 @@ def grid_to_index(grid_xyz: torch.Tensor, dims: Sequence[int]) -> torch.Tensor:
     return idx_xyz.flip(-1)
 
 
-def trilinear_corners(pos: torch.Tensor, dims: Sequence[int]) -> Tuple[torch.Tensor, torch.Tensor]:
-    """pos [P,3] (d,h,w) → flat indices [8,P] int64 into D·H·W and weights [8,P]."""
+def trilinear_corners(pos: torch.Tensor, dims: Sequence[int], limit: Optional[torch.Tensor] = None
+                      ) -> Tuple[torch.Tensor, torch.Tensor]:
+    """pos [P,3] (d,h,w) → flat indices [8,P] int64 into D·H·W and weights [8,P]. `limit` [3] (float,
+    may be computed in the graph): corners at or beyond it count as outside too (a smaller volume
+    stored at the corner of a larger array)."""
     D, H, W = (int(d) for d in dims)
     base = torch.floor(pos)
     frac = pos - base
@@ -31,6 +34,8 @@ def trilinear_corners(pos: torch.Tensor, dims: Sequence[int]) -> Tuple[torch.Ten
         off = torch.tensor(c, dtype=torch.long)
         corner = base + off
         inside = ((corner >= 0) & (corner < torch.tensor([D, H, W]))).all(-1)
+        if limit is not None:
+            inside = inside & (corner.to(limit.dtype) < limit).all(-1)
         weight = torch.ones_like(pos[:, 0])
         for a in range(3):
             weight = weight * (frac[:, a] if c[a] else 1 - frac[:, a])
@@ -40,10 +45,17 @@ def trilinear_corners(pos: torch.Tensor, dims: Sequence[int]) -> Tuple[torch.Ten
     return torch.stack(idx), torch.stack(wts)
 
 
-def gather_trilinear(volume_flat: torch.Tensor, idx: torch.Tensor, wts: torch.Tensor) -> torch.Tensor:
-    """volume_flat [C, D·H·W], idx/wts [8,P] → [C,P]. One Gather per corner keeps memory at C·P."""
+def gather_trilinear_rows(rows: torch.Tensor, idx: torch.Tensor, wts: torch.Tensor) -> torch.Tensor:
+    """rows [D·H·W, C] (channels last), idx/wts [8,P] → [P,C]. One Gather per corner keeps memory at
+    P·C; gathering whole rows and scaling them by a per-row weight are the fast cases in ONNX Runtime
+    (a Gather on axis 1 and a [C,P]·[P] broadcast ran ~30× slower there)."""
     out = None
     for k in range(idx.shape[0]):
-        term = volume_flat.index_select(1, idx[k]) * wts[k]
+        term = rows.index_select(0, idx[k]) * wts[k][:, None]
         out = term if out is None else out + term
     return out
+
+
+def gather_trilinear(volume_flat: torch.Tensor, idx: torch.Tensor, wts: torch.Tensor) -> torch.Tensor:
+    """volume_flat [C, D·H·W], idx/wts [8,P] → [C,P]."""
+    return gather_trilinear_rows(volume_flat.t(), idx, wts).t()

@@ -7,7 +7,7 @@ With the `full` preset, `UNetModel().state_dict()` has exactly the keys and shap
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, Optional, Sequence, Tuple, Union
 
 import torch
@@ -42,9 +42,11 @@ class UNetConfig:
 
 
 FULL = UNetConfig()
-# ≈ 2.2 M parameters, ~10 ms per element at 32×32 on 2 CPU cores (see the report in the tests' docstring).
-SMALL = UNetConfig(model_channels=48, channel_mult=(1, 2, 4), num_res_blocks=1, attention_resolutions=(4, 2),
-                   num_heads=4, context_dim=256, norm_groups=16, volume_dims=(16, 32, 64),
+# 4.60 M parameters (0.20 M depth attention). Per UNet batch element at a 32×32 latent (batch 40 in
+# groups of 5, frustum depth 8/4/2), on 2 threads of a Xeon: ≈ 17.5 ms in ONNX Runtime, ≈ 37 ms in
+# PyTorch. attention_resolutions=(4,) measured ~10 % faster; model_channels=48 ~1.7× slower.
+SMALL = UNetConfig(model_channels=32, channel_mult=(1, 2, 4), num_res_blocks=1, attention_resolutions=(4, 2),
+                   num_heads=4, context_dim=256, norm_groups=16, volume_dims=(8, 16, 32),
                    multiview_attention=True)
 # For CI and parity fixtures: every code path (transformers at every level, depth attention at every
 # injection point, multi-view attention) at a few ms per forward on an 8×8 latent.
@@ -55,7 +57,6 @@ UNET_PRESETS = {"full": FULL, "small": SMALL, "tiny": TINY}
 
 def unet_config(preset: str, **overrides) -> UNetConfig:
     """A preset by name ('full', 'small', 'tiny'), with fields replaced by keyword."""
-    from dataclasses import replace
     return replace(UNET_PRESETS[preset], **overrides)
 
 

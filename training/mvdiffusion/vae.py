@@ -25,9 +25,12 @@ class VAEConfig:
     scale_factor: float = 0.18215             # latent scale used by the diffusion model (not applied here)
 
 
-FULL = VAEConfig()
-SMALL = VAEConfig(ch=32, ch_mult=(1, 2, 2, 4), num_res_blocks=1, norm_groups=16)
-TINY = VAEConfig(ch=8, ch_mult=(1, 2), num_res_blocks=1, norm_groups=4)   # image 16 → latent 8
+FULL = VAEConfig()                                                        # 83.65 M parameters
+# 2.78 M parameters, image 256 → latent 32. On 2 Xeon threads: 16 decodes ≈ 2.6 s in ONNX Runtime
+# (PyTorch: encode ≈ 75 ms, decode ≈ 130 ms per image). Level 1 stays at 32 channels: the 256² decoder
+# levels dominate (ch_mult (1, 2, 2, 4) took 3.8 s for the 16 decodes).
+SMALL = VAEConfig(ch=32, ch_mult=(1, 1, 2, 4), num_res_blocks=1, norm_groups=16)
+TINY = VAEConfig(ch=8, ch_mult=(1, 2), num_res_blocks=1, norm_groups=4)   # 44 k parameters, image 16 → latent 8
 VAE_PRESETS = {"full": FULL, "small": SMALL, "tiny": TINY}
 
 

@@ -385,3 +385,107 @@ def test_md_mesh_transform_matches_the_parent_formula():
     w = w * 2.5
     w = np.stack([w[:, 0], w[:, 2], -w[:, 1]], 1)
     assert np.allclose(md_transform_vertices(v), w)
+
+
+# --- world frames ------------------------------------------------------------------------------------
+
+def test_volume_kernels_follow_an_axis_permutation_of_the_world():
+    """SyncDreamer's volume is z-up; ours y-up. With the kernels re-axed, our SpatialTime3DNet on our
+    grid equals the parent's on its grid (transposed)."""
+    from mvdiffusion.converters.parents import SD_VOLUME_FRAME
+    from mvdiffusion.volume_nets import SpatialTime3DNet
+
+    torch.manual_seed(0)
+    theirs = SpatialTime3DNet(16, 24, (8, 16, 16, 16)).eval()
+    with torch.no_grad():
+        for p in theirs.parameters():
+            p.copy_(torch.randn_like(p) * 0.3)
+    ours = SpatialTime3DNet(16, 24, (8, 16, 16, 16)).eval()
+    prefix = "spatial_volume.spatial_volume_feats."
+    off = {prefix + k: v for k, v in theirs.state_dict().items()}
+    shapes_ = {prefix + k: tuple(v.shape) for k, v in ours.state_dict().items()}
+    km = K.build_key_map("syncdreamer", {k: tuple(v.shape) for k, v in off.items()}, shapes_, volume_frame=SD_VOLUME_FRAME)
+    assert km.volume_axes == ((0, 1, 4, 2, 3), ())
+    ours.load_state_dict({k[len(prefix):]: v for k, v in K.apply_key_map(km, off, shapes_).items()})
+    x, t = torch.randn(1, 24, 8, 8, 8), torch.randn(1, 16)
+    with torch.no_grad():
+        expected = theirs(x, t).permute(0, 1, 4, 2, 3)
+        got = ours(x.permute(0, 1, 4, 2, 3), t)
+        assert float((got - expected).abs().max()) < 1e-4 * max(1.0, float(expected.abs().max()))
+        ours.load_state_dict(theirs.state_dict())  # the same weights without re-axing do not match
+        assert float((ours(x.permute(0, 1, 4, 2, 3), t) - expected).abs().max()) > 1e-2
+
+
+def test_world_frame_is_recovered_from_the_checkpoint_cameras():
+    from mvdiffusion.converters.parents import SD_VOLUME_FRAME, sd_rig
+    from mvdiffusion.rig import rig_cameras
+
+    _, R, t = rig_cameras(sd_rig(), 256)
+    parent_R = R @ SD_VOLUME_FRAME  # R_ours = R_parent·Mᵀ
+    M = K.frame_from_cameras(parent_R, R, t, t)
+    assert (M == SD_VOLUME_FRAME).all()
+    import numpy as np
+
+    wrong = parent_R.copy()
+    wrong[3] = np.eye(3)
+    with pytest.raises(K.ConversionError, match="axis permutation"):
+        K.frame_from_cameras(wrong, R, t, t)
+
+
+def test_md_virtual_trajectory_is_our_face180():
+    """generate_face.py's cameras: centre 4.5·(sin y, 0, cos y), R = scipy Euler 'xyz' (−180°, y, 0) extrinsic."""
+    import numpy as np
+
+    from mvdiffusion.converters.parents import MD_DISTANCE, md_rig
+    from mvdiffusion.rig import rig_cameras
+
+    def rot(axis, deg):
+        a = np.radians(deg)
+        c, s = np.cos(a), np.sin(a)
+        return {"x": np.array([[1, 0, 0], [0, c, -s], [0, s, c]]), "y": np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]]),
+                "z": np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])}[axis]
+
+    _, R, t = rig_cameras(md_rig(), 256)
+    for k, yaw in enumerate(np.linspace(-90, 90, 16)):
+        Rm = rot("z", 0) @ rot("y", yaw) @ rot("x", -180)
+        C = MD_DISTANCE * np.array([np.sin(np.radians(yaw)), 0, np.cos(np.radians(yaw))])
+        assert np.abs(Rm - R[k]).max() < 1e-9 and np.abs(-Rm @ C - t[k]).max() < 1e-9
+
+
+# --- the pack ------------------------------------------------------------------------------------------
+
+def test_parent_pack_manifest_carries_source_mesh_transform_and_crop(tmp_path, monkeypatch):
+    """write_parent_pack around the integrator's export_pack (both stood in for: the conversion by a tiny
+    model, the export by a one-file pack; the real full-size export takes minutes and has its own tests):
+    id, licence, source, meshTransform, inputCrop."""
+    import json
+
+    pytest.importorskip("onnx")
+    from mvdiffusion import export as E
+    from mvdiffusion.converters import pack as P
+    from packs.pack_writer import PackWriter
+
+    spec = parent_spec("morphable_diffusion")
+    km = K.KeyMap("morphable_diffusion", {}, ours={"a": "a", "betas": None}, transform={"a": "copy"}, dropped={"betas": "x"})
+    seen = {}
+
+    def fake_export(model, out, dtype="fp32", pack_id=None, license=None, version="0.1.0"):
+        seen.update(model=model, dtype=dtype)
+        w = PackWriter(out, pack_id, "generate", version, license, role="multiview-diffusion",
+                       diffusion={"inputCrop": {"mode": "alpha-bbox", "fill": 0.78}, "dtype": dtype})
+        w.path("unet.onnx").write_bytes(b"stand-in")
+        return w.finish()
+
+    monkeypatch.setattr(P, "convert_checkpoint", lambda parent, ckpt, clip=None: ("converted model", km, spec))
+    monkeypatch.setattr(E, "export_pack", fake_export)
+    manifest = P.write_parent_pack("morphable_diffusion", "/data/facescape_flame_mv_tracking.ckpt", str(tmp_path / "pack"), "fp16")
+    doc = json.loads(Path(manifest).read_text())
+    assert seen == {"model": "converted model", "dtype": "fp16"}
+    assert doc["id"] == "morphable-diffusion-facescape" and doc["kind"] == "generate"
+    assert "Morphable Diffusion" in doc["license"]
+    assert doc["source"] == {"checkpoint": "facescape_flame_mv_tracking.ckpt", "keysMapped": 1, "keysDropped": 1,
+                             "converter": "training/convert_morphable_diffusion.py"}
+    assert doc["diffusion"]["meshTransform"]["scale"] == 1.087 and doc["diffusion"]["dtype"] == "fp16"
+    assert doc["diffusion"]["inputCrop"] == {"mode": "none"}
+    assert doc["parent"]["repo"] == "xiyichen/morphablediffusion" and "meshTransform" not in doc
+    assert [f["path"] for f in doc["files"]] == ["unet.onnx"]

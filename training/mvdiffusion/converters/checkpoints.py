@@ -49,13 +49,29 @@ class _tolerant_pickle:
     __name__ = "tolerant_pickle"
 
 
+@contextlib.contextmanager
+def _tolerant_unpickling() -> Iterator[None]:
+    """Debian's torch 1.13 ignores `pickle_module` unless weights_only is set (its torch.load assigns
+    `pickle_module = pickle` in the else branch), so the module-level name torch.serialization reads is
+    swapped for the duration of the load; newer torch honours the argument and this changes nothing."""
+    import torch.serialization as serialization
+
+    saved = serialization.pickle
+    serialization.pickle = _tolerant_pickle  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        serialization.pickle = saved
+
+
 def load_lightning_state_dict(path: str | Path) -> Dict[str, torch.Tensor]:
     """`ckpt["state_dict"]` of a Lightning checkpoint (or the dict itself when it holds tensors only)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint not found: {path}")
     try:
-        obj = torch.load(str(path), map_location="cpu", pickle_module=_tolerant_pickle)
+        with _tolerant_unpickling():
+            obj = torch.load(str(path), map_location="cpu", pickle_module=_tolerant_pickle)
     except Exception as e:  # noqa: BLE001 — a user's file: say what it is not
         raise ConversionError(f"{path}: not a PyTorch checkpoint that torch.load can read ({type(e).__name__}: {e})") from e
     if isinstance(obj, Mapping) and "state_dict" in obj and isinstance(obj["state_dict"], Mapping):
@@ -150,8 +166,9 @@ def persistent_shapes(model: nn.Module) -> Dict[str, Tuple[int, ...]]:
 
 def fill_model(parent: str, model: nn.Module, official: Dict[str, torch.Tensor], *,
                check_against_official_list: bool = True, beta_start: float = 0.00085, beta_end: float = 0.012,
-               train_steps: int = 1000) -> KeyMap:
+               train_steps: int = 1000, volume_frame=None) -> KeyMap:
     """Checks `official` (the checkpoint's state dict) and loads it into `model` (strict both ways).
+    `volume_frame`: M with p_ours = M·p_parent (keys.frame_from_cameras) for the volume nets' kernels.
     Returns the key map (official key → ours, or dropped with a reason)."""
     ckpt_shapes = {k: tuple(v.shape) for k, v in official.items()}
     if check_against_official_list and OFFICIAL_KEYS_JSON.exists():
@@ -166,7 +183,7 @@ def fill_model(parent: str, model: nn.Module, official: Dict[str, torch.Tensor],
         check_official_keys(parent, {k: s for k, s in ckpt_shapes.items() if k not in extra_ok}, reference, optional)
     check_schedule(official, beta_start, beta_end, train_steps)
     our = persistent_shapes(model)
-    km = build_key_map(parent, ckpt_shapes, our)
+    km = build_key_map(parent, ckpt_shapes, our, volume_frame=volume_frame)
     sd = apply_key_map(km, official, our)
     missing, unexpected = model.load_state_dict(sd, strict=True)
     assert not missing and not unexpected
@@ -175,11 +192,13 @@ def fill_model(parent: str, model: nn.Module, official: Dict[str, torch.Tensor],
 
 def summary(km: KeyMap) -> str:
     mapped = sum(1 for v in km.ours.values() if v is not None)
-    krsc = sum(1 for t in km.transform.values() if t == "krsc")
+    krsc = sum(1 for t in km.transform.values() if t.startswith("krsc"))
+    axes = sum(1 for t in km.transform.values() if t.endswith("+axes"))
     reasons: Dict[str, int] = {}
     for r in km.dropped.values():
         reasons[r] = reasons.get(r, 0) + 1
-    lines = [f"{km.parent}: {mapped} keys mapped ({krsc} spconv KRSC weights permuted), {len(km.dropped)} dropped"]
+    lines = [f"{km.parent}: {mapped} keys mapped ({krsc} spconv KRSC weights permuted, {axes} volume kernels re-axed "
+             f"{km.volume_axes}), {len(km.dropped)} dropped"]
     lines += [f"  component {name}: official prefix → ours {prefix!r}" for name, prefix in km.prefixes.items()]
     lines += [f"  dropped {n}: {r}" for r, n in reasons.items()]
     return "\n".join(lines)

@@ -12,7 +12,12 @@ Transforms, applied by shape:
   filter offset r is row-major over (kd, kh, kw) in the order of the voxel indices (d, h, w), and the
   input read by output o is o·stride − padding + r, which is torch's cross-correlation
   (traveller59/spconv spconv/csrc/sparse/indices.py, ConvOutLocIter / calc_subm_conv_indices);
-- size-1 axes only (a 1×1 Conv1d `[16,16,1]` into a Linear `[16,16]`, or back).
+- size-1 axes only (a 1×1 Conv1d `[16,16,1]` into a Linear `[16,16]`, or back);
+- volume axes: where the parent's world frame is a signed permutation M of ours (p_ours = M·p_parent;
+  SyncDreamer's camera-16.pkl is z-up with view 0 on +x, our `ring30` is y-up with view 0 on +z), the
+  3-D kernels of the nets that run on the world-aligned L³ grid are transposed (and flipped for a −1) the
+  same way, which makes them exactly equivalent on our grid: 3×3×3 kernels with equal stride and
+  padding on every axis commute with axis permutations and reversals of a grid symmetric about 0.
 Everything else is an error: an official key with no place in our model, one of our keys that no
 official key fills, a shape that differs. Keys that the parents store but inference never reads are
 dropped by name, each with its reason (`UNUSED`).
@@ -38,6 +43,7 @@ class Component:
     name: str            # our name for it, used in messages and the report
     official: str        # prefix in the official state dict (with the trailing dot)
     krsc: bool = False   # holds spconv KRSC weights
+    volume: bool = False  # 3-D convolutions over the world-aligned volume grid (see volume_kernel_axes)
 
 
 # Official components of each parent (checkpoint-structure.md A2 / B2).
@@ -48,7 +54,7 @@ SYNCDREAMER: Tuple[Component, ...] = (
     Component("cc_projection", "cc_projection."),
     Component("volume_time_embed", "time_embed."),
     Component("target_encoder", "spatial_volume.target_encoder."),
-    Component("spatial_volume_net", "spatial_volume.spatial_volume_feats."),
+    Component("spatial_volume_net", "spatial_volume.spatial_volume_feats.", volume=True),
     Component("frustum_net", "spatial_volume.frustum_volume_feats."),
 )
 MORPHABLE_DIFFUSION: Tuple[Component, ...] = (
@@ -59,7 +65,7 @@ MORPHABLE_DIFFUSION: Tuple[Component, ...] = (
     Component("target_encoder", "spatial_volume.target_encoder."),
     Component("frustum_net", "spatial_volume.frustum_volume_feats."),
     Component("mesh_vertex_net", "spatial_volume.smpl_feature_extractor."),
-    Component("mesh_sparse_net", "spatial_volume.xyzc_net.", krsc=True),
+    Component("mesh_sparse_net", "spatial_volume.xyzc_net.", krsc=True, volume=True),
 )
 PARENTS: Dict[str, Tuple[Component, ...]] = {"syncdreamer": SYNCDREAMER, "morphable_diffusion": MORPHABLE_DIFFUSION}
 
@@ -106,6 +112,43 @@ def torch_to_krsc(w: torch.Tensor) -> torch.Tensor:
     return w.permute(0, 2, 3, 4, 1).contiguous()
 
 
+def volume_kernel_axes(M) -> Tuple[Tuple[int, int, int, int, int], Tuple[int, ...]]:
+    """p_ours = M·p_parent (M a signed permutation, rows/cols x, y, z) → the permutation of a 5-D
+    kernel's dims and the dims to flip so that a conv on our grid equals the parent's conv on its grid.
+    Both grids index (d, h, w) = (z, y, x) (SyncDreamer's meshgrid + xyz reversal, our volume_points)."""
+    dim_of_axis = {2: 2, 1: 3, 0: 4}  # xyz axis → tensor dim (z → 2, y → 3, x → 4)
+    perm = [0, 1, 0, 0, 0]
+    flips = []
+    for our_dim in (2, 3, 4):
+        a_o = {2: 2, 3: 1, 4: 0}[our_dim]
+        row = [int(round(float(M[a_o][j]))) for j in range(3)]
+        nz = [j for j in range(3) if row[j] != 0]
+        if len(nz) != 1 or abs(row[nz[0]]) != 1:
+            raise ConversionError(f"the parent's world frame is not an axis permutation of ours (M = {M})")
+        perm[our_dim] = dim_of_axis[nz[0]]
+        if row[nz[0]] < 0:
+            flips.append(our_dim)
+    if sorted(perm[2:]) != [2, 3, 4]:
+        raise ConversionError(f"the parent's world frame is not an axis permutation of ours (M = {M})")
+    return tuple(perm), tuple(flips)  # type: ignore[return-value]
+
+
+def frame_from_cameras(parent_R, our_R, parent_t=None, our_t=None, tol: float = 1e-4):
+    """M with p_ours = M·p_parent from the same rig's world-to-camera rotations in both frames
+    (R_ours = R_parent·Mᵀ for every view); an error unless M is a signed permutation valid for every view."""
+    import numpy as np
+
+    pr, orr = np.asarray(parent_R, dtype=np.float64), np.asarray(our_R, dtype=np.float64)
+    M = np.round(orr[0].T @ pr[0])
+    worst = float(np.abs(pr @ M.T - orr).max())
+    if parent_t is not None and our_t is not None:
+        worst = max(worst, float(np.abs(np.asarray(parent_t, dtype=np.float64) - np.asarray(our_t, dtype=np.float64)).max()))
+    if worst > tol or abs(abs(np.linalg.det(M)) - 1) > 1e-9:
+        raise ConversionError(f"the checkpoint's cameras are not our rig's up to an axis permutation (max deviation {worst:.3g})")
+    volume_kernel_axes(M)
+    return M
+
+
 @dataclass
 class KeyMap:
     """official key → our key (None: dropped, with the reason in `dropped`) and the transform used."""
@@ -114,6 +157,7 @@ class KeyMap:
     ours: Dict[str, Optional[str]] = field(default_factory=dict)
     transform: Dict[str, str] = field(default_factory=dict)   # official key → "copy" | "krsc" | "squeeze"
     dropped: Dict[str, str] = field(default_factory=dict)     # official key → reason
+    volume_axes: Optional[Tuple[Tuple[int, ...], Tuple[int, ...]]] = None  # (perm, flips) for volume nets
 
     def reverse(self) -> Dict[str, str]:
         return {v: k for k, v in self.ours.items() if v is not None}
@@ -180,12 +224,17 @@ def locate_components(parent: str, official_shapes: Mapping[str, Shape], our_sha
 
 def build_key_map(parent: str, official_shapes: Mapping[str, Shape], our_shapes: Mapping[str, Shape],
                   overrides: Optional[Mapping[str, str]] = None,
-                  ours_not_from_checkpoint: Sequence[str] = ()) -> KeyMap:
+                  ours_not_from_checkpoint: Sequence[str] = (), volume_frame=None) -> KeyMap:
     """Map every official key; raise ConversionError listing every unknown key, every shape mismatch and
     every key of ours left unfilled (except those matching a regex of `ours_not_from_checkpoint`)."""
     components = PARENTS[parent]
     prefixes = locate_components(parent, official_shapes, our_shapes, overrides)
     km = KeyMap(parent, prefixes)
+    if volume_frame is not None:
+        import numpy as np
+
+        if not np.allclose(np.asarray(volume_frame, dtype=np.float64), np.eye(3)):
+            km.volume_axes = volume_kernel_axes(volume_frame)
     unknown, misshaped, collisions = [], [], []
     filled: Dict[str, str] = {}
     for key, shape in official_shapes.items():
@@ -215,6 +264,8 @@ def build_key_map(parent: str, official_shapes: Mapping[str, Shape], our_shapes:
         if ours in filled:
             collisions.append(f"{ours} ← {filled[ours]} and {key}")
         filled[ours] = key
+        if c.volume and km.volume_axes is not None and len(target) == 5:
+            how = how + "+axes"
         km.ours[key] = ours
         km.transform[key] = how
     skip = [re.compile(p) for p in ours_not_from_checkpoint]
@@ -255,10 +306,14 @@ def apply_key_map(km: KeyMap, official: Mapping[str, torch.Tensor], our_shapes: 
             continue
         t = official[key]
         how = km.transform[key]
-        if how == "krsc":
+        if how.startswith("krsc"):
             t = krsc_to_torch(t)
-        elif how == "squeeze":
+        elif how.startswith("squeeze"):
             t = t.reshape(tuple(our_shapes[ours]))
+        if how.endswith("+axes"):
+            perm, flips = km.volume_axes
+            t = t.permute(*perm)
+            t = (t.flip(*flips) if flips else t).contiguous()
         if dtype is not None and t.is_floating_point():
             t = t.to(dtype)
         out[ours] = t

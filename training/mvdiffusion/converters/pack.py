@@ -38,6 +38,20 @@ def rig_with_focal(spec: ParentSpec) -> Rig:
         "would not be the parent's. rig.py needs a per-rig focal length before this parent converts faithfully.")
 
 
+def volume_frame_of(parent: str, official: Dict[str, torch.Tensor], model: MultiViewDiffusion):
+    """M (p_ours = M·p_parent): from the checkpoint's camera buffer `poses` against our rig when it has one
+    (SyncDreamer), else the documented constant."""
+    from ..rig import rig_cameras
+    from .keys import frame_from_cameras
+    from .parents import MD_VOLUME_FRAME, SD_VOLUME_FRAME
+
+    if "poses" in official:
+        poses = official["poses"].double().numpy()
+        _, R, t = rig_cameras(model.rig, model.cfg.image_size)
+        return frame_from_cameras(poses[:, :, :3], R, poses[:, :, 3], t)
+    return SD_VOLUME_FRAME if parent == "syncdreamer" else MD_VOLUME_FRAME
+
+
 def build_parent_model(spec: ParentSpec) -> MultiViewDiffusion:
     with skip_init():
         return MultiViewDiffusion(spec.config, rig_with_focal(spec)).eval()
@@ -50,7 +64,8 @@ def convert_checkpoint(parent: str, ckpt: str, clip: Optional[str] = None) -> Tu
     merge_clip(official, load_clip_visual(clip) if clip else None, clip)
     model = build_parent_model(spec)
     cfg = spec.config
-    km = fill_model(parent, model, official, beta_start=cfg.beta_start, beta_end=cfg.beta_end, train_steps=cfg.train_steps)
+    km = fill_model(parent, model, official, beta_start=cfg.beta_start, beta_end=cfg.beta_end, train_steps=cfg.train_steps,
+                    volume_frame=volume_frame_of(parent, official, model))
     del official
     gc.collect()
     return model, km, spec

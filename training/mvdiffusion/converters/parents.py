@@ -57,6 +57,15 @@ MD_MESH_TRANSFORM: Dict[str, Any] = {
 MD_MESH_GRID = (160, 208, 144)
 
 
+# World frames: p_ours = M·p_parent. SyncDreamer's camera-16.pkl is z-up with view 0 on +x (R of view 0 has
+# rows (0,1,0), (0.5,0,−0.866), (−0.866,0,−0.5)); ours is y-up with azimuth 0 on +z: x_ours = y_sd,
+# y_ours = z_sd, z_ours = x_sd. The converter derives M from the checkpoint's own `poses` buffer and uses
+# this constant only when the buffer is absent. Morphable Diffusion's virtual trajectory is our face180
+# exactly (compare_official.py: max |Δ[R|t]| 9e-16).
+SD_VOLUME_FRAME = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+MD_VOLUME_FRAME = np.eye(3)
+
+
 def axis_angle_matrix(axis_angle) -> np.ndarray:
     """Rodrigues (pytorch3d's so3_exponential_map for one vector)."""
     w = np.asarray(axis_angle, dtype=np.float64)
@@ -80,12 +89,13 @@ def md_transform_vertices(v: np.ndarray) -> np.ndarray:
 
 def md_rig(views: int = 16) -> Rig:
     az = tuple(float(a) for a in np.linspace(-90.0, 90.0, views))
-    return Rig("face180", az, (0.0,) * views, contiguous_groups(views, 4), "constant", distance=MD_DISTANCE)
+    return Rig("face180", az, (0.0,) * views, contiguous_groups(views, 4), "constant", distance=MD_DISTANCE,
+               focal_at_256=MD_FOCAL_AT_256)
 
 
 def sd_rig(views: int = 16) -> Rig:
     return Rig("ring30", tuple(k * 360.0 / views for k in range(views)), (30.0,) * views, contiguous_groups(views, 4),
-               "relative-negated-elevation", distance=SD_DISTANCE)
+               "relative-negated-elevation", distance=SD_DISTANCE, focal_at_256=SD_FOCAL_AT_256)
 
 
 def md_config() -> MVDConfig:
