@@ -89,6 +89,25 @@ test('a broken diffusion manifest is refused with the place and reason', async (
   });
 });
 
+test('a converted parent’s manifest (no crop, meshTransform, source record) is valid; the engine says it cannot map its mesh yet', async () => {
+  const { packDir } = await diffusionFixture();
+  const parent = structuredClone(await manifestOf(packDir));
+  const d = parent.diffusion as Record<string, unknown>;
+  d.inputCrop = { mode: 'none' };
+  d.meshTransform = { scale: 1.087, input: 'FLAME model coordinates' };
+  parent.source = { checkpoint: 'facescape.ckpt', keysMapped: 1589 };
+  assert.equal(problem(parent), '');
+  const copy = path.join(await scratch, 'parent');
+  await cp(packDir, copy, { recursive: true });
+  await writeFile(path.join(copy, 'manifest.json'), JSON.stringify(parent));
+  await assert.rejects(loadDiffusionPack(copy), (e: unknown) => {
+    assert.ok(e instanceof PackError);
+    assert.equal(e.code, 'pack-unsupported');
+    assert.match(e.message, /meshTransform/);
+    return true;
+  });
+});
+
 test('a corrupt network file fails verification before anything is loaded', async () => {
   const { packDir } = await diffusionFixture();
   const copy = path.join(await scratch, 'corrupt');

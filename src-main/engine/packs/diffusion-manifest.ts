@@ -81,9 +81,16 @@ export const DiffusionSpec = z
         voxel: positive,
       })
       .strict(),
-    inputCrop: z
-      .object({ mode: z.literal('alpha-bbox').default('alpha-bbox'), fill: z.number().gt(0).max(1) })
-      .strict(),
+    /** alpha-bbox: crop to the person, longest side fill·S; none: the whole cut-out photo resized to S. */
+    inputCrop: z.discriminatedUnion('mode', [
+      z.object({ mode: z.literal('alpha-bbox'), fill: z.number().gt(0).max(1) }).strict(),
+      z.object({ mode: z.literal('none') }).strict(),
+    ]),
+    /**
+     * Converted parents (Morphable Diffusion): how FLAME-space vertices map to its volume frame. The
+     * engine gives the studio's head in the contract's volume frame, so it refuses such a pack for now.
+     */
+    meshTransform: z.record(z.string(), z.unknown()).optional(),
     dtype: z.enum(['float32', 'float16']).default('float32'),
   })
   .strict();

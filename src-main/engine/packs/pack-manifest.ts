@@ -79,7 +79,8 @@ export const PackManifest = z
     kind: PackKind,
     version: z.string().min(1),
     license: z.string().min(1),
-    source: z.string().optional(),
+    /** Where the pack comes from: a line, or the converter's record (checkpoint, keys mapped…). */
+    source: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
     /** For estimate packs: which estimator this pack serves (see protocol's EstimatorId). */
     estimator: z.string().optional(),
     /** What this pack is for when it is not a whole estimator (e.g. 'flame-model'). */

@@ -37,11 +37,11 @@ export async function runDiffusionViews(ctx: StageContext): Promise<DiffusionRep
   const photo = await readJobPhoto(ctx);
   const mask = await readJobMask(ctx);
   const cutout = await readFile(ctx.path(JOB_PATHS.cutout));
-  const fill = dp.spec.inputCrop.fill;
+  const crop = dp.spec.inputCrop;
   const S = dp.resolution;
   const R = dp.spec.conditionResolution;
-  const viewS = await cropInputView(cutout, mask, S, fill);
-  const viewR = R === S ? viewS : await cropInputView(cutout, mask, R, fill);
+  const viewS = await cropInputView(cutout, mask, S, crop);
+  const viewR = R === S ? viewS : await cropInputView(cutout, mask, R, crop);
   await ctx.writeArtifact('view', `${JOB_PATHS.viewsDir}/input.png`, viewS.png);
 
   const { positions, camera } = await readHeadFit(ctx);

@@ -63,6 +63,14 @@ export async function loadDiffusionPack(dir: string, signal?: AbortSignal): Prom
       'Give --pack a pack exported by training/mvdiffusion (docs/multiview-diffusion.md).',
     );
   }
-  if (m.diffusion.dtype !== 'float32' && m.diffusion.dtype !== 'float16') throw new Error('unreachable');
+  if (m.diffusion.meshTransform) {
+    throw new PackError(
+      'pack-unsupported',
+      dir,
+      MANIFEST_FILE,
+      'this pack wants the prior in FLAME coordinates through its diffusion.meshTransform (a converted Morphable Diffusion pack); the engine does not map the prior that way yet.',
+      'Use a pack exported by training/mvdiffusion for the studio head (docs/multiview-diffusion.md).',
+    );
+  }
   return { pack, rig: m.rig, spec: m.diffusion, resolution: m.resolution, groups: rigGroups(m.rig) };
 }

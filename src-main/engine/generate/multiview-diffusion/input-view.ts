@@ -6,6 +6,7 @@
  */
 import sharp from 'sharp';
 import type { RawImage } from '../../image/raw-image';
+import type { DiffusionSpec } from '../../packs/diffusion-manifest';
 
 export interface AlphaBox {
   left: number;
@@ -39,8 +40,23 @@ export async function cropInputView(
   cutoutRgb: Buffer | Uint8Array,
   mask: RawImage,
   size: number,
-  fill: number,
+  crop: DiffusionSpec['inputCrop'],
 ): Promise<{ rgb: Uint8Array; png: Buffer }> {
+  if (crop.mode === 'none') {
+    // the parent's own preprocessing: the whole cut-out photo resized (bicubic) to size², no crop
+    const rgb = new Uint8Array(
+      await sharp(cutoutRgb)
+        .removeAlpha()
+        .resize(size, size, { fit: 'fill', kernel: 'cubic' })
+        .raw()
+        .toBuffer(),
+    );
+    const png = await sharp(rgb, { raw: { width: size, height: size, channels: 3 } })
+      .png()
+      .toBuffer();
+    return { rgb, png };
+  }
+  const fill = crop.fill;
   const meta = await sharp(cutoutRgb).metadata();
   const W = meta.width ?? 0;
   const H = meta.height ?? 0;
@@ -63,7 +79,7 @@ export async function cropInputView(
   const target = Math.max(1, Math.round(fill * size));
   const w = Math.max(1, Math.round((box.width * target) / longest));
   const h = Math.max(1, Math.round((box.height * target) / longest));
-  const crop = await sharp(cutoutRgb)
+  const cropped = await sharp(cutoutRgb)
     .removeAlpha()
     .extract(box)
     .resize(w, h, { fit: 'fill', kernel: 'lanczos3' })
@@ -71,7 +87,7 @@ export async function cropInputView(
     .toBuffer();
   const white = { r: 255, g: 255, b: 255 };
   const canvas = sharp({ create: { width: size, height: size, channels: 3, background: white } }).composite([
-    { input: crop, left: Math.floor((size - w) / 2), top: Math.floor((size - h) / 2) },
+    { input: cropped, left: Math.floor((size - w) / 2), top: Math.floor((size - h) / 2) },
   ]);
   const rgb = new Uint8Array(await canvas.clone().removeAlpha().raw().toBuffer());
   const png = await sharp(rgb, { raw: { width: size, height: size, channels: 3 } })
