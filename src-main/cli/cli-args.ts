@@ -1,8 +1,12 @@
 /** The CLI's arguments, parsed and checked into job settings. */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXPORT_PRESETS, EXPORT_PRESET_IDS, type ExportPresetId } from '../shared/export-presets';
 import {
+  DiffusionSettings,
   EstimatorId,
+  GeneratorId,
   ExportFormat,
   ExpressionMode,
   FaceSelection,
@@ -32,6 +36,13 @@ Options for generate:
                        UVs, textured; needs a FLAME estimator whose pack has FLAME's UV template)
   --views-out <dir>    also write renders of the head from --views azimuths around it (a turntable)
   --views <N>          how many azimuths for --views-out, 360/N apart from the front (default 8)
+  --generator <g>      projection (default: the photo projected onto the fitted head) | diffusion
+                       (a multi-view diffusion pack writes 16 views into the job's views/; the exported
+                       head is still the projected one until reconstruction from views exists)
+  --pack <dir|id>      the diffusion pack: a folder, or an id in --packs (default: the first there)
+  --steps <N>          DDIM steps (default: the pack's)
+  --guidance <w>       classifier-free guidance weight (default: the pack's; 1 = none)
+  --seed <N>           noise seed (default 0): the same seed, pack and photo give the same views
   --albedo             divide the photo's lighting out of the head texture (for relighting)
   --json               one JSON event per line on stdout instead of progress bars
   -h, --help           this text
@@ -85,6 +96,11 @@ export function parseCliArgs(argv: string[]): CliCommand {
       topology: { type: 'string' },
       'views-out': { type: 'string' },
       views: { type: 'string' },
+      generator: { type: 'string' },
+      pack: { type: 'string' },
+      steps: { type: 'string' },
+      guidance: { type: 'string' },
+      seed: { type: 'string' },
       albedo: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -104,6 +120,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
     if (values.expression !== undefined)
       settings.expression = parseWith(ExpressionMode, values.expression, '--expression');
     if (values.albedo) settings.albedoTexture = true;
+    Object.assign(settings, parseGeneratorOptions(values));
     const exportSettings: NonNullable<JobSettingsInput['export']> = {};
     if (values.preset !== undefined) {
       const preset = EXPORT_PRESETS[values.preset as ExportPresetId];
@@ -166,6 +183,35 @@ export function parseCliArgs(argv: string[]): CliCommand {
     };
   }
   throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+}
+
+function parseGeneratorOptions(values: {
+  generator?: string | undefined;
+  pack?: string | undefined;
+  steps?: string | undefined;
+  guidance?: string | undefined;
+  seed?: string | undefined;
+}): Pick<JobSettingsInput, 'generator' | 'diffusion'> {
+  const out: Pick<JobSettingsInput, 'generator' | 'diffusion'> = {};
+  if (values.generator !== undefined) out.generator = parseWith(GeneratorId, values.generator, '--generator');
+  const d: NonNullable<JobSettingsInput['diffusion']> = {};
+  const shape = DiffusionSettings.shape;
+  const num = (v: string): number => (/^\s*$/.test(v) ? NaN : Number(v));
+  if (values.pack !== undefined) {
+    // a folder is passed on as an absolute path (the engine process may run elsewhere); else an id
+    const pack = existsSync(join(values.pack, 'manifest.json')) ? resolve(values.pack) : values.pack;
+    d.pack = parseWith(shape.pack.unwrap(), pack, '--pack');
+  }
+  if (values.steps !== undefined) d.steps = parseWith(shape.steps.unwrap(), num(values.steps), '--steps');
+  if (values.guidance !== undefined)
+    d.guidance = parseWith(shape.guidance.unwrap(), num(values.guidance), '--guidance');
+  if (values.seed !== undefined) d.seed = parseWith(shape.seed.unwrap(), num(values.seed), '--seed');
+  if (Object.keys(d).length > 0) {
+    if ((out.generator ?? 'projection') !== 'diffusion')
+      throw new UsageError('--pack, --steps, --guidance and --seed need --generator diffusion');
+    out.diffusion = d;
+  }
+  return out;
 }
 
 function parseFace(value: string): FaceSelection {

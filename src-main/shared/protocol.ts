@@ -64,8 +64,38 @@ export const ExportSettings = z
   .strict();
 export type ExportSettings = z.infer<typeof ExportSettings>;
 
+/**
+ * How `generate` makes the views: 'projection' (the photo projected onto the prior, no network) or
+ * 'diffusion' (a multi-view diffusion pack: 16 views into `views/`; the exported head is still the
+ * projected one until reconstruction from views exists).
+ */
+export const GeneratorId = z.enum(['projection', 'diffusion']);
+export type GeneratorId = z.infer<typeof GeneratorId>;
+
+export const DiffusionSettings = z
+  .object({
+    /** A pack folder, or a pack id in the packs folder; unset = the first diffusion pack there. */
+    pack: z.string().min(1).optional(),
+    /** DDIM steps; unset = the pack's sampler.steps. */
+    steps: z.number().int().min(1).max(1000).optional(),
+    /** Classifier-free guidance weight w; unset = the pack's. 1 = no unconditional half. */
+    guidance: z.number().min(0).max(50).optional(),
+    /** Seed of the noise: the same seed, pack and photo give the same views. */
+    seed: z.number().int().min(0).max(0xffffffff).default(0),
+    /** Most UNet batch elements per run (whole groups); unset = all at once, halved on out-of-memory. */
+    maxBatch: z.number().int().min(1).optional(),
+    /** Decode and show every view's predicted image every this many steps (0 = never). */
+    previewEvery: z.number().int().min(0).default(10),
+    /** Save the sampling state every this many steps, for resuming a killed engine (0 = never). */
+    checkpointEvery: z.number().int().min(0).default(5),
+  })
+  .strict();
+export type DiffusionSettings = z.infer<typeof DiffusionSettings>;
+
 export const JobSettings = z
   .object({
+    generator: GeneratorId.default('projection'),
+    diffusion: DiffusionSettings.default(DiffusionSettings.parse({})),
     estimator: EstimatorId.default('builtin'),
     faceSelection: FaceSelection.default('refuse'),
     /** Unset: 'neutral' for the FLAME estimators (RingNet, DECA, MICA), 'photo' for the built-in. */
@@ -112,6 +142,8 @@ export const ArtifactKind = z.enum([
   'prior-mesh',
   'camera',
   'view',
+  /** A view's decoded x̂0 during sampling (`views/preview/NN.png`, rewritten every few steps). */
+  'view-preview',
   'mesh',
   'texture',
   'export-glb',
@@ -346,6 +378,9 @@ export const JOB_PATHS = {
   headFitPositions: 'prior/head-fit.bin',
   /** FLAME's mesh with its UV template, in the head's frame (when the pack has the template). */
   flameHeadDir: 'prior/flame-head',
+  viewsDir: 'views',
+  /** The diffusion's report section (provider, fallbacks, batch, steps, time per step). */
+  diffusionReport: 'views/diffusion.json',
   meshDir: 'mesh',
   exportDir: 'export',
   preview: 'export/preview.png',

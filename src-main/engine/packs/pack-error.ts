@@ -1,6 +1,6 @@
 import { StageError } from '../stage-error';
 
-export type PackErrorCode = 'pack-missing-file' | 'pack-corrupt' | 'pack-mismatch';
+export type PackErrorCode = 'pack-missing-file' | 'pack-corrupt' | 'pack-mismatch' | 'pack-unsupported';
 
 /** A pack that cannot be used, naming the pack folder and the file at fault. */
 export class PackError extends StageError {

@@ -4,6 +4,7 @@
  * raw arrays (little-endian, C order) with dtype and shape. Written by training/packs/pack_writer.py.
  */
 import { z } from 'zod';
+import { CameraRig, checkDiffusionPack, DiffusionSpec } from './diffusion-manifest';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_VERSION = 1;
@@ -31,7 +32,15 @@ export type TensorDtype = z.infer<typeof TensorDtype>;
 export const TensorSpec = z
   .object({
     name: z.string().min(1),
-    shape: z.array(z.number().int().positive()).min(1),
+    /** Sizes per dimension; -1 = dynamic (any size at run time, e.g. a batch or a vertex count). */
+    shape: z
+      .array(
+        z
+          .number()
+          .int()
+          .refine((d) => d > 0 || d === -1, { message: 'must be positive or -1 (dynamic)' }),
+      )
+      .min(1),
     dtype: TensorDtype,
     /** Named slices of the last dimension, in order (e.g. DECA's shape 100, tex 50, …). */
     layout: z
@@ -59,6 +68,8 @@ export const ArraySpec = z
   .strict();
 export type ArraySpec = z.infer<typeof ArraySpec>;
 
+export { CameraRig, DiffusionSpec, DIFFUSION_ROLE, DIFFUSION_NETWORKS } from './diffusion-manifest';
+
 export const PackKind = z.enum(['segment', 'estimate', 'generate', 'reconstruct']);
 
 export const PackManifest = z
@@ -68,7 +79,8 @@ export const PackManifest = z
     kind: PackKind,
     version: z.string().min(1),
     license: z.string().min(1),
-    source: z.string().optional(),
+    /** Where the pack comes from: a line, or the converter's record (checkpoint, keys mapped…). */
+    source: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
     /** For estimate packs: which estimator this pack serves (see protocol's EstimatorId). */
     estimator: z.string().optional(),
     /** What this pack is for when it is not a whole estimator (e.g. 'flame-model'). */
@@ -80,8 +92,10 @@ export const PackManifest = z
       .object({ model: z.literal('weak-perspective'), flipYZ: z.boolean() })
       .strict()
       .optional(),
-    /** Camera rig for multi-view packs (generate/reconstruct); free-form here, checked by its stage. */
-    rig: z.unknown().optional(),
+    /** Camera rig of multi-view packs (docs/multiview-diffusion.md). */
+    rig: CameraRig.optional(),
+    /** Sampler, schedule and sizes of a `multiview-diffusion` pack. */
+    diffusion: DiffusionSpec.optional(),
     flame: z
       .object({
         nShape: z.number().int().positive(),
@@ -94,7 +108,8 @@ export const PackManifest = z
     networks: z.record(z.string(), NetworkSpec).default({}),
     arrays: z.record(z.string(), ArraySpec).default({}),
   })
-  .strict();
+  .strict()
+  .superRefine(checkDiffusionPack);
 export type PackManifest = z.infer<typeof PackManifest>;
 
 export const DTYPE_BYTES: Record<TensorDtype, number> = { float32: 4, uint32: 4, int32: 4 };

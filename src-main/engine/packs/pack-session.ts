@@ -65,7 +65,7 @@ function checkSide(
     const shape = meta.shape;
     const fits =
       shape.length === 0 ||
-      (shape.length === e.shape.length && shape.every((d, k) => typeof d !== 'number' || d === e.shape[k]));
+      (shape.length === e.shape.length && shape.every((d, k) => fitsDimension(d, e.shape[k]!)));
     if (!fits || meta.type !== e.dtype) {
       throw new PackError(
         'pack-mismatch',
@@ -75,4 +75,9 @@ function checkSide(
       );
     }
   });
+}
+
+/** A network dimension fits the manifest's when either is dynamic (symbolic, or -1) or both agree. */
+function fitsDimension(actual: number | string, listed: number): boolean {
+  return typeof actual !== 'number' || actual < 0 || listed === -1 || actual === listed;
 }

@@ -18,6 +18,7 @@ export const exportStage: StageRunner = {
     const prior = settings.includePrior ? await readMeshFolder(ctx.path(JOB_PATHS.priorMeshDir)) : undefined;
     const estimate = await readEstimateSummary(ctx.path(JOB_PATHS.estimate));
     const hair = await readHairObject(ctx);
+    const diffusion = await readJsonIfThere(ctx.path(JOB_PATHS.diffusionReport));
     const report = {
       photo: ctx.job.sourceName,
       ...(estimate ? { estimate } : {}),
@@ -25,6 +26,7 @@ export const exportStage: StageRunner = {
       stages: Object.fromEntries(Object.entries(ctx.job.stages).map(([id, s]) => [id, { ms: s.ms }])),
       versions: { ...ctx.job.versions, node: process.versions.node },
       ...(hair ? { hair: hair.report } : {}),
+      ...(diffusion ? { diffusion } : {}),
     };
     ctx.progress(1, 4, 'writing files');
     const result = await exportHead(
@@ -67,4 +69,10 @@ async function readEstimateSummary(file: string): Promise<Record<string, unknown
   if (!text) return undefined;
   const { estimator, confidence, expression, registration } = JSON.parse(text) as Record<string, unknown>;
   return { estimator, confidence, expression, ...(registration ? { registration } : {}) };
+}
+
+/** The diffusion's report section (`views/diffusion.json`) when the job ran the diffusion generator. */
+async function readJsonIfThere(file: string): Promise<unknown> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : (JSON.parse(text) as unknown);
 }

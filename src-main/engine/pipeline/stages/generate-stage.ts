@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { JOB_PATHS } from '../../../shared/protocol';
 import { bakeHeadTexture, buildTexturedHead } from '../../generate/prior-projection/bake-head-texture';
 import { describeLighting } from '../../generate/prior-projection/estimate-lighting';
@@ -11,16 +12,31 @@ import { photoBaseName, safeFileStem } from '../../../shared/file-names';
 import type { StageRunner } from '../stage-context';
 import { flameTopologyHead } from '../flame-topology-head';
 import { writeHairObject } from '../hair-object';
+import { runDiffusionViews } from '../diffusion-views';
+import { writeJsonAtomic } from '../../../shared/atomic-file';
 
 /**
- * "Preview (no diffusion)": the photo projected onto the fitted head, mirrored where the mirror is
+ * With the diffusion generator, first the pack's 16 views into `views/` (diffusion-views.ts). Then, in
+ * both cases, "Preview (no diffusion)": the photo projected onto the fitted head, mirrored where the mirror is
  * seen better, the rest synthesised from the photo's own skin and hair; stored in `mesh/` for export,
  * with the hair object (a fitted style textured from the photo's hair) in `mesh/hair/`.
  */
 export const generateStage: StageRunner = {
   id: 'generate',
   async run(ctx) {
-    ctx.progress(0, 3, 'projecting the photo onto the head');
+    if (ctx.job.settings.generator === 'diffusion') {
+      const report = await runDiffusionViews(ctx);
+      await writeJsonAtomic(ctx.path(JOB_PATHS.diffusionReport), report);
+      ctx.progress(
+        0,
+        3,
+        `${report.views} diffusion views in ${JOB_PATHS.viewsDir}/; the exported head is still the projected one (reconstruction from the views is a later stage): projecting the photo onto the head`,
+      );
+    } else {
+      // a diffusion report of an earlier run with the other generator must not reach this job's report
+      await rm(ctx.path(JOB_PATHS.diffusionReport), { force: true });
+      ctx.progress(0, 3, 'projecting the photo onto the head');
+    }
     const photo = await readJobPhoto(ctx);
     const { positions, camera } = await readHeadFit(ctx);
     const model = await loadHeadModel();

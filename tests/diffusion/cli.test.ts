@@ -1,0 +1,151 @@
+/** `gen3dface generate --generator diffusion` end to end on a real photo with the fixture pack. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { parseCliArgs } from '../../src-main/cli/cli-args';
+import { EngineEvent, JobSettings } from '../../src-main/shared/protocol';
+import { ASTRONAUT } from '../support/photos';
+import { diffusionFixture } from './support/fixture';
+
+const CLI = path.join(process.cwd(), 'bin/gen3dface.mjs');
+const scratch = mkdtemp(path.join(tmpdir(), 'diffusion-cli-'));
+after(async () => rm(await scratch, { recursive: true, force: true }));
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function events(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+test('CLI options: --generator diffusion with --pack, --steps, --guidance, --seed; diffusion options alone are refused', () => {
+  const c = parseCliArgs([
+    'generate',
+    'a.jpg',
+    '--out',
+    'o',
+    '--generator',
+    'diffusion',
+    '--pack',
+    'tiny',
+    '--steps',
+    '20',
+    '--guidance',
+    '3.5',
+    '--seed',
+    '42',
+  ]);
+  assert.equal(c.kind, 'generate');
+  if (c.kind !== 'generate') return;
+  const s = JobSettings.parse(c.settings);
+  assert.equal(s.generator, 'diffusion');
+  assert.deepEqual(
+    {
+      pack: s.diffusion.pack,
+      steps: s.diffusion.steps,
+      guidance: s.diffusion.guidance,
+      seed: s.diffusion.seed,
+    },
+    { pack: 'tiny', steps: 20, guidance: 3.5, seed: 42 },
+  );
+  const plain = parseCliArgs(['generate', 'a.jpg', '--out', 'o']);
+  if (plain.kind === 'generate') assert.equal(JobSettings.parse(plain.settings).generator, 'projection');
+  assert.throws(
+    () => parseCliArgs(['generate', 'a.jpg', '--out', 'o', '--seed', '1']),
+    /need --generator diffusion/,
+  );
+  assert.throws(
+    () => parseCliArgs(['generate', 'a.jpg', '--out', 'o', '--generator', 'dream']),
+    /--generator/,
+  );
+  assert.throws(
+    () => parseCliArgs(['generate', 'a.jpg', '--out', 'o', '--generator', 'diffusion', '--steps', 'x']),
+    /--steps/,
+  );
+});
+
+test('generate --generator diffusion writes 16 views + cameras.json into the job and still exports the projected head', async () => {
+  const { packDir } = await diffusionFixture();
+  const out = path.join(await scratch, 'out');
+  const jobs = path.join(await scratch, 'jobs');
+  const run = cli([
+    'generate',
+    ASTRONAUT,
+    '--out',
+    out,
+    '--jobs',
+    jobs,
+    '--generator',
+    'diffusion',
+    '--pack',
+    packDir,
+    '--steps',
+    '4',
+    '--seed',
+    '5',
+    '--json',
+  ]);
+  assert.equal(run.status, 0, run.stderr + run.stdout.slice(-2000));
+  const all = events(run.stdout);
+  for (const e of all.filter((x) => x.type !== 'info'))
+    assert.ok(EngineEvent.safeParse(e).success, `not a protocol event: ${JSON.stringify(e)}`);
+  const messages = all.filter((e) => e.type === 'progress').map((e) => String(e.message ?? ''));
+  assert.ok(
+    messages.some((m) => /diffusion step 4\/4 on cpu/.test(m)),
+    messages.join('\n'),
+  );
+  assert.ok(messages.some((m) => /still the projected one/.test(m)));
+  const [jobId] = await readdir(jobs);
+  const views = await readdir(path.join(jobs, jobId!, 'views'));
+  for (let v = 0; v < 16; v++) assert.ok(views.includes(`${String(v).padStart(2, '0')}.png`), views.join());
+  assert.ok(views.includes('cameras.json'));
+  const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as {
+    diffusion?: { provider: string; steps: number; fallbacks: { provider: string }[]; noise: string };
+  };
+  assert.equal(report.diffusion?.provider, 'cpu');
+  assert.equal(report.diffusion?.steps, 4);
+  assert.match(report.diffusion?.noise ?? '', /seed 5/);
+  assert.ok((await readdir(out)).includes('astronaut.glb'));
+});
+
+test('a diffusion pack that fails verification stops the job with a clear error, no views written', async () => {
+  const { packDir } = await diffusionFixture();
+  const bad = path.join(await scratch, 'bad-pack');
+  await cp(packDir, bad, { recursive: true });
+  const manifest = JSON.parse(await readFile(path.join(bad, 'manifest.json'), 'utf8')) as {
+    networks: Record<string, { file: string }>;
+  };
+  await writeFile(path.join(bad, manifest.networks.volume!.file), 'not an onnx file');
+  const jobs = path.join(await scratch, 'bad-jobs');
+  const run = cli([
+    'generate',
+    ASTRONAUT,
+    '--out',
+    path.join(await scratch, 'bad-out'),
+    '--jobs',
+    jobs,
+    '--generator',
+    'diffusion',
+    '--pack',
+    bad,
+    '--json',
+  ]);
+  assert.equal(run.status, 1, run.stderr);
+  const error = events(run.stdout).find((e) => e.type === 'error') as
+    { stage: string; error: { code: string; message: string } } | undefined;
+  assert.equal(error?.stage, 'generate');
+  assert.match(error?.error.code ?? '', /^pack-/);
+  assert.ok(error?.error.message.includes(manifest.networks.volume!.file), error?.error.message);
+  const [jobId] = await readdir(jobs);
+  const views = await readdir(path.join(jobs, jobId!, 'views')).catch(() => [] as string[]);
+  assert.deepEqual(views, []);
+});
