@@ -1,7 +1,9 @@
 // C++ tests of the reconstruction core: prior SDF of a mesh, marching tetrahedra (closed, oriented),
 // the silhouette fit of an analytic ellipsoid from the head360 rig starting from a wrong prior (a
 // sphere), and CPU-vs-CUDA agreement of the fit when a GPU answers. Exit code 1 on any failure.
-//   gen3d_reconstruct_tests [parity-only]
+//   gen3d_reconstruct_tests [parity-only | bench]
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -362,10 +364,57 @@ void testCudaParity() {
     CHECK(std::fabs(qc.chamfer - qg.chamfer) < 0.2f * cpu.grid.voxel);
 }
 
+// Time per grid configuration on each backend (the ellipsoid scene, 16 views): fit and marching.
+void bench() {
+    const BackendInfo info = backendInfo();
+    std::printf("device: %s (%s)\n", info.device.empty() ? "none" : info.device.c_str(), info.reason.c_str());
+    std::printf("| grid | backend | fit (s) | steps/s | marching (s) | triangles | |Δφ| vs CPU (voxels) |\n|---|---|---|---|---|---|---|\n");
+    Scene s = ellipsoidScene();
+    const MeshView prior = s.prior.view();
+    const std::vector<std::pair<std::vector<int>, std::vector<int>>> configs = {
+        {{32}, {60}}, {{32, 64}, {60, 60}}, {{32, 64, 128}, {60, 60, 30}}, {{32, 64, 128, 256}, {60, 60, 30, 20}}};
+    for (const auto& c : configs) {
+        std::vector<float> cpuPhi;
+        for (BackendRequest b : {BackendRequest::Cpu, BackendRequest::Auto}) {
+            if (b == BackendRequest::Auto && info.backend != Backend::Cuda) continue;
+            if (b == BackendRequest::Cpu && c.first.back() > 128 && info.backend == Backend::Cuda) continue;
+            SdfFitParams p;
+            p.resolutions = c.first;
+            p.steps = c.second;
+            p.backend = b;
+            SdfFitOutput out = fitSdf(s.views.data(), 16, &prior, p);
+            const auto t0 = std::chrono::steady_clock::now();
+            SurfaceMesh m = extractSurface(out.grid);
+            const double mc = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            std::string name;
+            for (int r : c.first) name += (name.empty() ? "" : "→") + std::to_string(r) + "³";
+            double diff = -1;
+            if (b == BackendRequest::Cpu) cpuPhi = out.grid.phi;
+            else if (cpuPhi.size() == out.grid.phi.size()) {
+                diff = 0;
+                for (size_t i = 0; i < cpuPhi.size(); ++i) diff += std::fabs(cpuPhi[i] - out.grid.phi[i]) / out.grid.voxel;
+                diff /= (double)cpuPhi.size();
+            }
+            int steps = 0;
+            for (int x : c.second) steps += x;
+            std::printf("| %s | %s | %.2f | %.1f | %.2f | %zu | %s |\n", name.c_str(),
+                        out.backend == Backend::Cuda ? "cuda" : "cpu", out.seconds, steps / out.seconds, mc,
+                        m.indices.size() / 3, diff < 0 ? "–" : std::to_string(diff).c_str());
+        }
+    }
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    std::printf("peak RSS of the whole run: %ld MB\n", u.ru_maxrss / 1024);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     setvbuf(stdout, nullptr, _IONBF, 0);
+    if (argc > 1 && std::strcmp(argv[1], "bench") == 0) {
+        bench();
+        return 0;
+    }
     const bool parityOnly = argc > 1 && std::strcmp(argv[1], "parity-only") == 0;
     std::vector<void (*)()> tests = {testMeshSdfOfSphere, testExtractSphere, testBadInput, testCancel,
                                      testFitEllipsoidCpu, testCudaParity};

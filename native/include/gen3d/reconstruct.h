@@ -38,6 +38,9 @@ struct SdfFitParams {
     float centre[3] = {0, 0, 0};
     float side = 0;
     float margin = 1.3f;
+    // The prior's inside is closed by this radius (metres): no silhouette sees the air between a
+    // hair layer and the scalp, so it is filled before the fit.
+    float closeGaps = 0.008f;
     BackendRequest backend = BackendRequest::Auto;
     // Called after every step (step counts over all levels); return false to cancel.
     std::function<bool(int step, int total, const SdfLosses& losses)> progress;
@@ -65,7 +68,8 @@ SdfFitOutput fitSdf(const SdfView* views, int viewCount, const MeshView* prior, 
 
 // The prior's signed distance on an n³ grid (exact distance to the triangles within 3 voxels of the
 // surface, Euclidean distance transform beyond; sign from a flood fill of the outside), metres.
-std::vector<float> meshSdf(const MeshView& mesh, int n, const float origin[3], float voxel);
+// closeRadius > 0 closes the inside morphologically (metres): thin outside pockets are filled.
+std::vector<float> meshSdf(const MeshView& mesh, int n, const float origin[3], float voxel, float closeRadius = 0);
 
 struct SurfaceMesh {
     std::vector<float> positions;

@@ -36,7 +36,7 @@ __global__ void raysKernel(const float* phi, SdfGridDesc grid, const SdfRayView*
     if (loss != 0.0f) atomicAdd(lossOut, loss);
 }
 
-__global__ void eikonalKernel(const float* phi, int n, float* c, float* lap, float* lossOut) {
+__global__ void eikonalKernel(const float* phi, const float* prior, int n, float* c, float* lap, float* lossOut) {
     const size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (idx >= (size_t)n * n * n) return;
     const int i = (int)(idx % n), j = (int)((idx / n) % n), k = (int)(idx / ((size_t)n * n));
@@ -106,7 +106,7 @@ class CudaSdfStepper : public SdfStepper {
         const long long rays = (long long)viewCount_ * w.raysPerView;
         raysKernel<<<(unsigned)((rays + 127) / 128), 128>>>(phi_, grid_, views_, viewCount_, w, grad_, losses_);
         const unsigned blocks = (unsigned)((count_ + 255) / 256);
-        eikonalKernel<<<blocks, 256>>>(phi_, n, c_, lap_, losses_ + 1);
+        eikonalKernel<<<blocks, 256>>>(phi_, prior_, n, c_, lap_, losses_ + 1);
         updateKernel<<<blocks, 256>>>(phi_, prior_, m_, v_, grad_, c_, lap_, n, w, adam, losses_ + 2);
         check(cudaGetLastError(), "launch");
         float host[3];

@@ -272,7 +272,7 @@ SdfFitOutput fitSdf(const SdfView* views, int viewCount, const MeshView* prior, 
         level.grid.voxel = side / (float)(n - 1);
         for (int a = 0; a < 3; ++a) level.grid.origin[a] = centre[a] - 0.5f * side;
         std::vector<float> priorMetres =
-            prior ? meshSdf(*prior, n, level.grid.origin, level.grid.voxel)
+            prior ? meshSdf(*prior, n, level.grid.origin, level.grid.voxel, params.closeGaps)
                   : sphereSdf(n, level.grid.origin, level.grid.voxel, centre, 0.25f * side);
         std::vector<float> start = previousN ? upsample(phiMetres, previousN, n) : priorMetres;
         const float inv = 1.0f / level.grid.voxel;

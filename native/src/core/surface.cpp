@@ -107,7 +107,40 @@ std::vector<float> edt3d(const std::vector<uint8_t>& seed, int n) {
 
 }  // namespace
 
-std::vector<float> meshSdf(const MeshView& mesh, int n, const float origin[3], float voxel) {
+namespace {
+
+// Morphological closing of the inside (radius in voxels) folded into the SDF: thin outside pockets
+// (the air between a hair shell and the scalp) become inside, and distances near them are redone.
+void closeSdf(std::vector<float>& phi, int n, float voxel, float radius) {
+    if (radius <= 0) return;
+    const size_t count = phi.size();
+    std::vector<uint8_t> occ(count), grown(count), closed(count);
+    for (size_t i = 0; i < count; ++i) occ[i] = phi[i] < 0;
+    const std::vector<float> toInside = edt3d(occ, n);
+    for (size_t i = 0; i < count; ++i) grown[i] = !(toInside[i] <= radius * radius);  // outside of the dilation
+    const std::vector<float> toOutsideOfGrown = edt3d(grown, n);
+    bool changed = false;
+    for (size_t i = 0; i < count; ++i) {
+        closed[i] = occ[i] || toOutsideOfGrown[i] > radius * radius;
+        changed = changed || (closed[i] && !occ[i]);
+    }
+    if (!changed) return;
+    std::vector<uint8_t> open(count);
+    for (size_t i = 0; i < count; ++i) open[i] = !closed[i];
+    const std::vector<float> dIn = edt3d(closed, n), dOut = edt3d(open, n);
+    for (size_t i = 0; i < count; ++i) {
+        if (closed[i] && !occ[i])
+            phi[i] = -(std::sqrt(dOut[i]) - 0.5f) * voxel;
+        else if (closed[i])
+            phi[i] = std::max(phi[i], -(std::sqrt(dOut[i]) - 0.5f) * voxel);
+        else
+            phi[i] = std::min(phi[i], (std::sqrt(dIn[i]) - 0.5f) * voxel);
+    }
+}
+
+}  // namespace
+
+std::vector<float> meshSdf(const MeshView& mesh, int n, const float origin[3], float voxel, float closeRadius) {
     const size_t count = (size_t)n * n * n;
     const float inf = std::numeric_limits<float>::infinity();
     std::vector<float> dist(count, inf);
@@ -189,6 +222,7 @@ std::vector<float> meshSdf(const MeshView& mesh, int n, const float origin[3], f
                 const float d = std::isfinite(dist[idx]) ? dist[idx] : std::sqrt(far2[idx]) * voxel + shellDist;
                 phi[idx] = sign * d;
             }
+    closeSdf(phi, n, voxel, closeRadius / voxel);
     return phi;
 }
 
