@@ -31,6 +31,7 @@ import {
   samplePoints,
   textureFromPng,
   visibleTriangles,
+  uvOverlap,
   type SceneObject,
 } from './synthetic-scene';
 
@@ -109,7 +110,7 @@ function report(name: string, r: SceneResult): void {
     `${name}: Chamfer ${(r.chamfer * 1000).toFixed(2)} mm = ${r.chamferPercent.toFixed(3)} % of the diagonal, ` +
       `normal consistency ${r.normalConsistency.toFixed(4)}, held-out PSNR ${r.psnr.toFixed(2)} dB, ` +
       `watertight ${r.watertight}; ${rep.triangles.marched} → ${rep.triangles.final} triangles, ${rep.atlas.charts} charts, ` +
-      `UV use ${(rep.atlas.utilisation * 100).toFixed(1)} %, ${rep.steps} steps on ${rep.provider}, ` +
+      `UV use ${(rep.atlas.utilisation * 100).toFixed(1)} %, UV overlap ${(100 * uvOverlap(r.head.uvs, r.head.indices)).toFixed(2)} % of covered texels, ${rep.steps} steps on ${rep.provider}, ` +
       `mask loss ${rep.losses.initial.mask.toFixed(4)} → ${rep.losses.final.mask.toFixed(4)}, times ${JSON.stringify(rep.seconds)}`,
   );
 }

@@ -363,3 +363,41 @@ export function diagonal(points: Float32Array): number {
   }
   return Math.hypot(hi[0]! - lo[0]!, hi[1]! - lo[1]!, hi[2]! - lo[2]!);
 }
+
+/** Share of covered texels (size² grid, texel centres) that more than one UV triangle covers. */
+export function uvOverlap(uvs: Float32Array, indices: Uint32Array, size = 512): number {
+  const count = new Uint8Array(size * size);
+  for (let t = 0; t < indices.length; t += 3) rasterUv(uvs, indices, t, size, count);
+  let covered = 0;
+  let twice = 0;
+  for (const c of count) {
+    if (c > 0) covered++;
+    if (c > 1) twice++;
+  }
+  return covered ? twice / covered : 0;
+}
+
+function rasterUv(uvs: Float32Array, indices: Uint32Array, t: number, size: number, count: Uint8Array): void {
+  const ax = uvs[indices[t]! * 2]! * size;
+  const ay = uvs[indices[t]! * 2 + 1]! * size;
+  const bx = uvs[indices[t + 1]! * 2]! * size;
+  const by = uvs[indices[t + 1]! * 2 + 1]! * size;
+  const cx = uvs[indices[t + 2]! * 2]! * size;
+  const cy = uvs[indices[t + 2]! * 2 + 1]! * size;
+  const area = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+  if (area === 0) return;
+  const x0 = Math.max(0, Math.floor(Math.min(ax, bx, cx)));
+  const x1 = Math.min(size - 1, Math.ceil(Math.max(ax, bx, cx)));
+  const y0 = Math.max(0, Math.floor(Math.min(ay, by, cy)));
+  const y1 = Math.min(size - 1, Math.ceil(Math.max(ay, by, cy)));
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const px = x + 0.5;
+      const py = y + 0.5;
+      const w0 = ((bx - px) * (cy - py) - (by - py) * (cx - px)) / area;
+      const w1 = ((cx - px) * (ay - py) - (cy - py) * (ax - px)) / area;
+      const w2 = 1 - w0 - w1;
+      if (w0 > 0 && w1 > 0 && w2 > 0) count[y * size + x] = Math.min(255, count[y * size + x]! + 1);
+    }
+  }
+}
