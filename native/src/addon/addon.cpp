@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "gen3d/core.h"
+#include "gen3d/reconstruct.h"
 
 namespace {
 
@@ -324,6 +325,156 @@ Napi::Value DilateAtlas(const Napi::CallbackInfo& info) {
     return job->promise();
 }
 
+// reconstructSurface({ views: [{ camera, width, height, mask: Uint8Array }], prior?: { positions, indices },
+//   resolutions, steps, raysPerView?, learningRate?, weights…, centre?, side?, backend?,
+//   onProgress?(step, total, maskLoss, eikonalLoss, priorLoss), cancel?: Int32Array (cancel[0] ≠ 0 stops) })
+// → Promise<{ positions, indices, components, watertight, steps, cancelled, backend, seconds,
+//             initial: losses, final: losses, grid: { n, origin, voxel } }>
+Napi::Value ReconstructSurface(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Object o = argObject(info);
+    struct State {
+        std::vector<std::vector<uint8_t>> masks;
+        std::vector<gen3d::SdfView> views;
+        MeshData prior;
+        bool hasPrior = false;
+        gen3d::SdfFitParams params;
+        Napi::ThreadSafeFunction progress;
+        bool hasProgress = false;
+        Napi::Reference<Napi::Int32Array> cancelRef;
+        volatile int32_t* cancel = nullptr;
+        gen3d::SdfFitOutput fit;
+        gen3d::SurfaceMesh surface;
+    };
+    auto s = std::make_shared<State>();
+    Napi::Value viewsValue = o.Get("views");
+    if (!viewsValue.IsArray()) throw typeError(env, "views must be an array");
+    Napi::Array views = viewsValue.As<Napi::Array>();
+    for (uint32_t i = 0; i < views.Length(); ++i) {
+        Napi::Value v = views.Get(i);
+        if (!v.IsObject()) throw typeError(env, "views[" + std::to_string(i) + "] must be an object");
+        Napi::Object view = v.As<Napi::Object>();
+        gen3d::SdfView sv;
+        sv.camera = camera(object(view, "camera"));
+        sv.width = (int)number(view, "width", true);
+        sv.height = (int)number(view, "height", true);
+        s->masks.push_back(copyArray<uint8_t>(view, "mask", true));
+        if (sv.width <= 0 || sv.height <= 0 || s->masks.back().size() != (size_t)sv.width * sv.height)
+            throw typeError(env, "views[" + std::to_string(i) + "].mask length must be width × height");
+        s->views.push_back(sv);
+    }
+    for (size_t i = 0; i < s->views.size(); ++i) s->views[i].mask = s->masks[i].data();
+    Napi::Value prior = o.Get("prior");
+    if (!prior.IsUndefined() && !prior.IsNull()) {
+        if (!prior.IsObject()) throw typeError(env, "prior must be an object");
+        s->prior.read(prior.As<Napi::Object>(), false);
+        s->hasPrior = true;
+    }
+    gen3d::SdfFitParams& p = s->params;
+    auto intList = [&](const char* key, std::vector<int>& out) {
+        Napi::Value v = o.Get(key);
+        if (v.IsUndefined()) return;
+        if (!v.IsArray()) throw typeError(env, std::string(key) + " must be an array of integers");
+        Napi::Array a = v.As<Napi::Array>();
+        out.clear();
+        for (uint32_t i = 0; i < a.Length(); ++i) {
+            Napi::Value e = a.Get(i);
+            if (!e.IsNumber()) throw typeError(env, std::string(key) + " must hold integers");
+            out.push_back(e.As<Napi::Number>().Int32Value());
+        }
+    };
+    intList("resolutions", p.resolutions);
+    intList("steps", p.steps);
+    p.raysPerView = (int)number(o, "raysPerView", false, p.raysPerView);
+    p.learningRate = (float)number(o, "learningRate", false, p.learningRate);
+    p.maskWeight = (float)number(o, "maskWeight", false, p.maskWeight);
+    p.eikonalWeight = (float)number(o, "eikonalWeight", false, p.eikonalWeight);
+    p.priorWeight = (float)number(o, "priorWeight", false, p.priorWeight);
+    p.smoothWeight = (float)number(o, "smoothWeight", false, p.smoothWeight);
+    p.margin = (float)number(o, "margin", false, p.margin);
+    p.closeGaps = (float)number(o, "closeGaps", false, p.closeGaps);
+    p.side = (float)number(o, "side", false, 0);
+    if (!o.Get("centre").IsUndefined()) {
+        Napi::Object holder = Napi::Object::New(env);
+        holder.Set("centre", o.Get("centre"));
+        numberList(holder, "centre", p.centre, 3);
+    }
+    p.backend = backendRequest(o);
+    Napi::Value cancel = o.Get("cancel");
+    if (!cancel.IsUndefined()) {
+        if (!cancel.IsTypedArray() || cancel.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+            throw typeError(env, "cancel must be an Int32Array");
+        Napi::Int32Array flag = cancel.As<Napi::Int32Array>();
+        if (flag.ElementLength() < 1) throw typeError(env, "cancel must have at least one element");
+        s->cancelRef = Napi::Persistent(flag);
+        s->cancel = flag.Data();
+    }
+    Napi::Value onProgress = o.Get("onProgress");
+    if (!onProgress.IsUndefined()) {
+        if (!onProgress.IsFunction()) throw typeError(env, "onProgress must be a function");
+        s->progress = Napi::ThreadSafeFunction::New(env, onProgress.As<Napi::Function>(), "gen3d-sdf-progress", 0, 1);
+        s->hasProgress = true;
+    }
+    struct Event {
+        int step, total;
+        gen3d::SdfLosses losses;
+    };
+    p.progress = [st = s.get()](int step, int total, const gen3d::SdfLosses& l) {
+        if (st->hasProgress) {
+            st->progress.NonBlockingCall(new Event{step, total, l}, [](Napi::Env e, Napi::Function cb, Event* ev) {
+                cb.Call({Napi::Number::New(e, ev->step), Napi::Number::New(e, ev->total),
+                         Napi::Number::New(e, ev->losses.mask), Napi::Number::New(e, ev->losses.eikonal),
+                         Napi::Number::New(e, ev->losses.prior)});
+                delete ev;
+            });
+        }
+        return !(st->cancel && st->cancel[0] != 0);
+    };
+    auto* job = new Job(
+        env,
+        [s] {
+            struct Release {
+                State* st;
+                ~Release() {
+                    if (st->hasProgress) st->progress.Release();
+                }
+            } release{s.get()};
+            gen3d::MeshView prior = s->prior.view();
+            s->fit = gen3d::fitSdf(s->views.data(), (int)s->views.size(), s->hasPrior ? &prior : nullptr, s->params);
+            if (!s->fit.cancelled) s->surface = gen3d::extractSurface(s->fit.grid);
+        },
+        [s](Napi::Env env) {
+            auto losses = [&](const gen3d::SdfLosses& l) {
+                Napi::Object r = Napi::Object::New(env);
+                r.Set("mask", l.mask);
+                r.Set("eikonal", l.eikonal);
+                r.Set("prior", l.prior);
+                return r;
+            };
+            Napi::Object r = Napi::Object::New(env);
+            r.Set("positions", toTypedArray(env, s->surface.positions));
+            r.Set("indices", toTypedArray(env, s->surface.indices));
+            r.Set("components", s->surface.components);
+            r.Set("watertight", s->surface.watertight);
+            r.Set("steps", s->fit.steps);
+            r.Set("cancelled", s->fit.cancelled);
+            r.Set("backend", backendName(s->fit.backend));
+            r.Set("seconds", s->fit.seconds);
+            r.Set("initial", losses(s->fit.initial));
+            r.Set("final", losses(s->fit.final));
+            Napi::Object grid = Napi::Object::New(env);
+            grid.Set("n", s->fit.grid.n);
+            Napi::Array origin = Napi::Array::New(env, 3);
+            for (uint32_t a = 0; a < 3; ++a) origin.Set(a, s->fit.grid.origin[a]);
+            grid.Set("origin", origin);
+            grid.Set("voxel", s->fit.grid.voxel);
+            r.Set("grid", grid);
+            return r;
+        });
+    job->Queue();
+    return job->promise();
+}
+
 Napi::Value BackendInfo(const Napi::CallbackInfo& info) {
     gen3d::BackendInfo b = gen3d::backendInfo();
     Napi::Object r = Napi::Object::New(info.Env());
@@ -354,6 +505,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("renderTexturedMesh", Napi::Function::New(env, RenderTexturedMesh));
     exports.Set("bakeProjectedTexture", Napi::Function::New(env, BakeProjectedTexture));
     exports.Set("dilateAtlas", Napi::Function::New(env, DilateAtlas));
+    exports.Set("reconstructSurface", Napi::Function::New(env, ReconstructSurface));
     exports.Set("backendInfo", Napi::Function::New(env, BackendInfo));
     exports.Set("setForceCpu", Napi::Function::New(env, SetForceCpu));
     exports.Set("setCpuThreads", Napi::Function::New(env, SetCpuThreads));

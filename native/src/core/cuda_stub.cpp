@@ -2,6 +2,7 @@
 #include <stdexcept>
 
 #include "backends.h"
+#include "sdf_backend.h"
 
 namespace gen3d {
 namespace detail {
@@ -15,6 +16,9 @@ bool cudaProbe(std::string& reason, std::string& device) {
 void cudaRender(const RenderJob&, RenderOutput&) { throw std::runtime_error("built without CUDA"); }
 void cudaBake(const BakeJob&, BakeOutput&) { throw std::runtime_error("built without CUDA"); }
 float cudaLastKernelMs() { return 0; }
+std::unique_ptr<SdfStepper> cudaSdfStepper(const SdfLevel&, const std::vector<SdfViewData>&) {
+    throw std::runtime_error("built without CUDA");
+}
 
 }  // namespace detail
 }  // namespace gen3d

@@ -127,6 +127,59 @@ export interface DilateResult {
   filled: Uint8Array;
 }
 
+export interface SurfaceView {
+  camera: PinholeCamera;
+  /** One byte per pixel, > 127 = the object. */
+  mask: GrayImage;
+}
+
+export interface SurfaceLosses {
+  /** Mean squared silhouette violation per ray (voxels²). */
+  mask: number;
+  /** Mean (|∇φ| − 1)² per grid node. */
+  eikonal: number;
+  /** Mean (φ − φ_prior)² per grid node (voxels²). */
+  prior: number;
+}
+
+export interface ReconstructSurfaceInput {
+  views: readonly SurfaceView[];
+  /** The prior (head + hair, one or more closed meshes) whose SDF starts the fit and regularises it. */
+  prior?: { positions: Float32Array; indices: Uint32Array };
+  /** Grid nodes per axis of each coarse-to-fine level, e.g. [32, 64, 128]. */
+  resolutions: readonly number[];
+  /** Adam steps per level. */
+  steps: readonly number[];
+  raysPerView?: number;
+  learningRate?: number;
+  maskWeight?: number;
+  eikonalWeight?: number;
+  priorWeight?: number;
+  smoothWeight?: number;
+  /** The grid's cube (metres); default from the prior's bounds × margin. */
+  centre?: readonly [number, number, number];
+  side?: number;
+  margin?: number;
+  backend?: BackendRequest;
+  onProgress?: (step: number, total: number, losses: SurfaceLosses) => void;
+  signal?: AbortSignal;
+}
+
+export interface ReconstructSurfaceResult {
+  /** Zero level set, largest component; empty when cancelled. */
+  positions: Float32Array;
+  indices: Uint32Array;
+  components: number;
+  watertight: boolean;
+  steps: number;
+  cancelled: boolean;
+  backend: NativeBackend;
+  seconds: number;
+  initial: SurfaceLosses;
+  final: SurfaceLosses;
+  grid: { n: number; origin: number[]; voxel: number };
+}
+
 interface RawAddon {
   renderTexturedMesh(input: object): Promise<{
     rgba: Uint8Array;
@@ -138,6 +191,7 @@ interface RawAddon {
     input: object,
   ): Promise<{ rgba: Uint8Array; weight: Float32Array; backend: NativeBackend }>;
   dilateAtlas(input: object): Promise<{ rgba: Uint8Array; filled: Uint8Array }>;
+  reconstructSurface?(input: object): Promise<ReconstructSurfaceResult>;
   backendInfo(): BackendInfo;
   setForceCpu(force: boolean): void;
   setCpuThreads(threads: number): void;
@@ -318,6 +372,64 @@ export async function dilateAtlas(input: DilateInput): Promise<DilateResult> {
     atlas: { width: input.atlas.width, height: input.atlas.height, data: raw.rgba },
     filled: raw.filled,
   };
+}
+
+/**
+ * Fit a signed distance field to the views' silhouettes, starting from (and regularised towards) the
+ * prior's, coarse to fine; return its zero level set as a closed mesh (largest component).
+ */
+export async function reconstructSurface(input: ReconstructSurfaceInput): Promise<ReconstructSurfaceResult> {
+  if (input.views.length === 0) throw new Error('reconstructSurface: at least one view is required');
+  input.views.forEach((view, i) => {
+    checkCamera(view.camera);
+    checkImage(view.mask, 1, `views[${i}].mask`);
+  });
+  if (input.prior) checkMesh(input.prior, false);
+  if (input.resolutions.length === 0 || input.resolutions.length !== input.steps.length) {
+    throw new Error('resolutions and steps must be non-empty lists of the same length');
+  }
+  input.resolutions.forEach((n) => checkInt(n, 'resolution', 8, 512));
+  input.steps.forEach((n) => checkInt(n, 'steps', 0, 100000));
+  const raw = addon();
+  if (!raw.reconstructSurface)
+    throw new Error('the native addon is older than reconstructSurface: rebuild it');
+  const cancel = new Int32Array(1);
+  const onAbort = (): void => {
+    cancel[0] = 1;
+  };
+  input.signal?.addEventListener('abort', onAbort);
+  if (input.signal?.aborted) cancel[0] = 1;
+  const { onProgress } = input;
+  try {
+    return await raw.reconstructSurface({
+      views: input.views.map((v) => ({
+        camera: cameraObject(v.camera),
+        width: v.mask.width,
+        height: v.mask.height,
+        mask: v.mask.data,
+      })),
+      prior: input.prior,
+      resolutions: [...input.resolutions],
+      steps: [...input.steps],
+      raysPerView: input.raysPerView,
+      learningRate: input.learningRate,
+      maskWeight: input.maskWeight,
+      eikonalWeight: input.eikonalWeight,
+      priorWeight: input.priorWeight,
+      smoothWeight: input.smoothWeight,
+      centre: input.centre ? [...input.centre] : undefined,
+      side: input.side,
+      margin: input.margin,
+      backend: input.backend ?? 'auto',
+      cancel,
+      onProgress: onProgress
+        ? (step: number, total: number, mask: number, eikonal: number, prior: number) =>
+            onProgress(step, total, { mask, eikonal, prior })
+        : undefined,
+    });
+  } finally {
+    input.signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 // ---- input checks: a clear message naming the field, before anything crosses into C++ ----

@@ -3,13 +3,15 @@ import { estimateStage } from './estimate-stage';
 import { exportStage } from './export-stage';
 import { generateStage } from './generate-stage';
 import { ingestStage } from './ingest-stage';
+import { reconstructStage } from './reconstruct-stage';
 import { segmentStage } from './segment-stage';
 
-/** The stages this engine runs, in order (a subset of STAGE_IDS; reconstruct comes with diffusion). */
+/** The stages this engine runs, in order (reconstruct skips itself when generate wrote no views). */
 export const PIPELINE_STAGES: readonly StageRunner[] = [
   ingestStage,
   segmentStage,
   estimateStage,
   generateStage,
+  reconstructStage,
   exportStage,
 ];
