@@ -37,8 +37,8 @@ Options for generate:
   --views-out <dir>    also write renders of the head from --views azimuths around it (a turntable)
   --views <N>          how many azimuths for --views-out, 360/N apart from the front (default 8)
   --generator <g>      projection (default: the photo projected onto the fitted head) | diffusion
-                       (a multi-view diffusion pack writes 16 views into the job's views/; the exported
-                       head is still the projected one until reconstruction from views exists)
+                       (a multi-view diffusion pack writes 16 views into the job's views/; the
+                       reconstruct stage fits the exported head to them, the projected head as prior)
   --pack <dir|id>      the diffusion pack: a folder, or an id in --packs (default: the first there)
   --steps <N>          DDIM steps (default: the pack's)
   --guidance <w>       classifier-free guidance weight (default: the pack's; 1 = none)

@@ -66,8 +66,8 @@ export type ExportSettings = z.infer<typeof ExportSettings>;
 
 /**
  * How `generate` makes the views: 'projection' (the photo projected onto the prior, no network) or
- * 'diffusion' (a multi-view diffusion pack: 16 views into `views/`; the exported head is still the
- * projected one until reconstruction from views exists).
+ * 'diffusion' (a multi-view diffusion pack: 16 views into `views/`, from which the reconstruct stage
+ * fits the exported head, the projected head as its prior).
  */
 export const GeneratorId = z.enum(['projection', 'diffusion']);
 export type GeneratorId = z.infer<typeof GeneratorId>;

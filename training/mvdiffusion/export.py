@@ -213,8 +213,21 @@ def build_model(cfg: MVDConfig, weights: Optional[str], seed: int) -> MultiViewD
         if unexpected:
             print(f"export: ignoring {len(unexpected)} keys not in the model, e.g. {unexpected[:3]}")
     else:
+        wake_zero_initialised_layers(m, seed)
         calibrate_random_model(m, seed)
     return m
+
+
+def wake_zero_initialised_layers(m: MultiViewDiffusion, seed: int) -> None:
+    """Random-weight packs test the exported graphs against PyTorch, but SD zero-initialises the UNet's
+    last conv and every residual branch's output (so training starts from identity): left at zero, ε ≡ 0
+    and a parity test would compare zeros. Those weights get small random values instead."""
+    g = torch.Generator().manual_seed(seed + 777)
+    with torch.no_grad():
+        for name, p in m.named_parameters():
+            if p.dim() >= 2 and p.numel() >= 16 and not p.any():
+                fan_in = p[0].numel()
+                p.copy_(torch.randn(p.shape, generator=g) * (0.5 / fan_in**0.5))
 
 
 def calibrate_random_model(m: MultiViewDiffusion, seed: int) -> None:

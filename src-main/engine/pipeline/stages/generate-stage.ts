@@ -30,7 +30,7 @@ export const generateStage: StageRunner = {
       ctx.progress(
         0,
         3,
-        `${report.views} diffusion views in ${JOB_PATHS.viewsDir}/; the exported head is still the projected one (reconstruction from the views is a later stage): projecting the photo onto the head`,
+        `${report.views} diffusion views in ${JOB_PATHS.viewsDir}/; projecting the photo onto the head as the prior that reconstruction fits to them`,
       );
     } else {
       // a diffusion report of an earlier run with the other generator must not reach this job's report
