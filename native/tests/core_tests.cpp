@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "fixtures.h"
 #include "gen3d/core.h"
 #include "raster_math.h"
@@ -14,18 +15,6 @@ using namespace gen3d;
 using fixtures::frontCamera;
 
 namespace {
-
-int failures = 0;
-std::string current;
-
-#define CHECK(cond)                                                                           \
-    do {                                                                                      \
-        if (!(cond)) {                                                                        \
-            std::printf("  FAIL %s:%d %s: %s\n", __FILE__, __LINE__, current.c_str(), #cond); \
-            ++failures;                                                                       \
-            return;                                                                           \
-        }                                                                                     \
-    } while (0)
 
 RenderParams params(const Camera& cam, int w, int h, BackendRequest b = BackendRequest::Cpu) {
     RenderParams p;

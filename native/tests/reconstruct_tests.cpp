@@ -11,24 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "gen3d/core.h"
 #include "gen3d/reconstruct.h"
 
 using namespace gen3d;
 
 namespace {
-
-int failures = 0;
-std::string current;
-
-#define CHECK(cond)                                                                           \
-    do {                                                                                      \
-        if (!(cond)) {                                                                        \
-            std::printf("  FAIL %s:%d %s: %s\n", __FILE__, __LINE__, current.c_str(), #cond); \
-            ++failures;                                                                       \
-            return;                                                                           \
-        }                                                                                     \
-    } while (0)
 
 const float kRadii[3] = {0.08f, 0.11f, 0.10f};
 

@@ -63,6 +63,20 @@ async function array(key: string): Promise<Float32Array> {
   return a;
 }
 
+/** The pack's condition and VAE-encoder graphs on the reference's input images. */
+function referenceConditioning(runtime: DiffusionRuntime): ReturnType<typeof encodeConditioning> {
+  return Promise.all([array('input_image'), array('condition_image'), array('view_embed')]).then(
+    ([imageS, imageR, conditionEmbed]) =>
+      encodeConditioning(runtime, {
+        imageS,
+        S: dp.resolution,
+        imageR,
+        R: dp.spec.conditionResolution,
+        conditionEmbed,
+      }),
+  );
+}
+
 function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length, 'same length');
   let m = 0;
@@ -114,13 +128,7 @@ test('one guided step (volume, batch layout, UNet, guidance, DDIM) ≤ 1e-4 max 
     const hw = dp.spec.latent.size;
     const ch = dp.spec.latent.channels;
     const L = ch * hw * hw;
-    const cond = await encodeConditioning(runtime, {
-      imageS: await array('input_image'),
-      S: dp.resolution,
-      imageR: await array('condition_image'),
-      R: dp.spec.conditionResolution,
-      conditionEmbed: await array('view_embed'),
-    });
+    const cond = await referenceConditioning(runtime);
     const tol = ref.tolerances.oneStepMaxAbs;
     const report: Record<string, number> = {};
     report.context = maxAbs(cond.context, await array('context'));
@@ -206,13 +214,7 @@ test('50 steps through the engine’s sampler with the reference noise: decoded 
     const hw = dp.spec.latent.size;
     const ch = dp.spec.latent.channels;
     const L = ch * hw * hw;
-    const cond = await encodeConditioning(runtime, {
-      imageS: await array('input_image'),
-      S: dp.resolution,
-      imageR: await array('condition_image'),
-      R: dp.spec.conditionResolution,
-      conditionEmbed: await array('view_embed'),
-    });
+    const cond = await referenceConditioning(runtime);
     const stepNoise = await array('step_noise');
     const noise = arrayNoise('make_fixture reference noise', await array('initial_noise'), (k) =>
       stepNoise.subarray(k * V * L, (k + 1) * V * L),

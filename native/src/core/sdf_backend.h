@@ -19,6 +19,19 @@ struct SdfViewData {
     std::vector<uint32_t> edgePixels;
 };
 
+// A view as the ray kernels read it, pointing at the given mask and edge buffers (host or device).
+inline SdfRayView rayViewOf(const SdfViewData& d, const uint8_t* mask, const uint32_t* edgePixels) {
+    SdfRayView r{};
+    r.cam = d.cam;
+    for (int a = 0; a < 3; ++a) r.centre[a] = d.centre[a];
+    r.width = d.width;
+    r.height = d.height;
+    r.mask = mask;
+    r.edgePixels = edgePixels;
+    r.edgeCount = (int)d.edgePixels.size();
+    return r;
+}
+
 struct SdfLevel {
     SdfGridDesc grid;
     std::vector<float> phi;    // voxel units

@@ -76,19 +76,11 @@ class CudaSdfStepper : public SdfStepper {
         check(cudaMemset(grad_, 0, count_ * sizeof(float)), "memset");
         std::vector<SdfRayView> host;
         for (const SdfViewData& d : views) {
-            SdfRayView r{};
-            r.cam = d.cam;
-            for (int a = 0; a < 3; ++a) r.centre[a] = d.centre[a];
-            r.width = d.width;
-            r.height = d.height;
             uint8_t* mask = upload(d.mask.data(), d.mask.size());
             uint32_t* edges = upload(d.edgePixels.data(), d.edgePixels.size());
             buffers_.push_back(mask);
             buffers_.push_back(edges);
-            r.mask = mask;
-            r.edgePixels = edges;
-            r.edgeCount = (int)d.edgePixels.size();
-            host.push_back(r);
+            host.push_back(rayViewOf(d, mask, edges));
         }
         viewCount_ = (int)host.size();
         views_ = upload(host.data(), host.size());

@@ -24,17 +24,7 @@ class CpuSdfStepper : public SdfStepper {
         c_.assign(count * 3, 0.0f);
         lap_.assign(count, 0.0f);
         partial_.assign((size_t)threads_, std::vector<float>(count, 0.0f));
-        for (const SdfViewData& d : views) {
-            SdfRayView r{};
-            r.cam = d.cam;
-            for (int a = 0; a < 3; ++a) r.centre[a] = d.centre[a];
-            r.width = d.width;
-            r.height = d.height;
-            r.mask = d.mask.data();
-            r.edgePixels = d.edgePixels.data();
-            r.edgeCount = (int)d.edgePixels.size();
-            views_.push_back(r);
-        }
+        for (const SdfViewData& d : views) views_.push_back(rayViewOf(d, d.mask.data(), d.edgePixels.data()));
     }
 
     SdfLosses step(const SdfWeights& w, const AdamState& adam) override {
