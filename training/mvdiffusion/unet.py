@@ -42,10 +42,11 @@ class UNetConfig:
 
 
 FULL = UNetConfig()
-# 4.60 M parameters (0.20 M depth attention). Per UNet batch element at a 32×32 latent (batch 40 in
-# groups of 5, frustum depth 8/4/2), on 2 threads of a Xeon: ≈ 17.5 ms in ONNX Runtime, ≈ 37 ms in
-# PyTorch. attention_resolutions=(4,) measured ~10 % faster; model_channels=48 ~1.7× slower.
-SMALL = UNetConfig(model_channels=32, channel_mult=(1, 2, 4), num_res_blocks=1, attention_resolutions=(4, 2),
+# Transformers (cross-, self- and multi-view attention) only at the coarsest level (8×8): the
+# multi-view attention at 16×16 (5 × 256 tokens per group) was most of the cost — one UNet batch of 40
+# (16 views + 4 input elements, × 2 guidance halves) took 752 ms with attention at ds 2 and 4, 308 ms
+# with ds 4 alone, in onnxruntime-node on 2 cores of an AMD EPYC (model_channels 24 instead: 524 ms).
+SMALL = UNetConfig(model_channels=32, channel_mult=(1, 2, 4), num_res_blocks=1, attention_resolutions=(4,),
                    num_heads=4, context_dim=256, norm_groups=16, volume_dims=(8, 16, 32),
                    multiview_attention=True)
 # For CI and parity fixtures: every code path (transformers at every level, depth attention at every
