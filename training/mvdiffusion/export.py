@@ -25,6 +25,7 @@ import torch
 from onnx import numpy_helper
 from torch import nn
 
+from .unet import unet_config
 from .config import MVDConfig, preset
 from .head_mesh import head_vertices_volume_frame, synthetic_vertex_colour
 from .model import MultiViewDiffusion
@@ -198,7 +199,17 @@ def diffusion_block(cfg: MVDConfig, dtype: str) -> dict:
         "meshGrid": {"dims": list(cfg.mesh_grid_dims), "voxel": cfg.mesh_voxel},
         "inputCrop": {"mode": "alpha-bbox", "fill": cfg.input_crop_fill},
         "dtype": "float16" if dtype == "fp16" else "float32",
+        "attention": unet_attention_levels(cfg),
     }
+
+
+def unet_attention_levels(cfg: MVDConfig) -> list:
+    """Latent size and heads of each UNet level with transformers: the engine sizes its CPU batches by
+    the attention matrices (heads × tokens² per group), which dominate a full-size UNet's memory."""
+    ucfg = unet_config(cfg.backbone)
+    levels = [cfg.latent_size // ds for ds in sorted(set(ucfg.attention_resolutions))
+              if ds <= 2 ** (len(ucfg.channel_mult) - 1)]
+    return [{"resolution": r, "heads": ucfg.num_heads} for r in levels]
 
 
 def build_model(cfg: MVDConfig, weights: Optional[str], seed: int) -> MultiViewDiffusion:

@@ -69,6 +69,12 @@ export const DiffusionSpec = z
       })
       .strict(),
     inputElement: z.boolean().default(true),
+    /** UNet levels with transformers (latent size, heads): sizes the CPU batches by attention memory. */
+    attention: z
+      .array(
+        z.object({ resolution: z.number().int().positive(), heads: z.number().int().positive() }).strict(),
+      )
+      .default([]),
     meshPhotoFeatures: z.boolean().default(false),
     conditionResolution: z.number().int().positive(),
     meshGrid: z

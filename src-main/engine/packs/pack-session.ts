@@ -24,7 +24,13 @@ export async function createPackSession(
     throw new PackError('pack-mismatch', pack.dir, 'manifest.json', `the pack has no network "${network}".`);
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(pack.file(spec.file), options);
+    // A graph with external data (or too large to hold) loads by path: ONNX Runtime finds
+    // `<file>.data` beside it. Its bytes were hashed as they were streamed.
+    const byPath =
+      !pack.inMemory(spec.file) || pack.manifest.files.some((f) => f.path === `${spec.file}.data`);
+    session = byPath
+      ? await ort.InferenceSession.create(pack.path(spec.file), options)
+      : await ort.InferenceSession.create(pack.file(spec.file), options);
   } catch (err) {
     throw new PackError(
       'pack-corrupt',

@@ -1,9 +1,12 @@
 /**
  * Verifies a model pack before anything of it is used: manifest schema, every listed file present
  * with the listed size and sha256, arrays and networks pointing at listed files of fitting size.
- * The bytes that were hashed are the bytes handed on, so what is loaded is what was verified.
+ * The bytes that were hashed are the bytes handed on, so what is loaded is what was verified —
+ * except files too large to hold (full-size diffusion UNets: several GB, ONNX external data), which
+ * are hashed as a stream and loaded from disk by path.
  */
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { throwIfCancelled } from '../stage-error';
@@ -13,8 +16,24 @@ import { DTYPE_BYTES, elementCount, MANIFEST_FILE, PackManifest } from './pack-m
 export interface VerifiedPack {
   dir: string;
   manifest: PackManifest;
-  /** The verified bytes of a file listed in the manifest. */
+  /** The verified bytes of a file listed in the manifest (not for files above IN_MEMORY_LIMIT). */
   file(relPath: string): Buffer;
+  /** Whether file() can hand over the bytes (else load it from path()). */
+  inMemory(relPath: string): boolean;
+  /** Absolute path of a listed file. */
+  path(relPath: string): string;
+}
+
+/** Files above this are hashed as a stream and not kept: Node cannot read a file over 2 GiB at once. */
+export const IN_MEMORY_LIMIT = 512 * 1024 * 1024;
+
+async function streamSha256(abs: string, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(abs, { highWaterMark: 8 << 20 })) {
+    throwIfCancelled(signal);
+    hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex');
 }
 
 export async function verifyPack(dir: string, signal?: AbortSignal): Promise<VerifiedPack> {
@@ -37,8 +56,8 @@ export async function verifyPack(dir: string, signal?: AbortSignal): Promise<Ver
         `the file is ${what} (${info.size} bytes, manifest says ${entry.bytes}).`,
       );
     }
-    const data = await readFile(abs);
-    const sha = createHash('sha256').update(data).digest('hex');
+    const data = info.size <= IN_MEMORY_LIMIT ? await readFile(abs) : undefined;
+    const sha = data ? createHash('sha256').update(data).digest('hex') : await streamSha256(abs, signal);
     if (sha !== entry.sha256) {
       throw new PackError(
         'pack-corrupt',
@@ -47,17 +66,29 @@ export async function verifyPack(dir: string, signal?: AbortSignal): Promise<Ver
         'the file is corrupt: its sha256 does not match the manifest.',
       );
     }
-    bytes.set(entry.path, data);
+    if (data) bytes.set(entry.path, data);
   }
+  const listedPath = (relPath: string): string => {
+    if (!listed.has(relPath))
+      throw new PackError('pack-missing-file', dir, relPath, 'the file is not listed in the manifest.');
+    return path.join(dir, ...relPath.split('/'));
+  };
   return {
     dir,
     manifest,
     file(relPath: string): Buffer {
       const data = bytes.get(relPath);
-      if (!data)
-        throw new PackError('pack-missing-file', dir, relPath, 'the file is not listed in the manifest.');
-      return data;
+      if (data) return data;
+      listedPath(relPath);
+      throw new PackError(
+        'pack-corrupt',
+        dir,
+        relPath,
+        'the file is too large to hold in memory: load it by path.',
+      );
     },
+    inMemory: (relPath) => bytes.has(relPath),
+    path: listedPath,
   };
 }
 

@@ -82,8 +82,10 @@ export interface DiffusionReport {
 }
 
 /**
- * Units per batch that fit half the free memory on the CPU, counting each element's UNet inputs
- * (from the manifest) × 32 for the activations: a coarse start; out-of-memory errors halve it further.
+ * Units per batch that fit half the free memory on the CPU: each element's UNet inputs (from the
+ * manifest) × 32 for the activations, plus per unit the largest attention matrix the pack's UNet forms
+ * (heads × tokens², tokens = the unit's elements × the level's latent pixels, as multi-view attention
+ * spans a whole group), twice (scores and softmax). A coarse start; out-of-memory errors halve it.
  * GPU providers do not say how much memory is free: they start with every unit and halve on OOM.
  */
 export function unitsForMemory(dp: DiffusionPack, elementsPerUnit: number, freeBytes: number): number {
@@ -91,7 +93,14 @@ export function unitsForMemory(dp: DiffusionPack, elementsPerUnit: number, freeB
     (sum, t) => sum + t.shape.slice(1).reduce((a, d) => a * Math.max(d, 1), 1) * 4,
     0,
   );
-  return Math.max(1, Math.floor((freeBytes * 0.5) / (perElement * 32 * elementsPerUnit)));
+  const tokensPerUnit = (resolution: number): number =>
+    (dp.spec.inputElement ? elementsPerUnit : 1) * resolution * resolution;
+  const attention = dp.spec.attention.reduce(
+    (most, l) => Math.max(most, l.heads * tokensPerUnit(l.resolution) ** 2 * 4 * 2),
+    0,
+  );
+  const perUnit = perElement * 32 * elementsPerUnit + attention;
+  return Math.max(1, Math.floor((freeBytes * 0.5) / perUnit));
 }
 
 export const viewFileName = (v: number): string => `${String(v).padStart(2, '0')}.png`;
