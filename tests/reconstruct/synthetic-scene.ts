@@ -299,6 +299,22 @@ function nearestOne(
   return best;
 }
 
+/** Sums over `from`'s points of the distance to, and the normal agreement with, their match in `to`. */
+function oneSidedMatch(
+  from: { points: Float32Array; normals: Float32Array },
+  to: { points: Float32Array; normals: Float32Array },
+  match: ArrayLike<number>,
+): { distance: number; normalDot: number } {
+  let distance = 0;
+  let normalDot = 0;
+  for (let i = 0; i < match.length; i++) {
+    const j = match[i]!;
+    distance += dist(from.points, i, to.points, j);
+    for (let k = 0; k < 3; k++) normalDot += from.normals[i * 3 + k]! * to.normals[j * 3 + k]!;
+  }
+  return { distance, normalDot };
+}
+
 /** Symmetric Chamfer distance (mean of both directions' mean distances) and normal consistency. */
 export function compareSurfaces(
   recon: { points: Float32Array; normals: Float32Array },
@@ -307,25 +323,11 @@ export function compareSurfaces(
 ): { chamfer: number; normalConsistency: number } {
   const r2t = nearestIndices(recon.points, truth.points, cell);
   const t2r = nearestIndices(truth.points, recon.points, cell);
-  let a = 0;
-  let nc = 0;
-  for (let i = 0; i < r2t.length; i++) {
-    const j = r2t[i]!;
-    a += dist(recon.points, i, truth.points, j);
-    nc +=
-      recon.normals[i * 3]! * truth.normals[j * 3]! +
-      recon.normals[i * 3 + 1]! * truth.normals[j * 3 + 1]! +
-      recon.normals[i * 3 + 2]! * truth.normals[j * 3 + 2]!;
-  }
-  let b = 0;
-  for (let i = 0; i < t2r.length; i++) {
-    const j = t2r[i]!;
-    b += dist(truth.points, i, recon.points, j);
-    nc +=
-      truth.normals[i * 3]! * recon.normals[j * 3]! +
-      truth.normals[i * 3 + 1]! * recon.normals[j * 3 + 1]! +
-      truth.normals[i * 3 + 2]! * recon.normals[j * 3 + 2]!;
-  }
+  const forward = oneSidedMatch(recon, truth, r2t);
+  const backward = oneSidedMatch(truth, recon, t2r);
+  const a = forward.distance;
+  const b = backward.distance;
+  const nc = forward.normalDot + backward.normalDot;
   return {
     chamfer: 0.5 * (a / r2t.length + b / t2r.length),
     normalConsistency: nc / (r2t.length + t2r.length),
