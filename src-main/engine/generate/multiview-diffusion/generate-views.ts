@@ -93,10 +93,9 @@ export function unitsForMemory(dp: DiffusionPack, elementsPerUnit: number, freeB
     (sum, t) => sum + t.shape.slice(1).reduce((a, d) => a * Math.max(d, 1), 1) * 4,
     0,
   );
-  const tokensPerUnit = (resolution: number): number =>
-    (dp.spec.inputElement ? elementsPerUnit : 1) * resolution * resolution;
+  // elementsPerUnit is 1 without an input element: then attention spans one view.
   const attention = dp.spec.attention.reduce(
-    (most, l) => Math.max(most, l.heads * tokensPerUnit(l.resolution) ** 2 * 4 * 2),
+    (most, l) => Math.max(most, l.heads * (elementsPerUnit * l.resolution ** 2) ** 2 * 4 * 2),
     0,
   );
   const perUnit = perElement * 32 * elementsPerUnit + attention;
