@@ -9,6 +9,14 @@ import {
 } from '../../src-main/engine/generate/multiview-diffusion/unet-batches';
 import { providerCandidates } from '../../src-main/engine/generate/multiview-diffusion/providers';
 
+/** head360's groups: four of four neighbouring views. */
+const HEAD360_GROUPS = [
+  [0, 1, 2, 3],
+  [4, 5, 6, 7],
+  [8, 9, 10, 11],
+  [12, 13, 14, 15],
+];
+
 test('seeded noise: the same seed gives the same values, another seed others; standard normal', () => {
   const a = seededNoise(7);
   const b = seededNoise(7);
@@ -24,12 +32,7 @@ test('seeded noise: the same seed gives the same values, another seed others; st
 });
 
 test('UNet units: 4 groups of 4 + input element, both guidance halves → 8 units of 5; batches of whole units', () => {
-  const groups = [
-    [0, 1, 2, 3],
-    [4, 5, 6, 7],
-    [8, 9, 10, 11],
-    [12, 13, 14, 15],
-  ];
+  const groups = HEAD360_GROUPS;
   const layout = unitLayout(groups, true, true);
   assert.equal(layout.units.length, 8);
   assert.equal(layout.elementsPerUnit, 5);
@@ -100,12 +103,7 @@ test('the frustum assembly graph (WebGPU device path) builds the same UNet frust
     Float32Array.from({ length: V * d.reduce((a, b) => a * b, 1) }, (_, k) => k + 1000 * i + 1),
   );
   const session = await ort.InferenceSession.create(frustumAssemblyModel([5, 5]));
-  const groups = [
-    [0, 1, 2, 3],
-    [4, 5, 6, 7],
-    [8, 9, 10, 11],
-    [12, 13, 14, 15],
-  ];
+  const groups = HEAD360_GROUPS;
   const layout = unitLayout(groups, true, true);
   const units = layout.units.slice(2, 7);
   const cpu = assembleUnetFeeds(units, layout, {

@@ -206,18 +206,23 @@ export function samplePoints(
   return { points, normals };
 }
 
-function triArea(p: Float32Array, idx: Uint32Array, t: number): number {
+/** (b − a) × (c − a) of triangle t: its normal times twice its area. */
+function triangleCross(p: Float32Array, idx: Uint32Array, t: number): [number, number, number] {
   const a = idx[t * 3]! * 3;
   const b = idx[t * 3 + 1]! * 3;
   const c = idx[t * 3 + 2]! * 3;
   const e1 = [p[b]! - p[a]!, p[b + 1]! - p[a + 1]!, p[b + 2]! - p[a + 2]!];
   const e2 = [p[c]! - p[a]!, p[c + 1]! - p[a + 1]!, p[c + 2]! - p[a + 2]!];
-  const n = [
+  return [
     e1[1]! * e2[2]! - e1[2]! * e2[1]!,
     e1[2]! * e2[0]! - e1[0]! * e2[2]!,
     e1[0]! * e2[1]! - e1[1]! * e2[0]!,
   ];
-  return Math.hypot(n[0]!, n[1]!, n[2]!) / 2;
+}
+
+function triArea(p: Float32Array, idx: Uint32Array, t: number): number {
+  const n = triangleCross(p, idx, t);
+  return Math.hypot(n[0], n[1], n[2]) / 2;
 }
 
 function pointOn(
@@ -235,13 +240,7 @@ function pointOn(
   const c = idx[t * 3 + 2]! * 3;
   for (let k = 0; k < 3; k++)
     out[s * 3 + k] = p[a + k]! + u * (p[b + k]! - p[a + k]!) + v * (p[c + k]! - p[a + k]!);
-  const e1 = [p[b]! - p[a]!, p[b + 1]! - p[a + 1]!, p[b + 2]! - p[a + 2]!];
-  const e2 = [p[c]! - p[a]!, p[c + 1]! - p[a + 1]!, p[c + 2]! - p[a + 2]!];
-  const n = [
-    e1[1]! * e2[2]! - e1[2]! * e2[1]!,
-    e1[2]! * e2[0]! - e1[0]! * e2[2]!,
-    e1[0]! * e2[1]! - e1[1]! * e2[0]!,
-  ];
+  const n = triangleCross(p, idx, t);
   const l = Math.hypot(n[0]!, n[1]!, n[2]!) || 1;
   for (let k = 0; k < 3; k++) nout[s * 3 + k] = n[k]! / l;
 }
