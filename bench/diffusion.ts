@@ -6,7 +6,8 @@
  * addon), so it also runs bundled on a machine that has nothing but Node and onnxruntime-node:
  *
  *   npx tsx bench/diffusion.ts --pack <dir> [--steps 30] [--guidance 2] [--views 16] [--provider auto]
- *        [--batch N] [--seed 0] [--json out.json] [--latents-out x0.f32]
+ *        [--batch N] [--seed 0] [--json out.json] [--latents-out x0.f32] [--device-frustums on|off]
+ *        [--threads N]
  *   npx esbuild bench/diffusion.ts --bundle --platform=node --format=esm --external:onnxruntime-node \
  *        --outfile=bench-diffusion.mjs     # then: node bench-diffusion.mjs --pack …  (GPU machine)
  */
@@ -81,6 +82,8 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '0' },
       json: { type: 'string' },
       'latents-out': { type: 'string' },
+      'device-frustums': { type: 'string', default: 'on' },
+      threads: { type: 'string', default: '0' },
     },
   });
   if (!values.pack) throw new Error('--pack <dir> is needed');
@@ -92,7 +95,10 @@ async function main(): Promise<void> {
   const guidance = values.guidance !== undefined ? Number(values.guidance) : dp.spec.sampler.guidance;
   const provider = ProviderId.parse(values.provider);
   const started = performance.now();
-  const runtime = await DiffusionRuntime.open(dp.pack, provider);
+  const runtime = await DiffusionRuntime.open(dp.pack, provider, {
+    deviceFrustums: values['device-frustums'] !== 'off',
+    threads: Number(values.threads),
+  });
   const openMs = performance.now() - started;
   try {
     const hw = dp.spec.latent.size;
@@ -146,6 +152,7 @@ async function main(): Promise<void> {
       machine: machineName(),
       pack: `${dp.pack.manifest.id} (${dp.spec.config}, ${dp.spec.dtype}, ${dp.resolution} px)`,
       provider: runtime.provider,
+      deviceFrustums: runtime.deviceFrustums,
       fallbacks: runtime.fallbacks.map((f) => `${f.provider}: ${f.reason}`),
       notes,
       views: V,
@@ -163,7 +170,7 @@ async function main(): Promise<void> {
     const lines = [
       `[diffusion bench] ${row.machine} — Node ${process.version}`,
       `  pack              ${row.pack}`,
-      `  provider          ${row.provider}${row.fallbacks.length ? `  (not: ${row.fallbacks.join('; ')})` : ''}`,
+      `  provider          ${row.provider}${row.deviceFrustums ? ' (frustums kept on the GPU)' : ''}${row.fallbacks.length ? `  (not: ${row.fallbacks.join('; ')})` : ''}`,
       `  views × steps     ${V} × ${steps}, guidance ${guidance}, UNet batch ${row.batchElements}`,
       `  sessions          ${row.sessionsMs} ms`,
       `  step (first)      ${row.firstStepMs} ms`,

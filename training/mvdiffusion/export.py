@@ -10,6 +10,8 @@ fp16 on disk, float32 I/O and arithmetic)."""
 from __future__ import annotations
 
 import argparse
+import inspect
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -129,10 +131,13 @@ def export_graph(module: nn.Module, inputs: Tuple[torch.Tensor, ...], in_specs: 
     # Through a file: above 2 GB torch writes external data itself, and onnx.load reads it back.
     with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
         f = Path(tmp) / path.name
+        # torch ≥ 2.9 exports through dynamo by default (opset 18 nodes); the contract's graphs are
+        # the TorchScript exporter's at OPSET, on Debian's torch 1.13 and the GPU machine's 2.11 alike.
+        legacy = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
         with torch.no_grad():
             torch.onnx.export(module, inputs, str(f), opset_version=OPSET, do_constant_folding=True,
                               input_names=[s["name"] for s in in_specs], output_names=[s["name"] for s in out_specs],
-                              dynamic_axes=dynamic, keep_initializers_as_inputs=False)
+                              dynamic_axes=dynamic, keep_initializers_as_inputs=False, **legacy)
         return onnx.load(str(f))
 
 
@@ -281,7 +286,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--dtype", default="fp32", choices=["fp32", "fp16"])
     a = ap.parse_args(argv)
-    torch.set_num_threads(2)
+    torch.set_num_threads(min(os.cpu_count() or 2, 16))  # tracing a full-size model takes minutes
     m = build_model(preset(a.config), a.weights, a.seed)
     lic = None if not a.weights else "see the checkpoint's licence"
     print(export_pack(m, Path(a.out), a.dtype, license=lic))

@@ -23,8 +23,8 @@ def clip_preprocess(image: torch.Tensor, size: int = 224) -> torch.Tensor:
     (kornia.geometry.resize as SyncDreamer calls it), then CLIP's mean/std."""
     x = F.interpolate(image, size=(size, size), mode="bicubic", align_corners=True)
     x = (x + 1.0) * 0.5
-    mean = torch.tensor(CLIP_MEAN, dtype=x.dtype).reshape(1, 3, 1, 1)
-    std = torch.tensor(CLIP_STD, dtype=x.dtype).reshape(1, 3, 1, 1)
+    mean = torch.tensor(CLIP_MEAN, dtype=x.dtype, device=x.device).reshape(1, 3, 1, 1)
+    std = torch.tensor(CLIP_STD, dtype=x.dtype, device=x.device).reshape(1, 3, 1, 1)
     return (x - mean) / std
 
 

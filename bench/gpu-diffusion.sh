@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Issue 9's GPU benchmark in one GPU-machine command (10 min there): the full-size architecture with
+# random weights, 16 views × 50 steps with guidance, through the engine's own sampler on every
+# ONNX Runtime provider the machine has, beside PyTorch on the same card in the same run (the shared
+# reference bench, and this repository's model under the same sampler).
+#
+# Here first:  bash shared/tools/device-pack.sh; mkdir -p test-output/gpu
+#              cp ../shared/bench/torch_reference_bench.py test-output/gpu/
+#              npx esbuild bench/diffusion.ts --bundle --platform=node --format=esm \
+#                  --external:onnxruntime-node --outfile=test-output/gpu/bench-diffusion.mjs
+# There:       run(carry: [".devcarry", "test-output/gpu"], command: "bash bench/gpu-diffusion.sh")
+# Phases:      all (default) | export | ort | torch — a warm machine keeps the pack between calls.
+set -u
+phase=${1:-all}
+start=$(date +%s)
+left() { echo $((${BUDGET:-570} - ($(date +%s) - start))); }
+say() { echo "[$(($(date +%s) - start)) s] $*"; }
+out=${OUT:-test-output/gpu/out}
+mkdir -p "$out"
+pack=/tmp/pack-full-fp16  # outside the carried folder: a warm machine keeps it for the next call
+py=python3
+exec > >(tee -a "$out/gpu-diffusion.log") 2>&1
+
+source .devcarry/device-env.sh >/dev/null
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+say "CPU: $(nproc) cores; $($py -c 'import torch; print("PyTorch", torch.__version__)')"
+
+if [[ $phase == all || $phase == export ]] && [ ! -f "$pack/manifest.json" ]; then
+  say "export: full config, fp16, random weights"; rm -rf "$pack"
+  timeout "$(left)" $py -m training.mvdiffusion.export --config full --dtype fp16 --out "$pack" 2>&1 | tail -3
+  say "export finished"; du -sh "$pack"
+fi
+
+if [[ $phase == all || $phase == ort ]] && [ -f "$pack/manifest.json" ]; then
+  say "engine, WebGPU, 16 × 50 with guidance"
+  timeout "$(left)" node test-output/gpu/bench-diffusion.mjs --pack "$pack" --steps 50 --provider webgpu \
+    --json "$out/ort-webgpu.json"
+fi
+
+if [[ $phase == all || $phase == torch ]]; then
+  say "PyTorch, this repository's model and sampler, fp16 autocast"
+  timeout "$(left)" $py bench/torch_mvdiffusion.py --config full --steps 50 --dtype fp16 \
+    --json "$out/torch-mvdiffusion.json"
+  say "PyTorch, shared reference bench (fp16, 16 views per chunk, eager)"
+  timeout "$(left)" $py test-output/gpu/torch_reference_bench.py --dtypes fp16 --vpcs 16 --compile none \
+    --reps 1 --out "$out" | grep -E '"tag"|params' | cut -c1-400
+fi
+
+if [[ $phase == all || $phase == ort ]] && [ -f "$pack/manifest.json" ]; then
+  say "engine, WebGPU without on-GPU frustum assembly, 16 × 5"
+  timeout "$(left)" node test-output/gpu/bench-diffusion.mjs --pack "$pack" --steps 5 --provider webgpu \
+    --device-frustums off --json "$out/ort-webgpu-hostfrustums.json"
+fi
+
+if [[ $phase == all || $phase == ort ]] && [ -f "$pack/manifest.json" ] && [ "$(left)" -gt 60 ]; then
+  say "engine, CPU provider ($(nproc) threads), 16 × 2 (the time per step is what counts)"
+  timeout "$(($(left) - 10))" node test-output/gpu/bench-diffusion.mjs --pack "$pack" --steps 2 \
+    --provider cpu --json "$out/ort-cpu.json"
+fi
+say "done"
