@@ -27,6 +27,7 @@ import {
   conditionViewEmbeddings,
   viewEmbeddings,
 } from '../src-main/engine/generate/multiview-diffusion/rig-cameras';
+import { batchSizing, unitsPerBatchFor } from '../src-main/engine/generate/multiview-diffusion/batch-size';
 import { sampleViews } from '../src-main/engine/generate/multiview-diffusion/sampler';
 import { ProviderId } from '../src-main/shared/protocol';
 
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
     const units = (dp.spec.inputElement ? dp.groups.length : V) * (guidance !== 1 ? 2 : 1);
     const unitsPerBatch = values.batch
       ? Math.max(1, Math.floor(Number(values.batch) / elementsPerUnit))
-      : units;
+      : unitsPerBatchFor(batchSizing(dp, elementsPerUnit), runtime.provider, units);
     const notes: string[] = [];
     const samplingStart = performance.now();
     const result = await sampleViews(

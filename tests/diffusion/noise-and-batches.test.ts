@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import {
+  scoreMatrixBytes,
+  unitsForBufferLimit,
+  unitsForMemory,
+  unitsPerBatchFor,
+  WEBGPU_ATTENTION_BYTES,
+  type BatchSizing,
+} from '../../src-main/engine/generate/multiview-diffusion/batch-size';
 import { seededNoise } from '../../src-main/engine/generate/multiview-diffusion/noise-source';
 import {
   assembleUnetFeeds,
@@ -127,4 +135,34 @@ test('the frustum assembly graph (WebGPU device path) builds the same UNet frust
   assert.deepEqual(out.assembled_0!.data, cpu.frustums[0]);
   assert.deepEqual(out.assembled_1!.data, cpu.frustums[1]);
   await session.release();
+});
+
+test('batch sizes: the full-size UNet on WebGPU runs 2 units a batch (its 8 at once exceeded a buffer on an H200); the CPU by memory', () => {
+  // the full config's manifest: attention at latent 32/16/8 with 8 heads, groups of 4 views + the input
+  const full: BatchSizing = {
+    unetInputShapes: [
+      [-1, 4, 32, 32],
+      [-1, 4, 32, 32],
+      [-1],
+      [-1, 1, 768],
+      [-1, 64, 48, 32, 32],
+      [-1, 128, 24, 16, 16],
+      [-1, 256, 12, 8, 8],
+      [-1, 512, 6, 4, 4],
+    ],
+    attention: [
+      { resolution: 32, heads: 8 },
+      { resolution: 16, heads: 8 },
+      { resolution: 8, heads: 8 },
+    ],
+    elementsPerUnit: 5,
+  };
+  assert.equal(scoreMatrixBytes(full), 8 * 5120 ** 2 * 4);
+  assert.equal(unitsForBufferLimit(full, WEBGPU_ATTENTION_BYTES), 2);
+  assert.equal(unitsPerBatchFor(full, 'webgpu', 8), 2);
+  assert.equal(unitsPerBatchFor(full, 'cuda', 8), 8);
+  assert.equal(unitsForMemory(full, 24 * 2 ** 30), 2); // 4.4 GB a unit: 2.7 GB activations, 1.7 GB scores
+  assert.equal(unitsForMemory(full, 2 ** 30), 1);
+  const small: BatchSizing = { ...full, attention: [{ resolution: 8, heads: 4 }] };
+  assert.equal(unitsPerBatchFor(small, 'webgpu', 8), 8);
 });

@@ -32,6 +32,7 @@ from .config import MVDConfig, preset
 from .head_mesh import head_vertices_volume_frame, synthetic_vertex_colour
 from .model import MultiViewDiffusion
 from .rig import manifest_rig, view_embeddings
+from .portable_ops import conv_transpose_3d_as_conv
 
 OPSET = 17
 TWO_GB = 2 * 1024 ** 3
@@ -265,7 +266,8 @@ def export_pack(m: MultiViewDiffusion, out: Path, dtype: str = "fp32", pack_id: 
                         role="multiview-diffusion", resolution=cfg.image_size,
                         rig=manifest_rig(m.rig, cfg.image_size), diffusion=diffusion_block(cfg, dtype))
     for name, (ins, outs) in graph_specs(cfg).items():
-        model = export_graph(graph_module(m, name), example_inputs(ins), ins, outs, writer.path(f"{name}.onnx"))
+        with conv_transpose_3d_as_conv(m):  # WebGPU has no 3-D ConvTranspose (portable_ops.py)
+            model = export_graph(graph_module(m, name), example_inputs(ins), ins, outs, writer.path(f"{name}.onnx"))
         declared = [i["name"] for i in ins]
         add_unread_inputs(model, ins)
         present = [i.name for i in model.graph.input]

@@ -8,6 +8,7 @@ import torch
 
 from mvdiffusion.config import preset
 from mvdiffusion.export import GRAPHS, build_model, example_inputs, export_pack, graph_module, graph_specs
+from mvdiffusion.portable_ops import ConvTranspose3dAsConv
 
 torch.set_num_threads(2)
 
@@ -59,6 +60,8 @@ def test_tiny_export_passes_the_checker_with_the_contract_names(tiny, tmp_path):
         assert not any(n.op_type == "GridSample" and name != "volume" for n in model.graph.node)
     volume_ops = {n.op_type for n in onnx.load(str(tmp_path / "pack" / "volume.onnx")).graph.node}
     assert {"ScatterElements", "Gather", "Floor", "GridSample"} <= volume_ops
+    assert "ConvTranspose" not in volume_ops  # WebGPU runs no 3-D ConvTranspose (portable_ops.py)
+    assert any(k.endswith("conv.weight") and "up" in k for k in tiny.state_dict())  # swap undone
     assert manifest["networks"]["unet"]["inputs"][0]["shape"] == [-1, 4, 8, 8]
     assert manifest["kind"] == "generate" and manifest["role"] == "multiview-diffusion"
     assert manifest["license"] == "random weights (test pack), Apache-2.0"
@@ -99,3 +102,12 @@ def test_large_graphs_use_external_data(tiny, tmp_path, monkeypatch):
     assert (tmp_path / "vae_decoder.onnx.data").stat().st_size > 10_000
     reloaded = onnx.load(str(tmp_path / "vae_decoder.onnx"))
     assert len(reloaded.graph.initializer) == len(model.graph.initializer)
+
+
+@pytest.mark.parametrize("kernel,stride,padding,output_padding", [(3, 2, 1, 1), (3, 1, 1, 0), (4, 2, 1, 0)])
+def test_conv_transpose_3d_as_conv_is_the_same_sum(kernel, stride, padding, output_padding):
+    torch.manual_seed(0)
+    convt = torch.nn.ConvTranspose3d(5, 7, kernel, stride=stride, padding=padding, output_padding=output_padding)
+    x = torch.randn(2, 5, 4, 3, 6)
+    with torch.no_grad():
+        assert torch.allclose(ConvTranspose3dAsConv(convt)(x), convt(x), atol=1e-5)

@@ -4,13 +4,13 @@
  * view every few steps, save the latents at intervals, decode the 16 views, write `cameras.json` and
  * return the report section. Knows the job folder only through `out`.
  */
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import type { ArtifactKind } from '../../../shared/protocol';
 import { ddimSchedule } from './ddim-schedule';
 import type { DiffusionPack } from './diffusion-pack';
 import type { DiffusionRuntime } from './diffusion-runtime';
+import { batchSizing, unitsPerBatchFor } from './batch-size';
 import { decodeLatents, encodeConditioning } from './encode-decode';
 import { signedNchwToRgb } from './input-view';
 import type { NoiseSource } from './noise-source';
@@ -81,27 +81,6 @@ export interface DiffusionReport {
   resolution: number;
 }
 
-/**
- * Units per batch that fit half the free memory on the CPU: each element's UNet inputs (from the
- * manifest) × 32 for the activations, plus per unit the largest attention matrix the pack's UNet forms
- * (heads × tokens², tokens = the unit's elements × the level's latent pixels, as multi-view attention
- * spans a whole group), twice (scores and softmax). A coarse start; out-of-memory errors halve it.
- * GPU providers do not say how much memory is free: they start with every unit and halve on OOM.
- */
-export function unitsForMemory(dp: DiffusionPack, elementsPerUnit: number, freeBytes: number): number {
-  const perElement = dp.pack.manifest.networks.unet!.inputs.reduce(
-    (sum, t) => sum + t.shape.slice(1).reduce((a, d) => a * Math.max(d, 1), 1) * 4,
-    0,
-  );
-  // elementsPerUnit is 1 without an input element: then attention spans one view.
-  const attention = dp.spec.attention.reduce(
-    (most, l) => Math.max(most, l.heads * (elementsPerUnit * l.resolution ** 2) ** 2 * 4 * 2),
-    0,
-  );
-  const perUnit = perElement * 32 * elementsPerUnit + attention;
-  return Math.max(1, Math.floor((freeBytes * 0.5) / perUnit));
-}
-
 export const viewFileName = (v: number): string => `${String(v).padStart(2, '0')}.png`;
 
 export async function generateViews(
@@ -133,8 +112,7 @@ export async function generateViews(
   });
   const elementsPerUnit = spec.inputElement ? dp.groups[0]!.length + 1 : 1;
   const totalUnits = (spec.inputElement ? dp.groups.length : V) * (settings.guidance !== 1 ? 2 : 1);
-  const memoryUnits =
-    runtime.provider === 'cpu' ? unitsForMemory(dp, elementsPerUnit, os.freemem()) : totalUnits;
+  const memoryUnits = unitsPerBatchFor(batchSizing(dp, elementsPerUnit), runtime.provider, totalUnits);
   const unitsPerBatch = Math.max(
     1,
     Math.min(

@@ -103,16 +103,18 @@ export async function sampleViews(
     const t = config.schedule.timesteps[k]!;
     for (;;) {
       check();
-      const volume = await runVolume(runtime, cond, x, V, latentChannels, hw, t);
+      let volume: Awaited<ReturnType<typeof runVolume>> | undefined;
       try {
+        const frustums = await runVolume(runtime, cond, x, V, latentChannels, hw, t);
+        volume = frustums;
         const tensors: StepTensors = {
           x,
           inputLatent: cond.inputLatent,
           context: cond.context,
           contextSize: cond.contextSize,
           // on the device path the frustums are not on the CPU: the assembly graph places them
-          frustums: volume.onDevice ? [] : volume.data,
-          frustumSizes: volume.onDevice ? [] : volume.sizes,
+          frustums: frustums.onDevice ? [] : frustums.data,
+          frustumSizes: frustums.onDevice ? [] : frustums.sizes,
           latentSize: L,
           views: V,
           timestep: t,
@@ -128,17 +130,17 @@ export async function sampleViews(
             context: new ort.Tensor('float32', f.context, [f.batch, 1, cond.contextSize]),
           };
           let assembled: ort.Tensor[] = [];
-          if (volume.onDevice) {
+          if (frustums.onDevice) {
             const index = assemblyIndex(units, layout.inputElement, V);
             const out = await runtime.assemble({
-              ...Object.fromEntries(volume.tensors.map((tensor, i) => [`frustum_${i}`, tensor])),
+              ...Object.fromEntries(frustums.tensors.map((tensor, i) => [`frustum_${i}`, tensor])),
               index: new ort.Tensor('int64', index, [index.length]),
             });
-            assembled = volume.tensors.map((_, i) => out[`assembled_${i}`]!);
+            assembled = frustums.tensors.map((_, i) => out[`assembled_${i}`]!);
             assembled.forEach((tensor, i) => (feeds[`frustum_${i}`] = tensor));
           } else {
             f.frustums.forEach((data, i) => {
-              feeds[`frustum_${i}`] = new ort.Tensor('float32', data, [f.batch, ...volume.dims[i]!]);
+              feeds[`frustum_${i}`] = new ort.Tensor('float32', data, [f.batch, ...frustums.dims[i]!]);
             });
           }
           try {
@@ -150,23 +152,32 @@ export async function sampleViews(
         }
         break;
       } catch (error) {
-        if (error instanceof CancelledError || !isOutOfMemory(error)) throw error;
-        if (unitsPerBatch > 1) {
+        if (error instanceof CancelledError) throw error;
+        if (!isOutOfMemory(error)) {
+          // A GPU provider may accept a graph and then fail a kernel at the first run (WebGPU had no
+          // 3-D ConvTranspose): the CPU provider runs every operator of the contract.
+          if (runtime.provider === 'cpu') throw error;
+          const from = runtime.provider;
+          if (volume?.onDevice) for (const tensor of volume.tensors) tensor.dispose();
+          volume = undefined;
+          await runtime.fallBackToCpu(`a network failed to run: ${describeError(error)}`);
+          hooks.onNote?.(`${from} could not run this pack (${describeError(error)}): continuing on the CPU`);
+        } else if (unitsPerBatch > 1) {
           unitsPerBatch = Math.max(1, Math.floor(unitsPerBatch / 2));
           hooks.onNote?.(
             `out of memory on ${runtime.provider} (${describeError(error)}): UNet batch halved to ${unitsPerBatch * layout.elementsPerUnit}`,
           );
         } else if (runtime.provider !== 'cpu') {
           const from = runtime.provider;
-          if (volume.onDevice) for (const tensor of volume.tensors) tensor.dispose();
-          volume.onDevice = false;
+          if (volume?.onDevice) for (const tensor of volume.tensors) tensor.dispose();
+          volume = undefined;
           await runtime.fallBackToCpu(`out of memory even at a batch of one group: ${describeError(error)}`);
           hooks.onNote?.(`out of memory on ${from} at the smallest batch: continuing on the CPU`);
         } else {
           throw error;
         }
       } finally {
-        if (volume.onDevice) for (const tensor of volume.tensors) tensor.dispose();
+        if (volume?.onDevice) for (const tensor of volume.tensors) tensor.dispose();
       }
     }
     if (guided) guideEps(epsHat, eps.uncond, eps.cond, config.guidance);
