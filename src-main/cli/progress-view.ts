@@ -53,7 +53,7 @@ export function createProgressView(
           break;
         case 'stageDone':
           line(
-            `${options.label} ${event.stage.padEnd(11)} ${bar(1)} ${(event.ms / 1000).toFixed(1)} s`,
+            `${options.label} ${event.stage.padEnd(11)} ${bar(1)} ${event.skipped ? `skipped: ${event.skipped}` : `${(event.ms / 1000).toFixed(1)} s`}`,
             true,
           );
           break;

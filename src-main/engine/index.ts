@@ -7,6 +7,8 @@ import { connectToHost } from './engine-transport';
 import { runJob } from './pipeline/run-job';
 import { PIPELINE_STAGES } from './pipeline/stages';
 import { listPacks } from './pipeline/list-packs';
+import { listEstimators } from './pipeline/estimator-availability';
+import { switchEstimator } from './pipeline/switch-estimator';
 import { packsDir } from './pipeline/packs-dir';
 import { findSetupProblems } from './setup-check';
 
@@ -30,7 +32,8 @@ transport.onMessage((raw) => {
   switch (command.type) {
     case 'start':
     case 'resume':
-    case 'rerun': {
+    case 'rerun':
+    case 'switchEstimator': {
       if (running) {
         emit({
           type: 'error',
@@ -44,14 +47,21 @@ transport.onMessage((raw) => {
         return;
       }
       const controller = new AbortController();
-      const done = runJob({
+      const args = {
         jobDir: command.jobDir,
         stages: PIPELINE_STAGES,
         emit,
         signal: controller.signal,
         setupProblems,
-        ...(command.type === 'rerun' ? { fromStage: command.fromStage, only: command.only } : {}),
-      })
+      };
+      const run =
+        command.type === 'switchEstimator'
+          ? switchEstimator({ ...args, estimator: command.estimator })
+          : runJob({
+              ...args,
+              ...(command.type === 'rerun' ? { fromStage: command.fromStage, only: command.only } : {}),
+            });
+      const done = run
         .catch((error: Error) =>
           emit({
             type: 'error',
@@ -71,6 +81,11 @@ transport.onMessage((raw) => {
     case 'listPacks':
       void listPacks(packsDir()).then((packs) =>
         emit({ type: 'packs', requestId: command.requestId, packs }),
+      );
+      return;
+    case 'listEstimators':
+      void listEstimators(packsDir()).then((estimators) =>
+        emit({ type: 'estimators', requestId: command.requestId, estimators }),
       );
       return;
     case 'shutdown':

@@ -2,12 +2,15 @@
  * The studio's backend: the job store plus the engine host, behind the same operations the renderer's
  * API offers. Electron's main process, the CLI and the browser tests all drive this one object.
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import {
   JobSettings,
   type ErrorInfo,
+  type EstimatorAvailability,
+  type EstimatorId,
   type JobRecord,
   type JobSettingsInput,
   type StageId,
@@ -22,11 +25,15 @@ import { updateJobRecord } from '../shared/job-folder';
 export const MAX_INPUT_BYTES = 200 * 1024 * 1024;
 /** How long the engine gets to acknowledge a cancel before it is killed (the issue asks for ≤ 1 s). */
 const CANCEL_GRACE_MS = 800;
+/** How long the engine gets to look at the packs folder for `listEstimators`. */
+const LIST_ESTIMATORS_TIMEOUT_MS = 15_000;
 
 export type JobOutcome =
   | { state: 'done'; job: JobRecord }
   | { state: 'failed'; job: JobRecord }
-  | { state: 'cancelled'; job: JobRecord };
+  | { state: 'cancelled'; job: JobRecord }
+  /** An estimator switch whose estimate failed: the job is as it was before the switch. */
+  | { state: 'switchFailed'; job: JobRecord; error: ErrorInfo };
 
 export interface StudioBackendOptions {
   jobsRoot: string;
@@ -128,6 +135,39 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     return this.store.get(jobId);
   }
 
+  /**
+   * Re-run estimate → export with another estimator; if its estimate fails, the engine keeps the
+   * job's previous estimate and results and says so (`estimatorSwitchFailed`) instead of failing it.
+   */
+  async switchEstimator(jobId: string, estimator: EstimatorId): Promise<JobRecord> {
+    const job = await this.store.get(jobId);
+    this.assertIdle(jobId);
+    this.activeJob = jobId;
+    this.engine.send({ type: 'switchEstimator', jobId, jobDir: this.store.jobDir(jobId), estimator });
+    return job;
+  }
+
+  /** Which estimators the engine can run now, and for the others which pack is missing and how to add it. */
+  async listEstimators(): Promise<EstimatorAvailability[]> {
+    await this.engine.start();
+    const requestId = randomUUID();
+    const answer = new Promise<EstimatorAvailability[]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('event', listener);
+        reject(new Error('the engine did not list its estimators in time'));
+      }, LIST_ESTIMATORS_TIMEOUT_MS);
+      const listener = (event: StudioEvent): void => {
+        if (event.type !== 'estimators' || event.requestId !== requestId) return;
+        clearTimeout(timer);
+        this.off('event', listener);
+        resolve(event.estimators);
+      };
+      this.on('event', listener);
+    });
+    this.engine.send({ type: 'listEstimators', requestId });
+    return answer;
+  }
+
   /** Stop a job within about a second: ask the engine, and kill it if it does not answer in time. */
   async cancelJob(jobId: string): Promise<void> {
     if (this.activeJob !== jobId) return;
@@ -138,11 +178,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
         resolve(false);
       }, CANCEL_GRACE_MS);
       const listener = (event: StudioEvent): void => {
-        if (
-          (event.type === 'cancelled' || event.type === 'jobDone' || event.type === 'error') &&
-          'jobId' in event &&
-          event.jobId === jobId
-        ) {
+        if (endsRun(event) && 'jobId' in event && event.jobId === jobId) {
           clearTimeout(timer);
           this.off('event', listener);
           resolve(true);
@@ -169,17 +205,16 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     return new Promise((resolve) => {
       const listener = (event: StudioEvent): void => {
         if (!('jobId' in event) || event.jobId !== jobId) return;
-        if (
-          event.type !== 'jobDone' &&
-          event.type !== 'cancelled' &&
-          !(event.type === 'error' && event.jobId)
-        )
-          return;
+        if (!endsRun(event)) return;
         this.off('event', listener);
         void this.store.get(jobId).then((job) => {
-          const state =
-            event.type === 'jobDone' ? 'done' : event.type === 'cancelled' ? 'cancelled' : 'failed';
-          resolve({ state, job });
+          if (event.type === 'estimatorSwitchFailed')
+            resolve({ state: 'switchFailed', job, error: event.error });
+          else
+            resolve({
+              state: event.type === 'jobDone' ? 'done' : event.type === 'cancelled' ? 'cancelled' : 'failed',
+              job,
+            });
         });
       };
       this.on('event', listener);
@@ -212,10 +247,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   }
 
   private onEngineEvent(event: StudioEvent): void {
-    if ('jobId' in event && event.jobId === this.activeJob) {
-      if (event.type === 'jobDone' || event.type === 'cancelled' || event.type === 'error')
-        this.activeJob = undefined;
-    }
+    if ('jobId' in event && event.jobId === this.activeJob && endsRun(event)) this.activeJob = undefined;
     if (event.type === 'engineExited') void this.onEngineExited();
     this.emit('event', event);
   }
@@ -260,4 +292,14 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
       return { ...r, state: 'cancelled', stages };
     });
   }
+}
+
+/** The events after which a job's run is over (the engine takes the next command). */
+function endsRun(event: StudioEvent): boolean {
+  return (
+    event.type === 'jobDone' ||
+    event.type === 'cancelled' ||
+    event.type === 'estimatorSwitchFailed' ||
+    (event.type === 'error' && event.jobId !== undefined)
+  );
 }

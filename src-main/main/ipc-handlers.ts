@@ -11,6 +11,7 @@ import {
   JobIdArgs,
   ReadArtifactArgs,
   RerunStageArgs,
+  SwitchEstimatorArgs,
 } from '../shared/studio-api';
 import { parseMessage, type JobRecord, type JobSettingsInput } from '../shared/protocol';
 import type { StudioBackend } from '../host/studio-backend';
@@ -26,6 +27,8 @@ export type IpcBackend = Pick<
   | 'cancelJob'
   | 'resumeJob'
   | 'rerunStage'
+  | 'switchEstimator'
+  | 'listEstimators'
   | 'readArtifact'
   | 'setupProblems'
 >;
@@ -75,6 +78,11 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
       const args = parseArgs(IPC.rerunStage, RerunStageArgs, raw);
       return backend.rerunStage(args.jobId, args.fromStage, settingsOf(args.settings), args.only ?? false);
     },
+    [IPC.switchEstimator]: async (raw) => {
+      const args = parseArgs(IPC.switchEstimator, SwitchEstimatorArgs, raw);
+      return backend.switchEstimator(args.jobId, args.estimator);
+    },
+    [IPC.listEstimators]: async () => backend.listEstimators(),
     [IPC.readArtifact]: async (raw) => {
       const args = parseArgs(IPC.readArtifact, ReadArtifactArgs, raw);
       // The backend refuses paths that leave the job folder.

@@ -26,6 +26,8 @@ export function createStudioApi(transport: StudioTransport): StudioApi {
     resumeJob: (jobId) => call(IPC.resumeJob, { jobId }),
     rerunStage: (jobId, fromStage, settings, only) =>
       call(IPC.rerunStage, { jobId, fromStage, settings, only }),
+    switchEstimator: (jobId, estimator) => call(IPC.switchEstimator, { jobId, estimator }),
+    listEstimators: () => call(IPC.listEstimators),
     readArtifact: (jobId, path) => call(IPC.readArtifact, { jobId, path }),
     setupProblems: () => call(IPC.setupProblems),
     onEvent: (listener) => transport.subscribe(listener),

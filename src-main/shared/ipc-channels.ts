@@ -9,6 +9,8 @@ export const IPC = {
   cancelJob: 'studio:cancel-job',
   resumeJob: 'studio:resume-job',
   rerunStage: 'studio:rerun-stage',
+  switchEstimator: 'studio:switch-estimator',
+  listEstimators: 'studio:list-estimators',
   readArtifact: 'studio:read-artifact',
   setupProblems: 'studio:setup-problems',
   event: 'studio:event',

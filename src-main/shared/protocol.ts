@@ -186,6 +186,13 @@ export const StageRecord = z
     ms: z.number().nonnegative().optional(),
     artifacts: z.array(Artifact).default([]),
     error: ErrorInfo.optional(),
+    /** Why a 'done' stage had nothing to do (e.g. reconstruct without generated views): shown as skipped. */
+    skipped: z.string().min(1).optional(),
+    /**
+     * The estimator whose estimate this result was made from (estimate and the stages after it), so a
+     * result made from another estimate than the chosen one is shown as out of date, never as done.
+     */
+    estimator: EstimatorId.optional(),
   })
   .strict();
 export type StageRecord = z.infer<typeof StageRecord>;
@@ -228,8 +235,16 @@ export const EngineCommand = z.discriminatedUnion('type', [
       only: z.boolean().default(false),
     })
     .strict(),
+  /**
+   * Re-run estimate → export with another estimator. If the estimate stage fails (a missing or corrupt
+   * pack), the job is put back as it was — previous estimate, settings and stage states — and the
+   * engine answers `estimatorSwitchFailed` instead of failing the job.
+   */
+  z.object({ type: z.literal('switchEstimator'), ...JobRef, estimator: EstimatorId }).strict(),
   z.object({ type: z.literal('cancel'), jobId: JobRecord.shape.id }).strict(),
   z.object({ type: z.literal('listPacks'), requestId: z.string().min(1) }).strict(),
+  /** Which estimators this installation can run now (answered by an `estimators` event). */
+  z.object({ type: z.literal('listEstimators'), requestId: z.string().min(1) }).strict(),
   z.object({ type: z.literal('shutdown') }).strict(),
 ]);
 export type EngineCommand = z.infer<typeof EngineCommand>;
@@ -250,6 +265,26 @@ export const PackInfo = z
   })
   .strict();
 export type PackInfo = z.infer<typeof PackInfo>;
+
+/**
+ * Whether an estimator can run here. Unavailable ones name the pack they lack (or the pack at fault)
+ * and how to add it, so the studio can offer them disabled instead of starting a run that fails.
+ */
+export const EstimatorAvailability = z
+  .object({
+    id: EstimatorId,
+    available: z.boolean(),
+    /** The pack it needs: its id (a folder of that name in the packs folder) or the pack found. */
+    packId: z.string().min(1),
+    /** Where the pack is, or where it should go. */
+    packDir: z.string().min(1).optional(),
+    /** Why it cannot run (unavailable only). */
+    problem: z.string().min(1).optional(),
+    /** How to add or repair the pack (unavailable only). */
+    hint: z.string().min(1).optional(),
+  })
+  .strict();
+export type EstimatorAvailability = z.infer<typeof EstimatorAvailability>;
 
 const JobId = { jobId: JobRecord.shape.id };
 
@@ -275,7 +310,16 @@ export const EngineEvent = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('artifact'), ...JobId, stage: StageId, artifact: Artifact }).strict(),
-  z.object({ type: z.literal('stageDone'), ...JobId, stage: StageId, ms: z.number().nonnegative() }).strict(),
+  z
+    .object({
+      type: z.literal('stageDone'),
+      ...JobId,
+      stage: StageId,
+      ms: z.number().nonnegative(),
+      /** Set when the stage had nothing to do, and why. */
+      skipped: z.string().min(1).optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('jobDone'), ...JobId, outputs: z.array(Artifact) }).strict(),
   z.object({ type: z.literal('cancelled'), ...JobId }).strict(),
   z
@@ -287,6 +331,26 @@ export const EngineEvent = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('packs'), requestId: z.string(), packs: z.array(PackInfo) }).strict(),
+  z
+    .object({
+      type: z.literal('estimators'),
+      requestId: z.string(),
+      estimators: z.array(EstimatorAvailability),
+    })
+    .strict(),
+  /**
+   * A `switchEstimator` whose estimate failed: the job is back as it was (`kept`'s estimate and the
+   * results made from it); `error` says why the switch to `estimator` failed. Ends the run.
+   */
+  z
+    .object({
+      type: z.literal('estimatorSwitchFailed'),
+      ...JobId,
+      estimator: EstimatorId,
+      kept: EstimatorId,
+      error: ErrorInfo,
+    })
+    .strict(),
   z
     .object({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn']), message: z.string() })
     .strict(),

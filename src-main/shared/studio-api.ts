@@ -4,10 +4,12 @@
  */
 import { z } from 'zod';
 import {
+  EstimatorId,
   JobRecord,
   JobSettings,
   StageId,
   type ErrorInfo,
+  type EstimatorAvailability,
   type StudioEvent,
   type JobSettingsInput,
 } from './protocol';
@@ -33,6 +35,7 @@ export const RerunStageArgs = z
     only: z.boolean().optional(),
   })
   .strict();
+export const SwitchEstimatorArgs = z.object({ jobId: JobRecord.shape.id, estimator: EstimatorId }).strict();
 export const ReadArtifactArgs = z.object({ jobId: JobRecord.shape.id, path: z.string().min(1) }).strict();
 
 export interface StudioApi {
@@ -54,6 +57,13 @@ export interface StudioApi {
     settings?: Partial<JobSettingsInput>,
     only?: boolean,
   ): Promise<JobRecord>;
+  /**
+   * Re-run estimate → export with another estimator. If the estimate fails, the job keeps its previous
+   * estimate and results, and an `estimatorSwitchFailed` event says why.
+   */
+  switchEstimator(jobId: string, estimator: EstimatorId): Promise<JobRecord>;
+  /** Every estimator with whether it can run here, and for the others the pack to add and how. */
+  listEstimators(): Promise<EstimatorAvailability[]>;
   /** Bytes of an artifact inside the job folder (path relative to it). */
   readArtifact(jobId: string, path: string): Promise<Uint8Array>;
   /** What the installation lacks (e.g. the native addon not built): no job can run until it is fixed. */

@@ -6,6 +6,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { ErrorInfo, EstimatorId, JobRecord, StudioEvent } from '../../src-main/shared/protocol';
 import { errorMessage, studio } from '../api';
+import { useEstimatorsStore } from './estimators';
 import { applyEvent, emptyLiveJob, jobArtifacts, stageViews, type LiveJob } from './stage-view';
 
 export const useJobsStore = defineStore('jobs', () => {
@@ -26,6 +27,10 @@ export const useJobsStore = defineStore('jobs', () => {
   );
   const selectedArtifacts = computed(() =>
     selected.value ? jobArtifacts(selected.value, live.value[selected.value.id]) : new Map(),
+  );
+  /** The last estimator switch of the selected job that failed (its previous estimate was kept). */
+  const selectedSwitchFailure = computed(() =>
+    selected.value ? live.value[selected.value.id]?.switchFailure : undefined,
   );
   const selectedError = computed(() => {
     const job = selected.value;
@@ -68,7 +73,11 @@ export const useJobsStore = defineStore('jobs', () => {
     const jobId = event.jobId;
     live.value = { ...live.value, [jobId]: applyEvent(live.value[jobId] ?? emptyLiveJob(), event) };
     if (event.type === 'stageStarted') runningId.value = jobId;
-    const ends = event.type === 'jobDone' || event.type === 'cancelled' || event.type === 'error';
+    const ends =
+      event.type === 'jobDone' ||
+      event.type === 'cancelled' ||
+      event.type === 'error' ||
+      event.type === 'estimatorSwitchFailed';
     if (ends && runningId.value === jobId) runningId.value = undefined;
     // Started from the menu or elsewhere: a job we have not listed yet.
     if (!jobs.value.some((j) => j.id === jobId)) void refresh();
@@ -117,12 +126,15 @@ export const useJobsStore = defineStore('jobs', () => {
 
   /**
    * Another estimator: re-runs estimate → generate → export, since the estimator shapes the head
-   * (the built-in head is registered onto its surface), not only the overlay.
+   * (the built-in head is registered onto its surface), not only the overlay. One whose pack is not
+   * installed is refused here, before any run; one that fails anyway leaves the job as it was.
    */
   const switchEstimator = (jobId: string, estimator: EstimatorId) =>
     attempt(async () => {
+      const choice = useEstimatorsStore().choiceOf(estimator);
+      if (choice && !choice.available) throw new Error(choice.note ?? `${choice.label} is not available`);
       live.value = { ...live.value, [jobId]: emptyLiveJob() };
-      started(await studio().rerunStage(jobId, 'estimate', { estimator }, false));
+      started(await studio().switchEstimator(jobId, estimator));
     });
 
   return {
@@ -132,6 +144,7 @@ export const useJobsStore = defineStore('jobs', () => {
     selectedStages,
     selectedArtifacts,
     selectedError,
+    selectedSwitchFailure,
     runningId,
     notice,
     setupProblems,

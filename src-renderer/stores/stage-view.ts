@@ -6,6 +6,7 @@ import {
   STAGE_IDS,
   type Artifact,
   type ErrorInfo,
+  type EstimatorId,
   type JobRecord,
   type StageId,
   type StageState,
@@ -19,6 +20,15 @@ export interface LiveStage {
   message?: string;
   ms?: number;
   error?: ErrorInfo;
+  /** Set by a `stageDone` of a stage that had nothing to do: why. */
+  skipped?: string;
+}
+
+/** A switch of estimator whose estimate failed; the job kept `kept`'s estimate. */
+export interface SwitchFailure {
+  estimator: EstimatorId;
+  kept: EstimatorId;
+  error: ErrorInfo;
 }
 
 export interface LiveJob {
@@ -26,10 +36,14 @@ export interface LiveJob {
   /** Artifacts announced by events, with a count of how often each path was (re)written. */
   artifacts: Record<string, { artifact: Artifact; version: number }>;
   error?: ErrorInfo;
+  switchFailure?: SwitchFailure;
 }
 
-/** 'skipped': a stage this engine does not run, on a job that finished without it. */
-export type StageViewState = StageState | 'skipped';
+/**
+ * 'skipped': a stage that had nothing to do, or one this engine does not run on a finished job.
+ * 'stale': a result made from another estimator's estimate than the job's chosen one.
+ */
+export type StageViewState = StageState | 'skipped' | 'stale';
 
 export interface StageView {
   id: StageId;
@@ -39,6 +53,8 @@ export interface StageView {
   message?: string;
   ms?: number;
   error?: ErrorInfo;
+  /** Why a stage is skipped or stale. */
+  note?: string;
 }
 
 export const emptyLiveJob = (): LiveJob => ({ stages: {}, artifacts: {} });
@@ -52,12 +68,18 @@ export function applyEvent(live: LiveJob, event: StudioEvent): LiveJob {
   switch (event.type) {
     case 'stageStarted':
       stages[event.stage] = { state: 'running' };
-      return { ...live, stages, error: undefined };
+      return { ...live, stages, error: undefined, switchFailure: undefined };
     case 'progress':
       patch(event.stage, { state: 'running', step: event.step, total: event.total, message: event.message });
       return { ...live, stages };
     case 'stageDone':
-      patch(event.stage, { state: 'done', ms: event.ms, step: undefined, total: undefined });
+      patch(event.stage, {
+        state: 'done',
+        ms: event.ms,
+        step: undefined,
+        total: undefined,
+        skipped: event.skipped,
+      });
       return { ...live, stages };
     case 'artifact': {
       const previous = live.artifacts[event.artifact.path];
@@ -70,6 +92,11 @@ export function applyEvent(live: LiveJob, event: StudioEvent): LiveJob {
     case 'error':
       if (event.stage) patch(event.stage, { state: 'failed', error: event.error });
       return { ...live, stages, error: event.error };
+    case 'estimatorSwitchFailed': {
+      // The job is back as it was: what job.json says again holds, not this run's stage states.
+      const { estimator, kept, error } = event;
+      return { ...live, stages: {}, switchFailure: { estimator, kept, error } };
+    }
     case 'cancelled':
       for (const id of STAGE_IDS) if (stages[id]?.state === 'running') patch(id, { state: 'cancelled' });
       return { ...live, stages };
@@ -83,7 +110,10 @@ export function stageViews(job: JobRecord, live: LiveJob | undefined): StageView
     const stored = job.stages[id];
     const now = live?.stages[id];
     const state = now?.state ?? stored?.state ?? 'pending';
-    return {
+    // What this run said wins; without it, job.json's record (of an earlier run) speaks.
+    const skipped = now?.state ? now.skipped : stored?.skipped;
+    const madeFrom = now?.state ? undefined : stored?.estimator;
+    const view: StageView = {
       id,
       state: state === 'pending' && job.state === 'done' ? 'skipped' : state,
       step: now?.step,
@@ -92,6 +122,12 @@ export function stageViews(job: JobRecord, live: LiveJob | undefined): StageView
       ms: now?.ms ?? stored?.ms,
       error: now?.error ?? stored?.error,
     };
+    if (state === 'done' && skipped) return { ...view, state: 'skipped', ms: undefined, note: skipped };
+    if (state === 'done' && madeFrom && madeFrom !== job.settings.estimator) {
+      const note = `made from the ${madeFrom} estimate, not ${job.settings.estimator}: re-run to update`;
+      return { ...view, state: 'stale', note };
+    }
+    return view;
   });
 }
 

@@ -26,6 +26,18 @@ test('valid commands and events pass both ways', () => {
     }).ok,
   );
   assert.ok(parseMessage(EngineEvent, { type: 'error', error: { code: 'no-face', message: 'No face' } }).ok);
+  assert.ok(
+    parseMessage(EngineCommand, { type: 'switchEstimator', jobId: 'a', jobDir: '/j', estimator: 'deca' }).ok,
+  );
+  assert.ok(
+    parseMessage(EngineEvent, {
+      type: 'estimatorSwitchFailed',
+      jobId: 'a',
+      estimator: 'deca',
+      kept: 'builtin',
+      error: { code: 'pack-corrupt', message: 'corrupt' },
+    }).ok,
+  );
 });
 
 test('malformed commands are refused with the reason', () => {
@@ -35,6 +47,7 @@ test('malformed commands are refused with the reason', () => {
     [{ type: 'start', jobId: '../etc', jobDir: '/j' }, /jobId/],
     [{ type: 'start', jobId: 'a', jobDir: '/j', extra: 1 }, /./],
     [{ type: 'rerun', jobId: 'a', jobDir: '/j', fromStage: 'paint' }, /fromStage/],
+    [{ type: 'switchEstimator', jobId: 'a', jobDir: '/j', estimator: 'flame' }, /estimator/],
     ['start', /./],
     [null, /./],
   ];

@@ -51,6 +51,8 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
       [IPC.getJob, undefined],
       [IPC.deleteJob, { jobId: 'a/b' }],
       [IPC.rerunStage, { jobId: 'abc', fromStage: 'paint' }],
+      [IPC.switchEstimator, { jobId: 'abc', estimator: 'flame' }],
+      [IPC.switchEstimator, { jobId: '../abc', estimator: 'deca' }],
       [IPC.readArtifact, { jobId: 'abc' }],
     ];
     for (const [channel, args] of bad) {

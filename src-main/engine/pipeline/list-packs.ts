@@ -31,7 +31,8 @@ export async function listPacks(packsDir: string): Promise<PackInfo[]> {
   return [...BUILT_IN, ...user.filter((p): p is PackInfo => p !== undefined)];
 }
 
-async function describePack(dir: string, name: string): Promise<PackInfo | undefined> {
+/** The quick check of one pack folder (undefined: not a folder). */
+export async function describePack(dir: string, name: string): Promise<PackInfo | undefined> {
   if (!(await stat(dir).catch(() => undefined))?.isDirectory()) return undefined;
   const unknown = { id: name, kind: 'estimate' as const, version: '?', license: '?', builtIn: false };
   let raw: unknown;

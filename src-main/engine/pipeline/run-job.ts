@@ -4,7 +4,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import { readJobRecord, updateJobRecord, withStage } from '../../shared/job-folder';
-import type { Artifact, EngineEvent, ErrorInfo, JobRecord, StageId } from '../../shared/protocol';
+import {
+  STAGE_IDS,
+  type Artifact,
+  type EngineEvent,
+  type ErrorInfo,
+  type JobRecord,
+  type StageId,
+} from '../../shared/protocol';
 import { CancelledError, StageError } from '../stage-error';
 import { createStageContext, type StageRunner } from './stage-context';
 
@@ -49,9 +56,7 @@ export async function runJob({
       }
       current = stage.id;
       if (signal.aborted) throw new CancelledError();
-      job = await updateJobRecord(jobDir, (r) =>
-        withStage(r, stage.id, { state: 'running', artifacts: [], error: undefined }),
-      );
+      job = await updateJobRecord(jobDir, (r) => withStage(r, stage.id, { ...CLEARED, state: 'running' }));
       emit({ type: 'stageStarted', jobId, stage: stage.id });
       const artifacts: Artifact[] = [];
       const started = performance.now();
@@ -66,12 +71,15 @@ export async function runJob({
           emit({ type: 'artifact', jobId, stage: stage.id, artifact });
         },
       });
-      await stage.run(ctx);
+      const skipped = (await stage.run(ctx))?.skipped;
       if (signal.aborted) throw new CancelledError();
       const ms = Math.round(performance.now() - started);
-      job = await updateJobRecord(jobDir, (r) => withStage(r, stage.id, { state: 'done', ms, artifacts }));
+      const estimator = madeFromEstimate(stage.id) ? job.settings.estimator : undefined;
+      job = await updateJobRecord(jobDir, (r) =>
+        withStage(r, stage.id, { state: 'done', ms, artifacts, skipped, estimator }),
+      );
       outputs.push(...artifacts);
-      emit({ type: 'stageDone', jobId, stage: stage.id, ms });
+      emit({ type: 'stageDone', jobId, stage: stage.id, ms, ...(skipped ? { skipped } : {}) });
     }
     job = await updateJobRecord(jobDir, (r) => ({ ...r, state: 'done' }));
     emit({ type: 'jobDone', jobId, outputs });
@@ -108,8 +116,15 @@ function resetFrom(
   if (index < 0) throw new StageError('unknown-stage', `this pipeline has no stage "${fromStage}"`);
   return stages
     .slice(index, only ? index + 1 : undefined)
-    .reduce((r, s) => withStage(r, s.id, { state: 'pending', artifacts: [], error: undefined }), job);
+    .reduce((r, s) => withStage(r, s.id, { ...CLEARED, state: 'pending' }), job);
 }
+
+/** What a stage record forgets when its stage runs again. */
+const CLEARED = { artifacts: [], error: undefined, skipped: undefined, estimator: undefined };
+
+/** Estimate and every stage after it work from the estimate: their results belong to its estimator. */
+const madeFromEstimate = (stage: StageId): boolean =>
+  STAGE_IDS.indexOf(stage) >= STAGE_IDS.indexOf('estimate');
 
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof StageError) return error.toInfo();

@@ -21,9 +21,14 @@ export interface StageContext {
   path(relative: string): string;
 }
 
+/** What a stage that had nothing to do returns: why, shown instead of a time. */
+export interface StageSkipped {
+  skipped: string;
+}
+
 export interface StageRunner {
   readonly id: StageId;
-  run(ctx: StageContext): Promise<void>;
+  run(ctx: StageContext): Promise<void | StageSkipped>;
 }
 
 export function createStageContext(args: {

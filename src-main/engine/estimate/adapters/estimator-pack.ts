@@ -57,8 +57,13 @@ export async function findEstimatorPack(
   throw new StageError(
     'pack-not-installed',
     `No ${id} model pack in ${packsDir}.`,
-    `Convert the official ${id} checkpoint with your FLAME model: ${CONVERTERS[id]} --out ${path.join(packsDir, id)} (see training/README.md).`,
+    installHint(packsDir, id),
   );
+}
+
+/** How to make the `id` pack: the converter command, writing into its folder in `packsDir`. */
+export function installHint(packsDir: string, id: Exclude<EstimatorId, 'builtin'>): string {
+  return `Convert the official ${id} checkpoint with your FLAME model: ${CONVERTERS[id]} --out ${path.join(packsDir, id)} (see training/README.md).`;
 }
 
 async function hasManifest(dir: string): Promise<boolean> {

@@ -9,7 +9,7 @@ import {
   type ReconstructSettings,
 } from '../../reconstruct/reconstruct-head';
 import { CancelledError, StageError } from '../../stage-error';
-import type { StageContext, StageRunner } from '../stage-context';
+import type { StageContext, StageRunner, StageSkipped } from '../stage-context';
 
 /** Where the generate stage's own head (and hair) go once the reconstruction takes `mesh/`. */
 export const PROJECTED_MESH_DIR = 'mesh-projected';
@@ -42,10 +42,9 @@ export const reconstructStage: StageRunner = makeReconstructStage();
 async function runReconstruct(
   ctx: StageContext,
   fit: Omit<ReconstructSettings, 'textureSize'>,
-): Promise<void> {
+): Promise<void | StageSkipped> {
   if (!(await exists(ctx.path(`${VIEWS_DIR}/${CAMERAS_FILE}`)))) {
-    ctx.progress(1, 1, 'skipped: no generated views (the projection generator needs no reconstruction)');
-    return;
+    return { skipped: 'no generated views (the projection generator needs no reconstruction)' };
   }
   ctx.progress(0, 100, 'reading the views');
   const input = await readInputViews(ctx.path(VIEWS_DIR));
