@@ -49,7 +49,8 @@ Options for generate:
   -v, --version        the version
 
 Exit codes: 0 every photo done; 1 a photo failed (bad photo, no face…); 2 usage error or set-up
-incomplete (run npm run setup); 3 internal error; 130 cancelled (Ctrl-C).`;
+incomplete (run npm run setup); 3 internal error; 4 the job is being worked on by another process
+(app, CLI or farm worker); 130 cancelled (Ctrl-C).`;
 
 export type CliCommand =
   | { kind: 'help' }
