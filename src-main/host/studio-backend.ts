@@ -17,6 +17,7 @@ import { EngineHost } from './engine-host';
 import type { EngineLauncher } from './engine-process';
 import { acquireJobLock, type JobLock } from './job-lock';
 import { JobStore } from './job-store';
+import { createLogWriter, logLineFor, type LogWriter } from './studio-log';
 import { updateJobRecord } from '../shared/job-folder';
 
 /** Inputs bigger than this are refused before they are copied into a job. */
@@ -35,6 +36,8 @@ export interface StudioBackendOptions {
   /** Resume the running job after an engine crash (at most this many times per job). */
   autoResumeLimit?: number;
   versions?: Record<string, string>;
+  /** Append the events worth keeping (errors, crashes, job ends) to this log file (studio-log.ts). */
+  logFile?: string;
 }
 
 export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
@@ -46,6 +49,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   /** The job lock held while a job runs here (from start/resume/rerun to its end, crashes included). */
   private readonly locks = new Map<string, JobLock>();
   private readonly releasing = new Set<Promise<void>>();
+  private readonly log: LogWriter | undefined;
 
   constructor(private readonly options: StudioBackendOptions) {
     super();
@@ -53,6 +57,14 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     this.engine = new EngineHost({ launcher: options.launcher });
     this.engine.on('event', (event) => this.onEngineEvent(event));
     this.engine.on('restarted', () => void this.onEngineRestarted());
+    if (options.logFile) {
+      const log = createLogWriter(options.logFile);
+      this.log = log;
+      this.on('event', (event) => {
+        const line = logLineFor(event);
+        if (line) log.write(line);
+      });
+    }
   }
 
   async start(): Promise<void> {
@@ -70,6 +82,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     await this.engine.stop();
     for (const jobId of [...this.locks.keys()]) this.unlockJob(jobId);
     await Promise.all([...this.releasing]);
+    await this.log?.flushed();
   }
 
   async importPhoto(path: string, settings?: JobSettingsInput): Promise<JobRecord> {
@@ -106,6 +119,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
 
   async deleteJob(jobId: string): Promise<void> {
     if (this.activeJob === jobId) await this.cancelJob(jobId);
+    await Promise.all([...this.releasing]); // our own lock of it, freed by the cancel
     await this.store.delete(jobId);
   }
 
@@ -224,6 +238,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     this.assertIdle(jobId);
     this.activeJob = jobId; // before the await: a second call in this process is refused at once
     try {
+      await Promise.all([...this.releasing]); // a lock of this job we are still freeing is not another's
       if (!this.locks.has(jobId))
         this.locks.set(jobId, await acquireJobLock(this.store.jobDir(jobId), jobId));
     } catch (error) {
