@@ -9,6 +9,7 @@ import { PIPELINE_STAGES } from './pipeline/stages';
 import { listPacks } from './pipeline/list-packs';
 import { packsDir } from './pipeline/packs-dir';
 import { findSetupProblems } from './setup-check';
+import { gatherEngineDiagnostics } from './diagnostics';
 
 const transport = connectToHost();
 // Checked once, before any job: a missing addon is a set-up step, not a failure halfway through.
@@ -71,6 +72,13 @@ transport.onMessage((raw) => {
     case 'listPacks':
       void listPacks(packsDir()).then((packs) =>
         emit({ type: 'packs', requestId: command.requestId, packs }),
+      );
+      return;
+    case 'diagnose':
+      void gatherEngineDiagnostics(packsDir()).then(
+        (diagnostics) => emit({ type: 'diagnostics', requestId: command.requestId, diagnostics }),
+        (error: Error) =>
+          emit({ type: 'error', error: { code: 'diagnostics-failed', message: error.message } }),
       );
       return;
     case 'shutdown':
