@@ -7,11 +7,13 @@ import { basename, extname, join, resolve } from 'node:path';
 import { nodeEngineLauncher, projectRoot } from '../host/engine-process';
 import { JobLockedError, liveJobLockOwner } from '../host/job-lock';
 import { StudioBackend } from '../host/studio-backend';
+import { defaultLogPath } from '../host/studio-log';
 import { JOB_LOCK_FILE } from '../shared/job-lock-file';
 import type { ArtifactKind, JobRecord } from '../shared/protocol';
 import { photoBaseName, safeFileStem } from '../shared/file-names';
 import { parseCliArgs, UsageError, USAGE, type CliCommand } from './cli-args';
 import { createProgressView } from './progress-view';
+import { summarizeDiagnostics, writeDiagnostics } from './diagnostics-command';
 
 /**
  * 2 is also a set-up error (e.g. the native addon not built): fixed by a command, not a new photo.
@@ -56,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command.kind === 'farm') return (await import('../farm/farm-cli')).farmMain(command.argv);
+  if (command.kind === 'diagnostics') return diagnostics(command);
   try {
     return command.kind === 'generate' ? await generate(command) : await jobs(command);
   } catch (error) {
@@ -134,8 +137,28 @@ async function generate(command: Extract<CliCommand, { kind: 'generate' }>): Pro
   return interrupted ? EXIT.cancelled : exit;
 }
 
+async function diagnostics(command: Extract<CliCommand, { kind: 'diagnostics' }>): Promise<number> {
+  try {
+    const report = await writeDiagnostics({
+      out: command.out,
+      logLines: command.logLines,
+      appVersion: await packageVersion(),
+      ...(command.packsDir ? { packsDir: command.packsDir } : {}),
+    });
+    process.stdout.write(`${summarizeDiagnostics(report, command.out)}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    process.stderr.write(`gen3dface: diagnostics failed: ${(error as Error).message}\n`);
+    return EXIT.internal;
+  }
+}
+
 async function jobs(command: Extract<CliCommand, { kind: 'jobs' }>): Promise<number> {
-  const backend = new StudioBackend({ jobsRoot: command.jobsRoot, launcher: nodeEngineLauncher() });
+  const backend = new StudioBackend({
+    jobsRoot: command.jobsRoot,
+    launcher: nodeEngineLauncher(),
+    logFile: defaultLogPath(),
+  });
   await backend.store.open();
   const print = (value: unknown): void => {
     process.stdout.write(command.json ? `${JSON.stringify(value)}\n` : `${formatJobs(value)}\n`);
@@ -198,6 +221,7 @@ async function startBackend(jobsRoot: string, packsDir?: string): Promise<Studio
     jobsRoot: resolve(jobsRoot),
     launcher: nodeEngineLauncher(packsDir ? { env: { GEN3D_PACKS_DIR: resolve(packsDir) } } : {}),
     versions: { studio: await packageVersion() },
+    logFile: defaultLogPath(),
   });
   await backend.start();
   return backend;
