@@ -9,7 +9,6 @@ import { PIPELINE_STAGES } from './pipeline/stages';
 import { listPacks } from './pipeline/list-packs';
 import { packsDir } from './pipeline/packs-dir';
 import { findSetupProblems } from './setup-check';
-import { gatherEngineDiagnostics } from './diagnostics';
 
 const transport = connectToHost();
 // Checked once, before any job: a missing addon is a set-up step, not a failure halfway through.
@@ -75,11 +74,14 @@ transport.onMessage((raw) => {
       );
       return;
     case 'diagnose':
-      void gatherEngineDiagnostics(packsDir()).then(
-        (diagnostics) => emit({ type: 'diagnostics', requestId: command.requestId, diagnostics }),
-        (error: Error) =>
-          emit({ type: 'error', error: { code: 'diagnostics-failed', message: error.message } }),
-      );
+      // loaded on demand: nothing of it is needed to run jobs
+      void import('./diagnostics')
+        .then(({ gatherEngineDiagnostics }) => gatherEngineDiagnostics(packsDir()))
+        .then(
+          (diagnostics) => emit({ type: 'diagnostics', requestId: command.requestId, diagnostics }),
+          (error: Error) =>
+            emit({ type: 'error', error: { code: 'diagnostics-failed', message: error.message } }),
+        );
       return;
     case 'shutdown':
       running?.controller.abort();
