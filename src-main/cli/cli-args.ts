@@ -19,6 +19,7 @@ export const USAGE = `gen3dface — one photo of a person to a textured 3D head
 Usage:
   gen3dface generate <photo|folder>... --out <dir> [options]
   gen3dface jobs list|show <id>|delete <id>|resume <id> [--jobs <dir>]
+  gen3dface diagnostics [--out <file>] [--log-lines <N>] [--packs <dir>]
   gen3dface farm worker|submit|status|retry|cancel ...   (gen3dface farm --help)
 
 Options for generate:
@@ -45,11 +46,13 @@ Options for generate:
   --seed <N>           noise seed (default 0): the same seed, pack and photo give the same views
   --albedo             divide the photo's lighting out of the head texture (for relighting)
   --json               one JSON event per line on stdout instead of progress bars
+  --log-lines <N>      diagnostics: how many of the log's last lines (default 200)
   -h, --help           this text
   -v, --version        the version
 
 Exit codes: 0 every photo done; 1 a photo failed (bad photo, no face…); 2 usage error or set-up
-incomplete (run npm run setup); 3 internal error; 130 cancelled (Ctrl-C).`;
+incomplete (run npm run setup); 3 internal error; 4 the job is being worked on by another process
+(app, CLI or farm worker); 130 cancelled (Ctrl-C).`;
 
 export type CliCommand =
   | { kind: 'help' }
@@ -66,6 +69,13 @@ export type CliCommand =
       viewsOut?: string;
       json: boolean;
       settings: JobSettingsInput;
+    }
+  | {
+      /** One JSON file for a bug report: versions, providers, native addon, packs, log tail. */
+      kind: 'diagnostics';
+      out: string;
+      logLines: number;
+      packsDir?: string;
     }
   | {
       kind: 'jobs';
@@ -101,6 +111,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
       steps: { type: 'string' },
       guidance: { type: 'string' },
       seed: { type: 'string' },
+      'log-lines': { type: 'string' },
       albedo: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -166,6 +177,18 @@ export function parseCliArgs(argv: string[]): CliCommand {
       ...(values['views-out'] ? { viewsOut: values['views-out'] } : {}),
       json: values.json ?? false,
       settings,
+    };
+  }
+  if (command === 'diagnostics') {
+    if (rest.length > 0) throw new UsageError('diagnostics takes no arguments, only options');
+    const logLines = Number(values['log-lines'] ?? 200);
+    if (!Number.isInteger(logLines) || logLines < 0)
+      throw new UsageError(`--log-lines does not take "${values['log-lines']}"`);
+    return {
+      kind: 'diagnostics',
+      out: values.out ?? 'gen3dface-diagnostics.json',
+      logLines,
+      ...(values.packs ? { packsDir: values.packs } : {}),
     };
   }
   if (command === 'jobs') {

@@ -5,14 +5,29 @@
 import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { nodeEngineLauncher, projectRoot } from '../host/engine-process';
+import { JobLockedError, liveJobLockOwner } from '../host/job-lock';
 import { StudioBackend } from '../host/studio-backend';
+import { defaultLogPath } from '../host/studio-log';
+import { JOB_LOCK_FILE } from '../shared/job-lock-file';
 import type { ArtifactKind, JobRecord } from '../shared/protocol';
 import { photoBaseName, safeFileStem } from '../shared/file-names';
 import { parseCliArgs, UsageError, USAGE, type CliCommand } from './cli-args';
 import { createProgressView } from './progress-view';
+import { summarizeDiagnostics, writeDiagnostics } from './diagnostics-command';
 
-/** 2 is also a set-up error (e.g. the native addon not built): fixed by a command, not a new photo. */
-export const EXIT = { ok: 0, jobFailed: 1, usage: 2, setup: 2, internal: 3, cancelled: 130 } as const;
+/**
+ * 2 is also a set-up error (e.g. the native addon not built): fixed by a command, not a new photo.
+ * 4: another process (app, CLI, farm worker) is working on the job; nothing was changed.
+ */
+export const EXIT = {
+  ok: 0,
+  jobFailed: 1,
+  usage: 2,
+  setup: 2,
+  internal: 3,
+  jobLocked: 4,
+  cancelled: 130,
+} as const;
 
 const PHOTO_EXTENSIONS = new Set([
   '.jpg',
@@ -43,12 +58,18 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command.kind === 'farm') return (await import('../farm/farm-cli')).farmMain(command.argv);
+  if (command.kind === 'diagnostics') return diagnostics(command);
   try {
     return command.kind === 'generate' ? await generate(command) : await jobs(command);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`gen3dface: ${error.message}\n`);
       return EXIT.usage;
+    }
+    if (error instanceof JobLockedError) {
+      const info = error.toInfo();
+      process.stderr.write(`gen3dface: ${info.message}\n  ${info.hint}\n`);
+      return EXIT.jobLocked;
     }
     process.stderr.write(`gen3dface: ${(error as Error).message}\n`);
     return EXIT.internal;
@@ -116,8 +137,28 @@ async function generate(command: Extract<CliCommand, { kind: 'generate' }>): Pro
   return interrupted ? EXIT.cancelled : exit;
 }
 
+async function diagnostics(command: Extract<CliCommand, { kind: 'diagnostics' }>): Promise<number> {
+  try {
+    const report = await writeDiagnostics({
+      out: command.out,
+      logLines: command.logLines,
+      appVersion: await packageVersion(),
+      ...(command.packsDir ? { packsDir: command.packsDir } : {}),
+    });
+    process.stdout.write(`${summarizeDiagnostics(report, command.out)}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    process.stderr.write(`gen3dface: diagnostics failed: ${(error as Error).message}\n`);
+    return EXIT.internal;
+  }
+}
+
 async function jobs(command: Extract<CliCommand, { kind: 'jobs' }>): Promise<number> {
-  const backend = new StudioBackend({ jobsRoot: command.jobsRoot, launcher: nodeEngineLauncher() });
+  const backend = new StudioBackend({
+    jobsRoot: command.jobsRoot,
+    launcher: nodeEngineLauncher(),
+    logFile: defaultLogPath(),
+  });
   await backend.store.open();
   const print = (value: unknown): void => {
     process.stdout.write(command.json ? `${JSON.stringify(value)}\n` : `${formatJobs(value)}\n`);
@@ -133,21 +174,27 @@ async function jobs(command: Extract<CliCommand, { kind: 'jobs' }>): Promise<num
       await backend.deleteJob(command.jobId!);
       return EXIT.ok;
     case 'resume': {
+      // Refused before the engine starts, so the answer comes at once; resumeJob takes the lock itself.
+      const jobDir = backend.store.jobDir(command.jobId!);
+      const owner = await liveJobLockOwner(jobDir);
+      if (owner) throw new JobLockedError(command.jobId!, owner, join(jobDir, JOB_LOCK_FILE));
       await backend.engine.start();
-      if (reportSetupProblems(backend)) {
-        await backend.stop();
-        return EXIT.setup;
+      try {
+        if (reportSetupProblems(backend)) return EXIT.setup;
+        const view = createProgressView(process.stdout, { json: command.json, label: command.jobId! });
+        backend.on('event', view.onEvent);
+        const outcome = backend.waitForJob(command.jobId!);
+        // a job already done is not run again, so no end event would come
+        if ((await backend.resumeJob(command.jobId!)).state === 'done') return EXIT.ok;
+        const ended = await outcome;
+        return ended.state === 'done'
+          ? EXIT.ok
+          : ended.state === 'cancelled'
+            ? EXIT.cancelled
+            : EXIT.jobFailed;
+      } finally {
+        await backend.stop(); // also when the job is locked: the engine child must not keep us alive
       }
-      const view = createProgressView(process.stdout, { json: command.json, label: command.jobId! });
-      backend.on('event', view.onEvent);
-      await backend.resumeJob(command.jobId!);
-      const outcome = await backend.waitForJob(command.jobId!);
-      await backend.stop();
-      return outcome.state === 'done'
-        ? EXIT.ok
-        : outcome.state === 'cancelled'
-          ? EXIT.cancelled
-          : EXIT.jobFailed;
     }
   }
 }
@@ -174,6 +221,7 @@ async function startBackend(jobsRoot: string, packsDir?: string): Promise<Studio
     jobsRoot: resolve(jobsRoot),
     launcher: nodeEngineLauncher(packsDir ? { env: { GEN3D_PACKS_DIR: resolve(packsDir) } } : {}),
     versions: { studio: await packageVersion() },
+    logFile: defaultLogPath(),
   });
   await backend.start();
   return backend;

@@ -88,6 +88,16 @@ transport.onMessage((raw) => {
         emit({ type: 'estimators', requestId: command.requestId, estimators }),
       );
       return;
+    case 'diagnose':
+      // loaded on demand: nothing of it is needed to run jobs
+      void import('./diagnostics')
+        .then(({ gatherEngineDiagnostics }) => gatherEngineDiagnostics(packsDir()))
+        .then(
+          (diagnostics) => emit({ type: 'diagnostics', requestId: command.requestId, diagnostics }),
+          (error: Error) =>
+            emit({ type: 'error', error: { code: 'diagnostics-failed', message: error.message } }),
+        );
+      return;
     case 'shutdown':
       running?.controller.abort();
       void Promise.resolve(running?.done).finally(() => process.exit(0));

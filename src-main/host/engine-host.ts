@@ -2,6 +2,7 @@
  * Owns the engine process: starts it, validates every message both ways, notices when it dies,
  * reports that, and starts a new one. What to do with the job that was running is the backend's call.
  */
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   EngineCommand,
@@ -11,6 +12,7 @@ import {
   type HostEvent,
   type StudioEvent,
 } from '../shared/protocol';
+import type { EngineDiagnostics } from '../shared/diagnostics';
 import type { EngineLauncher, EngineProcess } from './engine-process';
 
 export interface EngineHostOptions {
@@ -50,6 +52,29 @@ export class EngineHost extends EventEmitter<{ event: [StudioEvent]; restarted: 
     if (!parsed.ok) throw new Error(`refusing to send an invalid engine command: ${parsed.error}`);
     if (!this.process) throw new Error('the engine is not running');
     this.process.send(parsed.value);
+  }
+
+  /** The engine's diagnostics (starts it if needed); verifying large packs may take a while. */
+  async diagnose(): Promise<EngineDiagnostics> {
+    await this.start();
+    const requestId = randomBytes(6).toString('hex');
+    const answer = new Promise<EngineDiagnostics>((resolve, reject) => {
+      const listener = (event: StudioEvent): void => {
+        if (event.type === 'diagnostics' && event.requestId === requestId) {
+          this.off('event', listener);
+          resolve(event.diagnostics);
+        } else if (event.type === 'error' && !('jobId' in event && event.jobId)) {
+          this.off('event', listener);
+          reject(new Error(event.error.message));
+        } else if (event.type === 'engineExited') {
+          this.off('event', listener);
+          reject(new Error('the engine stopped while gathering diagnostics'));
+        }
+      };
+      this.on('event', listener);
+    });
+    this.send({ type: 'diagnose', requestId });
+    return answer;
   }
 
   /** Kill the engine process outright (cancel of a stuck stage, tests). It is restarted unless stopping. */

@@ -2,10 +2,13 @@
  * The job store: one folder per job under a root folder. A job appears in the list only once it is
  * complete on disk (it is assembled under a hidden name and renamed into place), and disappears at
  * once on delete (renamed away before removal), so a crash never leaves a half-made job visible.
+ * Several processes may share a root: a job being worked on holds its lock (job-lock.ts), and open()
+ * and delete() leave such a job alone.
  */
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, basename, extname } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { acquireJobLock, liveJobLockOwner } from './job-lock';
 import { INPUT_DIR, readJobRecord, updateJobRecord, writeJobRecord } from '../shared/job-folder';
 import { JobSettings, PROTOCOL_VERSION, type JobRecord, type JobSettingsInput } from '../shared/protocol';
 
@@ -24,7 +27,10 @@ export interface NewJob {
 export class JobStore {
   constructor(readonly root: string) {}
 
-  /** Prepare the root: remove leftovers of interrupted creates/deletes, mark jobs that were running as interrupted. */
+  /**
+   * Prepare the root: remove leftovers of interrupted creates/deletes, mark jobs that were running as
+   * interrupted — except jobs another live process is working on (their temp files are being written).
+   */
   async open(): Promise<void> {
     await mkdir(this.root, { recursive: true });
     for (const name of await readdir(this.root)) {
@@ -33,6 +39,7 @@ export class JobStore {
       }
     }
     for (const job of await this.list()) {
+      if (await liveJobLockOwner(this.jobDir(job.id))) continue;
       await removeStaleTempFiles(this.jobDir(job.id));
       if (job.state === 'running') await this.setState(job.id, 'interrupted');
     }
@@ -89,11 +96,17 @@ export class JobStore {
     return readJobRecord(this.jobDir(jobId));
   }
 
+  /** Refuses (JobLockedError) a job another process is working on. */
   async delete(jobId: string): Promise<void> {
     const dir = this.jobDir(jobId);
     await stat(dir); // a clear ENOENT for unknown jobs
+    const lock = await acquireJobLock(dir, jobId);
     const doomed = join(this.root, `${DELETING}${jobId}-${randomBytes(3).toString('hex')}`);
-    await rename(dir, doomed);
+    try {
+      await rename(dir, doomed); // the lock goes with the folder: nobody can start the job now
+    } finally {
+      await lock.release();
+    }
     await rm(doomed, { recursive: true, force: true });
   }
 
@@ -110,7 +123,7 @@ export class JobStore {
   }
 }
 
-/** Temp files of writers that were killed mid-write (see atomic-file.ts); nobody writes at open(). */
+/** Temp files of writers that were killed mid-write (see atomic-file.ts); nobody writes this job now. */
 async function removeStaleTempFiles(jobDir: string): Promise<void> {
   for (const name of await readdir(jobDir)) {
     if (name.startsWith('.') && name.endsWith('.tmp')) await rm(join(jobDir, name), { force: true });

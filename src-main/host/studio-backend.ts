@@ -18,7 +18,9 @@ import {
 } from '../shared/protocol';
 import { EngineHost } from './engine-host';
 import type { EngineLauncher } from './engine-process';
+import { acquireJobLock, type JobLock } from './job-lock';
 import { JobStore } from './job-store';
+import { createLogWriter, logLineFor, type LogWriter } from './studio-log';
 import { updateJobRecord } from '../shared/job-folder';
 
 /** Inputs bigger than this are refused before they are copied into a job. */
@@ -41,6 +43,8 @@ export interface StudioBackendOptions {
   /** Resume the running job after an engine crash (at most this many times per job). */
   autoResumeLimit?: number;
   versions?: Record<string, string>;
+  /** Append the events worth keeping (errors, crashes, job ends) to this log file (studio-log.ts). */
+  logFile?: string;
 }
 
 export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
@@ -49,6 +53,10 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   private activeJob: string | undefined;
   private readonly resumes = new Map<string, number>();
   private readonly cancelling = new Set<string>();
+  /** The job lock held while a job runs here (from start/resume/rerun to its end, crashes included). */
+  private readonly locks = new Map<string, JobLock>();
+  private readonly releasing = new Set<Promise<void>>();
+  private readonly log: LogWriter | undefined;
 
   constructor(private readonly options: StudioBackendOptions) {
     super();
@@ -56,6 +64,14 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     this.engine = new EngineHost({ launcher: options.launcher });
     this.engine.on('event', (event) => this.onEngineEvent(event));
     this.engine.on('restarted', () => void this.onEngineRestarted());
+    if (options.logFile) {
+      const log = createLogWriter(options.logFile);
+      this.log = log;
+      this.on('event', (event) => {
+        const line = logLineFor(event);
+        if (line) log.write(line);
+      });
+    }
   }
 
   async start(): Promise<void> {
@@ -71,6 +87,9 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
 
   async stop(): Promise<void> {
     await this.engine.stop();
+    for (const jobId of [...this.locks.keys()]) this.unlockJob(jobId);
+    await Promise.all([...this.releasing]);
+    await this.log?.flushed();
   }
 
   async importPhoto(path: string, settings?: JobSettingsInput): Promise<JobRecord> {
@@ -93,7 +112,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
       settings,
       versions: this.options.versions,
     });
-    this.runJob(job.id, 'start');
+    await this.runJob(job.id, 'start');
     return job;
   }
 
@@ -107,13 +126,14 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
 
   async deleteJob(jobId: string): Promise<void> {
     if (this.activeJob === jobId) await this.cancelJob(jobId);
+    await Promise.all([...this.releasing]); // our own lock of it, freed by the cancel
     await this.store.delete(jobId);
   }
 
   async resumeJob(jobId: string): Promise<JobRecord> {
     const job = await this.store.get(jobId);
     if (job.state === 'done') return job;
-    this.runJob(jobId, 'resume');
+    await this.runJob(jobId, 'resume');
     return job;
   }
 
@@ -123,15 +143,19 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     settings?: JobSettingsInput,
     only = false,
   ): Promise<JobRecord> {
-    if (settings) {
-      await updateJobRecord(this.store.jobDir(jobId), (r) => ({
-        ...r,
-        settings: JobSettings.parse({ ...r.settings, ...settings }),
-      }));
+    await this.claimJob(jobId);
+    try {
+      if (settings) {
+        await updateJobRecord(this.store.jobDir(jobId), (r) => ({
+          ...r,
+          settings: JobSettings.parse({ ...r.settings, ...settings }),
+        }));
+      }
+      this.engine.send({ type: 'rerun', jobId, jobDir: this.store.jobDir(jobId), fromStage, only });
+    } catch (error) {
+      this.endJob(jobId);
+      throw error;
     }
-    this.assertIdle(jobId);
-    this.activeJob = jobId;
-    this.engine.send({ type: 'rerun', jobId, jobDir: this.store.jobDir(jobId), fromStage, only });
     return this.store.get(jobId);
   }
 
@@ -141,9 +165,13 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
    */
   async switchEstimator(jobId: string, estimator: EstimatorId): Promise<JobRecord> {
     const job = await this.store.get(jobId);
-    this.assertIdle(jobId);
-    this.activeJob = jobId;
-    this.engine.send({ type: 'switchEstimator', jobId, jobDir: this.store.jobDir(jobId), estimator });
+    await this.claimJob(jobId);
+    try {
+      this.engine.send({ type: 'switchEstimator', jobId, jobDir: this.store.jobDir(jobId), estimator });
+    } catch (error) {
+      this.endJob(jobId);
+      throw error;
+    }
     return job;
   }
 
@@ -234,10 +262,42 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     return readFile(this.artifactPath(jobId, path));
   }
 
-  private runJob(jobId: string, type: 'start' | 'resume'): void {
+  private async runJob(jobId: string, type: 'start' | 'resume'): Promise<void> {
+    await this.claimJob(jobId);
+    try {
+      this.engine.send({ type, jobId, jobDir: join(this.options.jobsRoot, jobId) });
+    } catch (error) {
+      this.endJob(jobId);
+      throw error;
+    }
+  }
+
+  /** Make the job this backend's active one and take its lock (JobLockedError if another process has it). */
+  private async claimJob(jobId: string): Promise<void> {
     this.assertIdle(jobId);
-    this.activeJob = jobId;
-    this.engine.send({ type, jobId, jobDir: join(this.options.jobsRoot, jobId) });
+    this.activeJob = jobId; // before the await: a second call in this process is refused at once
+    try {
+      await Promise.all([...this.releasing]); // a lock of this job we are still freeing is not another's
+      if (!this.locks.has(jobId))
+        this.locks.set(jobId, await acquireJobLock(this.store.jobDir(jobId), jobId));
+    } catch (error) {
+      this.activeJob = undefined;
+      throw error;
+    }
+  }
+
+  /** The job ended here (done, failed, cancelled, given up after crashes): no longer active, lock freed. */
+  private endJob(jobId: string): void {
+    if (this.activeJob === jobId) this.activeJob = undefined;
+    this.unlockJob(jobId);
+  }
+
+  private unlockJob(jobId: string): void {
+    const lock = this.locks.get(jobId);
+    if (!lock) return;
+    this.locks.delete(jobId);
+    const released = lock.release().finally(() => this.releasing.delete(released));
+    this.releasing.add(released);
   }
 
   private assertIdle(jobId: string): void {
@@ -247,7 +307,8 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   }
 
   private onEngineEvent(event: StudioEvent): void {
-    if ('jobId' in event && event.jobId === this.activeJob && endsRun(event)) this.activeJob = undefined;
+    if ('jobId' in event && event.jobId && event.jobId === this.activeJob && endsRun(event))
+      this.endJob(event.jobId);
     if (event.type === 'engineExited') void this.onEngineExited();
     this.emit('event', event);
   }
@@ -261,18 +322,18 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   private async onEngineRestarted(): Promise<void> {
     const jobId = this.activeJob;
     if (!jobId || this.cancelling.has(jobId)) {
-      this.activeJob = undefined;
+      if (jobId) this.endJob(jobId);
       return;
     }
     const used = this.resumes.get(jobId) ?? 0;
     if (used >= (this.options.autoResumeLimit ?? 2)) {
-      this.activeJob = undefined;
       const error = {
         code: 'engine-crashed',
         message: `the engine stopped ${used + 1} times while running this job`,
         hint: 'Resume the job to try again.',
       };
       await this.store.setState(jobId, 'failed', error).catch(() => undefined);
+      this.endJob(jobId);
       this.emit('event', { type: 'error', jobId, error });
       return;
     }
@@ -281,16 +342,20 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   }
 
   private async markCancelled(jobId: string): Promise<void> {
-    this.activeJob = undefined;
-    await updateJobRecord(this.store.jobDir(jobId), (r) => {
-      const stages = Object.fromEntries(
-        Object.entries(r.stages).map(([id, s]) => [
-          id,
-          s.state === 'running' ? { ...s, state: 'cancelled' as const } : s,
-        ]),
-      );
-      return { ...r, state: 'cancelled', stages };
-    });
+    this.activeJob = undefined; // at once: the lock is freed only after the record says cancelled
+    try {
+      await updateJobRecord(this.store.jobDir(jobId), (r) => {
+        const stages = Object.fromEntries(
+          Object.entries(r.stages).map(([id, s]) => [
+            id,
+            s.state === 'running' ? { ...s, state: 'cancelled' as const } : s,
+          ]),
+        );
+        return { ...r, state: 'cancelled', stages };
+      });
+    } finally {
+      this.unlockJob(jobId);
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
 import { join } from 'node:path';
 import enginePath from '../engine/index?modulePath';
 import { StudioBackend } from '../host/studio-backend';
+import { defaultLogPath } from '../host/studio-log';
 import { IPC } from '../shared/studio-api';
 import { electronDialogs } from './dialogs';
 import { engineEnv } from './engine-env';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     jobsRoot: join(app.getPath('userData'), 'jobs'),
     launcher: utilityEngineLauncher(enginePath, engineEnv({ resourcesDir })),
     versions: { app: app.getVersion(), electron: process.versions.electron ?? 'unknown' },
+    logFile: defaultLogPath(),
   });
   const dialogs = electronDialogs(() => mainWindow);
   const handlers = createIpcHandlers(backend, dialogs);

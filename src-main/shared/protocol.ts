@@ -4,6 +4,7 @@
  * with these schemas, so a malformed message is refused where it arrives, never half-acted on.
  */
 import { z } from 'zod';
+import { EngineDiagnostics } from './diagnostics';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -245,6 +246,8 @@ export const EngineCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('listPacks'), requestId: z.string().min(1) }).strict(),
   /** Which estimators this installation can run now (answered by an `estimators` event). */
   z.object({ type: z.literal('listEstimators'), requestId: z.string().min(1) }).strict(),
+  /** Versions, providers, native addon, packs (verified): for `gen3dface diagnostics`. */
+  z.object({ type: z.literal('diagnose'), requestId: z.string().min(1) }).strict(),
   z.object({ type: z.literal('shutdown') }).strict(),
 ]);
 export type EngineCommand = z.infer<typeof EngineCommand>;
@@ -350,6 +353,9 @@ export const EngineEvent = z.discriminatedUnion('type', [
       kept: EstimatorId,
       error: ErrorInfo,
     })
+    .strict(),
+  z
+    .object({ type: z.literal('diagnostics'), requestId: z.string(), diagnostics: EngineDiagnostics })
     .strict(),
   z
     .object({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn']), message: z.string() })

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { readJobRecord } from '../../src-main/shared/job-folder';
+import { JOB_LOCK_FILE } from '../../src-main/shared/job-lock-file';
 import { EngineEvent, JOB_PATHS } from '../../src-main/shared/protocol';
 import { ASTRONAUT as SAMPLE, COFFEE as NO_FACE, GRACE_HOPPER, writeBadPhotos } from '../support/photos';
 import { readGlbMesh, validateGlb } from '../support/glb';
@@ -171,6 +172,7 @@ test('bad input: each file gets a clear error and exit code 1, and no half-writt
     assert.equal(record.state, 'failed');
     assert.equal(record.error?.code, code, `${file}: ${JSON.stringify(record.error)}`);
     assert.ok(!Object.values(record.stages).some((s) => s.state === 'running'));
+    assert.ok(!(await readdir(join(out, '.jobs', jobId!))).includes(JOB_LOCK_FILE), 'lock left behind');
   }
 });
 
@@ -236,6 +238,7 @@ test('Ctrl-C cancels the running job: exit 130, the job is cancelled and resumes
   const [jobId] = await readdir(jobs);
   const record = await readJobRecord(join(jobs, jobId!));
   assert.equal(record.state, 'cancelled');
+  assert.ok(!(await readdir(join(jobs, jobId!))).includes(JOB_LOCK_FILE), 'a cancelled job keeps no lock');
   assert.deepEqual(
     (await readdir(out)).filter((n) => n !== '.jobs'),
     [],
