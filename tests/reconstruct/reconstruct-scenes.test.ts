@@ -148,14 +148,17 @@ test(
     assert.ok(r.head.report.watertight.marched);
     assert.ok(r.chamferPercent <= 1, `Chamfer ${r.chamferPercent} % of the diagonal`);
     assert.ok(r.normalConsistency >= 0.95, `normal consistency ${r.normalConsistency}`);
-    // Measured 17–18 dB (the issue's target, 25 dB, is the todo test below): guard against regressions.
-    assert.ok(r.psnr >= 16, `PSNR ${r.psnr} dB`);
+    // Measured 19.8 dB (the issue's target, 25 dB, is the todo test below): guard against regressions.
+    assert.ok(r.psnr >= 19, `PSNR ${r.psnr} dB`);
   },
 );
 
 test(
   'ellipsoid: held-out texture PSNR ≥ 25 dB',
-  { skip, todo: 'silhouette-only geometry is ~1 px off in the views; measured ~17.5 dB (README, "Limits")' },
+  {
+    skip,
+    todo: 'silhouettes leave the strips between rims to the prior: ~0.6 mm small there; measured 19.8 dB (native/README, "Limits")',
+  },
   async () => {
     const r = await ellipsoidResult();
     assert.ok(r.psnr >= 25, `PSNR ${r.psnr} dB`);
@@ -240,9 +243,9 @@ test(
     assert.ok(r.watertight, 'watertight');
     assert.ok(r.head.report.watertight.final);
     assert.ok(r.chamferPercent <= 1, `Chamfer ${r.chamferPercent} % of the diagonal`);
-    // Measured 0.936 and 17.5 dB (targets 0.95 and 25 dB: the todo test below): regression guards.
-    assert.ok(r.normalConsistency >= 0.92, `normal consistency ${r.normalConsistency}`);
-    assert.ok(r.psnr >= 16, `PSNR ${r.psnr} dB`);
+    // Measured 0.944 and 19.6 dB (targets 0.95 and 25 dB: the todo test below): regression guards.
+    assert.ok(r.normalConsistency >= 0.93, `normal consistency ${r.normalConsistency}`);
+    assert.ok(r.psnr >= 19, `PSNR ${r.psnr} dB`);
     assert.equal(computeVertexNormals(r.head.positions, r.head.indices).length, r.head.normals.length);
   },
 );
@@ -251,7 +254,7 @@ test(
   'head model with hair: normal consistency ≥ 0.95 and held-out PSNR ≥ 25 dB',
   {
     skip,
-    todo: 'silhouettes do not see the concave parts (ears, eyes, hair edge); measured 0.936 / 17.5 dB',
+    todo: 'silhouettes do not see the concave parts (ears, eyes, hair edge); measured 0.944 / 19.6 dB',
   },
   async () => {
     const r = await headResult();
