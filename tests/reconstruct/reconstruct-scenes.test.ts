@@ -148,14 +148,17 @@ test(
     assert.ok(r.head.report.watertight.marched);
     assert.ok(r.chamferPercent <= 1, `Chamfer ${r.chamferPercent} % of the diagonal`);
     assert.ok(r.normalConsistency >= 0.95, `normal consistency ${r.normalConsistency}`);
-    // Measured 17–18 dB (the issue's target, 25 dB, is the todo test below): guard against regressions.
-    assert.ok(r.psnr >= 16, `PSNR ${r.psnr} dB`);
+    // Measured 21.8 dB (the issue's target, 25 dB, is the todo test below): guard against regressions.
+    assert.ok(r.psnr >= 21, `PSNR ${r.psnr} dB`);
   },
 );
 
 test(
   'ellipsoid: held-out texture PSNR ≥ 25 dB',
-  { skip, todo: 'silhouette-only geometry is ~1 px off in the views; measured ~17.5 dB (README, "Limits")' },
+  {
+    skip,
+    todo: 'silhouettes leave the strips between rims to the prior: ~0.3 mm small there; measured 21.8 dB (native/README, "Limits")',
+  },
   async () => {
     const r = await ellipsoidResult();
     assert.ok(r.psnr >= 25, `PSNR ${r.psnr} dB`);
@@ -233,29 +236,29 @@ function headResult(): Promise<SceneResult> {
 }
 
 test(
-  'head model with hair from another head and hairstyle: watertight, Chamfer ≤ 1 %',
+  'head model with hair from another head and hairstyle: watertight, Chamfer ≤ 1 %, normals ≥ 0.95',
   { skip },
   async () => {
     const r = await headResult();
     assert.ok(r.watertight, 'watertight');
     assert.ok(r.head.report.watertight.final);
     assert.ok(r.chamferPercent <= 1, `Chamfer ${r.chamferPercent} % of the diagonal`);
-    // Measured 0.936 and 17.5 dB (targets 0.95 and 25 dB: the todo test below): regression guards.
-    assert.ok(r.normalConsistency >= 0.92, `normal consistency ${r.normalConsistency}`);
-    assert.ok(r.psnr >= 16, `PSNR ${r.psnr} dB`);
+    // Measured 0.9519 (the same with 2 and 7 CPU threads).
+    assert.ok(r.normalConsistency >= 0.95, `normal consistency ${r.normalConsistency}`);
+    // Measured 21.1 dB (the issue's target, 25 dB, is the todo test below): guard against regressions.
+    assert.ok(r.psnr >= 20.5, `PSNR ${r.psnr} dB`);
     assert.equal(computeVertexNormals(r.head.positions, r.head.indices).length, r.head.normals.length);
   },
 );
 
 test(
-  'head model with hair: normal consistency ≥ 0.95 and held-out PSNR ≥ 25 dB',
+  'head model with hair: held-out PSNR ≥ 25 dB',
   {
     skip,
-    todo: 'silhouettes do not see the concave parts (ears, eyes, hair edge); measured 0.936 / 17.5 dB',
+    todo: 'silhouettes do not see the concave parts (ears, eyes, hair edge) nor the strips between rims; measured 21.1 dB',
   },
   async () => {
     const r = await headResult();
-    assert.ok(r.normalConsistency >= 0.95, `normal consistency ${r.normalConsistency}`);
     assert.ok(r.psnr >= 25, `PSNR ${r.psnr} dB`);
   },
 );
