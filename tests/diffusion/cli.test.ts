@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { parseCliArgs } from '../../src-main/cli/cli-args';
 import { EngineEvent, JobSettings } from '../../src-main/shared/protocol';
+import { importInBlender } from '../export/support';
 import { ASTRONAUT } from '../support/photos';
 import { diffusionFixture } from './support/fixture';
 
@@ -110,6 +111,7 @@ test('generate --generator diffusion writes 16 views + cameras.json into the job
   assert.ok(views.includes('cameras.json'));
   const fit = JSON.parse(await readFile(path.join(jobs, jobId!, 'mesh', 'reconstruct.json'), 'utf8')) as {
     watertight?: { marched: boolean };
+    triangles?: { final: number };
   };
   // A random-weight tiny pack's views are noise: the fit runs and meshes; its quality is tested elsewhere.
   assert.equal(fit.watertight?.marched, true, 'the head is reconstructed from the views');
@@ -120,6 +122,16 @@ test('generate --generator diffusion writes 16 views + cameras.json into the job
   assert.equal(report.diffusion?.steps, 4);
   assert.match(report.diffusion?.noise ?? '', /seed 5/);
   assert.ok((await readdir(out)).includes('astronaut.glb'));
+  // Real Blender imports the reconstructed head (its triangle count, not the prior's) with its texture.
+  const [check] = await importInBlender([{ file: path.join(out, 'astronaut.glb'), format: 'glb' }]);
+  const head = check!.objects.find((o) => o.name === 'astronaut');
+  assert.ok(head, `objects: ${check!.objects.map((o) => o.name).join(', ')}`);
+  console.log(
+    `Blender: ${head.faces} faces (reconstruct.json: ${fit.triangles?.final}), dims ${head.dimensions.map((d) => d.toFixed(3)).join('×')}, texture ${head.textures[0]?.image_size.join('×')}`,
+  );
+  assert.equal(head.faces, fit.triangles?.final, 'the exported mesh is the reconstructed one');
+  assert.ok(head.textures[0]?.base_color_linked, 'a base-colour texture is linked');
+  assert.ok((head.textures[0]?.image_size[0] ?? 0) >= 512, 'with a real texture image');
 });
 
 test('a diffusion pack that fails verification stops the job with a clear error, no views written', async () => {
