@@ -23,6 +23,7 @@ import { useEstimatorsStore } from '../../src-renderer/stores/estimators';
 import { useJobsStore } from '../../src-renderer/stores/jobs';
 import { applyEvent, emptyLiveJob, stageViews } from '../../src-renderer/stores/stage-view';
 import { writeCorruptEstimatorPack, writeIncompleteEstimatorPack } from '../support/estimator-packs';
+import { PROJECTION_JOB_STAGES } from './support/projection-job-stages';
 
 /** A finished projection job as job.json holds it after a run with `estimator`'s estimate. */
 function finishedJob(madeWith: 'builtin' | 'deca', chosen: 'builtin' | 'deca'): JobRecord {
@@ -70,14 +71,10 @@ describe('stage views', () => {
   });
 
   it('never calls results made from another estimator than the chosen one done', () => {
-    assert.deepEqual(statesOf(stageViews(finishedJob('builtin', 'builtin'), undefined)), {
-      ingest: 'done',
-      segment: 'done',
-      estimate: 'done',
-      generate: 'done',
-      reconstruct: 'skipped',
-      export: 'done',
-    });
+    assert.deepEqual(
+      statesOf(stageViews(finishedJob('builtin', 'builtin'), undefined)),
+      PROJECTION_JOB_STAGES,
+    );
     // e.g. a re-run of the estimate alone that failed: job.json says deca, the results are builtin's
     const views = stageViews(finishedJob('builtin', 'deca'), undefined);
     assert.deepEqual(statesOf(views), {
