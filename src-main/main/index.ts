@@ -13,6 +13,7 @@ import { engineEnv } from './engine-env';
 import { createIpcHandlers } from './ipc-handlers';
 import { buildMenuTemplate } from './menu-template';
 import { forwardBackendEvents, registerIpcHandlers } from './register-ipc';
+import { claimSingleInstance } from './single-instance';
 import { isTrustedRendererUrl } from './trusted-sender';
 import { utilityEngineLauncher } from './utility-engine';
 import { createMainWindow, hardenSession } from './window';
@@ -33,7 +34,14 @@ function showWindow(): BrowserWindow {
   return mainWindow;
 }
 
+function bringForward(): void {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+}
+
 async function main(): Promise<void> {
+  if (!claimSingleInstance(app, bringForward)) return;
   await app.whenReady();
   hardenSession(session.defaultSession, devServerUrl);
 

@@ -66,6 +66,21 @@ describe('electron-builder.yml', () => {
     await validateConfiguration(config, new DebugLogger(false));
   });
 
+  it('flips Electron’s fuses: no run-as-node, NODE_OPTIONS or --inspect; encrypted cookies; app.asar only, checked', async () => {
+    const config = (await loadConfig()) as BuilderConfig & { electronFuses?: Record<string, boolean> };
+    assert.deepEqual(config.electronFuses, {
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+    // The engine must not depend on ELECTRON_RUN_AS_NODE: in the app it is a utilityProcess.
+    const utility = await readFile(join(root, 'src-main/main/utility-engine.ts'), 'utf8');
+    assert.match(utility, /utilityProcess\.fork\(/);
+  });
+
   it('names the app and has targets for each OS', async () => {
     const config = await loadConfig();
     assert.match(config.appId ?? '', /^[a-z0-9-]+(\.[a-z0-9-]+)+$/);
@@ -164,9 +179,24 @@ describe('electron-builder.yml', () => {
         await writeFile(join(stub, 'electron'), '#!/bin/sh\necho stub\n');
         await chmod(join(stub, 'electron'), 0o755);
         const out = join(work, 'dist');
+        // The project's config less its fuses: a shell-script stub has no fuse wire to flip.
+        const { electronFuses: _fuses, ...stubConfig } = (await loadConfig()) as BuilderConfig & {
+          electronFuses?: unknown;
+        };
+        const configFile = join(work, 'electron-builder.json');
+        await writeFile(configFile, JSON.stringify(stubConfig));
         execFileSync(
           join(root, 'node_modules/.bin/electron-builder'),
-          ['--linux', 'dir', '--publish', 'never', `-c.electronDist=${stub}`, `-c.directories.output=${out}`],
+          [
+            '--linux',
+            'dir',
+            '--publish',
+            'never',
+            '--config',
+            configFile,
+            `-c.electronDist=${stub}`,
+            `-c.directories.output=${out}`,
+          ],
           { cwd: root, stdio: 'pipe', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } },
         );
         const resources = join(out, 'linux-unpacked/resources');

@@ -15,6 +15,7 @@ import { StudioBackend } from '../../src-main/host/studio-backend';
 import { IPC } from '../../src-main/shared/studio-api';
 import { createIpcHandlers, InvalidIpcArgsError, type IpcHandlers } from '../../src-main/main/ipc-handlers';
 import { isTrustedRendererUrl } from '../../src-main/main/trusted-sender';
+import { claimSingleInstance } from '../../src-main/main/single-instance';
 import { buildMenuTemplate } from '../../src-main/main/menu-template';
 import { RENDERER_CSP } from '../../src-main/main/content-security-policy';
 
@@ -114,6 +115,27 @@ describe('main process pure parts', () => {
       (item?.click as () => void)();
     }
     assert.equal(imported, 3);
+  });
+
+  it('a second studio quits and brings the first forward; the first keeps running', () => {
+    const calls: string[] = [];
+    let listener: (() => void) | undefined;
+    const appWith = (lock: boolean) => ({
+      requestSingleInstanceLock: () => lock,
+      quit: () => calls.push('quit'),
+      on: (_event: 'second-instance', l: () => void) => (listener = l),
+    });
+    assert.equal(
+      claimSingleInstance(appWith(true), () => calls.push('forward')),
+      true,
+    );
+    listener?.();
+    assert.deepEqual(calls, ['forward']);
+    assert.equal(
+      claimSingleInstance(appWith(false), () => calls.push('forward')),
+      false,
+    );
+    assert.deepEqual(calls, ['forward', 'quit']);
   });
 
   it('CSP allows only the app itself (no remote origins, no eval, no inline script)', () => {
