@@ -44,6 +44,8 @@ Options for generate:
   --steps <N>          DDIM steps (default: the pack's)
   --guidance <w>       classifier-free guidance weight (default: the pack's; 1 = none)
   --seed <N>           noise seed (default 0): the same seed, pack and photo give the same views
+  --reconstruct-mesh <m>  reconstructed (default: the mesh fitted to the views) | prior (the
+                       generator's head and hair objects, studio topology, textured from it)
   --albedo             divide the photo's lighting out of the head texture (for relighting)
   --json               one JSON event per line on stdout instead of progress bars
   --log-lines <N>      diagnostics: how many of the log's last lines (default 200)
@@ -111,6 +113,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
       steps: { type: 'string' },
       guidance: { type: 'string' },
       seed: { type: 'string' },
+      'reconstruct-mesh': { type: 'string' },
       'log-lines': { type: 'string' },
       albedo: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -131,6 +134,12 @@ export function parseCliArgs(argv: string[]): CliCommand {
     if (values.expression !== undefined)
       settings.expression = parseWith(ExpressionMode, values.expression, '--expression');
     if (values.albedo) settings.albedoTexture = true;
+    if (values['reconstruct-mesh'] !== undefined)
+      settings.reconstructMesh = parseWith(
+        JobSettings.shape.reconstructMesh.unwrap(),
+        values['reconstruct-mesh'],
+        '--reconstruct-mesh',
+      );
     Object.assign(settings, parseGeneratorOptions(values));
     const exportSettings: NonNullable<JobSettingsInput['export']> = {};
     if (values.preset !== undefined) {

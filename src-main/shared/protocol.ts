@@ -113,6 +113,12 @@ export const JobSettings = z
      * a fitted (not scanned) surface never paints its own errors into it.
      */
     albedoTexture: z.boolean().default(false),
+    /**
+     * After the diffusion generator: the exported head is the mesh reconstructed from the views
+     * ('reconstructed': their shape, a new atlas each time) or the generator's own head and hair
+     * objects textured from it ('prior': the studio topology and UVs, ready to rig).
+     */
+    reconstructMesh: z.enum(['reconstructed', 'prior']).default('reconstructed'),
     export: ExportSettings.default(ExportSettings.parse({})),
   })
   .strict();

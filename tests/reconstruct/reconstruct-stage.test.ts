@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { readMeshFolder, writeMeshFolder } from '../../src-main/engine/geometry/mesh-file';
 import {
   isNativeAddonAvailable,
@@ -21,19 +22,20 @@ import {
   makeReconstructStage,
   PROJECTED_MESH_DIR,
   RECONSTRUCT_REPORT,
+  RECONSTRUCTED_MESH_DIR,
 } from '../../src-main/engine/pipeline/stages/reconstruct-stage';
 import { isWatertightWelded } from '../../src-main/engine/reconstruct/mesh-checks';
 import { maskFromNonWhite } from '../../src-main/engine/reconstruct/read-views';
 import { StageError } from '../../src-main/engine/stage-error';
-import { JobSettings, type JobRecord } from '../../src-main/shared/protocol';
+import { JobSettings, type JobRecord, type JobSettingsInput } from '../../src-main/shared/protocol';
 import { makeHeadFixture } from '../fixtures/head-fixture';
 import { head360, renderScene, textureFromPng, writeViewsFolder } from './synthetic-scene';
 
 const skip = isNativeAddonAvailable() ? false : `native addon: ${nativeAddonProblem()}`;
 const SMALL = { resolutions: [32], steps: [40], targetTriangles: 20000 };
 
-function context(jobDir: string, messages: string[]): StageContext {
-  const job = { settings: JobSettings.parse({}) } as unknown as JobRecord;
+function context(jobDir: string, messages: string[], settings: JobSettingsInput = {}): StageContext {
+  const job = { settings: JobSettings.parse(settings) } as unknown as JobRecord;
   const path = (r: string): string => join(jobDir, r);
   return {
     jobDir,
@@ -99,6 +101,75 @@ test(
     await rm(dir, { recursive: true, force: true });
   },
 );
+
+test(
+  "reconstructMesh 'prior': the generator's head keeps its topology and takes the reconstruction's texture",
+  { skip },
+  async () => {
+    const dir = await jobWithViews();
+    const truth = await readMeshFolder(join(dir, 'mesh'));
+    // The prior's own texture is flat grey: whatever the texture becomes came from the views.
+    const grey = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
+    await writeMeshFolder(join(dir, 'mesh'), { ...truth, texturePng: grey });
+    await makeReconstructStage(SMALL).run(context(dir, [], { reconstructMesh: 'prior' }));
+    const mesh = await readMeshFolder(join(dir, 'mesh'));
+    assert.equal(mesh.name, 'prior');
+    assert.deepEqual(mesh.indices, truth.indices, 'the same triangles');
+    assert.deepEqual(mesh.uvs, truth.uvs, 'the same UVs');
+    const report = JSON.parse(await readFile(join(dir, RECONSTRUCT_REPORT), 'utf8'));
+    assert.equal(report.output, 'prior');
+    assert.ok(report.priorTextureCoverage[0] > 0.3, `coverage ${report.priorTextureCoverage}`);
+    assert.ok((await readMeshFolder(join(dir, RECONSTRUCTED_MESH_DIR))).indices.length > 0);
+    // The transferred texture is the views' (the fixture's texture in the prior's UVs), not the grey.
+    const side = 256;
+    const raw = async (png: Buffer): Promise<Buffer> =>
+      sharp(png).resize(side, side).removeAlpha().raw().toBuffer();
+    const [got, want] = await Promise.all([raw(mesh.texturePng), raw(truth.texturePng)]);
+    const used = uvCoverage(truth.uvs, truth.indices, side);
+    let errGot = 0;
+    let errGrey = 0;
+    let n = 0;
+    for (let p = 0; p < side * side; p++) {
+      if (!used[p]) continue;
+      for (let c = 0; c < 3; c++) {
+        errGot += Math.abs(got[p * 3 + c]! - want[p * 3 + c]!);
+        errGrey += Math.abs(128 - want[p * 3 + c]!);
+      }
+      n += 3;
+    }
+    console.log(
+      `prior topology: texture mean abs error ${(errGot / n).toFixed(1)} (grey: ${(errGrey / n).toFixed(1)}), coverage ${report.priorTextureCoverage}`,
+    );
+    assert.ok(errGot < 0.5 * errGrey, `${errGot / n} vs grey ${errGrey / n}`);
+    await rm(dir, { recursive: true, force: true });
+  },
+);
+
+/** Texels (side²) inside the UV triangles: the part of a texture a mesh uses. */
+function uvCoverage(uvs: Float32Array, indices: Uint32Array, side: number): Uint8Array {
+  const used = new Uint8Array(side * side);
+  for (let t = 0; t < indices.length; t += 3) {
+    const p = [0, 1, 2].map((k) => [uvs[indices[t + k]! * 2]! * side, uvs[indices[t + k]! * 2 + 1]! * side]);
+    const [a, b, c] = p as [[number, number], [number, number], [number, number]];
+    const area = (b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1]);
+    if (!area) continue;
+    const x0 = Math.max(0, Math.floor(Math.min(a[0], b[0], c[0])));
+    const x1 = Math.min(side - 1, Math.ceil(Math.max(a[0], b[0], c[0])));
+    const y0 = Math.max(0, Math.floor(Math.min(a[1], b[1], c[1])));
+    const y1 = Math.min(side - 1, Math.ceil(Math.max(a[1], b[1], c[1])));
+    for (let y = y0; y <= y1; y++)
+      for (let x = x0; x <= x1; x++) {
+        const px = x + 0.5;
+        const py = y + 0.5;
+        const w0 = ((b[0] - px) * (c[1] - py) - (c[0] - px) * (b[1] - py)) / area;
+        const w1 = ((c[0] - px) * (a[1] - py) - (a[0] - px) * (c[1] - py)) / area;
+        if (w0 >= 0 && w1 >= 0 && w0 + w1 <= 1) used[y * side + x] = 1;
+      }
+  }
+  return used;
+}
 
 async function expectBadViews(dir: string, pattern: RegExp): Promise<void> {
   await assert.rejects(makeReconstructStage(SMALL).run(context(dir, [])), (error: unknown) => {

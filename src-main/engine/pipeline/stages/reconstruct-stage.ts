@@ -8,12 +8,15 @@ import {
   reconstructHead,
   type ReconstructSettings,
 } from '../../reconstruct/reconstruct-head';
+import { priorWithReconstructedTexture } from '../../reconstruct/prior-topology';
 import { CancelledError, StageError } from '../../stage-error';
 import type { StageContext, StageRunner, StageSkipped } from '../stage-context';
 
 /** Where the generate stage's own head (and hair) go once the reconstruction takes `mesh/`. */
 export const PROJECTED_MESH_DIR = 'mesh-projected';
 export const RECONSTRUCT_REPORT = `${JOB_PATHS.meshDir}/reconstruct.json`;
+/** With `reconstructMesh: 'prior'` the marched mesh is kept here (mesh/ holds the textured prior). */
+export const RECONSTRUCTED_MESH_DIR = 'mesh-reconstructed';
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -84,15 +87,33 @@ async function runReconstruct(
     .png()
     .toBuffer();
   const meshDir = ctx.path(JOB_PATHS.meshDir);
-  await rm(meshDir, { recursive: true, force: true });
-  await writeMeshFolder(meshDir, {
+  const reconstructed = {
     name: head?.name ?? 'head',
     positions,
     uvs: result.uvs,
     normals: result.normals,
     indices: result.indices,
     texturePng,
-  });
+  };
+  let onPrior: { coveredShare: number[] } | undefined;
+  await rm(meshDir, { recursive: true, force: true });
+  await rm(ctx.path(RECONSTRUCTED_MESH_DIR), { recursive: true, force: true });
+  if (ctx.job.settings.reconstructMesh === 'prior' && head) {
+    ctx.progress(95, 100, 'moving the texture onto the generator’s head and hair');
+    const objects = [head, ...(hair ? [hair] : [])];
+    const moved = await priorWithReconstructedTexture(
+      { positions, uvs: result.uvs, indices: result.indices, texture: result.texture },
+      objects,
+      textureSize,
+      ctx.signal,
+    );
+    await writeMeshFolder(meshDir, moved.meshes[0]!);
+    if (moved.meshes[1]) await writeMeshFolder(`${meshDir}/${EXTRA_MESH_FOLDERS.hair}`, moved.meshes[1]);
+    await writeMeshFolder(ctx.path(RECONSTRUCTED_MESH_DIR), reconstructed);
+    onPrior = { coveredShare: moved.coveredShare };
+  } else {
+    await writeMeshFolder(meshDir, reconstructed);
+  }
   ctx.announce('mesh', `${JOB_PATHS.meshDir}/mesh.json`);
   ctx.announce('texture', `${JOB_PATHS.meshDir}/texture.png`);
   const maskSources = [...new Set(input.views.map((v) => v.maskSource))];
@@ -100,6 +121,8 @@ async function runReconstruct(
     views: input.views.length,
     maskSource: maskSources.join('+'),
     prior: head ? (hair ? 'head+hair' : 'head') : 'none',
+    output: onPrior ? 'prior' : 'reconstructed',
+    ...(onPrior ? { priorTextureCoverage: onPrior.coveredShare } : {}),
     ...result.report,
   });
   const r = result.report;
