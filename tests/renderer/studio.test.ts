@@ -3,7 +3,9 @@
  * production CSP) in Debian's chromium via playwright-core; `window.studio` bridged to main's own IPC
  * handler table (createIpcHandlers) over a real StudioBackend whose engine is a real child process.
  * Imports the sample photo through the Import button, waits for the job, checks overlay and 3D pixels,
- * then drops a photo without a face and checks the error is shown, and deletes that job.
+ * then drops a photo without a face and checks the error is shown, and deletes that job. Last, a job with
+ * the tiny random-weight diffusion pack (tests/diffusion/support/fixture.ts): the view gallery fills live,
+ * ends with 16 views in rig order with their angles, enlarges one beside the photo and cancels the job.
  *
  * Run: node --import tsx --test tests/renderer/studio.test.ts   (screenshots in test-output/renderer/)
  */
@@ -29,6 +31,9 @@ import { ASTRONAUT, COFFEE } from '../support/photos';
 import { writeCorruptEstimatorPack } from '../support/estimator-packs';
 import { JOB_PATHS } from '../../src-main/shared/protocol';
 import { PROJECTION_JOB_STAGES } from './support/projection-job-stages';
+import { angleLabel, parseViewAngles } from '../../src-renderer/stores/view-gallery';
+import { diffusionFixture } from '../diffusion/support/fixture';
+import { imageStats } from './support/image-pixels';
 
 const root = projectRoot();
 const SAMPLE = ASTRONAUT;
@@ -157,6 +162,9 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     const reconstruct = page.locator('[data-testid="stages"] [data-stage="reconstruct"]');
     assert.equal((await reconstruct.locator('.stage-time').innerText()).trim(), '');
     assert.match(await reconstruct.getByTestId('stage-note').innerText(), /no generated views/);
+    // …and the view gallery says so instead of showing empty tiles.
+    assert.match(await page.getByTestId('gallery-projection').innerText(), /projection generator/);
+    assert.equal(await page.getByTestId('gallery-tile').count(), 0);
 
     const overlayOn = await canvasStats(page, '[data-testid="overlay-canvas"]', [0, 0, 0]);
     await page.getByTestId('layer-landmarks').uncheck();
@@ -294,6 +302,81 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     await job.getByRole('button', { name: 'Resume' }).click();
     await page.locator('[data-testid="job-state"][data-state="done"]').waitFor({ timeout: 120_000 });
     await page.locator('[data-testid="model-canvas"][data-status="shown"]').waitFor({ timeout: 30_000 });
+  });
+
+  it('fills the view gallery live from a tiny diffusion pack, enlarges a view and cancels from the gallery', async () => {
+    const { packDir } = await diffusionFixture();
+    const started = Date.now();
+    const job = await backend.importPhoto(SAMPLE, {
+      generator: 'diffusion',
+      diffusion: { pack: packDir, steps: 6, previewEvery: 1, seed: 3 },
+    });
+    await page.locator(`[data-testid="job-list"] li[data-job-id="${job.id}"]`).click();
+    const gallery = page.getByTestId('view-gallery');
+    const tiles = gallery.getByTestId('gallery-tile');
+    await gallery.locator('[data-picture="preview"] img').first().waitFor({ timeout: 90_000 });
+    const previewAt = Date.now() - started;
+    const sampling = await gallery.getByTestId('gallery-progress').getAttribute('aria-valuetext');
+    await gallery.locator('[data-picture="final"] img').nth(15).waitFor({ timeout: 90_000 });
+    // cameras.json is written after the last view: wait for the angle of the last tile.
+    await gallery.locator('[data-view="15"] [data-testid="tile-angle"][title]').waitFor({ timeout: 10_000 });
+    console.log(
+      `# diffusion job: first preview tile ${previewAt} ms (${sampling}), 16 final views ${Date.now() - started} ms`,
+    );
+    assert.match(sampling ?? '', /diffusion|step/, 'the bar speaks of the sampling steps');
+
+    const cameras = parseViewAngles(
+      JSON.parse(await readFile(join(jobsRoot, job.id, 'views/cameras.json'), 'utf8')),
+    );
+    assert.equal(cameras?.length, 16);
+    assert.equal(await tiles.count(), 16);
+    for (const [index, tile] of (await tiles.all()).entries()) {
+      assert.equal(await tile.getAttribute('data-view'), String(index), 'tiles in view order');
+      assert.equal(await tile.getAttribute('data-picture'), 'final');
+      const label = await tile.getByTestId('tile-angle').getAttribute('title');
+      assert.equal(label, angleLabel(cameras![index]!), `view ${index}'s angle`);
+      assert.match(
+        (await tile.getAttribute('aria-label')) ?? '',
+        new RegExp(`^view ${String(index).padStart(2, '0')}, azimuth`),
+      );
+    }
+    const pixels = await imageStats(page, '[data-testid="view-gallery"] [data-testid="gallery-tile"] img');
+    assert.equal(pixels.length, 16);
+    for (const [index, p] of pixels.entries()) {
+      assert.ok(
+        p.width > 0 && p.width === p.height,
+        `view ${index} is a square picture (${p.width}x${p.height})`,
+      );
+      assert.ok(p.lumaStd > 2, `view ${index} is not blank (luma std ${p.lumaStd.toFixed(1)})`);
+    }
+    console.log(
+      `# gallery pictures ${pixels[0]?.width} px, luma std ${Math.min(...pixels.map((p) => p.lumaStd)).toFixed(1)}…${Math.max(...pixels.map((p) => p.lumaStd)).toFixed(1)}`,
+    );
+    await gallery.screenshot({ path: join(SHOTS, 'gallery.png') });
+
+    await tiles.nth(3).click();
+    const enlarged = page.getByTestId('enlarged-view');
+    await enlarged.getByTestId('enlarged-picture').waitFor();
+    assert.match(await enlarged.innerText(), /view 03/);
+    assert.equal(await tiles.nth(3).getAttribute('aria-pressed'), 'true');
+    const big = await imageStats(page, '[data-testid="enlarged-picture"]');
+    assert.ok((big[0]?.lumaStd ?? 0) > 2, 'the enlarged view is the picture, not blank');
+    await page.screenshot({ path: join(SHOTS, 'studio-gallery-enlarged.png') });
+
+    // The job goes on to reconstruct from the views: cancel it from the gallery (the same cancel path).
+    const cancel = gallery.getByTestId('gallery-cancel');
+    if (await cancel.isEnabled()) {
+      await cancel.click();
+      await page.locator('[data-testid="job-state"][data-state="cancelled"]').waitFor({ timeout: 20_000 });
+      assert.ok(await cancel.isDisabled(), 'nothing left to cancel');
+    }
+    console.log(
+      `# diffusion job ${await page.getByTestId('job-state').innerText()} after ${Date.now() - started} ms`,
+    );
+    await enlarged.getByRole('button', { name: 'Close the enlarged view' }).click();
+    await enlarged.waitFor({ state: 'detached' });
+    await page.locator(`[data-job-id="${job.id}"]`).getByRole('button', { name: 'Delete' }).click();
+    await page.locator(`[data-job-id="${job.id}"]`).waitFor({ state: 'detached' });
   });
 
   it('rejects malformed calls in the handler table, as main would', async () => {
