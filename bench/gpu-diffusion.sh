@@ -22,7 +22,7 @@ py=python3
 exec > >(tee -a "$out/gpu-diffusion.log") 2>&1
 
 source .devcarry/device-env.sh >/dev/null
-nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader  # system-deps: optional (the NVIDIA driver's, on the GPU machine only)
 say "CPU: $(nproc) cores; $($py -c 'import torch; print("PyTorch", torch.__version__)')"
 
 if [[ $phase == all || $phase == export ]] && [ ! -f "$pack/manifest.json" ]; then

@@ -8,11 +8,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import {
   JobSettings,
+  type EngineCommand,
   type ErrorInfo,
   type EstimatorAvailability,
   type EstimatorId,
   type JobRecord,
   type JobSettingsInput,
+  type PackInfo,
   type StageId,
   type StudioEvent,
 } from '../shared/protocol';
@@ -27,7 +29,7 @@ import { updateJobRecord } from '../shared/job-folder';
 export const MAX_INPUT_BYTES = 200 * 1024 * 1024;
 /** How long the engine gets to acknowledge a cancel before it is killed (the issue asks for ≤ 1 s). */
 const CANCEL_GRACE_MS = 800;
-/** How long the engine gets to look at the packs folder for `listEstimators`. */
+/** How long the engine gets to look at the packs folder for `listEstimators` and `listPacks`. */
 const LIST_ESTIMATORS_TIMEOUT_MS = 15_000;
 
 export type JobOutcome =
@@ -177,22 +179,45 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
 
   /** Which estimators the engine can run now, and for the others which pack is missing and how to add it. */
   async listEstimators(): Promise<EstimatorAvailability[]> {
+    return this.askEngine(
+      'its estimators',
+      (requestId) => ({ type: 'listEstimators', requestId }),
+      (event) => (event.type === 'estimators' ? event : undefined),
+    ).then((event) => event.estimators);
+  }
+
+  /** The installed packs (built-in and the packs folder's), each with the engine's quick check. */
+  async listPacks(): Promise<PackInfo[]> {
+    return this.askEngine(
+      'its packs',
+      (requestId) => ({ type: 'listPacks', requestId }),
+      (event) => (event.type === 'packs' ? event : undefined),
+    ).then((event) => event.packs);
+  }
+
+  /** One request to the engine and the event that answers it (same requestId), or an error in time. */
+  private async askEngine<E extends { requestId: string }>(
+    what: string,
+    command: (requestId: string) => EngineCommand,
+    answerOf: (event: StudioEvent) => E | undefined,
+  ): Promise<E> {
     await this.engine.start();
     const requestId = randomUUID();
-    const answer = new Promise<EstimatorAvailability[]>((resolve, reject) => {
+    const answer = new Promise<E>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.off('event', listener);
-        reject(new Error('the engine did not list its estimators in time'));
+        reject(new Error(`the engine did not list ${what} in time`));
       }, LIST_ESTIMATORS_TIMEOUT_MS);
       const listener = (event: StudioEvent): void => {
-        if (event.type !== 'estimators' || event.requestId !== requestId) return;
+        const answered = answerOf(event);
+        if (answered?.requestId !== requestId) return;
         clearTimeout(timer);
         this.off('event', listener);
-        resolve(event.estimators);
+        resolve(answered);
       };
       this.on('event', listener);
     });
-    this.engine.send({ type: 'listEstimators', requestId });
+    this.engine.send(command(requestId));
     return answer;
   }
 

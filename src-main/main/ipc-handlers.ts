@@ -29,6 +29,7 @@ export type IpcBackend = Pick<
   | 'rerunStage'
   | 'switchEstimator'
   | 'listEstimators'
+  | 'listPacks'
   | 'readArtifact'
   | 'setupProblems'
 >;
@@ -83,6 +84,7 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
       return backend.switchEstimator(args.jobId, args.estimator);
     },
     [IPC.listEstimators]: async () => backend.listEstimators(),
+    [IPC.listPacks]: async () => backend.listPacks(),
     [IPC.readArtifact]: async (raw) => {
       const args = parseArgs(IPC.readArtifact, ReadArtifactArgs, raw);
       // The backend refuses paths that leave the job folder.

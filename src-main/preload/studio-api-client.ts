@@ -28,6 +28,7 @@ export function createStudioApi(transport: StudioTransport): StudioApi {
       call(IPC.rerunStage, { jobId, fromStage, settings, only }),
     switchEstimator: (jobId, estimator) => call(IPC.switchEstimator, { jobId, estimator }),
     listEstimators: () => call(IPC.listEstimators),
+    listPacks: () => call(IPC.listPacks),
     readArtifact: (jobId, path) => call(IPC.readArtifact, { jobId, path }),
     setupProblems: () => call(IPC.setupProblems),
     onEvent: (listener) => transport.subscribe(listener),

@@ -11,6 +11,7 @@ export const IPC = {
   rerunStage: 'studio:rerun-stage',
   switchEstimator: 'studio:switch-estimator',
   listEstimators: 'studio:list-estimators',
+  listPacks: 'studio:list-packs',
   readArtifact: 'studio:read-artifact',
   setupProblems: 'studio:setup-problems',
   event: 'studio:event',

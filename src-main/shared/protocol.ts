@@ -266,6 +266,8 @@ export const PackInfo = z
   .object({
     id: z.string(),
     kind: z.enum(['segment', 'estimate', 'generate', 'reconstruct']),
+    /** The manifest's role, e.g. 'multiview-diffusion' (a pack the diffusion generator runs). */
+    role: z.string().optional(),
     version: z.string(),
     license: z.string(),
     builtIn: z.boolean(),

@@ -10,6 +10,7 @@ import {
   StageId,
   type ErrorInfo,
   type EstimatorAvailability,
+  type PackInfo,
   type StudioEvent,
   type JobSettingsInput,
 } from './protocol';
@@ -64,6 +65,8 @@ export interface StudioApi {
   switchEstimator(jobId: string, estimator: EstimatorId): Promise<JobRecord>;
   /** Every estimator with whether it can run here, and for the others the pack to add and how. */
   listEstimators(): Promise<EstimatorAvailability[]>;
+  /** The installed model packs (id, kind, role, licence, whether their files check out). */
+  listPacks(): Promise<PackInfo[]>;
   /** Bytes of an artifact inside the job folder (path relative to it). */
   readArtifact(jobId: string, path: string): Promise<Uint8Array>;
   /** What the installation lacks (e.g. the native addon not built): no job can run until it is fixed. */

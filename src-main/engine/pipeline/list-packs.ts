@@ -45,7 +45,14 @@ export async function describePack(dir: string, name: string): Promise<PackInfo 
   if (!parsed.success)
     return { ...unknown, ok: false, problem: `${MANIFEST_FILE}: ${parsed.error.issues[0]?.message}` };
   const m = parsed.data;
-  const info = { id: m.id, kind: m.kind, version: m.version, license: m.license, builtIn: false };
+  const info = {
+    id: m.id,
+    kind: m.kind,
+    ...(m.role ? { role: m.role } : {}),
+    version: m.version,
+    license: m.license,
+    builtIn: false,
+  };
   for (const file of m.files) {
     const size = (await stat(join(dir, file.path)).catch(() => undefined))?.size;
     if (size === undefined) return { ...info, ok: false, problem: `${file.path} is missing` };
