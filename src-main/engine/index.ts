@@ -2,8 +2,9 @@
  * The engine process: validates each command from the host, runs one job at a time through the
  * pipeline, and reports everything as events. Models load lazily in this process, never in main.
  */
-import { EngineCommand, PROTOCOL_VERSION, parseMessage, type EngineEvent } from '../shared/protocol';
+import { PROTOCOL_VERSION, type EngineEvent } from '../shared/protocol';
 import { connectToHost } from './engine-transport';
+import { parseEngineCommand } from './parse-command';
 import { runJob } from './pipeline/run-job';
 import { PIPELINE_STAGES } from './pipeline/stages';
 import { listPacks } from './pipeline/list-packs';
@@ -20,15 +21,12 @@ const emit = (event: EngineEvent): void => transport.send(event);
 let running: { jobId: string; controller: AbortController; done: Promise<unknown> } | undefined;
 
 transport.onMessage((raw) => {
-  const parsed = parseMessage(EngineCommand, raw);
+  const parsed = parseEngineCommand(raw);
   if (!parsed.ok) {
-    emit({
-      type: 'error',
-      error: { code: 'invalid-command', message: `the engine refused a command: ${parsed.error}` },
-    });
+    emit({ type: 'error', error: parsed.error });
     return;
   }
-  const command = parsed.value;
+  const command = parsed.command;
   switch (command.type) {
     case 'start':
     case 'resume':

@@ -396,8 +396,14 @@ export function parseMessage<T>(
   const result = schema.safeParse(raw);
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  return { ok: false, error: `${issue?.message ?? 'invalid message'}${where}` };
+  const where = issue && issue.path.length > 0 ? ` at ${clip(issue.path.map(String).join('.'), 200)}` : '';
+  // zod quotes offending keys back (a hostile message's 100 kB key): the error stays short enough to read
+  return { ok: false, error: `${clip(issue?.message ?? 'invalid message', 300)}${where}` };
+}
+
+/** The text, cut to at most `max` characters with the cut marked. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -116,3 +116,13 @@ test('job records and overlays are checked', () => {
   assert.ok(PriorOverlay.safeParse(overlay).success);
   assert.equal(PriorOverlay.safeParse({ ...overlay, confidence: 2 }).success, false);
 });
+
+test('a refusal never quotes back a huge hostile key or value in full', () => {
+  const key = 'k'.repeat(100_000);
+  const refused = parseMessage(EngineCommand, { type: 'shutdown', [key]: 1 });
+  assert.equal(refused.ok, false);
+  if (!refused.ok) {
+    assert.match(refused.error, /^Unrecognized key: "k+…$/);
+    assert.ok(refused.error.length <= 300, `${refused.error.length} characters`);
+  }
+});

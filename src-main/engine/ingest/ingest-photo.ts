@@ -108,7 +108,9 @@ async function readHeader(bytes: Buffer, maxInputPixels: number): Promise<Metada
         'Choose a photo file (JPEG or PNG) — a renamed document will not work.',
       );
     }
-    if (/pixel limit/i.test(msg)) throw tooLarge(undefined, undefined, maxInputPixels);
+    // libjpeg's own size limit (65500 px a side) is met before ours can say how large the photo is
+    if (/pixel limit|maximum supported image dimension/i.test(msg))
+      throw tooLarge(undefined, undefined, maxInputPixels);
     throw new StageError(
       'corrupt-image',
       `The photo could not be read: ${msg}`,

@@ -7,8 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { parseMessage } from '../../shared/protocol';
 import { throwIfCancelled } from '../stage-error';
 import { PackError } from './pack-error';
 import { DTYPE_BYTES, elementCount, MANIFEST_FILE, PackManifest } from './pack-manifest';
@@ -47,6 +48,7 @@ export async function verifyPack(dir: string, signal?: AbortSignal): Promise<Ver
     const abs = path.join(dir, ...entry.path.split('/'));
     const info = await stat(abs).catch(() => undefined);
     if (!info?.isFile()) throw new PackError('pack-missing-file', dir, entry.path, 'the file is missing.');
+    await checkInsidePack(dir, entry.path, abs);
     if (info.size !== entry.bytes) {
       const what = info.size < entry.bytes ? 'truncated' : 'longer than listed';
       throw new PackError(
@@ -92,10 +94,34 @@ export async function verifyPack(dir: string, signal?: AbortSignal): Promise<Ver
   };
 }
 
+/**
+ * A listed file (or a folder on its way) may be a symlink: the manifest's paths cannot climb out of
+ * the pack, but a link could, and a pack must never read another folder's files as its own.
+ */
+async function checkInsidePack(dir: string, relPath: string, abs: string): Promise<void> {
+  const [realDir, realFile] = await Promise.all([realpath(dir), realpath(abs)]).catch(() => {
+    throw new PackError('pack-missing-file', dir, relPath, 'the file is missing.');
+  });
+  const rel = path.relative(realDir, realFile);
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    throw new PackError(
+      'pack-outside',
+      dir,
+      relPath,
+      'the file is a link to a place outside the pack folder; a pack holds its own files.',
+      'Copy the linked file into the pack folder instead of linking to it.',
+    );
+  }
+}
+
 async function readManifest(dir: string): Promise<PackManifest> {
+  const manifestPath = path.join(dir, MANIFEST_FILE);
+  if ((await stat(manifestPath).catch(() => undefined))?.isFile()) {
+    await checkInsidePack(dir, MANIFEST_FILE, manifestPath);
+  }
   let text: string;
   try {
-    text = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
+    text = await readFile(manifestPath, 'utf8');
   } catch {
     throw new PackError(
       'pack-missing-file',
@@ -116,18 +142,16 @@ async function readManifest(dir: string): Promise<PackManifest> {
       `the manifest is not valid JSON (${(err as Error).message}).`,
     );
   }
-  const parsed = PackManifest.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  const parsed = parseMessage(PackManifest, raw);
+  if (!parsed.ok) {
     throw new PackError(
       'pack-mismatch',
       dir,
       MANIFEST_FILE,
-      `the manifest is not of the pack format: ${issue?.message}${where}.`,
+      `the manifest is not of the pack format: ${parsed.error}.`,
     );
   }
-  return parsed.data;
+  return parsed.value;
 }
 
 function checkReferences(dir: string, manifest: PackManifest, listed: Map<string, { bytes: number }>): void {
