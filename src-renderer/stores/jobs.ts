@@ -4,7 +4,13 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { ErrorInfo, EstimatorId, JobRecord, StudioEvent } from '../../src-main/shared/protocol';
+import type {
+  ErrorInfo,
+  EstimatorId,
+  JobRecord,
+  JobSettingsInput,
+  StudioEvent,
+} from '../../src-main/shared/protocol';
 import { errorMessage, studio } from '../api';
 import { useEstimatorsStore } from './estimators';
 import { applyEvent, emptyLiveJob, jobArtifacts, stageViews, type LiveJob } from './stage-view';
@@ -98,16 +104,24 @@ export const useJobsStore = defineStore('jobs', () => {
     runningId.value = job.id;
   }
 
-  const importFromDialog = () =>
+  /** `settings`: the side panel's generation settings the new job starts with. */
+  const importFromDialog = (settings?: Partial<JobSettingsInput>) =>
     attempt(async () => {
       const path = await studio().openPhotoDialog();
-      if (path) started(await studio().importPhoto(path));
+      if (path) started(await studio().importPhoto(path, settings));
     });
 
-  const importFile = (file: File) =>
+  const importFile = (file: File, settings?: Partial<JobSettingsInput>) =>
     attempt(async () =>
-      started(await studio().importPhotoBytes(file.name, new Uint8Array(await file.arrayBuffer()))),
+      started(await studio().importPhotoBytes(file.name, new Uint8Array(await file.arrayBuffer()), settings)),
     );
+
+  /** Re-runs generate → export of a job with other generation settings (generator, pack, seed…). */
+  const regenerate = (jobId: string, settings: Partial<JobSettingsInput>) =>
+    attempt(async () => {
+      live.value = { ...live.value, [jobId]: emptyLiveJob() };
+      started(await studio().rerunStage(jobId, 'generate', settings));
+    });
 
   const remove = (jobId: string) =>
     attempt(async () => {
@@ -156,6 +170,7 @@ export const useJobsStore = defineStore('jobs', () => {
     resume,
     cancel,
     switchEstimator,
+    regenerate,
     select: (jobId: string) => (selectedId.value = jobId),
   };
 });

@@ -12,7 +12,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -306,6 +306,16 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
 
   it('fills the view gallery live from a tiny diffusion pack, enlarges a view and cancels from the gallery', async () => {
     const { packDir } = await diffusionFixture();
+    // The generation panel offers the diffusion packs installed in the packs folder.
+    await symlink(packDir, join(packsDir, 'mvd-tiny'));
+    const panel = page.getByTestId('generation-settings');
+    await panel.getByTestId('generator-select').selectOption('diffusion');
+    const packSelect = panel.getByTestId('diffusion-pack-select');
+    await packSelect.focus();
+    await packSelect.locator('option[value="mvdiffusion-tiny-head360"]').waitFor({ state: 'attached' });
+    await panel.getByTestId('diffusion-seed').fill('3');
+    await panel.screenshot({ path: join(SHOTS, 'generation-settings.png') });
+    await panel.getByTestId('generator-select').selectOption('projection');
     const started = Date.now();
     const job = await backend.importPhoto(SAMPLE, {
       generator: 'diffusion',
