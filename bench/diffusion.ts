@@ -140,7 +140,11 @@ async function main(): Promise<void> {
         unitsPerBatch,
       },
       { step: 0 },
-      { onNote: (n) => notes.push(n) },
+      {
+        onNote: (n) => notes.push(n),
+        // a line per step on stderr: a run cut short by a time limit still leaves its figures
+        onStep: ({ step, ms }) => console.error(`  step ${step + 1}/${steps}: ${Math.round(ms)} ms`),
+      },
     );
     const samplingMs = performance.now() - samplingStart;
     const decodeStart = performance.now();

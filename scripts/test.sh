@@ -25,5 +25,7 @@ step "training CPU tests (Debian python3-torch, /usr/bin/python3)"
 /usr/bin/python3 -m pytest -q -p no:cacheprovider training/tests
 
 step "node tests"
+# the CLIs the tests run log somewhere of their own, not into the user's ~/.gen3dface
+export GEN3D_LOG_FILE="${GEN3D_LOG_FILE:-$(mktemp -d)/gen3dface.log}"
 mapfile -t files < <(find tests -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 node --import tsx --test "${files[@]}"
