@@ -17,26 +17,21 @@ import { nodeEngineLauncher } from '../../src-main/host/engine-process';
 import { StudioBackend } from '../../src-main/host/studio-backend';
 import { createIpcHandlers, type InvokeChannel } from '../../src-main/main/ipc-handlers';
 import { createStudioApi } from '../../src-main/preload/studio-api-client';
-import { JobRecord, JobSettings, type StudioEvent } from '../../src-main/shared/protocol';
+import { JobRecord, type StudioEvent } from '../../src-main/shared/protocol';
 import { estimatorChoices } from '../../src-renderer/stores/estimator-choices';
 import { useEstimatorsStore } from '../../src-renderer/stores/estimators';
 import { useJobsStore } from '../../src-renderer/stores/jobs';
 import { applyEvent, emptyLiveJob, stageViews } from '../../src-renderer/stores/stage-view';
 import { writeCorruptEstimatorPack, writeIncompleteEstimatorPack } from '../support/estimator-packs';
+import { finishedJobRecord } from './support/job-record';
 import { PROJECTION_JOB_STAGES } from './support/projection-job-stages';
 
 /** A finished projection job as job.json holds it after a run with `estimator`'s estimate. */
 function finishedJob(madeWith: 'builtin' | 'deca', chosen: 'builtin' | 'deca'): JobRecord {
   const done = (ms: number) => ({ state: 'done' as const, ms, artifacts: [] });
-  return JobRecord.parse({
-    id: 'job1',
-    protocolVersion: 1,
-    state: 'done',
-    sourceName: 'astronaut.png',
-    createdAt: '2026-12-02T00:00:00Z',
-    updatedAt: '2026-12-02T00:00:00Z',
-    settings: JobSettings.parse({ estimator: chosen }),
-    stages: {
+  return finishedJobRecord(
+    { estimator: chosen },
+    {
       ingest: done(10),
       segment: done(20),
       estimate: { ...done(300), estimator: madeWith },
@@ -44,7 +39,7 @@ function finishedJob(madeWith: 'builtin' | 'deca', chosen: 'builtin' | 'deca'): 
       reconstruct: { ...done(0), estimator: madeWith, skipped: 'no generated views' },
       export: { ...done(400), estimator: madeWith },
     },
-  });
+  );
 }
 
 const statesOf = (views: ReturnType<typeof stageViews>) =>

@@ -8,8 +8,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPinia, setActivePinia } from 'pinia';
-import { JobRecord, JobSettings, type Artifact, type StudioEvent } from '../../src-main/shared/protocol';
+import { JobRecord, type Artifact, type StudioEvent } from '../../src-main/shared/protocol';
 import { useGalleryStore } from '../../src-renderer/stores/gallery';
+import { finishedJobRecord } from './support/job-record';
 import { useJobsStore } from '../../src-renderer/stores/jobs';
 import { applyEvent, emptyLiveJob, jobArtifacts, type LiveJob } from '../../src-renderer/stores/stage-view';
 import {
@@ -47,16 +48,10 @@ const head360Cameras = {
 };
 
 function job(generator: 'projection' | 'diffusion', generateArtifacts: Artifact[] = []): JobRecord {
-  return JobRecord.parse({
-    id: 'job1',
-    protocolVersion: 1,
-    state: 'done',
-    sourceName: 'astronaut.png',
-    createdAt: '2026-12-02T00:00:00Z',
-    updatedAt: '2026-12-02T00:00:00Z',
-    settings: JobSettings.parse({ generator }),
-    stages: { generate: { state: 'done', ms: 900, artifacts: generateArtifacts } },
-  });
+  return finishedJobRecord(
+    { generator },
+    { generate: { state: 'done', ms: 900, artifacts: generateArtifacts } },
+  );
 }
 
 const fold = (events: StudioEvent[]): LiveJob => events.reduce(applyEvent, emptyLiveJob());

@@ -3,6 +3,7 @@
  * The function handed to page.evaluate must be self-contained.
  */
 import type { Page } from 'playwright-core';
+import type { PageCanvas } from './page-canvas';
 
 export interface CanvasStats {
   width: number;
@@ -28,14 +29,6 @@ export function changedShare(a: CanvasStats, b: CanvasStats): number {
 }
 
 /** The little of the DOM the page function uses (tests are type-checked without the DOM library). */
-interface PageCanvas {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): {
-    drawImage(source: unknown, x: number, y: number): void;
-    getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
-  } | null;
-}
 interface PageDocument {
   querySelector(selector: string): PageCanvas | null;
   createElement(tag: 'canvas'): PageCanvas;

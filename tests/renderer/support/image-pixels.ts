@@ -4,6 +4,7 @@
  * page.evaluate must be self-contained.
  */
 import type { Page } from 'playwright-core';
+import type { PageCanvas } from './page-canvas';
 
 export interface ImageStats {
   width: number;
@@ -18,14 +19,6 @@ export interface ImageStats {
 interface PageImage {
   naturalWidth: number;
   naturalHeight: number;
-}
-interface PageCanvas {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): {
-    drawImage(source: unknown, x: number, y: number): void;
-    getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
-  } | null;
 }
 interface PageDocument {
   querySelectorAll(selector: string): ArrayLike<PageImage>;
