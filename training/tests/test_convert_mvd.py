@@ -77,7 +77,6 @@ def constant_state_dict(official, codes):
 
 def test_official_list_has_provenance_and_the_known_sizes():
     import json
-import os
 
     doc = json.loads(OFFICIAL_KEYS_JSON.read_text())
     prov = doc["provenance"]
