@@ -28,7 +28,9 @@ import {
   viewEmbeddings,
 } from '../src-main/engine/generate/multiview-diffusion/rig-cameras';
 import { batchSizing, unitsPerBatchFor } from '../src-main/engine/generate/multiview-diffusion/batch-size';
+import { needsUnconditional } from '../src-main/engine/generate/multiview-diffusion/guidance';
 import { sampleViews } from '../src-main/engine/generate/multiview-diffusion/sampler';
+import { unitLayout } from '../src-main/engine/generate/multiview-diffusion/unet-batches';
 import { ProviderId } from '../src-main/shared/protocol';
 
 function machineName(): string {
@@ -112,8 +114,9 @@ async function main(): Promise<void> {
       conditionEmbed: conditionViewEmbeddings(viewEmbeddings(dp.rig, 5)),
     });
     const mesh = sphereMesh(5000, dp.rig.headScale);
-    const elementsPerUnit = dp.spec.inputElement ? dp.groups[0]!.length + 1 : 1;
-    const units = (dp.spec.inputElement ? dp.groups.length : V) * (guidance !== 1 ? 2 : 1);
+    const layout = unitLayout(dp.groups, dp.spec.inputElement, needsUnconditional(guidance));
+    const { elementsPerUnit } = layout;
+    const units = layout.units.length;
     const unitsPerBatch = values.batch
       ? Math.max(1, Math.floor(Number(values.batch) / elementsPerUnit))
       : unitsPerBatchFor(batchSizing(dp, elementsPerUnit), runtime.provider, units);

@@ -12,10 +12,12 @@ import type { DiffusionPack } from './diffusion-pack';
 import type { DiffusionRuntime } from './diffusion-runtime';
 import { batchSizing, unitsPerBatchFor } from './batch-size';
 import { decodeLatents, encodeConditioning } from './encode-decode';
+import { needsUnconditional } from './guidance';
 import { signedNchwToRgb } from './input-view';
 import type { NoiseSource } from './noise-source';
 import { camerasFile, conditionViewEmbeddings, viewEmbeddings } from './rig-cameras';
 import { sampleViews } from './sampler';
+import { unitLayout } from './unet-batches';
 import {
   clearSamplingState,
   loadSamplingState,
@@ -110,8 +112,9 @@ export async function generateViews(
     R: spec.conditionResolution,
     conditionEmbed: conditionViewEmbeddings(viewRows),
   });
-  const elementsPerUnit = spec.inputElement ? dp.groups[0]!.length + 1 : 1;
-  const totalUnits = (spec.inputElement ? dp.groups.length : V) * (settings.guidance !== 1 ? 2 : 1);
+  const layout = unitLayout(dp.groups, spec.inputElement, needsUnconditional(settings.guidance));
+  const { elementsPerUnit } = layout;
+  const totalUnits = layout.units.length;
   const memoryUnits = unitsPerBatchFor(batchSizing(dp, elementsPerUnit), runtime.provider, totalUnits);
   const unitsPerBatch = Math.max(
     1,
