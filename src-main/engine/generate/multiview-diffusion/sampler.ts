@@ -153,26 +153,28 @@ export async function sampleViews(
         break;
       } catch (error) {
         if (error instanceof CancelledError) throw error;
-        if (!isOutOfMemory(error)) {
-          // A GPU provider may accept a graph and then fail a kernel at the first run (WebGPU had no
-          // 3-D ConvTranspose): the CPU provider runs every operator of the contract.
-          if (runtime.provider === 'cpu') throw error;
-          const from = runtime.provider;
-          if (volume?.onDevice) for (const tensor of volume.tensors) tensor.dispose();
-          volume = undefined;
-          await runtime.fallBackToCpu(`a network failed to run: ${describeError(error)}`);
-          hooks.onNote?.(`${from} could not run this pack (${describeError(error)}): continuing on the CPU`);
-        } else if (unitsPerBatch > 1) {
+        const outOfMemory = isOutOfMemory(error);
+        if (outOfMemory && unitsPerBatch > 1) {
           unitsPerBatch = Math.max(1, Math.floor(unitsPerBatch / 2));
           hooks.onNote?.(
             `out of memory on ${runtime.provider} (${describeError(error)}): UNet batch halved to ${unitsPerBatch * layout.elementsPerUnit}`,
           );
         } else if (runtime.provider !== 'cpu') {
+          // Out of memory at the smallest batch, or a kernel a GPU provider accepted in the graph but
+          // cannot run (WebGPU had no 3-D ConvTranspose): the CPU provider runs every operator.
           const from = runtime.provider;
           if (volume?.onDevice) for (const tensor of volume.tensors) tensor.dispose();
           volume = undefined;
-          await runtime.fallBackToCpu(`out of memory even at a batch of one group: ${describeError(error)}`);
-          hooks.onNote?.(`out of memory on ${from} at the smallest batch: continuing on the CPU`);
+          await runtime.fallBackToCpu(
+            outOfMemory
+              ? `out of memory even at a batch of one group: ${describeError(error)}`
+              : `a network failed to run: ${describeError(error)}`,
+          );
+          hooks.onNote?.(
+            outOfMemory
+              ? `out of memory on ${from} at the smallest batch: continuing on the CPU`
+              : `${from} could not run this pack (${describeError(error)}): continuing on the CPU`,
+          );
         } else {
           throw error;
         }
