@@ -56,24 +56,64 @@ export class EngineHost extends EventEmitter<{ event: [StudioEvent]; restarted: 
 
   /** The engine's diagnostics (starts it if needed); verifying large packs may take a while. */
   async diagnose(): Promise<EngineDiagnostics> {
+    const answer = await this.request(
+      (requestId) => ({ type: 'diagnose', requestId }),
+      (event) => (event.type === 'diagnostics' ? event : undefined),
+      {
+        failsOn: (event) =>
+          event.type === 'error' && !('jobId' in event && event.jobId)
+            ? event.error.message
+            : event.type === 'engineExited'
+              ? 'the engine stopped while gathering diagnostics'
+              : undefined,
+      },
+    );
+    return answer.diagnostics;
+  }
+
+  /**
+   * One command and the event that answers it, matched by a fresh requestId (starts the engine if
+   * needed). Fails after `timeoutMs` when given, and on any event `failsOn` names a reason for.
+   */
+  async request<E extends { requestId: string }>(
+    command: (requestId: string) => EngineCommand,
+    answerOf: (event: StudioEvent) => E | undefined,
+    options: {
+      timeoutMs?: number;
+      timeoutMessage?: string;
+      failsOn?: (event: StudioEvent) => string | undefined;
+    },
+  ): Promise<E> {
     await this.start();
     const requestId = randomBytes(6).toString('hex');
-    const answer = new Promise<EngineDiagnostics>((resolve, reject) => {
+    const answer = new Promise<E>((resolve, reject) => {
+      const finish = (): void => {
+        if (timer) clearTimeout(timer);
+        this.off('event', listener);
+      };
+      const timer =
+        options.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              finish();
+              reject(new Error(options.timeoutMessage ?? 'the engine did not answer in time'));
+            }, options.timeoutMs);
       const listener = (event: StudioEvent): void => {
-        if (event.type === 'diagnostics' && event.requestId === requestId) {
-          this.off('event', listener);
-          resolve(event.diagnostics);
-        } else if (event.type === 'error' && !('jobId' in event && event.jobId)) {
-          this.off('event', listener);
-          reject(new Error(event.error.message));
-        } else if (event.type === 'engineExited') {
-          this.off('event', listener);
-          reject(new Error('the engine stopped while gathering diagnostics'));
+        const answered = answerOf(event);
+        if (answered?.requestId === requestId) {
+          finish();
+          resolve(answered);
+          return;
+        }
+        const failure = options.failsOn?.(event);
+        if (failure !== undefined) {
+          finish();
+          reject(new Error(failure));
         }
       };
       this.on('event', listener);
     });
-    this.send({ type: 'diagnose', requestId });
+    this.send(command(requestId));
     return answer;
   }
 

@@ -2,13 +2,12 @@
  * The studio's backend: the job store plus the engine host, behind the same operations the renderer's
  * API offers. Electron's main process, the CLI and the browser tests all drive this one object.
  */
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import {
+  endsJobRun,
   JobSettings,
-  type EngineCommand,
   type ErrorInfo,
   type EstimatorAvailability,
   type EstimatorId,
@@ -30,7 +29,7 @@ export const MAX_INPUT_BYTES = 200 * 1024 * 1024;
 /** How long the engine gets to acknowledge a cancel before it is killed (the issue asks for ≤ 1 s). */
 const CANCEL_GRACE_MS = 800;
 /** How long the engine gets to look at the packs folder for `listEstimators` and `listPacks`. */
-const LIST_ESTIMATORS_TIMEOUT_MS = 15_000;
+const ENGINE_LIST_TIMEOUT_MS = 15_000;
 
 export type JobOutcome =
   | { state: 'done'; job: JobRecord }
@@ -179,46 +178,22 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
 
   /** Which estimators the engine can run now, and for the others which pack is missing and how to add it. */
   async listEstimators(): Promise<EstimatorAvailability[]> {
-    return this.askEngine(
-      'its estimators',
+    const answer = await this.engine.request(
       (requestId) => ({ type: 'listEstimators', requestId }),
       (event) => (event.type === 'estimators' ? event : undefined),
-    ).then((event) => event.estimators);
+      { timeoutMs: ENGINE_LIST_TIMEOUT_MS, timeoutMessage: 'the engine did not list its estimators in time' },
+    );
+    return answer.estimators;
   }
 
   /** The installed packs (built-in and the packs folder's), each with the engine's quick check. */
   async listPacks(): Promise<PackInfo[]> {
-    return this.askEngine(
-      'its packs',
+    const answer = await this.engine.request(
       (requestId) => ({ type: 'listPacks', requestId }),
       (event) => (event.type === 'packs' ? event : undefined),
-    ).then((event) => event.packs);
-  }
-
-  /** One request to the engine and the event that answers it (same requestId), or an error in time. */
-  private async askEngine<E extends { requestId: string }>(
-    what: string,
-    command: (requestId: string) => EngineCommand,
-    answerOf: (event: StudioEvent) => E | undefined,
-  ): Promise<E> {
-    await this.engine.start();
-    const requestId = randomUUID();
-    const answer = new Promise<E>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.off('event', listener);
-        reject(new Error(`the engine did not list ${what} in time`));
-      }, LIST_ESTIMATORS_TIMEOUT_MS);
-      const listener = (event: StudioEvent): void => {
-        const answered = answerOf(event);
-        if (answered?.requestId !== requestId) return;
-        clearTimeout(timer);
-        this.off('event', listener);
-        resolve(answered);
-      };
-      this.on('event', listener);
-    });
-    this.engine.send(command(requestId));
-    return answer;
+      { timeoutMs: ENGINE_LIST_TIMEOUT_MS, timeoutMessage: 'the engine did not list its packs in time' },
+    );
+    return answer.packs;
   }
 
   /** Stop a job within about a second: ask the engine, and kill it if it does not answer in time. */
@@ -231,7 +206,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
         resolve(false);
       }, CANCEL_GRACE_MS);
       const listener = (event: StudioEvent): void => {
-        if (endsRun(event) && 'jobId' in event && event.jobId === jobId) {
+        if (endsJobRun(event) && 'jobId' in event && event.jobId === jobId) {
           clearTimeout(timer);
           this.off('event', listener);
           resolve(true);
@@ -258,7 +233,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     return new Promise((resolve) => {
       const listener = (event: StudioEvent): void => {
         if (!('jobId' in event) || event.jobId !== jobId) return;
-        if (!endsRun(event)) return;
+        if (!endsJobRun(event)) return;
         this.off('event', listener);
         void this.store.get(jobId).then((job) => {
           if (event.type === 'estimatorSwitchFailed')
@@ -332,7 +307,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   }
 
   private onEngineEvent(event: StudioEvent): void {
-    if ('jobId' in event && event.jobId && event.jobId === this.activeJob && endsRun(event))
+    if ('jobId' in event && event.jobId && event.jobId === this.activeJob && endsJobRun(event))
       this.endJob(event.jobId);
     if (event.type === 'engineExited') void this.onEngineExited();
     this.emit('event', event);
@@ -382,14 +357,4 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
       this.unlockJob(jobId);
     }
   }
-}
-
-/** The events after which a job's run is over (the engine takes the next command). */
-function endsRun(event: StudioEvent): boolean {
-  return (
-    event.type === 'jobDone' ||
-    event.type === 'cancelled' ||
-    event.type === 'estimatorSwitchFailed' ||
-    (event.type === 'error' && event.jobId !== undefined)
-  );
 }

@@ -388,6 +388,16 @@ export type HostEvent = z.infer<typeof HostEvent>;
 export const StudioEvent = z.union([EngineEvent, HostEvent]);
 export type StudioEvent = z.infer<typeof StudioEvent>;
 
+/** Whether a job's run is over with this event (the engine takes the next command). */
+export function endsJobRun(event: StudioEvent): boolean {
+  return (
+    event.type === 'jobDone' ||
+    event.type === 'cancelled' ||
+    event.type === 'estimatorSwitchFailed' ||
+    (event.type === 'error' && event.jobId !== undefined)
+  );
+}
+
 /** Parse a message or say exactly what is wrong with it (first issue, with its path). */
 export function parseMessage<T>(
   schema: z.ZodType<T>,

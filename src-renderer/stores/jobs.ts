@@ -4,12 +4,13 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type {
-  ErrorInfo,
-  EstimatorId,
-  JobRecord,
-  JobSettingsInput,
-  StudioEvent,
+import {
+  endsJobRun,
+  type ErrorInfo,
+  type EstimatorId,
+  type JobRecord,
+  type JobSettingsInput,
+  type StudioEvent,
 } from '../../src-main/shared/protocol';
 import { errorMessage, studio } from '../api';
 import { useEstimatorsStore } from './estimators';
@@ -79,12 +80,7 @@ export const useJobsStore = defineStore('jobs', () => {
     const jobId = event.jobId;
     live.value = { ...live.value, [jobId]: applyEvent(live.value[jobId] ?? emptyLiveJob(), event) };
     if (event.type === 'stageStarted') runningId.value = jobId;
-    const ends =
-      event.type === 'jobDone' ||
-      event.type === 'cancelled' ||
-      event.type === 'error' ||
-      event.type === 'estimatorSwitchFailed';
-    if (ends && runningId.value === jobId) runningId.value = undefined;
+    if (endsJobRun(event) && runningId.value === jobId) runningId.value = undefined;
     // Started from the menu or elsewhere: a job we have not listed yet.
     if (!jobs.value.some((j) => j.id === jobId)) void refresh();
     else if (event.type !== 'progress') void reload(jobId);
