@@ -144,8 +144,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     settings?: JobSettingsInput,
     only = false,
   ): Promise<JobRecord> {
-    await this.claimJob(jobId);
-    try {
+    await this.runClaimed(jobId, async () => {
       if (settings) {
         await updateJobRecord(this.store.jobDir(jobId), (r) => ({
           ...r,
@@ -153,10 +152,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
         }));
       }
       this.engine.send({ type: 'rerun', jobId, jobDir: this.store.jobDir(jobId), fromStage, only });
-    } catch (error) {
-      this.endJob(jobId);
-      throw error;
-    }
+    });
     return this.store.get(jobId);
   }
 
@@ -166,13 +162,9 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
    */
   async switchEstimator(jobId: string, estimator: EstimatorId): Promise<JobRecord> {
     const job = await this.store.get(jobId);
-    await this.claimJob(jobId);
-    try {
-      this.engine.send({ type: 'switchEstimator', jobId, jobDir: this.store.jobDir(jobId), estimator });
-    } catch (error) {
-      this.endJob(jobId);
-      throw error;
-    }
+    await this.runClaimed(jobId, () =>
+      this.engine.send({ type: 'switchEstimator', jobId, jobDir: this.store.jobDir(jobId), estimator }),
+    );
     return job;
   }
 
@@ -263,9 +255,16 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   }
 
   private async runJob(jobId: string, type: 'start' | 'resume'): Promise<void> {
+    await this.runClaimed(jobId, () =>
+      this.engine.send({ type, jobId, jobDir: join(this.options.jobsRoot, jobId) }),
+    );
+  }
+
+  /** Claim the job, then start its run with `start`; if that throws, the claim is let go again. */
+  private async runClaimed(jobId: string, start: () => void | Promise<void>): Promise<void> {
     await this.claimJob(jobId);
     try {
-      this.engine.send({ type, jobId, jobDir: join(this.options.jobsRoot, jobId) });
+      await start();
     } catch (error) {
       this.endJob(jobId);
       throw error;
