@@ -36,6 +36,13 @@ interface PackCaseSpec {
 
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
+/** A manifest network entry of one float input and one float output, reading `file`. */
+const oneInOneOut = (file: string) => ({
+  file,
+  inputs: [{ name: 'x', shape: [1], dtype: 'float32' }],
+  outputs: [{ name: 'y', shape: [1], dtype: 'float32' }],
+});
+
 export function badPackCases(seed: number, outside: string): FuzzCase[] {
   const rnd = seededRandom(seed);
   const weights = rnd.bytes(64);
@@ -252,31 +259,19 @@ export function badPackCases(seed: number, outside: string): FuzzCase[] {
     [
       'a network whose file is not listed',
       set('networks', {
-        estimator: {
-          file: 'other.onnx',
-          inputs: [{ name: 'x', shape: [1], dtype: 'float32' }],
-          outputs: [{ name: 'y', shape: [1], dtype: 'float32' }],
-        },
+        estimator: oneInOneOut('other.onnx'),
       }),
     ],
     [
       'a network named by 100 kB, file not listed',
       set('networks', {
-        ['n'.repeat(100_000)]: {
-          file: 'other.onnx',
-          inputs: [{ name: 'x', shape: [1], dtype: 'float32' }],
-          outputs: [{ name: 'y', shape: [1], dtype: 'float32' }],
-        },
+        ['n'.repeat(100_000)]: oneInOneOut('other.onnx'),
       }),
     ],
     [
       'a network file "../x.onnx"',
       set('networks', {
-        estimator: {
-          file: '../x.onnx',
-          inputs: [{ name: 'x', shape: [1], dtype: 'float32' }],
-          outputs: [{ name: 'y', shape: [1], dtype: 'float32' }],
-        },
+        estimator: oneInOneOut('../x.onnx'),
       }),
     ],
     [
