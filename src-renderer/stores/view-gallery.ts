@@ -129,7 +129,12 @@ export function samplingShare(
   stage: { state: string; step?: number; total?: number } | undefined,
   tiles: readonly ViewTile[],
 ): number {
-  if (tiles.length > 0 && tiles.every((t) => t.picture?.final)) return 1;
+  if (everyViewFinal(tiles)) return 1;
   if (!stage || stage.state !== 'running' || stage.step === undefined || !stage.total) return 0;
   return Math.min(1, stage.step / stage.total);
+}
+
+/** Sampling is over: every tile shows its final view. */
+export function everyViewFinal(tiles: readonly ViewTile[]): boolean {
+  return tiles.length > 0 && tiles.every((t) => t.picture?.final);
 }
