@@ -241,7 +241,7 @@ def wake_zero_initialised_layers(m: MultiViewDiffusion, seed: int) -> None:
     and a parity test would compare zeros. Those weights get small random values instead."""
     g = torch.Generator().manual_seed(seed + 777)
     with torch.no_grad():
-        for name, p in m.named_parameters():
+        for p in m.parameters():
             if p.dim() >= 2 and p.numel() >= 16 and not p.any():
                 fan_in = p[0].numel()
                 p.copy_(torch.randn(p.shape, generator=g) * (0.5 / fan_in**0.5))
