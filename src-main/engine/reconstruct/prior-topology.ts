@@ -11,9 +11,10 @@ import type { RawImage } from '../image/raw-image';
 export interface ReconstructedSurface {
   /** In the same coordinates as the objects. */
   positions: Float32Array;
-  /** glTF uv per vertex (seams split), triangles over the vertices. */
+  /** glTF uv per vertex (seams split), triangles over the vertices, and each triangle's chart. */
   uvs: Float32Array;
   indices: Uint32Array;
+  triangleChart: Uint32Array;
   /** RGBA. */
   texture: RawImage;
 }
@@ -29,7 +30,7 @@ export async function priorWithReconstructedTexture(
     triangles: surface.indices,
     uvs: surface.uvs,
     uvTriangles: surface.indices,
-    triangleChart: triangleComponents(surface.indices, surface.positions.length / 3),
+    triangleChart: surface.triangleChart,
     texture: surface.texture,
   };
   const meshes: TexturedMesh[] = [];
@@ -40,27 +41,4 @@ export async function priorWithReconstructedTexture(
     coveredShare.push(share);
   }
   return { meshes, coveredShare };
-}
-
-/**
- * Chart id per triangle: the atlas splits vertices at its seams, so the triangles connected through
- * shared vertices are exactly one chart.
- */
-export function triangleComponents(indices: Uint32Array, vertexCount: number): Uint32Array {
-  const parent = new Uint32Array(vertexCount).map((_, i) => i);
-  const find = (v: number): number => {
-    while (parent[v] !== v) {
-      parent[v] = parent[parent[v]!]!;
-      v = parent[v]!;
-    }
-    return v;
-  };
-  for (let i = 0; i < indices.length; i += 3) {
-    const a = find(indices[i]!);
-    parent[find(indices[i + 1]!)] = a;
-    parent[find(indices[i + 2]!)] = a;
-  }
-  const chart = new Uint32Array(indices.length / 3);
-  for (let t = 0; t < chart.length; t++) chart[t] = find(indices[t * 3]!);
-  return chart;
 }

@@ -58,6 +58,8 @@ export interface ReconstructedHead {
   uvs: Float32Array;
   normals: Float32Array;
   indices: Uint32Array;
+  /** The UV chart of each triangle (its vertices are split at chart borders). */
+  triangleChart: Uint32Array;
   texture: { data: Uint8Array; width: number; height: number };
   report: ReconstructReport;
 }
@@ -117,6 +119,7 @@ export async function reconstructHead(
     uvs: atlas.uvs,
     normals: atlasNormals,
     indices: atlas.indices,
+    triangleChart: atlas.triangleChart,
     texture: { data: baked.rgba, width: settings.textureSize, height: settings.textureSize },
     report: {
       provider: surface.backend,

@@ -15,6 +15,8 @@ export interface UvAtlas {
   indices: Uint32Array;
   /** Index of the input vertex each output vertex copies. */
   sourceVertex: Uint32Array;
+  /** The chart of each triangle (0…charts−1). */
+  triangleChart: Uint32Array;
   charts: number;
   /** Share of the unit square covered by triangles (UV area). */
   utilisation: number;
@@ -232,6 +234,7 @@ export function buildUvAtlas(
     uvs,
     indices: outIndices,
     sourceVertex: Uint32Array.from(source),
+    triangleChart: Uint32Array.from(chartOf),
     charts: charts.length,
     utilisation: area,
   };

@@ -102,7 +102,13 @@ async function runReconstruct(
     ctx.progress(95, 100, 'moving the texture onto the generator’s head and hair');
     const objects = [head, ...(hair ? [hair] : [])];
     const moved = await priorWithReconstructedTexture(
-      { positions, uvs: result.uvs, indices: result.indices, texture: result.texture },
+      {
+        positions,
+        uvs: result.uvs,
+        indices: result.indices,
+        triangleChart: result.triangleChart,
+        texture: result.texture,
+      },
       objects,
       textureSize,
       ctx.signal,
