@@ -12,7 +12,9 @@ export default tseslint.config(
       'build/',
       'native/build/',
       'test-output/',
-      'training/',
+      // training/ is Python, except its TypeScript data generator (training/data/*.ts)
+      'training/**/*.py',
+      'training/**/*.json',
       '.devcarry/',
     ],
   },
