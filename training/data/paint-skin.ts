@@ -127,7 +127,9 @@ function texelColour(
       ...face.cheeks.map((q) => 1 - smoothstep(0.008, 0.03, Math.hypot(x - q[0], y - q[1]))),
     );
     const nose = 1 - smoothstep(0.004, 0.014, Math.hypot(x - face.noseTip[0], y - face.noseTip[1]));
-    mix(linear([200, 70, 70]), 0.22 * look.flush * Math.max(cheek, nose));
+    // red shows less on darker skin
+    const lightness = (look.tone[0] + look.tone[1] + look.tone[2]) / 765;
+    mix(linear([200, 70, 70]), 0.22 * look.flush * lightness * lightness * Math.max(cheek, nose));
     // freckles: a dot per 4 mm cell, some cells, over the cheeks and nose
     if (look.freckles > 0) {
       const near = Math.max(

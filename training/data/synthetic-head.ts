@@ -243,12 +243,16 @@ export async function makeSyntheticHead(
   const objects = [shifted(head, origin), shifted(hair, origin)];
   const ss = options.supersample ?? 2;
 
-  const cameras = camerasFile(
-    options.rig,
-    options.viewSize,
-    origin,
-    (i) => `${String(i).padStart(2, '0')}.png`,
-  );
+  // the rig file's intrinsics are for its own resolution (2·cx): scaled to the views'
+  const k = options.viewSize / (2 * options.rig.cx);
+  const rig = {
+    ...options.rig,
+    fx: options.rig.fx * k,
+    fy: options.rig.fy * k,
+    cx: options.rig.cx * k,
+    cy: options.rig.cy * k,
+  };
+  const cameras = camerasFile(rig, options.viewSize, origin, (i) => `${String(i).padStart(2, '0')}.png`);
   const views: LitImage[] = [];
   for (const view of cameras.views)
     views.push(await renderLit(objects, rigCamera(view, options.viewSize), identity.lighting, ss));

@@ -282,7 +282,7 @@ def export_pack(m: MultiViewDiffusion, out: Path, dtype: str = "fp32", pack_id: 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--config", default="tiny", choices=["tiny", "small", "full"])
+    ap.add_argument("--config", default="tiny", choices=["tiny", "small", "compact", "full"])
     ap.add_argument("--out", required=True)
     ap.add_argument("--weights")
     ap.add_argument("--seed", type=int, default=0)

@@ -146,7 +146,7 @@ def make_fixture(config: str, out: Path, steps: int, seed: int, dtype: str = "fp
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
     ap = argparse.ArgumentParser(description="multi-view diffusion parity fixture")
-    ap.add_argument("--config", default="tiny", choices=["tiny", "small", "full"])
+    ap.add_argument("--config", default="tiny", choices=["tiny", "small", "compact", "full"])
     ap.add_argument("--out", required=True)
     ap.add_argument("--steps", type=int, default=50)
     ap.add_argument("--seed", type=int, default=0)
