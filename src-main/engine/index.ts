@@ -10,7 +10,7 @@ import { PIPELINE_STAGES } from './pipeline/stages';
 import { listPacks } from './pipeline/list-packs';
 import { listEstimators } from './pipeline/estimator-availability';
 import { switchEstimator } from './pipeline/switch-estimator';
-import { packsDir } from './pipeline/packs-dir';
+import { embeddedPacksDir, packsDir } from './pipeline/packs-dir';
 import { findSetupProblems } from './setup-check';
 
 const transport = connectToHost();
@@ -77,7 +77,7 @@ transport.onMessage((raw) => {
       if (running?.jobId === command.jobId) running.controller.abort();
       return;
     case 'listPacks':
-      void listPacks(packsDir()).then((packs) =>
+      void listPacks(packsDir(), embeddedPacksDir()).then((packs) =>
         emit({ type: 'packs', requestId: command.requestId, packs }),
       );
       return;

@@ -22,14 +22,14 @@ import { seededNoise } from '../generate/multiview-diffusion/noise-source';
 import { readHeadFit } from './head-fit-file';
 import { readJobMask } from './job-mask';
 import { readJobPhoto } from './job-photo';
-import { packsDir } from './packs-dir';
+import { embeddedPacksDir, packsDir } from './packs-dir';
 import type { StageContext } from './stage-context';
 
 export async function runDiffusionViews(ctx: StageContext): Promise<DiffusionReport> {
   const settings = ctx.job.settings;
   const d = settings.diffusion;
   ctx.progress(0, 1, 'verifying the diffusion pack');
-  const dir = await findDiffusionPack(packsDir(), d.pack);
+  const dir = await findDiffusionPack(packsDir(), d.pack, embeddedPacksDir());
   const dp = await loadDiffusionPack(dir, ctx.signal);
   const steps = d.steps ?? dp.spec.sampler.steps;
   const guidance = d.guidance ?? dp.spec.sampler.guidance;

@@ -1,6 +1,6 @@
 /**
- * The model packs this engine can use: the built-in ones (always there) and the user's packs in the
- * packs folder. Listing is a quick check (manifest valid, every file present at its size); the full
+ * The model packs this engine can use: the built-in ones (always there), those shipped in
+ * resources/packs/ and the user's packs in the packs folder. Listing is a quick check (manifest valid, every file present at its size); the full
  * sha256 check runs when a pack is loaded.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -20,15 +20,22 @@ const BUILT_IN: PackInfo[] = [
   { id: 'builtin-head-model', kind: 'estimate', version: '1', license: 'CC0-1.0', builtIn: true, ok: true },
 ];
 
-export async function listPacks(packsDir: string): Promise<PackInfo[]> {
-  const names = await readdir(packsDir).catch(() => [] as string[]);
-  const user = await Promise.all(
+/** Built-in packs, then the ones shipped in `embeddedDir` (resources/packs/, marked built-in), then the user's. */
+export async function listPacks(packsDir: string, embeddedDir?: string): Promise<PackInfo[]> {
+  const shipped = embeddedDir ? await packsIn(embeddedDir) : [];
+  const user = await packsIn(packsDir);
+  return [...BUILT_IN, ...shipped.map((p) => ({ ...p, builtIn: true })), ...user];
+}
+
+async function packsIn(dir: string): Promise<PackInfo[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const packs = await Promise.all(
     names
       .filter((n) => !n.startsWith('.'))
       .sort()
-      .map((n) => describePack(join(packsDir, n), n)),
+      .map((n) => describePack(join(dir, n), n)),
   );
-  return [...BUILT_IN, ...user.filter((p): p is PackInfo => p !== undefined)];
+  return packs.filter((p): p is PackInfo => p !== undefined);
 }
 
 /** The quick check of one pack folder (undefined: not a folder). */

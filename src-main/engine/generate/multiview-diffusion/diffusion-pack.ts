@@ -25,10 +25,32 @@ export interface DiffusionPack {
   groups: number[][];
 }
 
-/** A folder with a manifest, `packsDir/<ref>`, a pack in packsDir whose id is `ref`, or (no ref) the first diffusion pack. */
-export async function findDiffusionPack(packsDir: string, ref: string | undefined): Promise<string> {
+/**
+ * The pack a job asks for: a folder, or a pack id (or, with none asked for, the first diffusion pack)
+ * in the user's packs folder, then in the packs shipped with the app — a user's pack wins over the
+ * embedded default.
+ */
+export async function findDiffusionPack(
+  packsDir: string,
+  ref: string | undefined,
+  embeddedDir?: string,
+): Promise<string> {
   if (ref && (await isPackDir(ref))) return path.resolve(ref);
-  if (ref && (await isPackDir(path.join(packsDir, ref)))) return path.join(packsDir, ref);
+  for (const dir of embeddedDir ? [packsDir, embeddedDir] : [packsDir]) {
+    if (ref && (await isPackDir(path.join(dir, ref)))) return path.join(dir, ref);
+    const found = await diffusionPackIn(dir, ref);
+    if (found) return found;
+  }
+  throw new StageError(
+    'pack-not-installed',
+    ref
+      ? `No diffusion pack "${ref}" (neither a pack folder nor a pack id in ${packsDir}).`
+      : `No multi-view diffusion pack in ${packsDir}.`,
+    'Give --pack <folder> of a pack exported by training/mvdiffusion, or use --generator projection.',
+  );
+}
+
+async function diffusionPackIn(packsDir: string, ref: string | undefined): Promise<string | undefined> {
   const entries = await readdir(packsDir, { withFileTypes: true }).catch(() => []);
   for (const e of entries.filter((d) => d.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = path.join(packsDir, e.name);
@@ -38,13 +60,7 @@ export async function findDiffusionPack(packsDir: string, ref: string | undefine
     if (!manifest) continue;
     if (ref ? manifest.id === ref : manifest.role === DIFFUSION_ROLE) return dir;
   }
-  throw new StageError(
-    'pack-not-installed',
-    ref
-      ? `No diffusion pack "${ref}" (neither a pack folder nor a pack id in ${packsDir}).`
-      : `No multi-view diffusion pack in ${packsDir}.`,
-    'Give --pack <folder> of a pack exported by training/mvdiffusion, or use --generator projection.',
-  );
+  return undefined;
 }
 
 async function isPackDir(dir: string): Promise<boolean> {
