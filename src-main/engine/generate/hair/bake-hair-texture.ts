@@ -15,6 +15,7 @@ import sharp from 'sharp';
 import type { PinholeCamera } from '../../geometry/camera';
 import { bakeProjectedTexture } from '../../native/native-addon';
 import { toNativeCamera } from '../prior-projection/native-camera';
+import { blendProjected, spreadKnown } from '../prior-projection/multiband-blend';
 import { atlasTriangleIds } from '../prior-projection/photo-projection';
 import type { HairMeshGeometry } from './build-hair-mesh';
 import {
@@ -27,6 +28,12 @@ import {
   smoothstep,
   strandNoise,
 } from './hair-texture-synthesis';
+
+/** Pyramid depth of the seen/synthesised blend: colour crosses over ~2^5 = 32 texels. */
+const BLEND_LEVELS = 5;
+/** Pyramid depth of the colour spread from the seen hair: a reach of ~size/24 at 1024². */
+const SPREAD_LEVELS = 6;
+const FEATHER_SIGMA = 2;
 
 export interface HairTextureInput {
   photo: { data: Uint8Array; width: number; height: number };
@@ -52,6 +59,8 @@ export interface HairTexture {
   seenShare: number;
   /** Side of the exemplar square cut from the photo's hair (pixels). */
   exemplarSide: number;
+  /** Per texel, how much of the photo it holds (0..1): the projected/synthesised boundary at 0.5. */
+  photoWeight: Float32Array;
 }
 
 export async function bakeHairTexture(input: HairTextureInput): Promise<HairTexture> {
@@ -82,15 +91,9 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   // Headwear texels (above the cap's lower edge) and hair texels take colour and detail each from their own.
   const capTexel =
     input.headwearAboveY !== null ? await headwearTexels(mesh, size, input.headwearAboveY) : null;
-  const hairColour = await spreadSeenColour(
-    baked.atlas.data,
-    seen,
-    size,
-    input.fallbackRgb,
-    (p) => !capTexel?.[p],
-  );
+  const hairColour = spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => !capTexel?.[p]);
   const capColour = capTexel
-    ? await spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => capTexel[p] === 1)
+    ? spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => capTexel[p] === 1)
     : null;
 
   // Detail: patches of the photo's hair (and headwear), high-passed.
@@ -102,9 +105,9 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   const strandContrast = exemplarContrast(hairExemplar);
   const capDetail = capExemplar ? await patchDetail(capExemplar, size, (input.seed ?? 1) + 7) : null;
 
-  const out = new Uint8Array(size * size * 4);
-  for (let p = 0; p < size * size; p++) {
-    const w = seen[p]!;
+  const texels = size * size;
+  const synthesised = new Float32Array(texels * 3);
+  for (let p = 0; p < texels; p++) {
     const onCap = capTexel?.[p] === 1 && capColour !== null;
     const colour = onCap ? capColour : hairColour;
     const detail = onCap ? capDetail : hairDetail;
@@ -114,16 +117,46 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
     const strand = onCap ? 0 : strands[p]! * strandContrast;
     for (let k = 0; k < 3; k++) {
       const base = colour[p * 3 + k]!;
-      const synth = base * (1 + strand) + (detail ? gain * detail[p * 3 + k]! : 0);
-      out[p * 4 + k] = clamp255(w * baked.atlas.data[p * 4 + k]! + (1 - w) * synth);
+      synthesised[p * 3 + k] = base * (1 + strand) + (detail ? gain * detail[p * 3 + k]! : 0);
     }
-    out[p * 4 + 3] = 255;
   }
+  const out = await joinProjectedAndSynthesised(baked.atlas.data, seen, synthesised, size);
   const png = await sharp(out, { raw: { width: size, height: size, channels: 4 } })
     .removeAlpha()
     .png({ compressionLevel: 6 })
     .toBuffer();
-  return { png, seenShare: seenCount / (size * size), exemplarSide: hairExemplar?.side ?? 0 };
+  return {
+    png,
+    seenShare: seenCount / (size * size),
+    exemplarSide: hairExemplar?.side ?? 0,
+    photoWeight: seen,
+  };
+}
+
+/**
+ * The projected photo (RGBA atlas, `seen` its weight 0..1) joined to the synthesised hair (RGB floats)
+ * in the gradient domain (multi-band, prior-projection/multiband-blend.ts, as the skin): colour and
+ * shading cross over ~2^BLEND_LEVELS texels, strands and grain over a few, so no seam shows where the
+ * photo ends. The mask is feathered a little, so the photo's soft detail does not stop at a jagged
+ * line. Returns RGBA.
+ */
+export async function joinProjectedAndSynthesised(
+  photoAtlas: Uint8Array,
+  seen: Float32Array,
+  synthesised: Float32Array,
+  size: number,
+): Promise<Uint8Array> {
+  const texels = size * size;
+  const photoRgb = new Float32Array(texels * 3);
+  for (let p = 0; p < texels; p++) for (let k = 0; k < 3; k++) photoRgb[p * 3 + k] = photoAtlas[p * 4 + k]!;
+  const mask = await feather(seen, size);
+  const blended = blendProjected(photoRgb, seen, synthesised, size, size, BLEND_LEVELS, mask);
+  const out = new Uint8Array(texels * 4);
+  for (let p = 0; p < texels; p++) {
+    for (let k = 0; k < 3; k++) out[p * 4 + k] = clamp255(blended[p * 3 + k]!);
+    out[p * 4 + 3] = 255;
+  }
+  return out;
 }
 
 /**
@@ -131,46 +164,46 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
  * (blur of colour × seen over blur of seen, σ = size/24), so each unseen texel gets the colour of the
  * visible hair around it; far from any, it fades to the median seen colour.
  */
-async function spreadSeenColour(
+function spreadSeenColour(
   rgba: Uint8Array,
   seen: Float32Array,
   size: number,
   fallback: [number, number, number],
   take: (p: number) => boolean,
-): Promise<Float32Array> {
+): Float32Array {
   const n = size * size;
-  const weighted = new Uint8Array(n * 3);
-  const weight = new Uint8Array(n);
+  const rgb = new Float32Array(n * 3);
+  const weight = new Float32Array(n);
   const samples: number[][] = [[], [], []];
   for (let p = 0; p < n; p++) {
     const w = take(p) ? seen[p]! : 0;
-    weight[p] = Math.round(w * 255);
-    for (let k = 0; k < 3; k++) weighted[p * 3 + k] = Math.round(w * rgba[p * 4 + k]!);
+    weight[p] = w;
+    for (let k = 0; k < 3; k++) rgb[p * 3 + k] = rgba[p * 4 + k]!;
     if (w > 0.5 && (p & 7) === 0) for (let k = 0; k < 3; k++) samples[k]!.push(rgba[p * 4 + k]!);
   }
   const median = samples.map((v, k) =>
     v.length > 0 ? v.sort((a, b) => a - b)[v.length >> 1]! : fallback[k]!,
   );
-  const sigma = size / 24;
-  const blur = async (data: Uint8Array, channels: 1 | 3) => {
-    const out = await sharp(data, { raw: { width: size, height: size, channels } })
-      .blur(sigma)
-      .raw()
-      .toBuffer();
-    return new Uint8Array(out.buffer, out.byteOffset, out.length);
-  };
-  const [bc, bw] = await Promise.all([blur(weighted, 3), blur(weight, 1)]);
+  // Reach ~size/24 texels (the pyramid's coarsest level 1/64 of the atlas).
+  const spread = spreadKnown(rgb, weight, size, size, SPREAD_LEVELS);
   const out = new Float32Array(n * 3);
   for (let p = 0; p < n; p++) {
-    const w = bw[p]! / 255;
-    const near = smoothstep(0.01, 0.12, w);
-    for (let k = 0; k < 3; k++) {
-      const local = w > 0 ? bc[p * 3 + k]! / 255 / w : 0;
-      out[p * 3 + k] = near * Math.min(255, local * 255) + (1 - near) * median[k]!;
-    }
+    const near = smoothstep(0.01, 0.12, spread.weight[p]!);
+    for (let k = 0; k < 3; k++) out[p * 3 + k] = near * spread.rgb[p * 3 + k]! + (1 - near) * median[k]!;
   }
   joinSeam(out, size, 3);
   return out;
+}
+
+/** The photo weight feathered over ~2 texels (8-bit blur is plenty for a blend mask). */
+async function feather(weight: Float32Array, size: number): Promise<Float32Array> {
+  const bytes = Uint8Array.from(weight, (w) => Math.round(255 * w));
+  const blurred = await sharp(bytes, { raw: { width: size, height: size, channels: 1 } })
+    .blur(FEATHER_SIGMA)
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
+  return Float32Array.from(blurred, (b) => b / 255);
 }
 
 /** 1 per texel whose triangle lies (on average) above the headwear's lower edge. */

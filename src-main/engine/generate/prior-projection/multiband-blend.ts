@@ -63,6 +63,39 @@ export function blendMultiBand(
   return result;
 }
 
+/**
+ * A projected photo joined to a synthesised texture: `photo` (RGB floats) counts where `weight`
+ * (0..1) says it was seen, `synthesised` everywhere. A multi-band blend of the two alone would keep a
+ * step where the photo ends (its fine bands carry the edge of "photo here, nothing there"), so the
+ * photo is first continued past its edge by its own colours spread over ~2^levels texels
+ * (`spreadKnown`), fading into the synthesis further out; that continued photo is then blended over
+ * the synthesis by `mask` (default: the weight). Colour and shading cross over ~2^levels texels,
+ * fine detail over a few: no seam, and no step in either's colour.
+ */
+export function blendProjected(
+  photo: Float32Array,
+  weight: Float32Array,
+  synthesised: Float32Array,
+  width: number,
+  height: number,
+  levels = 5,
+  mask: Float32Array = weight,
+): Float32Array {
+  const continued = spreadKnown(photo, weight, width, height, levels);
+  const projected = new Float32Array(photo.length);
+  for (let p = 0; p < width * height; p++) {
+    const w = weight[p]!;
+    // Where the spread weight is small the continuation is a guess from far texels: the synthesis.
+    const near = Math.min(1, continued.weight[p]! / 0.15);
+    for (let k = 0; k < 3; k++) {
+      const i = p * 3 + k;
+      const outside = near * continued.rgb[i]! + (1 - near) * synthesised[i]!;
+      projected[i] = w * photo[i]! + (1 - w) * outside;
+    }
+  }
+  return blendMultiBand(projected, synthesised, mask, width, height, levels);
+}
+
 function blendWhole(
   a: Float32Array,
   b: Float32Array,
@@ -94,6 +127,43 @@ function blendWhole(
   const result = new Float32Array(b.length);
   for (let i = 0; i < b.length; i++) result[i] = b[i]! + out.data[i]!;
   return result;
+}
+
+/**
+ * Normalised convolution on the same pyramid: the known texels' colours (`weight` > 0) spread over
+ * the whole image — weighted colour and weight each reduced `levels` times and expanded back, then
+ * divided — so every texel gets the weighted mean colour of the known texels within ~2^levels of it.
+ * In floats throughout (an 8-bit blur of weight × colour divided by an 8-bit blur of the weight
+ * rounds small weights to a few levels: streaks along the rows far from the known texels).
+ * @returns per texel the spread colour (0 where nothing is known within reach) and the spread weight.
+ */
+export function spreadKnown(
+  rgb: Float32Array,
+  weight: Float32Array,
+  width: number,
+  height: number,
+  levels: number,
+): { rgb: Float32Array; weight: Float32Array } {
+  const n = width * height;
+  const weightedRgb = new Float32Array(n * 3);
+  for (let p = 0; p < n; p++) {
+    const w = weight[p]!;
+    for (let k = 0; k < 3; k++) weightedRgb[p * 3 + k] = w * rgb[p * 3 + k]!;
+  }
+  const gc = gaussianPyramid({ data: weightedRgb, width, height }, 3, levels);
+  const gw = gaussianPyramid({ data: weight, width, height }, 1, levels);
+  let c = gc[levels]!,
+    w = gw[levels]!;
+  for (let l = levels - 1; l >= 0; l--) {
+    c = expand(c, 3, gc[l]!.width, gc[l]!.height);
+    w = expand(w, 1, gw[l]!.width, gw[l]!.height);
+  }
+  const out = new Float32Array(n * 3);
+  for (let p = 0; p < n; p++) {
+    const wp = w.data[p]!;
+    if (wp > 1e-6) for (let k = 0; k < 3; k++) out[p * 3 + k] = c.data[p * 3 + k]! / wp;
+  }
+  return { rgb: out, weight: w.data };
 }
 
 function weighted(img: Level, m: Level): Level {
