@@ -74,11 +74,17 @@ for (const file of PHOTOS) {
   );
   await bakeHairTexture(input); // warm
   const times: number[] = [];
+  const cpu: number[] = [];
+  const steps: Record<string, number[]> = {};
   let texture = await bakeHairTexture(input);
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     texture = await bakeHairTexture(input);
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+    for (const [k, v] of Object.entries(texture.timings)) (steps[k] ??= []).push(v);
   }
   const atlas = await sharp(texture.png).raw().toBuffer({ resolveWithObject: true });
   const seam = measureSeam(new Uint8Array(atlas.data), atlas.info.channels, texture.photoWeight, 1024);
@@ -94,10 +100,15 @@ for (const file of PHOTOS) {
   const unlit = await renderViews([headMesh, hairMesh], AZIMUTHS, { size: 512, shading: 'none' });
   const flat = unlit.map((v) => measureFlatness(v.image, v.covered).flatShare);
   console.log(
-    `${stem}: hair texture ${median(times).toFixed(0)} ms (median of ${runs}), seen ${(100 * texture.seenShare).toFixed(1)} %, ` +
+    `${stem}: hair texture ${median(times).toFixed(0)} ms (median of ${runs}; CPU time ${median(cpu).toFixed(0)} ms), seen ${(100 * texture.seenShare).toFixed(1)} %, ` +
       `seam: jump ${seam.jump.toFixed(2)} vs inside ${seam.inside.toFixed(2)} (ratio ${seam.ratio.toFixed(2)}), ` +
       `mean step ${seam.meanStep.toFixed(1)}/255 over ${seam.boundaryTexels} boundary texels\n` +
       `  flat share per view ${flat.map((f) => `${(f * 100).toFixed(0)} %`).join(' ')}`,
+  );
+  console.log(
+    `  steps: ${Object.entries(steps)
+      .map(([k, v]) => `${k} ${median(v).toFixed(0)}`)
+      .join(', ')} ms`,
   );
   if (saveDir) {
     writeFileSync(path.join(saveDir, `${stem}-hair.png`), texture.png);

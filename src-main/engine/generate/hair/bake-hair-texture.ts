@@ -26,6 +26,7 @@ import {
   exemplarSquare,
   patchDetail,
   smoothstep,
+  strandFlowFromPhoto,
   strandNoise,
 } from './hair-texture-synthesis';
 
@@ -34,6 +35,8 @@ const BLEND_LEVELS = 5;
 /** Pyramid depth of the colour spread from the seen hair: a reach of ~size/24 at 1024². */
 const SPREAD_LEVELS = 6;
 const FEATHER_SIGMA = 2;
+/** Reach of the photo's strand direction into the synthesised hair: ~2^5 half-size texels. */
+const FLOW_LEVELS = 5;
 
 export interface HairTextureInput {
   photo: { data: Uint8Array; width: number; height: number };
@@ -59,12 +62,21 @@ export interface HairTexture {
   seenShare: number;
   /** Side of the exemplar square cut from the photo's hair (pixels). */
   exemplarSide: number;
+  /** Milliseconds per step. */
+  timings: Record<string, number>;
   /** Per texel, how much of the photo it holds (0..1): the projected/synthesised boundary at 0.5. */
   photoWeight: Float32Array;
 }
 
 export async function bakeHairTexture(input: HairTextureInput): Promise<HairTexture> {
   const { photo, size, mesh } = input;
+  const timings: Record<string, number> = {};
+  let clock = performance.now();
+  const lap = (step: string) => {
+    const now = performance.now();
+    timings[step] = now - clock;
+    clock = now;
+  };
   const n = photo.width * photo.height;
   const both = new Uint8Array(n);
   for (let p = 0; p < n; p++) both[p] = input.hairMask[p] || input.headwearMask[p] ? 255 : 0;
@@ -87,6 +99,7 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   for (let p = 0; p < seen.length; p++) seen[p] = smoothstep(0.2, 0.55, baked.weight[p]!);
   let seenCount = 0;
   for (const w of seen) if (w > 0.5) seenCount++;
+  lap('project photo');
 
   // Headwear texels (above the cap's lower edge) and hair texels take colour and detail each from their own.
   const capTexel =
@@ -95,18 +108,26 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   const capColour = capTexel
     ? spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => capTexel[p] === 1)
     : null;
+  lap('spread colour');
 
   // Detail: patches of the photo's hair (and headwear), high-passed.
   const hairExemplar = exemplarSquare(photo, input.hairMask);
   const capExemplar = capTexel ? exemplarSquare(photo, input.headwearMask) : null;
   const hairDetail = await patchDetail(hairExemplar, size, input.seed ?? 1);
+  lap('patches');
   // Drawn at half size and enlarged: strands two texels wide, a quarter of the cost.
-  const strands = enlarge2x(strandNoise(size / 2, (input.seed ?? 1) + 3, input.parting), size / 2);
+  // Next to the seen hair the strands follow the photo's (not straight down v across a swept fringe).
+  const flow = strandFlowFromPhoto(baked.atlas.data, seen, size, FLOW_LEVELS);
+  lap('strand flow');
+  const strands = enlarge2x(strandNoise(size / 2, (input.seed ?? 1) + 3, input.parting, flow), size / 2);
   const strandContrast = exemplarContrast(hairExemplar);
   const capDetail = capExemplar ? await patchDetail(capExemplar, size, (input.seed ?? 1) + 7) : null;
+  lap('strands');
 
   const texels = size * size;
   const synthesised = new Float32Array(texels * 3);
+  // The synthesis' colour before detail: the seen hair's colour spread, i.e. the photo continued.
+  const base = new Float32Array(texels * 3);
   for (let p = 0; p < texels; p++) {
     const onCap = capTexel?.[p] === 1 && capColour !== null;
     const colour = onCap ? capColour : hairColour;
@@ -116,17 +137,22 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
     // Strands along v, as contrasty as the photo's hair: a relative change, so the hue is kept.
     const strand = onCap ? 0 : strands[p]! * strandContrast;
     for (let k = 0; k < 3; k++) {
-      const base = colour[p * 3 + k]!;
-      synthesised[p * 3 + k] = base * (1 + strand) + (detail ? gain * detail[p * 3 + k]! : 0);
+      const c = colour[p * 3 + k]!;
+      base[p * 3 + k] = c;
+      synthesised[p * 3 + k] = c * (1 + strand) + (detail ? gain * detail[p * 3 + k]! : 0);
     }
   }
-  const out = await joinProjectedAndSynthesised(baked.atlas.data, seen, synthesised, size);
+  lap('compose');
+  const out = await joinProjectedAndSynthesised(baked.atlas.data, seen, synthesised, size, base);
+  lap('blend');
   const png = await sharp(out, { raw: { width: size, height: size, channels: 4 } })
     .removeAlpha()
     .png({ compressionLevel: 6 })
     .toBuffer();
+  lap('encode');
   return {
     png,
+    timings,
     seenShare: seenCount / (size * size),
     exemplarSide: hairExemplar?.side ?? 0,
     photoWeight: seen,
@@ -145,12 +171,18 @@ export async function joinProjectedAndSynthesised(
   seen: Float32Array,
   synthesised: Float32Array,
   size: number,
+  /** The photo continued past its edge (default: spread from it here). */
+  continued?: Float32Array,
 ): Promise<Uint8Array> {
   const texels = size * size;
   const photoRgb = new Float32Array(texels * 3);
   for (let p = 0; p < texels; p++) for (let k = 0; k < 3; k++) photoRgb[p * 3 + k] = photoAtlas[p * 4 + k]!;
   const mask = await feather(seen, size);
-  const blended = blendProjected(photoRgb, seen, synthesised, size, size, BLEND_LEVELS, mask);
+  const blended = blendProjected(photoRgb, seen, synthesised, size, size, {
+    levels: BLEND_LEVELS,
+    mask,
+    ...(continued ? { continued } : {}),
+  });
   const out = new Uint8Array(texels * 4);
   for (let p = 0; p < texels; p++) {
     for (let k = 0; k < 3; k++) out[p * 4 + k] = clamp255(blended[p * 3 + k]!);
@@ -172,24 +204,56 @@ function spreadSeenColour(
   take: (p: number) => boolean,
 ): Float32Array {
   const n = size * size;
-  const rgb = new Float32Array(n * 3);
   const weight = new Float32Array(n);
   const samples: number[][] = [[], [], []];
   for (let p = 0; p < n; p++) {
     const w = take(p) ? seen[p]! : 0;
     weight[p] = w;
-    for (let k = 0; k < 3; k++) rgb[p * 3 + k] = rgba[p * 4 + k]!;
     if (w > 0.5 && (p & 7) === 0) for (let k = 0; k < 3; k++) samples[k]!.push(rgba[p * 4 + k]!);
   }
   const median = samples.map((v, k) =>
     v.length > 0 ? v.sort((a, b) => a - b)[v.length >> 1]! : fallback[k]!,
   );
-  // Reach ~size/24 texels (the pyramid's coarsest level 1/64 of the atlas).
-  const spread = spreadKnown(rgb, weight, size, size, SPREAD_LEVELS);
+  // Reach ~size/24 texels (the pyramid's coarsest level 1/64 of the atlas); the field is that smooth,
+  // so it is spread at half size and enlarged.
+  const half = size / 2;
+  const halfRgb = new Float32Array(half * half * 3);
+  const halfWeight = new Float32Array(half * half);
+  for (let y = 0; y < half; y++) {
+    for (let x = 0; x < half; x++) {
+      const q = y * half + x;
+      let w = 0,
+        r = 0,
+        g = 0,
+        b = 0;
+      for (let dy = 0; dy < 2; dy++)
+        for (let dx = 0; dx < 2; dx++) {
+          const p = (2 * y + dy) * size + 2 * x + dx;
+          const wp = weight[p]!;
+          w += wp;
+          r += wp * rgba[p * 4]!;
+          g += wp * rgba[p * 4 + 1]!;
+          b += wp * rgba[p * 4 + 2]!;
+        }
+      halfWeight[q] = w / 4;
+      if (w > 0) {
+        halfRgb[q * 3] = r / w;
+        halfRgb[q * 3 + 1] = g / w;
+        halfRgb[q * 3 + 2] = b / w;
+      }
+    }
+  }
+  const spread = spreadKnown(halfRgb, halfWeight, half, half, SPREAD_LEVELS - 1);
+  const reach = enlarge2x(spread.weight, half);
+  const channel = new Float32Array(half * half);
   const out = new Float32Array(n * 3);
-  for (let p = 0; p < n; p++) {
-    const near = smoothstep(0.01, 0.12, spread.weight[p]!);
-    for (let k = 0; k < 3; k++) out[p * 3 + k] = near * spread.rgb[p * 3 + k]! + (1 - near) * median[k]!;
+  for (let k = 0; k < 3; k++) {
+    for (let q = 0; q < half * half; q++) channel[q] = spread.rgb[q * 3 + k]!;
+    const full = enlarge2x(channel, half);
+    for (let p = 0; p < n; p++) {
+      const near = smoothstep(0.01, 0.12, reach[p]!);
+      out[p * 3 + k] = near * full[p]! + (1 - near) * median[k]!;
+    }
   }
   joinSeam(out, size, 3);
   return out;
@@ -197,13 +261,16 @@ function spreadSeenColour(
 
 /** The photo weight feathered over ~2 texels (8-bit blur is plenty for a blend mask). */
 async function feather(weight: Float32Array, size: number): Promise<Float32Array> {
-  const bytes = Uint8Array.from(weight, (w) => Math.round(255 * w));
+  const bytes = new Uint8Array(weight.length);
+  for (let p = 0; p < weight.length; p++) bytes[p] = Math.round(255 * weight[p]!);
   const blurred = await sharp(bytes, { raw: { width: size, height: size, channels: 1 } })
     .blur(FEATHER_SIGMA)
     .extractChannel(0)
     .raw()
     .toBuffer();
-  return Float32Array.from(blurred, (b) => b / 255);
+  const out = new Float32Array(weight.length);
+  for (let p = 0; p < out.length; p++) out[p] = blurred[p]! / 255;
+  return out;
 }
 
 /** 1 per texel whose triangle lies (on average) above the headwear's lower edge. */

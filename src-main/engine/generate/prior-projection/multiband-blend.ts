@@ -78,18 +78,32 @@ export function blendProjected(
   synthesised: Float32Array,
   width: number,
   height: number,
-  levels = 5,
-  mask: Float32Array = weight,
+  options: {
+    levels?: number;
+    mask?: Float32Array;
+    /**
+     * The photo's colour continued past its edge, where the caller has it already (RGB per texel,
+     * e.g. a colour field spread from the seen texels); default: spread here over ~2^levels texels.
+     */
+    continued?: Float32Array;
+  } = {},
 ): Float32Array {
-  const continued = spreadKnown(photo, weight, width, height, levels);
+  const { levels = 5, mask = weight } = options;
+  let continued = options.continued;
+  let near: Float32Array | null = null;
+  if (!continued) {
+    const spread = spreadKnown(photo, weight, width, height, levels);
+    continued = spread.rgb;
+    near = spread.weight;
+  }
   const projected = new Float32Array(photo.length);
   for (let p = 0; p < width * height; p++) {
     const w = weight[p]!;
     // Where the spread weight is small the continuation is a guess from far texels: the synthesis.
-    const near = Math.min(1, continued.weight[p]! / 0.15);
+    const c = near ? Math.min(1, near[p]! / 0.15) : 1;
     for (let k = 0; k < 3; k++) {
       const i = p * 3 + k;
-      const outside = near * continued.rgb[i]! + (1 - near) * synthesised[i]!;
+      const outside = c * continued[i]! + (1 - c) * synthesised[i]!;
       projected[i] = w * photo[i]! + (1 - w) * outside;
     }
   }
