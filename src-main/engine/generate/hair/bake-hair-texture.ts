@@ -30,8 +30,8 @@ import {
   strandNoise,
 } from './hair-texture-synthesis';
 
-/** Pyramid depth of the seen/synthesised blend: colour crosses over ~2^5 = 32 texels. */
-const BLEND_LEVELS = 5;
+/** Pyramid depth of the seen/synthesised blend: colour crosses over ~2^4 = 16 texels (5 carried a cap's white crown as a glow over its dark side). */
+const BLEND_LEVELS = 4;
 /** Pyramid depth of the colour spread from the seen hair: a reach of ~size/24 at 1024². */
 const SPREAD_LEVELS = 6;
 const FEATHER_SIGMA = 2;
