@@ -3,13 +3,15 @@
  * photo's hair or headwear mask) take the projected photo; the rest are synthesised:
  *
  * - detail (hair-texture-synthesis.ts): patches of the largest all-hair square of the photo quilted
- *   over the atlas, and strand noise at the photo hair's contrast, both running along v — the strand
- *   direction of the shell's lat-long UVs (crown → ends), combed away from the parting on top;
- * - colour: the seen texels' colours spread over the atlas by normalised convolution, so the
- *   synthesised hair takes the colour of the visible hair around it (the median far from any); only
- *   the patches' high frequencies are added on top, which keeps projected and synthesised parts from
- *   meeting in a seam.
- * Headwear (above the cap's lower edge) takes its patches from the headwear instead.
+ *   over the atlas, and strand noise at the photo hair's contrast, running along v — the strand
+ *   direction of the shell's lat-long UVs (crown → ends), combed away from the parting on top, and
+ *   next to the seen hair turned to run as the photo's strands do (a fringe swept sideways stays so);
+ * - colour: the seen texels' colours spread over the atlas by normalised convolution (in floats, on
+ *   the multi-band pyramid), so the synthesised hair takes the colour of the visible hair around it
+ *   (the median far from any); only the patches' high frequencies are added on top.
+ * The two are joined in the gradient domain (multi-band, as the skin: prior-projection/multiband-blend.ts),
+ * so no seam shows where the photo ends. Headwear (above the cap's lower edge) takes its patches and
+ * colour from the headwear instead.
  */
 import sharp from 'sharp';
 import type { PinholeCamera } from '../../geometry/camera';
