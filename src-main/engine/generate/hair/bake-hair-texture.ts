@@ -246,16 +246,15 @@ function spreadSeenColour(
     }
   }
   const spread = spreadKnown(halfRgb, halfWeight, half, half, SPREAD_LEVELS - 1);
-  const reach = enlarge2x(spread.weight, half);
+  const near = enlarge2x(spread.weight, half);
+  for (let p = 0; p < n; p++) near[p] = smoothstep(0.01, 0.12, near[p]!);
   const channel = new Float32Array(half * half);
   const out = new Float32Array(n * 3);
   for (let k = 0; k < 3; k++) {
     for (let q = 0; q < half * half; q++) channel[q] = spread.rgb[q * 3 + k]!;
     const full = enlarge2x(channel, half);
-    for (let p = 0; p < n; p++) {
-      const near = smoothstep(0.01, 0.12, reach[p]!);
-      out[p * 3 + k] = near * full[p]! + (1 - near) * median[k]!;
-    }
+    const m = median[k]!;
+    for (let p = 0; p < n; p++) out[p * 3 + k] = near[p]! * full[p]! + (1 - near[p]!) * m;
   }
   joinSeam(out, size, 3);
   return out;
