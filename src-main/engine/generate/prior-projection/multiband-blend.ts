@@ -201,31 +201,37 @@ function reduce(img: Level, channels: number): Level {
   const { width, height, data } = img;
   const w2 = Math.max(1, (width + 1) >> 1),
     h2 = Math.max(1, (height + 1) >> 1);
+  const [k0, k1, k2] = [KERNEL[0]!, KERNEL[1]!, KERNEL[2]!];
   const rows = new Float32Array(w2 * height * channels);
   for (let y = 0; y < height; y++) {
+    const row = y * width;
     for (let x = 0; x < w2; x++) {
-      for (let k = 0; k < channels; k++) {
-        let s = 0;
-        for (let t = -2; t <= 2; t++) {
-          const sx = Math.min(width - 1, Math.max(0, 2 * x + t));
-          s += KERNEL[t + 2]! * data[(y * width + sx) * channels + k]!;
-        }
-        rows[(y * w2 + x) * channels + k] = s;
-      }
+      const c = 2 * x;
+      // Taps clamped to the row only near its ends.
+      const a = (row + (c >= 2 ? c - 2 : 0)) * channels,
+        b = (row + (c >= 1 ? c - 1 : 0)) * channels,
+        m = (row + Math.min(width - 1, c)) * channels,
+        d = (row + Math.min(width - 1, c + 1)) * channels,
+        e = (row + Math.min(width - 1, c + 2)) * channels;
+      const o = (y * w2 + x) * channels;
+      for (let k = 0; k < channels; k++)
+        rows[o + k] =
+          k0 * data[a + k]! + k1 * data[b + k]! + k2 * data[m + k]! + k1 * data[d + k]! + k0 * data[e + k]!;
     }
   }
   const out = new Float32Array(w2 * h2 * channels);
+  const stride = w2 * channels;
   for (let y = 0; y < h2; y++) {
-    for (let x = 0; x < w2; x++) {
-      for (let k = 0; k < channels; k++) {
-        let s = 0;
-        for (let t = -2; t <= 2; t++) {
-          const sy = Math.min(height - 1, Math.max(0, 2 * y + t));
-          s += KERNEL[t + 2]! * rows[(sy * w2 + x) * channels + k]!;
-        }
-        out[(y * w2 + x) * channels + k] = s;
-      }
-    }
+    const c = 2 * y;
+    const a = (c >= 2 ? c - 2 : 0) * stride,
+      b = (c >= 1 ? c - 1 : 0) * stride,
+      m = Math.min(height - 1, c) * stride,
+      d = Math.min(height - 1, c + 1) * stride,
+      e = Math.min(height - 1, c + 2) * stride;
+    const o = y * stride;
+    for (let i = 0; i < stride; i++)
+      out[o + i] =
+        k0 * rows[a + i]! + k1 * rows[b + i]! + k2 * rows[m + i]! + k1 * rows[d + i]! + k0 * rows[e + i]!;
   }
   return { data: out, width: w2, height: h2 };
 }
