@@ -3,18 +3,21 @@
  * photo's hair or headwear mask) take the projected photo; the rest are synthesised:
  *
  * - detail (hair-texture-synthesis.ts): patches of the largest all-hair square of the photo quilted
- *   over the atlas, and strand noise at the photo hair's contrast, both running along v — the strand
- *   direction of the shell's lat-long UVs (crown → ends), combed away from the parting on top;
- * - colour: the seen texels' colours spread over the atlas by normalised convolution, so the
- *   synthesised hair takes the colour of the visible hair around it (the median far from any); only
- *   the patches' high frequencies are added on top, which keeps projected and synthesised parts from
- *   meeting in a seam.
- * Headwear (above the cap's lower edge) takes its patches from the headwear instead.
+ *   over the atlas, and strand noise at the photo hair's contrast, running along v — the strand
+ *   direction of the shell's lat-long UVs (crown → ends), combed away from the parting on top, and
+ *   next to the seen hair turned to run as the photo's strands do (a fringe swept sideways stays so);
+ * - colour: the seen texels' colours spread over the atlas by normalised convolution (in floats, on
+ *   the multi-band pyramid), so the synthesised hair takes the colour of the visible hair around it
+ *   (the median far from any); only the patches' high frequencies are added on top.
+ * The two are joined in the gradient domain (multi-band, as the skin: prior-projection/multiband-blend.ts),
+ * so no seam shows where the photo ends. Headwear (above the cap's lower edge) takes its patches and
+ * colour from the headwear instead.
  */
 import sharp from 'sharp';
 import type { PinholeCamera } from '../../geometry/camera';
 import { bakeProjectedTexture } from '../../native/native-addon';
 import { toNativeCamera } from '../prior-projection/native-camera';
+import { blendProjected, spreadKnown } from '../prior-projection/multiband-blend';
 import { atlasTriangleIds } from '../prior-projection/photo-projection';
 import type { HairMeshGeometry } from './build-hair-mesh';
 import {
@@ -25,8 +28,17 @@ import {
   exemplarSquare,
   patchDetail,
   smoothstep,
+  strandFlowFromPhoto,
   strandNoise,
 } from './hair-texture-synthesis';
+
+/** Pyramid depth of the seen/synthesised blend: colour crosses over ~2^4 = 16 texels (5 carried a cap's white crown as a glow over its dark side). */
+const BLEND_LEVELS = 4;
+/** Pyramid depth of the colour spread from the seen hair: a reach of ~size/24 at 1024². */
+const SPREAD_LEVELS = 6;
+const FEATHER_SIGMA = 2;
+/** Reach of the photo's strand direction into the synthesised hair: ~2^5 half-size texels. */
+const FLOW_LEVELS = 5;
 
 export interface HairTextureInput {
   photo: { data: Uint8Array; width: number; height: number };
@@ -52,10 +64,21 @@ export interface HairTexture {
   seenShare: number;
   /** Side of the exemplar square cut from the photo's hair (pixels). */
   exemplarSide: number;
+  /** Milliseconds per step. */
+  timings: Record<string, number>;
+  /** Per texel, how much of the photo it holds (0..1): the projected/synthesised boundary at 0.5. */
+  photoWeight: Float32Array;
 }
 
 export async function bakeHairTexture(input: HairTextureInput): Promise<HairTexture> {
   const { photo, size, mesh } = input;
+  const timings: Record<string, number> = {};
+  let clock = performance.now();
+  const lap = (step: string) => {
+    const now = performance.now();
+    timings[step] = now - clock;
+    clock = now;
+  };
   const n = photo.width * photo.height;
   const both = new Uint8Array(n);
   for (let p = 0; p < n; p++) both[p] = input.hairMask[p] || input.headwearMask[p] ? 255 : 0;
@@ -78,33 +101,36 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   for (let p = 0; p < seen.length; p++) seen[p] = smoothstep(0.2, 0.55, baked.weight[p]!);
   let seenCount = 0;
   for (const w of seen) if (w > 0.5) seenCount++;
+  lap('project photo');
 
   // Headwear texels (above the cap's lower edge) and hair texels take colour and detail each from their own.
   const capTexel =
     input.headwearAboveY !== null ? await headwearTexels(mesh, size, input.headwearAboveY) : null;
-  const hairColour = await spreadSeenColour(
-    baked.atlas.data,
-    seen,
-    size,
-    input.fallbackRgb,
-    (p) => !capTexel?.[p],
-  );
+  const hairColour = spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => !capTexel?.[p]);
   const capColour = capTexel
-    ? await spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => capTexel[p] === 1)
+    ? spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => capTexel[p] === 1)
     : null;
+  lap('spread colour');
 
   // Detail: patches of the photo's hair (and headwear), high-passed.
   const hairExemplar = exemplarSquare(photo, input.hairMask);
   const capExemplar = capTexel ? exemplarSquare(photo, input.headwearMask) : null;
   const hairDetail = await patchDetail(hairExemplar, size, input.seed ?? 1);
+  lap('patches');
   // Drawn at half size and enlarged: strands two texels wide, a quarter of the cost.
-  const strands = enlarge2x(strandNoise(size / 2, (input.seed ?? 1) + 3, input.parting), size / 2);
+  // Next to the seen hair the strands follow the photo's (not straight down v across a swept fringe).
+  const flow = strandFlowFromPhoto(baked.atlas.data, seen, size, FLOW_LEVELS);
+  lap('strand flow');
+  const strands = enlarge2x(strandNoise(size / 2, (input.seed ?? 1) + 3, input.parting, flow), size / 2);
   const strandContrast = exemplarContrast(hairExemplar);
   const capDetail = capExemplar ? await patchDetail(capExemplar, size, (input.seed ?? 1) + 7) : null;
+  lap('strands');
 
-  const out = new Uint8Array(size * size * 4);
-  for (let p = 0; p < size * size; p++) {
-    const w = seen[p]!;
+  const texels = size * size;
+  const synthesised = new Float32Array(texels * 3);
+  // The synthesis' colour before detail: the seen hair's colour spread, i.e. the photo continued.
+  const base = new Float32Array(texels * 3);
+  for (let p = 0; p < texels; p++) {
     const onCap = capTexel?.[p] === 1 && capColour !== null;
     const colour = onCap ? capColour : hairColour;
     const detail = onCap ? capDetail : hairDetail;
@@ -113,17 +139,58 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
     // Strands along v, as contrasty as the photo's hair: a relative change, so the hue is kept.
     const strand = onCap ? 0 : strands[p]! * strandContrast;
     for (let k = 0; k < 3; k++) {
-      const base = colour[p * 3 + k]!;
-      const synth = base * (1 + strand) + (detail ? gain * detail[p * 3 + k]! : 0);
-      out[p * 4 + k] = clamp255(w * baked.atlas.data[p * 4 + k]! + (1 - w) * synth);
+      const c = colour[p * 3 + k]!;
+      base[p * 3 + k] = c;
+      synthesised[p * 3 + k] = c * (1 + strand) + (detail ? gain * detail[p * 3 + k]! : 0);
     }
-    out[p * 4 + 3] = 255;
   }
+  lap('compose');
+  const out = await joinProjectedAndSynthesised(baked.atlas.data, seen, synthesised, size, base);
+  lap('blend');
   const png = await sharp(out, { raw: { width: size, height: size, channels: 4 } })
     .removeAlpha()
     .png({ compressionLevel: 6 })
     .toBuffer();
-  return { png, seenShare: seenCount / (size * size), exemplarSide: hairExemplar?.side ?? 0 };
+  lap('encode');
+  return {
+    png,
+    timings,
+    seenShare: seenCount / (size * size),
+    exemplarSide: hairExemplar?.side ?? 0,
+    photoWeight: seen,
+  };
+}
+
+/**
+ * The projected photo (RGBA atlas, `seen` its weight 0..1) joined to the synthesised hair (RGB floats)
+ * in the gradient domain (multi-band, prior-projection/multiband-blend.ts, as the skin): colour and
+ * shading cross over ~2^BLEND_LEVELS texels, strands and grain over a few, so no seam shows where the
+ * photo ends. The mask is feathered a little, so the photo's soft detail does not stop at a jagged
+ * line. Returns RGBA.
+ */
+export async function joinProjectedAndSynthesised(
+  photoAtlas: Uint8Array,
+  seen: Float32Array,
+  synthesised: Float32Array,
+  size: number,
+  /** The photo continued past its edge (default: spread from it here). */
+  continued?: Float32Array,
+): Promise<Uint8Array> {
+  const texels = size * size;
+  const photoRgb = new Float32Array(texels * 3);
+  for (let p = 0; p < texels; p++) for (let k = 0; k < 3; k++) photoRgb[p * 3 + k] = photoAtlas[p * 4 + k]!;
+  const mask = await feather(seen, size);
+  const blended = blendProjected(photoRgb, seen, synthesised, size, size, {
+    levels: BLEND_LEVELS,
+    mask,
+    ...(continued ? { continued } : {}),
+  });
+  const out = new Uint8Array(texels * 4);
+  for (let p = 0; p < texels; p++) {
+    for (let k = 0; k < 3; k++) out[p * 4 + k] = clamp255(blended[p * 3 + k]!);
+    out[p * 4 + 3] = 255;
+  }
+  return out;
 }
 
 /**
@@ -131,45 +198,79 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
  * (blur of colour × seen over blur of seen, σ = size/24), so each unseen texel gets the colour of the
  * visible hair around it; far from any, it fades to the median seen colour.
  */
-async function spreadSeenColour(
+function spreadSeenColour(
   rgba: Uint8Array,
   seen: Float32Array,
   size: number,
   fallback: [number, number, number],
   take: (p: number) => boolean,
-): Promise<Float32Array> {
+): Float32Array {
   const n = size * size;
-  const weighted = new Uint8Array(n * 3);
-  const weight = new Uint8Array(n);
+  const weight = new Float32Array(n);
   const samples: number[][] = [[], [], []];
   for (let p = 0; p < n; p++) {
     const w = take(p) ? seen[p]! : 0;
-    weight[p] = Math.round(w * 255);
-    for (let k = 0; k < 3; k++) weighted[p * 3 + k] = Math.round(w * rgba[p * 4 + k]!);
+    weight[p] = w;
     if (w > 0.5 && (p & 7) === 0) for (let k = 0; k < 3; k++) samples[k]!.push(rgba[p * 4 + k]!);
   }
   const median = samples.map((v, k) =>
     v.length > 0 ? v.sort((a, b) => a - b)[v.length >> 1]! : fallback[k]!,
   );
-  const sigma = size / 24;
-  const blur = async (data: Uint8Array, channels: 1 | 3) => {
-    const out = await sharp(data, { raw: { width: size, height: size, channels } })
-      .blur(sigma)
-      .raw()
-      .toBuffer();
-    return new Uint8Array(out.buffer, out.byteOffset, out.length);
-  };
-  const [bc, bw] = await Promise.all([blur(weighted, 3), blur(weight, 1)]);
-  const out = new Float32Array(n * 3);
-  for (let p = 0; p < n; p++) {
-    const w = bw[p]! / 255;
-    const near = smoothstep(0.01, 0.12, w);
-    for (let k = 0; k < 3; k++) {
-      const local = w > 0 ? bc[p * 3 + k]! / 255 / w : 0;
-      out[p * 3 + k] = near * Math.min(255, local * 255) + (1 - near) * median[k]!;
+  // Reach ~size/24 texels (the pyramid's coarsest level 1/64 of the atlas); the field is that smooth,
+  // so it is spread at half size and enlarged.
+  const half = size / 2;
+  const halfRgb = new Float32Array(half * half * 3);
+  const halfWeight = new Float32Array(half * half);
+  for (let y = 0; y < half; y++) {
+    for (let x = 0; x < half; x++) {
+      const q = y * half + x;
+      let w = 0,
+        r = 0,
+        g = 0,
+        b = 0;
+      for (let dy = 0; dy < 2; dy++)
+        for (let dx = 0; dx < 2; dx++) {
+          const p = (2 * y + dy) * size + 2 * x + dx;
+          const wp = weight[p]!;
+          w += wp;
+          r += wp * rgba[p * 4]!;
+          g += wp * rgba[p * 4 + 1]!;
+          b += wp * rgba[p * 4 + 2]!;
+        }
+      halfWeight[q] = w / 4;
+      if (w > 0) {
+        halfRgb[q * 3] = r / w;
+        halfRgb[q * 3 + 1] = g / w;
+        halfRgb[q * 3 + 2] = b / w;
+      }
     }
   }
+  const spread = spreadKnown(halfRgb, halfWeight, half, half, SPREAD_LEVELS - 1);
+  const near = enlarge2x(spread.weight, half);
+  for (let p = 0; p < n; p++) near[p] = smoothstep(0.01, 0.12, near[p]!);
+  const channel = new Float32Array(half * half);
+  const out = new Float32Array(n * 3);
+  for (let k = 0; k < 3; k++) {
+    for (let q = 0; q < half * half; q++) channel[q] = spread.rgb[q * 3 + k]!;
+    const full = enlarge2x(channel, half);
+    const m = median[k]!;
+    for (let p = 0; p < n; p++) out[p * 3 + k] = near[p]! * full[p]! + (1 - near[p]!) * m;
+  }
   joinSeam(out, size, 3);
+  return out;
+}
+
+/** The photo weight feathered over ~2 texels (8-bit blur is plenty for a blend mask). */
+async function feather(weight: Float32Array, size: number): Promise<Float32Array> {
+  const bytes = new Uint8Array(weight.length);
+  for (let p = 0; p < weight.length; p++) bytes[p] = Math.round(255 * weight[p]!);
+  const blurred = await sharp(bytes, { raw: { width: size, height: size, channels: 1 } })
+    .blur(FEATHER_SIGMA)
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
+  const out = new Float32Array(weight.length);
+  for (let p = 0; p < out.length; p++) out[p] = blurred[p]! / 255;
   return out;
 }
 

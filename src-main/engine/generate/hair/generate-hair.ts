@@ -10,7 +10,7 @@ import { modelLandmarks, type HeadModel } from '../../geometry/head-model';
 import type { PinholeCamera } from '../../geometry/camera';
 import { computeVertexNormals, type TexturedMesh } from '../../geometry/textured-mesh';
 import { throwIfCancelled } from '../../stage-error';
-import { bakeHairTexture } from './bake-hair-texture';
+import { bakeHairTexture, type HairTextureInput } from './bake-hair-texture';
 import { buildHairMesh } from './build-hair-mesh';
 import { fitHairstyle, silhouetteScene, type HairFit } from './fit-hairstyle';
 import { headRadialField } from './head-radial-field';
@@ -86,26 +86,9 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
   const normals = computeVertexNormals(geometry.positions, geometry.indices);
   const t3 = performance.now();
 
-  let headwearAboveY: number | null = null;
-  if (segmentation.headwearBottom !== null) {
-    // The cap's lower edge from face heights below the eye line to head-frame metres.
-    const lm = modelLandmarks(model, positions);
-    const faceHeight = Math.hypot(lm[10 * 3 + 1]! - lm[152 * 3 + 1]!, lm[10 * 3 + 2]! - lm[152 * 3 + 2]!);
-    const eyeY = (lm[33 * 3 + 1]! + lm[263 * 3 + 1]!) / 2;
-    headwearAboveY = eyeY - segmentation.headwearBottom * faceHeight;
-  }
-  const texture = await bakeHairTexture({
-    photo: photoRgba,
-    hairMask: segmentation.hair,
-    headwearMask: segmentation.headwear,
-    camera,
-    mesh: { ...geometry, normals },
-    headwearAboveY,
-    parting: fit.params.parting,
-    // Nothing of the hair seen (a shaved head, or a mask that missed the hair): its own colour, else skin.
-    fallbackRgb: segmentation.hair.some((h) => h === 1) ? segmentation.hairRgb : segmentation.skinRgb,
-    size: input.textureSize,
-  });
+  const texture = await bakeHairTexture(
+    hairTextureInput(input, segmentation, { ...geometry, normals }, fit.params.parting),
+  );
   throwIfCancelled(signal);
   const t4 = performance.now();
 
@@ -130,5 +113,35 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
       textureSeenShare: texture.seenShare,
       ms: { segment: round(t1 - t0), fit: round(t2 - t1), mesh: round(t3 - t2), texture: round(t4 - t3) },
     },
+  };
+}
+
+/** What the hair texture bake takes from the generator's inputs, its segmentation and the built shell. */
+export function hairTextureInput(
+  input: Pick<GenerateHairInput, 'photoRgba' | 'model' | 'positions' | 'camera' | 'textureSize'>,
+  segmentation: HairSegmentation,
+  mesh: HairTextureInput['mesh'],
+  parting: number,
+): HairTextureInput {
+  const { model, positions } = input;
+  let headwearAboveY: number | null = null;
+  if (segmentation.headwearBottom !== null) {
+    // The cap's lower edge from face heights below the eye line to head-frame metres.
+    const lm = modelLandmarks(model, positions);
+    const faceHeight = Math.hypot(lm[10 * 3 + 1]! - lm[152 * 3 + 1]!, lm[10 * 3 + 2]! - lm[152 * 3 + 2]!);
+    const eyeY = (lm[33 * 3 + 1]! + lm[263 * 3 + 1]!) / 2;
+    headwearAboveY = eyeY - segmentation.headwearBottom * faceHeight;
+  }
+  return {
+    photo: input.photoRgba,
+    hairMask: segmentation.hair,
+    headwearMask: segmentation.headwear,
+    camera: input.camera,
+    mesh,
+    headwearAboveY,
+    parting,
+    // Nothing of the hair seen (a shaved head, or a mask that missed the hair): its own colour, else skin.
+    fallbackRgb: segmentation.hair.some((h) => h === 1) ? segmentation.hairRgb : segmentation.skinRgb,
+    size: input.textureSize,
   };
 }

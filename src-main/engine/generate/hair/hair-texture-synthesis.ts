@@ -5,6 +5,7 @@
  * zero-mean detail; bake-hair-texture.ts adds them to colours spread from the seen hair.
  */
 import sharp from 'sharp';
+import { spreadKnown } from '../prior-projection/multiband-blend';
 import { OUTER_V } from './build-hair-mesh';
 
 const MIN_EXEMPLAR = 6;
@@ -148,7 +149,7 @@ export async function patchDetail(
  * (crown → ends), tilted on top of the head away from the parting line (`parting`, as in the style:
  * −1..1 → the line at −50°..50° azimuth), so the hair is combed from the parting down.
  */
-export function strandNoise(size: number, seed: number, parting: number): Float32Array {
+export function strandNoise(size: number, seed: number, parting: number, flow?: StrandFlow): Float32Array {
   let state = seed >>> 0 || 1;
   const random = () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
@@ -165,6 +166,13 @@ export function strandNoise(size: number, seed: number, parting: number): Float3
       const theta = ((x + 0.5) / size) * 2 * Math.PI - Math.PI;
       const front = smoothstep(120 * DEG, 60 * DEG, Math.abs(theta));
       shear[y * size + x] = 0.25 * Math.tanh((theta - partingTheta) / (10 * DEG)) * top * front;
+    }
+  }
+  // Near the seen hair its strands continue the photo's own (a fringe swept sideways stays so).
+  if (flow) {
+    for (let p = 0; p < shear.length; p++) {
+      const a = flow.weight[p]!;
+      if (a > 0) shear[p] = (1 - a) * shear[p]! + a * flow.shear[p]!;
     }
   }
   let a: Float32Array = new Float32Array(size * size);
@@ -211,6 +219,83 @@ export function strandNoise(size: number, seed: number, parting: number): Float3
   const sd = Math.sqrt(s2 / a.length) || 1;
   for (let p = 0; p < out.length; p++) out[p] = out[p]! / sd;
   return out;
+}
+
+/** Strand direction per texel as a shear (texels of u per texel of v) and how much it counts (0..1). */
+export interface StrandFlow {
+  shear: Float32Array;
+  weight: Float32Array;
+}
+
+/** Strands steeper than this many texels of u per texel of v are drawn at it (near-horizontal in 3D). */
+const MAX_FLOW_SHEAR = 3;
+
+/**
+ * The photo's strand direction in the atlas, at half size (where the strand noise is drawn): the
+ * structure tensor of the projected hair's luminance, weighted by how well each texel is seen and
+ * spread over ~2^levels texels around the seen hair (multi-band's pyramid), so the synthesised
+ * strands next to the photo run as its strands do. Counts by the tensor's coherence (1 for parallel
+ * strands, 0 for no direction) and fades away from the seen hair.
+ */
+export function strandFlowFromPhoto(
+  rgba: Uint8Array,
+  seen: Float32Array,
+  size: number,
+  levels: number,
+): StrandFlow {
+  const half = size / 2;
+  const n = half * half;
+  const lum = new Float32Array(n);
+  const weight = new Float32Array(n);
+  for (let y = 0; y < half; y++) {
+    for (let x = 0; x < half; x++) {
+      let l = 0,
+        w = 0;
+      for (let dy = 0; dy < 2; dy++)
+        for (let dx = 0; dx < 2; dx++) {
+          const p = (2 * y + dy) * size + 2 * x + dx;
+          l += rgba[p * 4]! + rgba[p * 4 + 1]! + rgba[p * 4 + 2]!;
+          w += seen[p]!;
+        }
+      lum[y * half + x] = l / 12;
+      weight[y * half + x] = w / 4;
+    }
+  }
+  const tensor = new Float32Array(n * 3);
+  const tensorWeight = new Float32Array(n);
+  for (let y = 1; y < half - 1; y++) {
+    for (let x = 1; x < half - 1; x++) {
+      const p = y * half + x;
+      // Only where the whole neighbourhood is seen: the edge of the photo is no strand.
+      const w = Math.min(weight[p]!, weight[p - 1]!, weight[p + 1]!, weight[p - half]!, weight[p + half]!);
+      if (w < 0.5) continue;
+      const gx = (lum[p + 1]! - lum[p - 1]!) / 2,
+        gy = (lum[p + half]! - lum[p - half]!) / 2;
+      tensor[p * 3] = gx * gx;
+      tensor[p * 3 + 1] = gx * gy;
+      tensor[p * 3 + 2] = gy * gy;
+      tensorWeight[p] = w;
+    }
+  }
+  const spread = spreadKnown(tensor, tensorWeight, half, half, levels);
+  const shear = new Float32Array(n);
+  const count = new Float32Array(n);
+  for (let p = 0; p < n; p++) {
+    const xx = spread.rgb[p * 3]!,
+      xy = spread.rgb[p * 3 + 1]!,
+      yy = spread.rgb[p * 3 + 2]!;
+    const trace = xx + yy;
+    if (!(trace > 1e-6)) continue;
+    const coherence = Math.hypot(xx - yy, 2 * xy) / trace;
+    // Gradient across the strands at angle g (u, v); the strands run along (−sin g, cos g).
+    const g = 0.5 * Math.atan2(2 * xy, xx - yy);
+    const tu = -Math.sin(g),
+      tv = Math.cos(g);
+    const k = Math.abs(tv) > 1e-3 ? tu / tv : MAX_FLOW_SHEAR * Math.sign(tu);
+    shear[p] = Math.max(-MAX_FLOW_SHEAR, Math.min(MAX_FLOW_SHEAR, k));
+    count[p] = smoothstep(0.1, 0.5, coherence) * smoothstep(0.02, 0.3, spread.weight[p]!);
+  }
+  return { shear, weight: count };
 }
 
 /** Bilinear 2× enlargement of a square float image (u wraps around the seam, v is clamped). */

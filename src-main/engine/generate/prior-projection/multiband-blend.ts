@@ -63,6 +63,53 @@ export function blendMultiBand(
   return result;
 }
 
+/**
+ * A projected photo joined to a synthesised texture: `photo` (RGB floats) counts where `weight`
+ * (0..1) says it was seen, `synthesised` everywhere. A multi-band blend of the two alone would keep a
+ * step where the photo ends (its fine bands carry the edge of "photo here, nothing there"), so the
+ * photo is first continued past its edge by its own colours spread over ~2^levels texels
+ * (`spreadKnown`), fading into the synthesis further out; that continued photo is then blended over
+ * the synthesis by `mask` (default: the weight). Colour and shading cross over ~2^levels texels,
+ * fine detail over a few: no seam, and no step in either's colour.
+ */
+export function blendProjected(
+  photo: Float32Array,
+  weight: Float32Array,
+  synthesised: Float32Array,
+  width: number,
+  height: number,
+  options: {
+    levels?: number;
+    mask?: Float32Array;
+    /**
+     * The photo's colour continued past its edge, where the caller has it already (RGB per texel,
+     * e.g. a colour field spread from the seen texels); default: spread here over ~2^levels texels.
+     */
+    continued?: Float32Array;
+  } = {},
+): Float32Array {
+  const { levels = 5, mask = weight } = options;
+  let continued = options.continued;
+  let near: Float32Array | null = null;
+  if (!continued) {
+    const spread = spreadKnown(photo, weight, width, height, levels);
+    continued = spread.rgb;
+    near = spread.weight;
+  }
+  const projected = new Float32Array(photo.length);
+  for (let p = 0; p < width * height; p++) {
+    const w = weight[p]!;
+    // Where the spread weight is small the continuation is a guess from far texels: the synthesis.
+    const c = near ? Math.min(1, near[p]! / 0.15) : 1;
+    for (let k = 0; k < 3; k++) {
+      const i = p * 3 + k;
+      const outside = c * continued[i]! + (1 - c) * synthesised[i]!;
+      projected[i] = w * photo[i]! + (1 - w) * outside;
+    }
+  }
+  return blendMultiBand(projected, synthesised, mask, width, height, levels);
+}
+
 function blendWhole(
   a: Float32Array,
   b: Float32Array,
@@ -96,6 +143,43 @@ function blendWhole(
   return result;
 }
 
+/**
+ * Normalised convolution on the same pyramid: the known texels' colours (`weight` > 0) spread over
+ * the whole image — weighted colour and weight each reduced `levels` times and expanded back, then
+ * divided — so every texel gets the weighted mean colour of the known texels within ~2^levels of it.
+ * In floats throughout (an 8-bit blur of weight × colour divided by an 8-bit blur of the weight
+ * rounds small weights to a few levels: streaks along the rows far from the known texels).
+ * @returns per texel the spread colour (0 where nothing is known within reach) and the spread weight.
+ */
+export function spreadKnown(
+  rgb: Float32Array,
+  weight: Float32Array,
+  width: number,
+  height: number,
+  levels: number,
+): { rgb: Float32Array; weight: Float32Array } {
+  const n = width * height;
+  const weightedRgb = new Float32Array(n * 3);
+  for (let p = 0; p < n; p++) {
+    const w = weight[p]!;
+    for (let k = 0; k < 3; k++) weightedRgb[p * 3 + k] = w * rgb[p * 3 + k]!;
+  }
+  const gc = gaussianPyramid({ data: weightedRgb, width, height }, 3, levels);
+  const gw = gaussianPyramid({ data: weight, width, height }, 1, levels);
+  let c = gc[levels]!,
+    w = gw[levels]!;
+  for (let l = levels - 1; l >= 0; l--) {
+    c = expand(c, 3, gc[l]!.width, gc[l]!.height);
+    w = expand(w, 1, gw[l]!.width, gw[l]!.height);
+  }
+  const out = new Float32Array(n * 3);
+  for (let p = 0; p < n; p++) {
+    const wp = w.data[p]!;
+    if (wp > 1e-6) for (let k = 0; k < 3; k++) out[p * 3 + k] = c.data[p * 3 + k]! / wp;
+  }
+  return { rgb: out, weight: w.data };
+}
+
 function weighted(img: Level, m: Level): Level {
   const data = new Float32Array(img.data.length);
   for (let p = 0; p < m.data.length; p++) {
@@ -117,31 +201,37 @@ function reduce(img: Level, channels: number): Level {
   const { width, height, data } = img;
   const w2 = Math.max(1, (width + 1) >> 1),
     h2 = Math.max(1, (height + 1) >> 1);
+  const [k0, k1, k2] = [KERNEL[0]!, KERNEL[1]!, KERNEL[2]!];
   const rows = new Float32Array(w2 * height * channels);
   for (let y = 0; y < height; y++) {
+    const row = y * width;
     for (let x = 0; x < w2; x++) {
-      for (let k = 0; k < channels; k++) {
-        let s = 0;
-        for (let t = -2; t <= 2; t++) {
-          const sx = Math.min(width - 1, Math.max(0, 2 * x + t));
-          s += KERNEL[t + 2]! * data[(y * width + sx) * channels + k]!;
-        }
-        rows[(y * w2 + x) * channels + k] = s;
-      }
+      const c = 2 * x;
+      // Taps clamped to the row only near its ends.
+      const a = (row + (c >= 2 ? c - 2 : 0)) * channels,
+        b = (row + (c >= 1 ? c - 1 : 0)) * channels,
+        m = (row + Math.min(width - 1, c)) * channels,
+        d = (row + Math.min(width - 1, c + 1)) * channels,
+        e = (row + Math.min(width - 1, c + 2)) * channels;
+      const o = (y * w2 + x) * channels;
+      for (let k = 0; k < channels; k++)
+        rows[o + k] =
+          k0 * data[a + k]! + k1 * data[b + k]! + k2 * data[m + k]! + k1 * data[d + k]! + k0 * data[e + k]!;
     }
   }
   const out = new Float32Array(w2 * h2 * channels);
+  const stride = w2 * channels;
   for (let y = 0; y < h2; y++) {
-    for (let x = 0; x < w2; x++) {
-      for (let k = 0; k < channels; k++) {
-        let s = 0;
-        for (let t = -2; t <= 2; t++) {
-          const sy = Math.min(height - 1, Math.max(0, 2 * y + t));
-          s += KERNEL[t + 2]! * rows[(sy * w2 + x) * channels + k]!;
-        }
-        out[(y * w2 + x) * channels + k] = s;
-      }
-    }
+    const c = 2 * y;
+    const a = (c >= 2 ? c - 2 : 0) * stride,
+      b = (c >= 1 ? c - 1 : 0) * stride,
+      m = Math.min(height - 1, c) * stride,
+      d = Math.min(height - 1, c + 1) * stride,
+      e = Math.min(height - 1, c + 2) * stride;
+    const o = y * stride;
+    for (let i = 0; i < stride; i++)
+      out[o + i] =
+        k0 * rows[a + i]! + k1 * rows[b + i]! + k2 * rows[m + i]! + k1 * rows[d + i]! + k0 * rows[e + i]!;
   }
   return { data: out, width: w2, height: h2 };
 }
