@@ -11,6 +11,7 @@ import {
   ExpressionMode,
   FaceSelection,
   JobSettings,
+  MetricsLevel,
   type JobSettingsInput,
 } from '../shared/protocol';
 
@@ -46,6 +47,9 @@ Options for generate:
   --seed <N>           noise seed (default 0): the same seed, pack and photo give the same views
   --reconstruct-mesh <m>  reconstructed (default: the mesh fitted to the views) | prior (the
                        generator's head and hair objects, studio topology, textured from it)
+  --metrics <level>    quality figures in report.json: full (identity at 0/±45° against the photo,
+                       Janus, flatness; adds 6–15 s) | flatness | off (default: full after diffusion,
+                       flatness after projection)
   --albedo             divide the photo's lighting out of the head texture (for relighting)
   --json               one JSON event per line on stdout instead of progress bars
   --log-lines <N>      diagnostics: how many of the log's last lines (default 200)
@@ -114,6 +118,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
       guidance: { type: 'string' },
       seed: { type: 'string' },
       'reconstruct-mesh': { type: 'string' },
+      metrics: { type: 'string' },
       'log-lines': { type: 'string' },
       albedo: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -140,6 +145,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
         values['reconstruct-mesh'],
         '--reconstruct-mesh',
       );
+    if (values.metrics !== undefined) settings.metrics = parseWith(MetricsLevel, values.metrics, '--metrics');
     Object.assign(settings, parseGeneratorOptions(values));
     const exportSettings: NonNullable<JobSettingsInput['export']> = {};
     if (values.preset !== undefined) {
