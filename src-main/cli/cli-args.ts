@@ -22,6 +22,7 @@ Usage:
   gen3dface jobs list|show <id>|delete <id>|resume <id> [--jobs <dir>]
   gen3dface diagnostics [--out <file>] [--log-lines <N>] [--packs <dir>]
   gen3dface farm worker|submit|status|retry|cancel ...   (gen3dface farm --help)
+  gen3dface eval <photos-folder>... [--out <dir>] [--compare <dir>]   (gen3dface eval --help)
 
 Options for generate:
   --out <dir>          where the GLB/OBJ/MTL/PNG and preview go (one sub-folder per photo in a batch)
@@ -65,6 +66,8 @@ export type CliCommand =
   | { kind: 'version' }
   /** `farm …`: its own options (src-main/farm/farm-cli.ts). */
   | { kind: 'farm'; argv: string[] }
+  /** `eval …`: both generators on a folder with quality figures (src-main/cli/eval/). */
+  | { kind: 'eval'; argv: string[] }
   | {
       kind: 'generate';
       inputs: string[];
@@ -95,6 +98,7 @@ export class UsageError extends Error {}
 
 export function parseCliArgs(argv: string[]): CliCommand {
   if (argv[0] === 'farm') return { kind: 'farm', argv: argv.slice(1) };
+  if (argv[0] === 'eval') return { kind: 'eval', argv: argv.slice(1) };
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

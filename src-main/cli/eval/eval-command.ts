@@ -1,0 +1,223 @@
+/**
+ * `gen3dface eval <photos-folder|photo>...`: both generators on every photo, through the same backend
+ * and engine as `generate`, with the full quality figures (engine/metrics) in every job's report;
+ * writes eval.md + eval.csv (per photo and generator: identity at 0/±45°, cross-view identity,
+ * Janus, flatness, time), results.json (for a later --compare), contact/<photo>.png (the photo and the
+ * turntable per generator) and, with --compare <earlier out dir>, a table of deltas.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { listPacks } from '../../engine/pipeline/list-packs';
+import { packsDir as defaultPacksDir } from '../../engine/pipeline/packs-dir';
+import { projectRoot } from '../../host/engine-process';
+import type { StudioBackend } from '../../host/studio-backend';
+import { HeadMetrics, type JobRecord, type JobSettingsInput } from '../../shared/protocol';
+import { photoBaseName, safeFileStem } from '../../shared/file-names';
+import { UsageError } from '../cli-args';
+import { expandInputs, startBackend } from '../main';
+import { contactSheetPng, type ContactRow } from './contact-sheet';
+import {
+  compareRows,
+  csvDeltas,
+  csvTable,
+  evalRow,
+  markdownDeltas,
+  markdownTable,
+  type EvalRow,
+} from './eval-table';
+
+export const EVAL_USAGE = `gen3dface eval — both generators on a folder of photos, with quality figures
+
+Usage:
+  gen3dface eval <photos-folder|photo>... [--out <dir>] [--compare <earlier out dir>]
+                 [--diffusion-pack <dir|id>] [--packs <dir>] [--generators projection,diffusion]
+
+Writes into --out (default eval-out/<date-time>): eval.md and eval.csv (per photo and generator:
+descriptor distance to the photo at 0°, +45°, −45° — the person below 0.6 —, cross-view identity,
+Janus faces at the back, flat-colour share, time), results.json, contact/<photo>.png, and with
+--compare also compare.csv and a delta table in eval.md. Diffusion runs with --diffusion-pack, or
+with a diffusion pack shipped in resources/packs/ or found in the packs folder; else it is skipped.
+Held-out synthetic identities (SSIM/PSNR against their ground truth) come with the synthetic data
+generator (training/data/, not there yet): the SSIM/PSNR columns stay empty until then.`;
+
+const TURNTABLE_VIEWS = 8;
+const RESULTS_FILE = 'results.json';
+
+interface EvalOptions {
+  inputs: string[];
+  out: string;
+  compare?: string;
+  diffusionPack?: string;
+  packsDir?: string;
+  generators: EvalRow['generator'][];
+}
+
+export function parseEvalArgs(argv: string[]): EvalOptions | 'help' {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      compare: { type: 'string' },
+      'diffusion-pack': { type: 'string' },
+      packs: { type: 'string' },
+      generators: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  if (positionals.length === 0) throw new UsageError('eval needs a folder of photos (or photos)');
+  const generators = (values.generators ?? 'projection,diffusion').split(',').map((g) => g.trim());
+  for (const g of generators)
+    if (g !== 'projection' && g !== 'diffusion')
+      throw new UsageError(`--generators takes projection,diffusion, not "${g}"`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  return {
+    inputs: positionals,
+    out: resolve(values.out ?? join('eval-out', stamp)),
+    ...(values.compare ? { compare: resolve(values.compare) } : {}),
+    ...(values['diffusion-pack'] ? { diffusionPack: values['diffusion-pack'] } : {}),
+    ...(values.packs ? { packsDir: resolve(values.packs) } : {}),
+    generators: generators as EvalRow['generator'][],
+  };
+}
+
+export async function evalMain(argv: string[]): Promise<number> {
+  let options: EvalOptions | 'help';
+  try {
+    options = parseEvalArgs(argv);
+  } catch (error) {
+    process.stderr.write(`gen3dface eval: ${(error as Error).message}\n\n${EVAL_USAGE}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${EVAL_USAGE}\n`);
+    return 0;
+  }
+  try {
+    return await runEval(options);
+  } catch (error) {
+    process.stderr.write(`gen3dface eval: ${(error as Error).message}\n`);
+    return error instanceof UsageError ? 2 : 3;
+  }
+}
+
+async function runEval(options: EvalOptions): Promise<number> {
+  const photos = await expandInputs(options.inputs);
+  const before = options.compare ? await readResults(options.compare) : undefined;
+  const diffusionPack = options.generators.includes('diffusion')
+    ? await chooseDiffusionPack(options.diffusionPack, options.packsDir)
+    : undefined;
+  const log = (line: string): void => void process.stdout.write(`${line}\n`);
+  if (options.generators.includes('diffusion') && !diffusionPack)
+    log('eval: no diffusion pack (give --diffusion-pack <dir|id>): diffusion skipped');
+  await mkdir(join(options.out, 'contact'), { recursive: true });
+  const backend = await startBackend(join(options.out, '.jobs'), options.packsDir);
+  const rows: EvalRow[] = [];
+  try {
+    for (const problem of backend.engine.setupProblems)
+      throw new UsageError(`set-up incomplete: ${problem.message}`);
+    for (const photo of photos) {
+      const name = basename(photo);
+      const sheet: ContactRow[] = [];
+      for (const generator of options.generators) {
+        if (generator === 'diffusion' && !diffusionPack) continue;
+        const settings: JobSettingsInput = {
+          generator,
+          metrics: 'full',
+          faceSelection: 'largest',
+          export: { formats: ['glb'], turntableViews: TURNTABLE_VIEWS },
+          ...(generator === 'diffusion' ? { diffusion: { pack: diffusionPack } } : {}),
+        };
+        log(`eval: ${name} · ${generator}`);
+        const started = performance.now();
+        const job = await backend.importPhoto(photo, settings);
+        const outcome = await backend.waitForJob(job.id);
+        const seconds = (performance.now() - started) / 1000;
+        const status =
+          outcome.state === 'done' ? 'done' : `${outcome.state}: ${outcome.job.error?.message ?? ''}`;
+        const metrics = outcome.state === 'done' ? await jobMetrics(backend, outcome.job) : undefined;
+        const row = evalRow(name, generator, status, seconds, metrics);
+        rows.push(row);
+        log(`eval: ${name} · ${generator}: ${status}, ${row.seconds} s`);
+        sheet.push({
+          label: `${name} · ${generator}${diffusionLabel(generator, diffusionPack)}`,
+          views: outcome.state === 'done' ? await turntableViews(backend, outcome.job) : [],
+        });
+      }
+      const sheetFile = join(options.out, 'contact', `${safeFileStem(photoBaseName(name))}.png`);
+      await writeFile(sheetFile, await contactSheetPng(await readFile(photo), sheet));
+    }
+  } finally {
+    await backend.stop();
+  }
+  await writeFile(join(options.out, RESULTS_FILE), `${JSON.stringify({ rows, diffusionPack }, null, 2)}\n`);
+  await writeFile(join(options.out, 'eval.csv'), csvTable(rows));
+  const md = [
+    `# Eval: ${photos.length} photo(s), ${new Date().toISOString()}`,
+    '',
+    `Generators: ${options.generators.join(', ')}; diffusion pack: ${diffusionPack ?? 'none (diffusion not run)'}.`,
+    'Identity: face-api 128-D descriptor distance of the render to the photo (the person below 0.6);',
+    'cross-view: mean pairwise distance of the renders where a face is found; Janus: a face found at',
+    '135–225°; flat: share of flat-colour pixels in unlit renders (max and mean over 8 azimuths);',
+    'SSIM/PSNR: only for held-out synthetic identities with a ground truth (not available yet).',
+    '',
+    markdownTable(rows),
+    '',
+  ];
+  if (before) {
+    const deltas = compareRows(rows, before);
+    await writeFile(join(options.out, 'compare.csv'), csvDeltas(deltas));
+    md.push(`## Compared with ${options.compare} (now − before)`, '', markdownDeltas(deltas), '');
+  }
+  await writeFile(join(options.out, 'eval.md'), md.join('\n'));
+  log(`eval: wrote ${join(options.out, 'eval.md')}, eval.csv, ${RESULTS_FILE}, contact/`);
+  return rows.every((r) => r.status === 'done') ? 0 : 1;
+}
+
+/**
+ * The diffusion pack to run: the one given, else one shipped in resources/packs/, else the packs
+ * folder's first (the runtime's own choice); undefined when there is none.
+ */
+async function chooseDiffusionPack(
+  given: string | undefined,
+  packsDir: string | undefined,
+): Promise<string | undefined> {
+  if (given) return given;
+  const shipped = join(projectRoot(), 'resources', 'packs');
+  for (const dir of [shipped, packsDir ?? defaultPacksDir()]) {
+    const pack = (await listPacks(dir)).find((p) => p.ok && p.role === 'multiview-diffusion');
+    if (pack) return dir === shipped ? join(shipped, pack.id) : pack.id;
+  }
+  return undefined;
+}
+
+function diffusionLabel(generator: EvalRow['generator'], pack: string | undefined): string {
+  return generator === 'diffusion' && pack ? ` (${basename(pack)})` : '';
+}
+
+async function jobMetrics(backend: StudioBackend, job: JobRecord): Promise<HeadMetrics | undefined> {
+  const report = (job.stages.export?.artifacts ?? []).find((a) => a.kind === 'report');
+  if (!report) return undefined;
+  const json = JSON.parse(await readFile(backend.artifactPath(job.id, report.path), 'utf8')) as {
+    metrics?: unknown;
+  };
+  return json.metrics === undefined ? undefined : HeadMetrics.parse(json.metrics);
+}
+
+async function turntableViews(backend: StudioBackend, job: JobRecord): Promise<Buffer[]> {
+  const files = (job.stages.export?.artifacts ?? [])
+    .filter((a) => a.kind === 'turntable-view')
+    .map((a) => a.path)
+    .sort();
+  return Promise.all(files.map((f) => readFile(backend.artifactPath(job.id, f))));
+}
+
+async function readResults(dir: string): Promise<EvalRow[]> {
+  const text = await readFile(join(dir, RESULTS_FILE), 'utf8').catch(() => undefined);
+  if (text === undefined) throw new UsageError(`--compare: no ${RESULTS_FILE} in ${dir}`);
+  return (JSON.parse(text) as { rows: EvalRow[] }).rows;
+}
