@@ -5,6 +5,7 @@
  * Janus, flatness, time), results.json (for a later --compare), contact/<photo>.png (the photo and the
  * turntable per generator) and, with --compare <earlier out dir>, a table of deltas.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -186,7 +187,8 @@ async function chooseDiffusionPack(
   given: string | undefined,
   packsDir: string | undefined,
 ): Promise<string | undefined> {
-  if (given) return given;
+  // a folder is passed on as an absolute path (the engine may run elsewhere); else it is a pack id
+  if (given) return existsSync(join(given, 'manifest.json')) ? resolve(given) : given;
   const shipped = join(projectRoot(), 'resources', 'packs');
   for (const dir of [shipped, packsDir ?? defaultPacksDir()]) {
     const pack = (await listPacks(dir)).find((p) => p.ok && p.role === 'multiview-diffusion');

@@ -24,7 +24,7 @@ export function nearestAzimuthView<T extends { azimuthDeg: number }>(
   return views.find((v) => azimuthGap(v.azimuthDeg, azimuthDeg) <= 1);
 }
 
-/** Mean pairwise descriptor distance over the views where a face was found (undefined: none). */
+/** Mean pairwise descriptor distance over the views where a face was found (null: fewer than two). */
 export function crossViewIdentity(descriptors: readonly (Float32Array | undefined)[]): CrossViewIdentity {
   const found = descriptors.filter((d): d is Float32Array => d !== undefined);
   let sum = 0;
