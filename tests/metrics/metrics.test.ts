@@ -14,7 +14,9 @@ import sharp from 'sharp';
 import { readMeshFolder } from '../../src-main/engine/geometry/mesh-file';
 import type { RawImage } from '../../src-main/engine/image/raw-image';
 import { measureHead, psnr, ssim } from '../../src-main/engine/metrics';
-import { HeadMetrics, JOB_PATHS } from '../../src-main/shared/protocol';
+import { parseCliArgs } from '../../src-main/cli/cli-args';
+import { compareRows, markdownDeltas, type EvalRow } from '../../src-main/cli/eval/eval-table';
+import { HeadMetrics, JOB_PATHS, JobSettings, metricsLevelOf } from '../../src-main/shared/protocol';
 import { ASTRONAUT } from '../support/photos';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -60,8 +62,22 @@ describe('SSIM and PSNR on known pairs', () => {
   });
 });
 
+it('the metrics level: --metrics, else full after diffusion and flatness after projection', () => {
+  const settingsOf = (args: string[]): JobSettings => {
+    const c = parseCliArgs(['generate', 'a.jpg', '--out', 'o', ...args]);
+    assert.equal(c.kind, 'generate');
+    return JobSettings.parse(c.kind === 'generate' ? c.settings : {});
+  };
+  assert.equal(metricsLevelOf(settingsOf([])), 'flatness');
+  assert.equal(metricsLevelOf(settingsOf(['--generator', 'diffusion'])), 'full');
+  assert.equal(metricsLevelOf(settingsOf(['--metrics', 'full'])), 'full');
+  assert.equal(metricsLevelOf(settingsOf(['--generator', 'diffusion', '--metrics', 'off'])), 'off');
+  assert.throws(() => parseCliArgs(['generate', 'a.jpg', '--out', 'o', '--metrics', 'most']), /--metrics/);
+});
+
 describe('npm run eval on a folder of one photo', { concurrency: 1 }, () => {
   let jobDir = '';
+  let rows: EvalRow[] = [];
 
   it('writes the table, the CSV, the contact sheet and full metrics into the job report', async () => {
     const photos = path.join(await scratch, 'photos');
@@ -85,6 +101,7 @@ describe('npm run eval on a folder of one photo', { concurrency: 1 }, () => {
     const sheet = await sharp(path.join(out, 'contact', 'astronaut.png')).metadata();
     assert.equal(sheet.width, 9 * 256, 'the photo and 8 turntable views');
 
+    rows = (JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as { rows: EvalRow[] }).rows;
     const jobs = path.join(out, '.jobs');
     jobDir = path.join(
       jobs,
@@ -106,6 +123,16 @@ describe('npm run eval on a folder of one photo', { concurrency: 1 }, () => {
     );
     assert.ok(m.flatness!.maxShare < 0.5, `flat share ${m.flatness!.maxShare}`);
     assert.ok(m.crossView!.renders.facesFound >= 1);
+  });
+
+  it('--compare: deltas now − before per photo and generator', () => {
+    assert.equal(rows.length, 1);
+    const before = rows.map((r) => ({ ...r, id0: r.id0! + 0.1, janus: '180' }));
+    const [delta] = compareRows(rows, before);
+    assert.ok(Math.abs(delta!.deltas.id0! + 0.1) < 1e-9, JSON.stringify(delta));
+    assert.equal(delta!.deltas.flatMax, 0);
+    assert.equal(delta!.janus, 'yes → no');
+    assert.match(markdownDeltas([delta!]), /\| astronaut\.png \| projection \| -0\.100 \|/);
   });
 
   it('Janus positive control: the photo given as a view of the back is flagged', async () => {

@@ -2,8 +2,9 @@
  * `gen3dface eval <photos-folder|photo>...`: both generators on every photo, through the same backend
  * and engine as `generate`, with the full quality figures (engine/metrics) in every job's report;
  * writes eval.md + eval.csv (per photo and generator: identity at 0/±45°, cross-view identity,
- * Janus, flatness, time), results.json (for a later --compare), contact/<photo>.png (the photo and the
- * turntable per generator) and, with --compare <earlier out dir>, a table of deltas.
+ * Janus, flatness, time), results.json (for a later --compare), contact/<photo>.png (the photo, the
+ * turntable per generator and the diffusion's 16 views) and, with --compare <earlier out dir>, a
+ * table of deltas.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -148,6 +149,9 @@ async function runEval(options: EvalOptions): Promise<number> {
           label: `${name} · ${generator}${diffusionLabel(generator, diffusionPack)}`,
           views: outcome.state === 'done' ? await turntableViews(backend, outcome.job) : [],
         });
+        const generated = outcome.state === 'done' ? await generatedViews(backend, outcome.job) : [];
+        if (generated.length)
+          sheet.push({ label: `${name} · the diffusion's ${generated.length} views`, views: generated });
       }
       const sheetFile = join(options.out, 'contact', `${safeFileStem(photoBaseName(name))}.png`);
       await writeFile(sheetFile, await contactSheetPng(await readFile(photo), sheet));
@@ -216,6 +220,14 @@ async function turntableViews(backend: StudioBackend, job: JobRecord): Promise<B
     .map((a) => a.path)
     .sort();
   return Promise.all(files.map((f) => readFile(backend.artifactPath(job.id, f))));
+}
+
+/** The diffusion's views (`views/NN.png`), in rig order; none after the projection generator. */
+async function generatedViews(backend: StudioBackend, job: JobRecord): Promise<Buffer[]> {
+  const files = (job.stages.generate?.artifacts ?? [])
+    .filter((a) => a.kind === 'view' && /^views\/\d+\.png$/.test(a.path))
+    .map((a) => a.path);
+  return Promise.all([...new Set(files)].sort().map((f) => readFile(backend.artifactPath(job.id, f))));
 }
 
 async function readResults(dir: string): Promise<EvalRow[]> {
