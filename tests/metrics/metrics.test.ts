@@ -13,7 +13,7 @@ import { after, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { readMeshFolder } from '../../src-main/engine/geometry/mesh-file';
 import type { RawImage } from '../../src-main/engine/image/raw-image';
-import { measureHead, psnr, ssim } from '../../src-main/engine/metrics';
+import { compareViewSets, measureHead, psnr, ssim } from '../../src-main/engine/metrics';
 import { parseCliArgs } from '../../src-main/cli/cli-args';
 import { compareRows, markdownDeltas, type EvalRow } from '../../src-main/cli/eval/eval-table';
 import { HeadMetrics, JOB_PATHS, JobSettings, metricsLevelOf } from '../../src-main/shared/protocol';
@@ -73,6 +73,31 @@ it('the metrics level: --metrics, else full after diffusion and flatness after p
   assert.equal(metricsLevelOf(settingsOf(['--metrics', 'full'])), 'full');
   assert.equal(metricsLevelOf(settingsOf(['--generator', 'diffusion', '--metrics', 'off'])), 'off');
   assert.throws(() => parseCliArgs(['generate', 'a.jpg', '--out', 'o', '--metrics', 'most']), /--metrics/);
+});
+
+it('view sets: each truth view against the generated view of its name, resized to it', async () => {
+  const png = (size: number, grey: number): Promise<Buffer> =>
+    sharp({ create: { width: size, height: size, channels: 3, background: { r: grey, g: grey, b: grey } } })
+      .png()
+      .toBuffer();
+  const generated = [
+    { name: '00.png', png: await png(64, 100) },
+    { name: '01.png', png: await png(64, 100) },
+  ];
+  const truth = [
+    { name: '00.png', png: await png(128, 100) }, // the same grey at twice the size
+    { name: '01.png', png: await png(128, 110) },
+    { name: '02.png', png: await png(128, 0) }, // no generated view of that name: left out
+  ];
+  const result = await compareViewSets(generated, truth);
+  assert.deepEqual(
+    result!.views.map((v) => v.name),
+    ['00.png', '01.png'],
+  );
+  assert.equal(result!.views[0]!.ssim, 1);
+  assert.equal(result!.views[0]!.psnrDb, 100, 'identical: capped at 100 dB');
+  assert.ok(Math.abs(result!.views[1]!.psnrDb - 20 * Math.log10(25.5)) < 1e-3);
+  assert.equal(await compareViewSets(generated, [truth[2]!]), undefined);
 });
 
 describe('npm run eval on a folder of one photo', { concurrency: 1 }, () => {

@@ -7,10 +7,11 @@
  * table of deltas.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import { compareViewSets } from '../../engine/metrics/view-set-similarity';
 import { listPacks } from '../../engine/pipeline/list-packs';
 import { packsDir as defaultPacksDir } from '../../engine/pipeline/packs-dir';
 import { projectRoot } from '../../host/engine-process';
@@ -35,14 +36,16 @@ export const EVAL_USAGE = `gen3dface eval — both generators on a folder of pho
 Usage:
   gen3dface eval <photos-folder|photo>... [--out <dir>] [--compare <earlier out dir>]
                  [--diffusion-pack <dir|id>] [--packs <dir>] [--generators projection,diffusion]
+                 [--synthetic <dir of held-out identities from training/data>]
 
 Writes into --out (default eval-out/<date-time>): eval.md and eval.csv (per photo and generator:
 descriptor distance to the photo at 0°, +45°, −45° — the person below 0.6 —, cross-view identity,
 Janus faces at the back, flat-colour share, time), results.json, contact/<photo>.png, and with
 --compare also compare.csv and a delta table in eval.md. Diffusion runs with --diffusion-pack, or
 with a diffusion pack shipped in resources/packs/ or found in the packs folder; else it is skipped.
-Held-out synthetic identities (SSIM/PSNR against their ground truth) come with the synthetic data
-generator (training/data/, not there yet): the SSIM/PSNR columns stay empty until then.`;
+--synthetic <dir>: held-out identities written by training/data/make-synthetic-heads.ts (a seed or
+range the pack was not trained on) run beside the photos; their diffusion views get SSIM/PSNR
+against the true views from the same rig cameras (projection makes no rig views: empty there).`;
 
 const TURNTABLE_VIEWS = 8;
 const RESULTS_FILE = 'results.json';
@@ -53,6 +56,8 @@ interface EvalOptions {
   compare?: string;
   diffusionPack?: string;
   packsDir?: string;
+  /** Held-out synthetic identities (training/data/ output) to run beside the photos. */
+  synthetic?: string;
   generators: EvalRow['generator'][];
 }
 
@@ -67,11 +72,13 @@ export function parseEvalArgs(argv: string[]): EvalOptions | 'help' {
       'diffusion-pack': { type: 'string' },
       packs: { type: 'string' },
       generators: { type: 'string' },
+      synthetic: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return 'help';
-  if (positionals.length === 0) throw new UsageError('eval needs a folder of photos (or photos)');
+  if (positionals.length === 0 && !values.synthetic)
+    throw new UsageError('eval needs a folder of photos (or photos, or --synthetic <dir>)');
   const generators = (values.generators ?? 'projection,diffusion').split(',').map((g) => g.trim());
   for (const g of generators)
     if (g !== 'projection' && g !== 'diffusion')
@@ -83,6 +90,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions | 'help' {
     ...(values.compare ? { compare: resolve(values.compare) } : {}),
     ...(values['diffusion-pack'] ? { diffusionPack: values['diffusion-pack'] } : {}),
     ...(values.packs ? { packsDir: resolve(values.packs) } : {}),
+    ...(values.synthetic ? { synthetic: resolve(values.synthetic) } : {}),
     generators: generators as EvalRow['generator'][],
   };
 }
@@ -108,7 +116,10 @@ export async function evalMain(argv: string[]): Promise<number> {
 }
 
 async function runEval(options: EvalOptions): Promise<number> {
-  const photos = await expandInputs(options.inputs);
+  const photos: EvalSubject[] = [
+    ...(await expandInputs(options.inputs)).map((file) => ({ file, name: basename(file) })),
+    ...(options.synthetic ? await heldOutIdentities(options.synthetic) : []),
+  ];
   const before = options.compare ? await readResults(options.compare) : undefined;
   const diffusionPack = options.generators.includes('diffusion')
     ? await chooseDiffusionPack(options.diffusionPack, options.packsDir)
@@ -122,8 +133,7 @@ async function runEval(options: EvalOptions): Promise<number> {
   try {
     for (const problem of backend.engine.setupProblems)
       throw new UsageError(`set-up incomplete: ${problem.message}`);
-    for (const photo of photos) {
-      const name = basename(photo);
+    for (const { file: photo, name, truthViewsDir } of photos) {
       const sheet: ContactRow[] = [];
       for (const generator of options.generators) {
         if (generator === 'diffusion' && !diffusionPack) continue;
@@ -142,7 +152,14 @@ async function runEval(options: EvalOptions): Promise<number> {
         const status =
           outcome.state === 'done' ? 'done' : `${outcome.state}: ${outcome.job.error?.message ?? ''}`;
         const metrics = outcome.state === 'done' ? await jobMetrics(backend, outcome.job) : undefined;
-        const row = evalRow(name, generator, status, seconds, metrics);
+        const truth =
+          truthViewsDir && outcome.state === 'done'
+            ? await compareViewSets(
+                await generatedViews(backend, outcome.job),
+                await readViews(truthViewsDir),
+              )
+            : undefined;
+        const row = evalRow(name, generator, status, seconds, metrics, truth);
         rows.push(row);
         log(`eval: ${name} · ${generator}: ${status}, ${row.seconds} s`);
         sheet.push({
@@ -151,8 +168,16 @@ async function runEval(options: EvalOptions): Promise<number> {
         });
         const generated = outcome.state === 'done' ? await generatedViews(backend, outcome.job) : [];
         if (generated.length)
-          sheet.push({ label: `${name} · the diffusion's ${generated.length} views`, views: generated });
+          sheet.push({
+            label: `${name} · the diffusion's ${generated.length} views`,
+            views: generated.map((v) => v.png),
+          });
       }
+      if (truthViewsDir)
+        sheet.push({
+          label: `${name} · ground truth (the rig's views)`,
+          views: (await readViews(truthViewsDir)).map((v) => v.png),
+        });
       const sheetFile = join(options.out, 'contact', `${safeFileStem(photoBaseName(name))}.png`);
       await writeFile(sheetFile, await contactSheetPng(await readFile(photo), sheet));
     }
@@ -168,7 +193,7 @@ async function runEval(options: EvalOptions): Promise<number> {
     'Identity: face-api 128-D descriptor distance of the render to the photo (the person below 0.6);',
     'cross-view: mean pairwise distance of the renders where a face is found; Janus: a face found at',
     '135–225°; flat: share of flat-colour pixels in unlit renders (max and mean over 8 azimuths);',
-    'SSIM/PSNR: only for held-out synthetic identities with a ground truth (not available yet).',
+    "SSIM/PSNR: held-out synthetic identities only (--synthetic), the diffusion's views against the true views.",
     '',
     markdownTable(rows),
     '',
@@ -223,11 +248,51 @@ async function turntableViews(backend: StudioBackend, job: JobRecord): Promise<B
 }
 
 /** The diffusion's views (`views/NN.png`), in rig order; none after the projection generator. */
-async function generatedViews(backend: StudioBackend, job: JobRecord): Promise<Buffer[]> {
+async function generatedViews(
+  backend: StudioBackend,
+  job: JobRecord,
+): Promise<{ name: string; png: Buffer }[]> {
   const files = (job.stages.generate?.artifacts ?? [])
     .filter((a) => a.kind === 'view' && /^views\/\d+\.png$/.test(a.path))
     .map((a) => a.path);
-  return Promise.all([...new Set(files)].sort().map((f) => readFile(backend.artifactPath(job.id, f))));
+  return Promise.all(
+    [...new Set(files)].sort().map(async (f) => ({
+      name: basename(f),
+      png: await readFile(backend.artifactPath(job.id, f)),
+    })),
+  );
+}
+
+interface EvalSubject {
+  file: string;
+  name: string;
+  /** A held-out synthetic identity's true views from the pack's rig (`views/NN.png`). */
+  truthViewsDir?: string;
+}
+
+/**
+ * Held-out synthetic identities written by training/data/make-synthetic-heads.ts (`id-NNNNNN/`:
+ * `photo.png`, `views/NN.png` + `cameras.json` from the pack's rig). Use a seed or index range the
+ * pack was not trained on. Their diffusion views are compared with the true views by SSIM/PSNR;
+ * the projection generator makes no views in the rig, so its SSIM/PSNR stay empty.
+ */
+async function heldOutIdentities(dir: string): Promise<EvalSubject[]> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^id-\d+$/.test(n)).sort();
+  const subjects = names
+    .map((n) => ({
+      file: join(dir, n, 'photo.png'),
+      name: `synthetic/${n}`,
+      truthViewsDir: join(dir, n, 'views'),
+    }))
+    .filter((s) => existsSync(s.file) && existsSync(join(s.truthViewsDir, 'cameras.json')));
+  if (subjects.length === 0)
+    throw new UsageError(`--synthetic: no id-NNNNNN/ identities with photo.png and views/ in ${dir}`);
+  return subjects;
+}
+
+async function readViews(dir: string): Promise<{ name: string; png: Buffer }[]> {
+  const names = (await readdir(dir)).filter((n) => /^\d+\.png$/.test(n)).sort();
+  return Promise.all(names.map(async (name) => ({ name, png: await readFile(join(dir, name)) })));
 }
 
 async function readResults(dir: string): Promise<EvalRow[]> {

@@ -8,3 +8,4 @@ export {
 } from './face-descriptor';
 export { psnr, ssim } from './image-similarity';
 export { crossViewIdentity, isBackView } from './view-identity';
+export { compareViewSets, type ViewSetSimilarity } from './view-set-similarity';
