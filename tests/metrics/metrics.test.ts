@@ -109,7 +109,10 @@ describe('npm run eval on a folder of one photo', { concurrency: 1 }, () => {
     const out = path.join(await scratch, 'eval');
     await mkdir(photos);
     await copyFile(ASTRONAUT, path.join(photos, 'astronaut.png'));
-    const run = spawnSync(process.execPath, [CLI, 'eval', photos, '--out', out], {
+    // an empty packs folder: no diffusion pack here, whatever the machine's ~/.gen3dface holds
+    const packs = path.join(await scratch, 'packs');
+    await mkdir(packs);
+    const run = spawnSync(process.execPath, [CLI, 'eval', photos, '--out', out, '--packs', packs], {
       encoding: 'utf8',
       timeout: 300_000,
     });
