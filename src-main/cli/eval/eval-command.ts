@@ -13,8 +13,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { compareViewSets } from '../../engine/metrics/view-set-similarity';
 import { listPacks } from '../../engine/pipeline/list-packs';
-import { packsDir as defaultPacksDir } from '../../engine/pipeline/packs-dir';
-import { projectRoot } from '../../host/engine-process';
+import { embeddedPacksDir, packsDir as defaultPacksDir } from '../../engine/pipeline/packs-dir';
 import type { StudioBackend } from '../../host/studio-backend';
 import { HeadMetrics, type JobRecord, type JobSettingsInput } from '../../shared/protocol';
 import { photoBaseName, safeFileStem } from '../../shared/file-names';
@@ -42,7 +41,7 @@ Writes into --out (default eval-out/<date-time>): eval.md and eval.csv (per phot
 descriptor distance to the photo at 0°, +45°, −45° — the person below 0.6 —, cross-view identity,
 Janus faces at the back, flat-colour share, time), results.json, contact/<photo>.png, and with
 --compare also compare.csv and a delta table in eval.md. Diffusion runs with --diffusion-pack, or
-with a diffusion pack shipped in resources/packs/ or found in the packs folder; else it is skipped.
+with a diffusion pack found in the packs folder or shipped in resources/packs/; else it is skipped.
 --synthetic <dir>: held-out identities written by training/data/make-synthetic-heads.ts (a seed or
 range the pack was not trained on) run beside the photos; their diffusion views get SSIM/PSNR
 against the true views from the same rig cameras (projection makes no rig views: empty there).`;
@@ -209,8 +208,8 @@ async function runEval(options: EvalOptions): Promise<number> {
 }
 
 /**
- * The diffusion pack to run: the one given, else one shipped in resources/packs/, else the packs
- * folder's first (the runtime's own choice); undefined when there is none.
+ * The diffusion pack to run: the one given, else (as the runtime looks) the first diffusion pack in
+ * the packs folder, then one shipped in resources/packs/; undefined when there is none.
  */
 async function chooseDiffusionPack(
   given: string | undefined,
@@ -218,12 +217,12 @@ async function chooseDiffusionPack(
 ): Promise<string | undefined> {
   // a folder is passed on as an absolute path (the engine may run elsewhere); else it is a pack id
   if (given) return existsSync(join(given, 'manifest.json')) ? resolve(given) : given;
-  const shipped = join(projectRoot(), 'resources', 'packs');
-  for (const dir of [shipped, packsDir ?? defaultPacksDir()]) {
-    const pack = (await listPacks(dir)).find((p) => p.ok && p.role === 'multiview-diffusion');
-    if (pack) return dir === shipped ? join(shipped, pack.id) : pack.id;
-  }
-  return undefined;
+  const packs = await listPacks(packsDir ?? defaultPacksDir(), embeddedPacksDir());
+  const user = packs.filter((p) => !p.builtIn);
+  const pack = [...user, ...packs.filter((p) => p.builtIn)].find(
+    (p) => p.ok && p.role === 'multiview-diffusion',
+  );
+  return pack?.id;
 }
 
 function diffusionLabel(generator: EvalRow['generator'], pack: string | undefined): string {
