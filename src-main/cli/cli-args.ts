@@ -11,6 +11,7 @@ import {
   ExpressionMode,
   FaceSelection,
   JobSettings,
+  MetricsLevel,
   type JobSettingsInput,
 } from '../shared/protocol';
 
@@ -21,6 +22,7 @@ Usage:
   gen3dface jobs list|show <id>|delete <id>|resume <id> [--jobs <dir>]
   gen3dface diagnostics [--out <file>] [--log-lines <N>] [--packs <dir>]
   gen3dface farm worker|submit|status|retry|cancel ...   (gen3dface farm --help)
+  gen3dface eval <photos-folder>... [--out <dir>] [--compare <dir>]   (gen3dface eval --help)
 
 Options for generate:
   --out <dir>          where the GLB/OBJ/MTL/PNG and preview go (one sub-folder per photo in a batch)
@@ -46,6 +48,9 @@ Options for generate:
   --seed <N>           noise seed (default 0): the same seed, pack and photo give the same views
   --reconstruct-mesh <m>  reconstructed (default: the mesh fitted to the views) | prior (the
                        generator's head and hair objects, studio topology, textured from it)
+  --metrics <level>    quality figures in report.json: full (identity at 0/±45° against the photo,
+                       Janus, flatness; adds 6–15 s) | flatness | off (default: full after diffusion,
+                       flatness after projection)
   --albedo             divide the photo's lighting out of the head texture (for relighting)
   --json               one JSON event per line on stdout instead of progress bars
   --log-lines <N>      diagnostics: how many of the log's last lines (default 200)
@@ -61,6 +66,8 @@ export type CliCommand =
   | { kind: 'version' }
   /** `farm …`: its own options (src-main/farm/farm-cli.ts). */
   | { kind: 'farm'; argv: string[] }
+  /** `eval …`: both generators on a folder with quality figures (src-main/cli/eval/). */
+  | { kind: 'eval'; argv: string[] }
   | {
       kind: 'generate';
       inputs: string[];
@@ -91,6 +98,7 @@ export class UsageError extends Error {}
 
 export function parseCliArgs(argv: string[]): CliCommand {
   if (argv[0] === 'farm') return { kind: 'farm', argv: argv.slice(1) };
+  if (argv[0] === 'eval') return { kind: 'eval', argv: argv.slice(1) };
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -114,6 +122,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
       guidance: { type: 'string' },
       seed: { type: 'string' },
       'reconstruct-mesh': { type: 'string' },
+      metrics: { type: 'string' },
       'log-lines': { type: 'string' },
       albedo: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -140,6 +149,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
         values['reconstruct-mesh'],
         '--reconstruct-mesh',
       );
+    if (values.metrics !== undefined) settings.metrics = parseWith(MetricsLevel, values.metrics, '--metrics');
     Object.assign(settings, parseGeneratorOptions(values));
     const exportSettings: NonNullable<JobSettingsInput['export']> = {};
     if (values.preset !== undefined) {

@@ -58,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command.kind === 'farm') return (await import('../farm/farm-cli')).farmMain(command.argv);
+  if (command.kind === 'eval') return (await import('./eval/eval-command')).evalMain(command.argv);
   if (command.kind === 'diagnostics') return diagnostics(command);
   try {
     return command.kind === 'generate' ? await generate(command) : await jobs(command);
@@ -216,7 +217,7 @@ function reportSetupProblems(backend: StudioBackend): boolean {
   return backend.engine.setupProblems.length > 0;
 }
 
-async function startBackend(jobsRoot: string, packsDir?: string): Promise<StudioBackend> {
+export async function startBackend(jobsRoot: string, packsDir?: string): Promise<StudioBackend> {
   const backend = new StudioBackend({
     jobsRoot: resolve(jobsRoot),
     launcher: nodeEngineLauncher(packsDir ? { env: { GEN3D_PACKS_DIR: resolve(packsDir) } } : {}),

@@ -93,6 +93,9 @@ export const DiffusionSettings = z
   .strict();
 export type DiffusionSettings = z.infer<typeof DiffusionSettings>;
 
+export const MetricsLevel = z.enum(['off', 'flatness', 'full']);
+export type MetricsLevel = z.infer<typeof MetricsLevel>;
+
 export const JobSettings = z
   .object({
     generator: GeneratorId.default('projection'),
@@ -119,11 +122,23 @@ export const JobSettings = z
      * objects textured from it ('prior': the studio topology and UVs, ready to rig).
      */
     reconstructMesh: z.enum(['reconstructed', 'prior']).default('reconstructed'),
+    /**
+     * Quality figures in report.json (engine/metrics): 'full' (identity at 0/±45°, cross-view
+     * identity, Janus, flatness: renders plus the face descriptor, 6–15 s on 2 cores), 'flatness'
+     * (unlit renders only, ~1.5 s) or 'off'. Unset: full after the diffusion generator (a long job
+     * already), flatness after projection; `gen3dface eval` asks for full.
+     */
+    metrics: MetricsLevel.optional(),
     export: ExportSettings.default(ExportSettings.parse({})),
   })
   .strict();
 export type JobSettings = z.infer<typeof JobSettings>;
 export type JobSettingsInput = z.input<typeof JobSettings>;
+
+/** The quality figures a job's report gets: its setting, or the generator's default. */
+export function metricsLevelOf(settings: Pick<JobSettings, 'generator' | 'metrics'>): MetricsLevel {
+  return settings.metrics ?? (settings.generator === 'diffusion' ? 'full' : 'flatness');
+}
 
 /** The expression a job's head gets: its setting, or the estimator's default. */
 export function expressionModeOf(settings: Pick<JobSettings, 'estimator' | 'expression'>): ExpressionMode {
@@ -456,6 +471,98 @@ export type FarmSetting = z.infer<typeof FarmSetting>;
 
 export const StudioSettings = z.object({ farm: FarmSetting.optional() }).strict();
 export type StudioSettings = z.infer<typeof StudioSettings>;
+
+// ---------------------------------------------------------------------------------------------
+// report.json's quality section (engine/metrics)
+// ---------------------------------------------------------------------------------------------
+
+/** One view's face: its detector score, and its descriptor's distance to the photo's (paper: < 0.6 is the person). */
+export const ViewFace = z
+  .object({
+    score: z.number(),
+    /** Absent when the photo itself has no face the descriptor finds. */
+    distanceToPhoto: z.number().nonnegative().optional(),
+    match: z.boolean().optional(),
+  })
+  .strict();
+export type ViewFace = z.infer<typeof ViewFace>;
+
+export const ViewMetrics = z
+  .object({
+    /** 'render': the exported head rendered by the engine; 'generated': a diffusion view (`views/NN.png`). */
+    source: z.enum(['render', 'generated']),
+    /** 0 = the face, 90 = the head's left side, 180 = the back. */
+    azimuthDeg: z.number(),
+    /** Shows the back of the head (azimuth 135–225°): a face found here is a Janus face. */
+    back: z.boolean(),
+    /** The largest face found, or null when none is (undefined: the descriptor did not run). */
+    face: ViewFace.nullable().optional(),
+    /** Flatness (generate/prior-projection/flatness.ts) of an unlit render: share of flat-colour pixels. */
+    flatShare: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+export type ViewMetrics = z.infer<typeof ViewMetrics>;
+
+/** Identity at one azimuth: the descriptor distance to the photo (null: no face found there) and the match. */
+export const IdentityAt = z.object({ distance: z.number().nullable(), match: z.boolean() }).strict();
+export type IdentityAt = z.infer<typeof IdentityAt>;
+
+/** Output-to-output identity: mean pairwise descriptor distance of the views where a face is found. */
+export const CrossViewIdentity = z
+  .object({ facesFound: z.number().int(), views: z.number().int(), meanDistance: z.number().nullable() })
+  .strict();
+export type CrossViewIdentity = z.infer<typeof CrossViewIdentity>;
+
+export const HeadMetrics = z
+  .object({
+    version: z.literal(1),
+    /** Time the metrics took in the job (descriptor load included). */
+    ms: z.number().nonnegative(),
+    /** Side of the renders (px) and the threshold used for a match. */
+    renderSize: z.number().int().positive(),
+    sameIdentityBelow: z.number(),
+    /** Why no identity or Janus figures (e.g. the face descriptor is not installed). */
+    descriptorProblem: z.string().optional(),
+    /** The photo's own face found by the descriptor (false: no identity figures can be made). */
+    photoFace: z.boolean().optional(),
+    views: z.array(ViewMetrics),
+    /** Input-to-output identity on the renders at 0°, +45° and −45° (315°). */
+    identity: z.object({ at0: IdentityAt, at45: IdentityAt, atMinus45: IdentityAt }).strict().optional(),
+    /** Input-to-output identity over the generated views where a face is found (diffusion only). */
+    generatedIdentity: z
+      .object({
+        facesFound: z.number().int(),
+        meanDistance: z.number().nullable(),
+        matches: z.number().int(),
+      })
+      .strict()
+      .optional(),
+    crossView: z
+      .object({ renders: CrossViewIdentity, generated: CrossViewIdentity.optional() })
+      .strict()
+      .optional(),
+    janus: z
+      .object({
+        /** Azimuths (and their source) of back views where a face was found. */
+        facesAtBack: z.array(z.object({ source: z.enum(['render', 'generated']), azimuthDeg: z.number() })),
+        flagged: z.boolean(),
+      })
+      .strict()
+      .optional(),
+    flatness: z.object({ maxShare: z.number(), meanShare: z.number() }).strict().optional(),
+    /** Against a ground truth (a held-out synthetic identity's renders), per azimuth and mean. */
+    groundTruth: z
+      .object({
+        views: z.array(z.object({ azimuthDeg: z.number(), ssim: z.number(), psnrDb: z.number() }).strict()),
+        ssim: z.number(),
+        /** Capped at 100 dB (identical images). */
+        psnrDb: z.number(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type HeadMetrics = z.infer<typeof HeadMetrics>;
 
 /** Where each artifact lives inside a job folder (relative paths). */
 export const JOB_PATHS = {

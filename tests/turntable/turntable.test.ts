@@ -16,7 +16,11 @@ import sharp from 'sharp';
 import { renderViews, viewPng, viewStripPng } from '../../src-main/engine/pipeline/render-views';
 import type { RenderableObject } from '../../src-main/engine/pipeline/render-views';
 import { ASTRONAUT, CAMERAMAN, GRACE_HOPPER } from '../support/photos';
-import { describeFaces, descriptorDistance, SAME_PERSON_DISTANCE } from '../support/face-descriptor';
+import {
+  describeFaces,
+  descriptorDistance,
+  SAME_PERSON_DISTANCE,
+} from '../../src-main/engine/metrics/face-descriptor';
 import { measureFlatness } from '../../src-main/engine/generate/prior-projection/flatness';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

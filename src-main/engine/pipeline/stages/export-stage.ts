@@ -8,17 +8,22 @@ import { renderViews, viewPng } from '../render-views';
 import type { StageRunner } from '../stage-context';
 import { throwIfCancelled } from '../../stage-error';
 import { readHairObject } from '../hair-object';
+import { measureJobHead } from '../job-metrics';
 
 export const exportStage: StageRunner = {
   id: 'export',
   async run(ctx) {
     const settings = ctx.job.settings.export;
-    ctx.progress(0, 4, 'reading the mesh');
+    ctx.progress(0, 5, 'reading the mesh');
     const mesh = await readMeshFolder(ctx.path(JOB_PATHS.meshDir));
     const prior = settings.includePrior ? await readMeshFolder(ctx.path(JOB_PATHS.priorMeshDir)) : undefined;
     const estimate = await readEstimateSummary(ctx.path(JOB_PATHS.estimate));
     const hair = await readHairObject(ctx);
     const diffusion = await readJsonIfThere(ctx.path(JOB_PATHS.diffusionReport));
+    const objects = hair ? [mesh, hair.mesh] : [mesh];
+    ctx.progress(1, 5, 'quality figures');
+    const metrics = await measureJobHead(ctx, objects);
+    throwIfCancelled(ctx.signal);
     const report = {
       photo: ctx.job.sourceName,
       ...(estimate ? { estimate } : {}),
@@ -27,8 +32,9 @@ export const exportStage: StageRunner = {
       versions: { ...ctx.job.versions, node: process.versions.node },
       ...(hair ? { hair: hair.report } : {}),
       ...(diffusion ? { diffusion } : {}),
+      ...(metrics ? { metrics } : {}),
     };
-    ctx.progress(1, 4, 'writing files');
+    ctx.progress(2, 5, 'writing files');
     const result = await exportHead(
       {
         mesh,
@@ -43,8 +49,7 @@ export const exportStage: StageRunner = {
     );
     for (const file of result.files)
       ctx.announce(file.kind, relative(ctx.jobDir, file.path).split('\\').join('/'));
-    ctx.progress(2, 4, 'preview');
-    const objects = hair ? [mesh, hair.mesh] : [mesh];
+    ctx.progress(3, 5, 'preview');
     const preview = await renderPreviewPngs(objects);
     await ctx.writeArtifact('preview', JOB_PATHS.preview, preview.strip);
     for (const view of preview.views)
@@ -57,9 +62,9 @@ export const exportStage: StageRunner = {
         await ctx.writeArtifact('turntable-view', file, await viewPng(view));
       }
     }
-    ctx.progress(3, 4, 'report');
+    ctx.progress(4, 5, 'report');
     await ctx.writeJsonArtifact('report', JOB_PATHS.report, { ...report, mesh: result.summary });
-    ctx.progress(4, 4);
+    ctx.progress(5, 5);
   },
 };
 

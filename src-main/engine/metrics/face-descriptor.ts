@@ -1,12 +1,16 @@
 /**
  * face-api's 128-D face descriptor (MIT, weights shipped in the npm package), on TFJS's WASM backend:
- * the identity measure of the paper (Euclidean distance, same person below 0.6).
+ * the identity measure of the paper (Euclidean distance, same person below 0.6). Loaded on first use
+ * (about a second: three small networks); its TFJS is the npm package's, not Human's bundled one, so
+ * the two never share a backend.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
+import type { RawImage } from '../image/raw-image';
 
 const require = createRequire(import.meta.url);
+/** The paper's threshold: two descriptors closer than this are the same person. */
 export const SAME_PERSON_DISTANCE = 0.6;
 
 interface FaceApi {
@@ -46,8 +50,24 @@ function loadFaceApi(): Promise<FaceApi> {
     await faceapi.nets.faceLandmark68Net.loadFromDisk(models);
     await faceapi.nets.faceRecognitionNet.loadFromDisk(models);
     return faceapi;
-  })();
+  })().catch((error: unknown) => {
+    api = undefined;
+    throw error;
+  });
   return api;
+}
+
+/**
+ * Why the descriptor cannot run here (face-api is a development dependency: an installation without
+ * it, e.g. a packaged app, has none), or undefined when it loads.
+ */
+export async function faceDescriptorProblem(): Promise<string | undefined> {
+  try {
+    await loadFaceApi();
+    return undefined;
+  } catch (error) {
+    return `face descriptor unavailable: ${(error as Error).message.split('\n')[0]}`;
+  }
 }
 
 export interface FoundFace {
@@ -55,11 +75,11 @@ export interface FoundFace {
   descriptor: Float32Array;
 }
 
-/** Faces found in an image (encoded), largest first, each with its descriptor. */
-export async function describeFaces(image: Buffer, minConfidence = 0.5): Promise<FoundFace[]> {
+/** Faces found in an image (encoded, or raw RGB/RGBA), largest first, each with its descriptor. */
+export async function describeFaces(image: Buffer | RawImage, minConfidence = 0.5): Promise<FoundFace[]> {
   const faceapi = await loadFaceApi();
-  const { data, info } = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const tensor = faceapi.tf.tensor3d(new Uint8Array(data), [info.height, info.width, 3], 'int32');
+  const { data, width, height } = Buffer.isBuffer(image) ? await decodeRgb(image) : rawToRgb(image);
+  const tensor = faceapi.tf.tensor3d(data, [height, width, 3], 'int32');
   try {
     const faces = await faceapi
       .detectAllFaces(tensor, new faceapi.SsdMobilenetv1Options({ minConfidence }))
@@ -77,4 +97,23 @@ export function descriptorDistance(a: Float32Array, b: Float32Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
   return Math.sqrt(sum);
+}
+
+async function decodeRgb(encoded: Buffer): Promise<RawImage> {
+  const { data, info } = await sharp(encoded).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data), width: info.width, height: info.height };
+}
+
+/** RGB bytes of a raw image whose channel count follows from its size (3 or 4). */
+function rawToRgb(image: RawImage): RawImage {
+  const channels = image.data.length / (image.width * image.height);
+  if (channels === 3) return image;
+  if (channels !== 4) throw new Error(`describeFaces: ${channels} channels (3 or 4 expected)`);
+  const rgb = new Uint8Array(image.width * image.height * 3);
+  for (let p = 0, q = 0; p < image.data.length; p += 4, q += 3) {
+    rgb[q] = image.data[p]!;
+    rgb[q + 1] = image.data[p + 1]!;
+    rgb[q + 2] = image.data[p + 2]!;
+  }
+  return { data: rgb, width: image.width, height: image.height };
 }
