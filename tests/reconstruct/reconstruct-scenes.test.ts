@@ -27,6 +27,7 @@ import {
   head360,
   heldOutViews,
   maskedPsnr,
+  psnrBreakdown,
   renderScene,
   samplePoints,
   textureFromPng,
@@ -43,6 +44,8 @@ interface SceneResult {
   chamferPercent: number;
   normalConsistency: number;
   psnr: number;
+  /** PSNR over the pixels both masks share, mean pixels per view on one silhouette only, their share of the error. */
+  breakdown: { both: number; onePixels: number; oneShare: number };
   watertight: boolean;
   head: ReconstructedHead;
 }
@@ -71,18 +74,23 @@ async function reconstructScene(
   const texture = head.texture;
   const recon: SceneObject = { positions: head.positions, uvs: head.uvs, indices: head.indices, texture };
   let psnr = 0;
+  const breakdown = { both: 0, onePixels: 0, oneShare: 0 };
   const held = heldOutViews();
   for (const v of held) {
     const a = await renderScene(truth, v.camera);
     const b = await renderScene([recon], v.camera);
-    psnr += maskedPsnr(a.image.data, b.image.data, a.mask, b.mask);
+    psnr += maskedPsnr(a.image.data, b.image.data, a.mask, b.mask) / held.length;
+    const part = psnrBreakdown(a.image.data, b.image.data, a.mask, b.mask);
+    breakdown.both += part.both / held.length;
+    breakdown.onePixels += part.onePixels / held.length;
+    breakdown.oneShare += part.oneShare / held.length;
   }
-  psnr /= held.length;
   return {
     chamfer,
     chamferPercent: (100 * chamfer) / diag,
     normalConsistency,
     psnr,
+    breakdown,
     watertight: isWatertightWelded(head.positions, head.indices),
     head,
   };
@@ -108,7 +116,9 @@ function report(name: string, r: SceneResult): void {
   const rep = r.head.report;
   console.log(
     `${name}: Chamfer ${(r.chamfer * 1000).toFixed(2)} mm = ${r.chamferPercent.toFixed(3)} % of the diagonal, ` +
-      `normal consistency ${r.normalConsistency.toFixed(4)}, held-out PSNR ${r.psnr.toFixed(2)} dB, ` +
+      `normal consistency ${r.normalConsistency.toFixed(4)}, held-out PSNR ${r.psnr.toFixed(2)} dB ` +
+      `(inside both masks ${r.breakdown.both.toFixed(2)} dB; ${r.breakdown.onePixels.toFixed(1)} px/view on one silhouette only = ` +
+      `${(100 * r.breakdown.oneShare).toFixed(0)} % of the error), ` +
       `watertight ${r.watertight}; ${rep.triangles.marched} → ${rep.triangles.final} triangles, ${rep.atlas.charts} charts, ` +
       `UV use ${(rep.atlas.utilisation * 100).toFixed(1)} %, UV overlap ${(100 * uvOverlap(r.head.uvs, r.head.indices)).toFixed(2)} % of covered texels, ${rep.steps} steps on ${rep.provider}, ` +
       `mask loss ${rep.losses.initial.mask.toFixed(4)} → ${rep.losses.final.mask.toFixed(4)}, times ${JSON.stringify(rep.seconds)}`,
@@ -148,8 +158,10 @@ test(
     assert.ok(r.head.report.watertight.marched);
     assert.ok(r.chamferPercent <= 1, `Chamfer ${r.chamferPercent} % of the diagonal`);
     assert.ok(r.normalConsistency >= 0.95, `normal consistency ${r.normalConsistency}`);
-    // Measured 21.8 dB (the issue's target, 25 dB, is the todo test below): guard against regressions.
-    assert.ok(r.psnr >= 21, `PSNR ${r.psnr} dB`);
+    // Measured 23.4 dB with the photometric refinement (21.8 without; the issue's target, 25 dB, is
+    // the todo test below): guard against regressions.
+    assert.ok(r.psnr >= 23, `PSNR ${r.psnr} dB`);
+    assert.ok(r.breakdown.both >= 27.3, `PSNR inside both masks ${r.breakdown.both} dB`);
   },
 );
 
@@ -157,7 +169,7 @@ test(
   'ellipsoid: held-out texture PSNR ≥ 25 dB',
   {
     skip,
-    todo: 'silhouettes leave the strips between rims to the prior: ~0.3 mm small there; measured 21.8 dB (native/README, "Limits")',
+    todo: 'measured 23.4 dB: inside both masks 28.0 dB (the bake on the true mesh: 29.0), but the pixels on only one silhouette (~45/view, ~0.3 px of geometry between the rims) are ~62 % of the error (native/README, "Limits")',
   },
   async () => {
     const r = await ellipsoidResult();
@@ -243,10 +255,12 @@ test(
     assert.ok(r.watertight, 'watertight');
     assert.ok(r.head.report.watertight.final);
     assert.ok(r.chamferPercent <= 1, `Chamfer ${r.chamferPercent} % of the diagonal`);
-    // Measured 0.9519 (the same with 2 and 7 CPU threads).
+    // Measured 0.9538 (0.9519 before the photometric refinement and its fairing).
     assert.ok(r.normalConsistency >= 0.95, `normal consistency ${r.normalConsistency}`);
-    // Measured 21.1 dB (the issue's target, 25 dB, is the todo test below): guard against regressions.
-    assert.ok(r.psnr >= 20.5, `PSNR ${r.psnr} dB`);
+    // Measured 21.6 dB with the photometric refinement (21.1 without; the issue's target, 25 dB, is
+    // the todo test below): guard against regressions.
+    assert.ok(r.psnr >= 21.3, `PSNR ${r.psnr} dB`);
+    assert.ok(r.breakdown.both >= 27.3, `PSNR inside both masks ${r.breakdown.both} dB`);
     assert.equal(computeVertexNormals(r.head.positions, r.head.indices).length, r.head.normals.length);
   },
 );
@@ -255,7 +269,7 @@ test(
   'head model with hair: held-out PSNR ≥ 25 dB',
   {
     skip,
-    todo: 'silhouettes do not see the concave parts (ears, eyes, hair edge) nor the strips between rims; measured 21.1 dB',
+    todo: 'measured 21.6 dB: inside both masks 27.8 dB (the bake on the true mesh: 32.3), but the pixels on only one silhouette (~129/view: hair outline, ears, neck) are ~74 % of the error',
   },
   async () => {
     const r = await headResult();

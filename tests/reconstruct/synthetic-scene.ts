@@ -349,6 +349,39 @@ export function maskedPsnr(a: Uint8Array, b: Uint8Array, maskA: Uint8Array, mask
   return 10 * Math.log10((255 * 255) / Math.max(1e-9, se / Math.max(1, n)));
 }
 
+/**
+ * Where the masked PSNR's error comes from: the PSNR over the pixels both masks share (texture
+ * registration and the bake) and the pixels on only one silhouette (object against white: geometry).
+ */
+export function psnrBreakdown(
+  a: Uint8Array,
+  b: Uint8Array,
+  maskA: Uint8Array,
+  maskB: Uint8Array,
+): { both: number; onePixels: number; oneShare: number } {
+  let seBoth = 0;
+  let nBoth = 0;
+  let seOne = 0;
+  let nOne = 0;
+  for (let p = 0; p < maskA.length; p++) {
+    if (!maskA[p] && !maskB[p]) continue;
+    let se = 0;
+    for (let c = 0; c < 3; c++) se += (a[p * 4 + c]! - b[p * 4 + c]!) ** 2;
+    if (maskA[p] && maskB[p]) {
+      seBoth += se;
+      nBoth++;
+    } else {
+      seOne += se;
+      nOne++;
+    }
+  }
+  return {
+    both: 10 * Math.log10((255 * 255) / Math.max(1e-9, seBoth / Math.max(1, 3 * nBoth))),
+    onePixels: nOne,
+    oneShare: seOne / Math.max(1e-9, seBoth + seOne),
+  };
+}
+
 export async function textureFromPng(png: Buffer, side: number): Promise<SceneObject['texture']> {
   const raw = await decodeRawImage(await sharp(png).resize(side, side).png().toBuffer(), 4);
   return raw;

@@ -3,8 +3,11 @@
  * 1. native `reconstructSurface`: the prior's SDF (head + hair) fitted to the views' silhouettes
  *    coarse to fine, its zero level set by marching tetrahedra, largest component;
  * 2. meshoptimizer decimation to `targetTriangles` (the marched mesh has ~10 thin triangles per voxel);
- * 3. a chart atlas (uv-atlas.ts);
- * 4. the texture blended from the views (bake-views.ts).
+ * 3. photometric refinement: vertices move along their normals to where the views agree on their
+ *    colour (photo-refine.ts) — the silhouettes leave the surface between the views' rims to the
+ *    prior, and a fraction of a pixel there misregisters the baked texture;
+ * 4. a chart atlas (uv-atlas.ts);
+ * 5. the texture blended from the views (bake-views.ts).
  * Positions stay in the views' frame (the caller moves them); the report carries steps, losses,
  * provider and times.
  */
@@ -20,6 +23,7 @@ import {
 import { CancelledError } from '../stage-error';
 import { bakeFromViews, type BakeView } from './bake-views';
 import { isWatertight } from './mesh-checks';
+import { DEFAULT_REFINE, refineMeshPhotometric, type RefineSettings } from './photo-refine';
 import { buildUvAtlas } from './uv-atlas';
 
 export interface ReconstructSettings {
@@ -31,6 +35,8 @@ export interface ReconstructSettings {
   targetTriangles: number;
   textureSize: number;
   backend?: BackendRequest;
+  /** Photometric refinement after decimation (default DEFAULT_REFINE); `false` skips it. */
+  refine?: RefineSettings | false;
 }
 
 /** Default: 32³ → 64³ → 128³ (a 1.2 mm-class grid on a 0.3 m head with hair). */
@@ -49,8 +55,10 @@ export interface ReconstructReport {
   triangles: { marched: number; final: number };
   components: number;
   watertight: { marched: boolean; final: boolean };
+  /** Photometric refinement: rounds run and the mean |offset| of the last round (mm); null when skipped. */
+  refine: { rounds: number; meanShiftMm: number } | null;
   atlas: { charts: number; utilisation: number; textureSize: number; textureSeen: number };
-  seconds: { fit: number; simplify: number; atlas: number; bake: number; total: number };
+  seconds: { fit: number; simplify: number; refine: number; atlas: number; bake: number; total: number };
 }
 
 export interface ReconstructedHead {
@@ -96,8 +104,25 @@ export async function reconstructHead(
   onProgress?.(0.8, `decimating ${surface.indices.length / 3} triangles`);
   const simplified = await decimate(surface.positions, surface.indices, settings.targetTriangles);
   const t2 = performance.now();
-  const normals = computeVertexNormals(simplified.positions, simplified.indices);
-  const atlas = buildUvAtlas(simplified.positions, simplified.indices, { textureSize: settings.textureSize });
+  const refineSettings = settings.refine === false ? undefined : (settings.refine ?? DEFAULT_REFINE);
+  let positions = simplified.positions;
+  let refined: ReconstructReport['refine'] = null;
+  if (refineSettings) {
+    const r = await refineMeshPhotometric(
+      positions,
+      simplified.indices,
+      views,
+      refineSettings,
+      signal,
+      (round, of) => onProgress?.(0.82 + (0.06 * round) / of, `photometric refinement ${round + 1}/${of}`),
+    );
+    if (signal?.aborted) throw new CancelledError();
+    positions = r.positions;
+    refined = { rounds: r.rounds, meanShiftMm: Math.round(r.meanShift * 1e5) / 100 };
+  }
+  const t2r = performance.now();
+  const normals = computeVertexNormals(positions, simplified.indices);
+  const atlas = buildUvAtlas(positions, simplified.indices, { textureSize: settings.textureSize });
   const atlasNormals = new Float32Array(atlas.positions.length);
   for (let v = 0; v < atlas.sourceVertex.length; v++) {
     atlasNormals.set(normals.subarray(atlas.sourceVertex[v]! * 3, atlas.sourceVertex[v]! * 3 + 3), v * 3);
@@ -130,6 +155,7 @@ export async function reconstructHead(
       triangles: { marched: surface.indices.length / 3, final: simplified.indices.length / 3 },
       components: surface.components,
       watertight: { marched: surface.watertight, final: simplified.watertight },
+      refine: refined,
       atlas: {
         charts: atlas.charts,
         utilisation: atlas.utilisation,
@@ -139,7 +165,8 @@ export async function reconstructHead(
       seconds: {
         fit: seconds(t0, t1),
         simplify: seconds(t1, t2),
-        atlas: seconds(t2, t3),
+        refine: seconds(t2, t2r),
+        atlas: seconds(t2r, t3),
         bake: seconds(t3, t4),
         total: seconds(t0, t4),
       },

@@ -1,0 +1,444 @@
+/**
+ * Photometric refinement of the decimated mesh: silhouettes fix the surface only on the views' rims;
+ * between them (and in the concave parts) it is the prior's and the regularisers'. Here every vertex
+ * moves along its normal to where the views agree on its colour: for offsets d in ±range, a vertex's
+ * cost is the cos-weighted variance of the colours that the views seeing it (depth test against the
+ * current mesh, facing the camera, inside the eroded mask) give at p + d·n, summed over its k-ring
+ * (each neighbour moved by d along its own normal: a small patch, so one pixel does not decide). The best offset (parabolic sub-step), weighted by how much better it is than the
+ * mean, is smoothed over the mesh and applied; a fixed number of rounds, each with a smaller range,
+ * then a light Taubin fairing.
+ * Pure TypeScript after the native fit, so the CPU and CUDA paths refine the same surface.
+ * Hot loops are module-level functions (tsx wraps closures).
+ */
+import { computeVertexNormals } from '../geometry/textured-mesh';
+import { renderTexturedMesh, type PinholeCamera } from '../native/native-addon';
+
+export interface RefineView {
+  camera: PinholeCamera;
+  image: { data: Uint8Array; width: number; height: number };
+  mask: Uint8Array;
+}
+
+export interface RefineSettings {
+  /** Rounds; round r searches ±range·shrink^r. */
+  rounds: number;
+  /** Metres (first round). */
+  range: number;
+  /** Offsets per side of 0. */
+  steps: number;
+  shrink: number;
+  /** Rings of neighbours whose costs are summed per vertex. */
+  rings: number;
+  /** Jacobi iterations smoothing the offsets. */
+  smooth: number;
+  /** Minimum cos(normal, view) for a view to judge a vertex. */
+  minCos: number;
+  /** Taubin fairing iterations (λ = 0.5, μ = −0.53) after the rounds. */
+  fair: number;
+}
+
+export const DEFAULT_REFINE: RefineSettings = {
+  rounds: 3,
+  range: 0.002,
+  steps: 6,
+  shrink: 0.6,
+  rings: 2,
+  smooth: 4,
+  minCos: 0.25,
+  fair: 10,
+};
+
+interface ViewData {
+  cam: PinholeCamera;
+  centre: [number, number, number];
+  rgb: Float32Array;
+  /** The mask eroded by a pixel (colours there are mixed with the background). */
+  mask: Uint8Array;
+  depth: Float32Array;
+  width: number;
+  height: number;
+}
+
+function cameraCentre(c: PinholeCamera): [number, number, number] {
+  const R = c.R;
+  const t = c.t;
+  return [
+    -(R[0]! * t[0]! + R[3]! * t[1]! + R[6]! * t[2]!),
+    -(R[1]! * t[0]! + R[4]! * t[1]! + R[7]! * t[2]!),
+    -(R[2]! * t[0]! + R[5]! * t[1]! + R[8]! * t[2]!),
+  ];
+}
+
+function erode(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
+  let current = mask;
+  for (let r = 0; r < radius; r++) {
+    const next = new Uint8Array(current.length);
+    for (let y = 1; y < height - 1; y++) {
+      for (let x = 1; x < width - 1; x++) {
+        const p = y * width + x;
+        next[p] =
+          current[p]! > 127 &&
+          current[p - 1]! > 127 &&
+          current[p + 1]! > 127 &&
+          current[p - width]! > 127 &&
+          current[p + width]! > 127
+            ? 255
+            : 0;
+      }
+    }
+    current = next;
+  }
+  return current;
+}
+
+/** Vertex adjacency (CSR) of a triangle mesh. */
+function adjacency(vertexCount: number, indices: Uint32Array): { start: Int32Array; list: Int32Array } {
+  const sets: Set<number>[] = Array.from({ length: vertexCount }, () => new Set<number>());
+  for (let t = 0; t < indices.length; t += 3) {
+    const a = indices[t]!;
+    const b = indices[t + 1]!;
+    const c = indices[t + 2]!;
+    sets[a]!.add(b).add(c);
+    sets[b]!.add(a).add(c);
+    sets[c]!.add(a).add(b);
+  }
+  const start = new Int32Array(vertexCount + 1);
+  for (let v = 0; v < vertexCount; v++) start[v + 1] = start[v]! + sets[v]!.size;
+  const list = new Int32Array(start[vertexCount]!);
+  for (let v = 0; v < vertexCount; v++) {
+    let o = start[v]!;
+    for (const u of [...sets[v]!].sort((x, y) => x - y)) list[o++] = u;
+  }
+  return { start, list };
+}
+
+/** Per vertex and view: the weight (cos) with which the view judges the vertex, 0 when it does not see it. */
+function visibility(
+  positions: Float32Array,
+  normals: Float32Array,
+  views: readonly ViewData[],
+  minCos: number,
+  weights: Float32Array,
+): void {
+  const nv = positions.length / 3;
+  const V = views.length;
+  for (let i = 0; i < V; i++) {
+    const view = views[i]!;
+    const { cam, centre, depth, mask, width, height } = view;
+    const R = cam.R;
+    for (let v = 0; v < nv; v++) {
+      const x = positions[v * 3]!;
+      const y = positions[v * 3 + 1]!;
+      const z = positions[v * 3 + 2]!;
+      let w = 0;
+      const dx = centre[0] - x;
+      const dy = centre[1] - y;
+      const dz = centre[2] - z;
+      const dl = Math.hypot(dx, dy, dz);
+      const cos = (normals[v * 3]! * dx + normals[v * 3 + 1]! * dy + normals[v * 3 + 2]! * dz) / dl;
+      if (cos >= minCos) {
+        const zc = R[6]! * x + R[7]! * y + R[8]! * z + cam.t[2]!;
+        const u = (cam.fx * (R[0]! * x + R[1]! * y + R[2]! * z + cam.t[0]!)) / zc + cam.cx;
+        const vv = (cam.fy * (R[3]! * x + R[4]! * y + R[5]! * z + cam.t[1]!)) / zc + cam.cy;
+        const px = Math.round(u);
+        const py = Math.round(vv);
+        if (px >= 0 && py >= 0 && px < width && py < height) {
+          const p = py * width + px;
+          if (mask[p]! > 127 && zc <= depth[p]! + 0.003) w = cos;
+        }
+      }
+      weights[v * V + i] = w;
+    }
+  }
+}
+
+/** Bilinear RGB of a view at pixel coordinates (centre of pixel (0,0) at (0,0)); false outside the eroded mask. */
+function sample(view: ViewData, u: number, v: number, out: Float32Array, o: number): boolean {
+  const { width, height, rgb, mask } = view;
+  if (!(u >= 0 && v >= 0 && u <= width - 1 && v <= height - 1)) return false;
+  const x0 = Math.min(width - 2, Math.floor(u));
+  const y0 = Math.min(height - 2, Math.floor(v));
+  const fx = u - x0;
+  const fy = v - y0;
+  const p = y0 * width + x0;
+  if (!mask[p] || !mask[p + 1] || !mask[p + width] || !mask[p + width + 1]) return false;
+  const w00 = (1 - fx) * (1 - fy);
+  const w10 = fx * (1 - fy);
+  const w01 = (1 - fx) * fy;
+  const w11 = fx * fy;
+  for (let c = 0; c < 3; c++) {
+    out[o + c] =
+      w00 * rgb[p * 3 + c]! +
+      w10 * rgb[(p + 1) * 3 + c]! +
+      w01 * rgb[(p + width) * 3 + c]! +
+      w11 * rgb[(p + width + 1) * 3 + c]!;
+  }
+  return true;
+}
+
+/** Photo-consistency cost of vertex v moved by d along n, judged by the views in `weights`: cos-weighted colour variance. */
+function pointCost(
+  positions: Float32Array,
+  normals: Float32Array,
+  v: number,
+  d: number,
+  views: readonly ViewData[],
+  weights: Float32Array,
+  colour: Float32Array,
+): number {
+  const V = views.length;
+  const x = positions[v * 3]! + d * normals[v * 3]!;
+  const y = positions[v * 3 + 1]! + d * normals[v * 3 + 1]!;
+  const z = positions[v * 3 + 2]! + d * normals[v * 3 + 2]!;
+  let sw = 0;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let q = 0;
+  let count = 0;
+  for (let i = 0; i < V; i++) {
+    const w = weights[v * V + i]!;
+    if (w <= 0) continue;
+    const view = views[i]!;
+    const { cam } = view;
+    const R = cam.R;
+    const zc = R[6]! * x + R[7]! * y + R[8]! * z + cam.t[2]!;
+    const u = (cam.fx * (R[0]! * x + R[1]! * y + R[2]! * z + cam.t[0]!)) / zc + cam.cx;
+    const vv = (cam.fy * (R[3]! * x + R[4]! * y + R[5]! * z + cam.t[1]!)) / zc + cam.cy;
+    if (!sample(view, u, vv, colour, 0)) continue;
+    sw += w;
+    s0 += w * colour[0]!;
+    s1 += w * colour[1]!;
+    s2 += w * colour[2]!;
+    q += w * (colour[0]! * colour[0]! + colour[1]! * colour[1]! + colour[2]! * colour[2]!);
+    count++;
+  }
+  if (count < 2) return -1;
+  return (q - (s0 * s0 + s1 * s1 + s2 * s2) / sw) / sw;
+}
+
+/**
+ * One round: per vertex, the aggregated cost over its k-ring for each offset, the best offset and a
+ * confidence; returns the offsets (metres) before smoothing.
+ */
+function bestOffsets(
+  positions: Float32Array,
+  normals: Float32Array,
+  views: readonly ViewData[],
+  weights: Float32Array,
+  ring: { start: Int32Array; list: Int32Array },
+  rings: number,
+  range: number,
+  steps: number,
+  offsets: Float32Array,
+  confidence: Float32Array,
+): void {
+  const nv = positions.length / 3;
+  const K = 2 * steps + 1;
+  const cost = new Float32Array(nv * K);
+  const colour = new Float32Array(3);
+  // Per-vertex cost of each offset, judged by the vertex's own views.
+  for (let v = 0; v < nv; v++) {
+    for (let k = 0; k < K; k++) {
+      const d = ((k - steps) / steps) * range;
+      cost[v * K + k] = pointCost(positions, normals, v, d, views, weights, colour);
+    }
+  }
+  // Aggregate over the k-ring (breadth-first), then argmin.
+  const mark = new Int32Array(nv).fill(-1);
+  const agg = new Float64Array(K);
+  const aggN = new Float64Array(K);
+  let frontier: number[] = [];
+  let next: number[] = [];
+  for (let v = 0; v < nv; v++) {
+    agg.fill(0);
+    aggN.fill(0);
+    frontier = [v];
+    mark[v] = v;
+    const members: number[] = [v];
+    for (let r = 0; r < rings; r++) {
+      next = [];
+      for (const a of frontier) {
+        for (let e = ring.start[a]!; e < ring.start[a + 1]!; e++) {
+          const b = ring.list[e]!;
+          if (mark[b] === v) continue;
+          mark[b] = v;
+          next.push(b);
+          members.push(b);
+        }
+      }
+      frontier = next;
+    }
+    for (const m of members) {
+      for (let k = 0; k < K; k++) {
+        const c = cost[m * K + k]!;
+        if (c < 0) continue;
+        agg[k] = agg[k]! + c;
+        aggN[k] = aggN[k]! + 1;
+      }
+    }
+    let best = -1;
+    let bestC = Infinity;
+    let mean = 0;
+    let valid = 0;
+    for (let k = 0; k < K; k++) {
+      if (aggN[k]! < members.length * 0.5) continue;
+      const c = agg[k]! / aggN[k]!;
+      mean += c;
+      valid++;
+      if (c < bestC) {
+        bestC = c;
+        best = k;
+      }
+    }
+    if (best < 0 || valid < K) {
+      offsets[v] = 0;
+      confidence[v] = 0;
+      continue;
+    }
+    mean /= valid;
+    let sub = 0;
+    if (best > 0 && best < K - 1) {
+      const cm = agg[best - 1]! / aggN[best - 1]!;
+      const cp = agg[best + 1]! / aggN[best + 1]!;
+      const den = cm - 2 * bestC + cp;
+      if (den > 0) sub = Math.max(-0.5, Math.min(0.5, (0.5 * (cm - cp)) / den));
+    }
+    offsets[v] = ((best + sub - steps) / steps) * range;
+    // Confidence: how much the best beats the mean; an edge minimum (range end) counts half.
+    confidence[v] = Math.max(0, mean - bestC) * (best > 0 && best < K - 1 ? 1 : 0.5);
+  }
+}
+
+function smoothOffsets(
+  offsets: Float32Array,
+  confidence: Float32Array,
+  ring: { start: Int32Array; list: Int32Array },
+  iterations: number,
+): Float32Array {
+  const nv = offsets.length;
+  let value = offsets;
+  // Confidence-weighted averaging over the 1-ring, Jacobi.
+  for (let it = 0; it < iterations; it++) {
+    const out = new Float32Array(nv);
+    for (let v = 0; v < nv; v++) {
+      let s = confidence[v]! * value[v]!;
+      let w = confidence[v]!;
+      for (let e = ring.start[v]!; e < ring.start[v + 1]!; e++) {
+        const u = ring.list[e]!;
+        s += confidence[u]! * value[u]!;
+        w += confidence[u]!;
+      }
+      out[v] = w > 0 ? s / w : 0;
+    }
+    value = out;
+  }
+  return value;
+}
+
+/**
+ * Taubin's λ|μ fairing (uniform 1-ring weights; shrinks nothing to first order): per-vertex offsets
+ * that differ between neighbours tilt the thin triangles of the decimated mesh; without it normal
+ * consistency on the head fell from 0.952 to 0.940, with 10 iterations it is 0.954.
+ */
+function fair(
+  positions: Float32Array,
+  ring: { start: Int32Array; list: Int32Array },
+  iterations: number,
+): Float32Array {
+  let p = positions;
+  const nv = positions.length / 3;
+  for (let i = 0; i < iterations * 2; i++) {
+    const f = i % 2 === 0 ? 0.5 : -0.53;
+    const q = new Float32Array(p.length);
+    for (let v = 0; v < nv; v++) {
+      const begin = ring.start[v]!;
+      const end = ring.start[v + 1]!;
+      for (let k = 0; k < 3; k++) {
+        let sum = 0;
+        for (let e = begin; e < end; e++) sum += p[ring.list[e]! * 3 + k]!;
+        const own = p[v * 3 + k]!;
+        q[v * 3 + k] = end > begin ? own + f * (sum / (end - begin) - own) : own;
+      }
+    }
+    p = q;
+  }
+  return p;
+}
+
+/** Refined positions (a new array); the topology is unchanged. */
+export async function refineMeshPhotometric(
+  positions: Float32Array,
+  indices: Uint32Array,
+  views: readonly RefineView[],
+  settings: RefineSettings = DEFAULT_REFINE,
+  signal?: AbortSignal,
+  onRound?: (round: number, rounds: number) => void,
+): Promise<{ positions: Float32Array; meanShift: number; rounds: number }> {
+  const nv = positions.length / 3;
+  const current = positions.slice();
+  const ring = adjacency(nv, indices);
+  const data: ViewData[] = views.map((v) => {
+    const { width, height, data: px } = v.image;
+    const rgb = new Float32Array(width * height * 3);
+    for (let p = 0; p < width * height; p++) {
+      rgb[p * 3] = px[p * 4]!;
+      rgb[p * 3 + 1] = px[p * 4 + 1]!;
+      rgb[p * 3 + 2] = px[p * 4 + 2]!;
+    }
+    return {
+      cam: v.camera,
+      centre: cameraCentre(v.camera),
+      rgb,
+      mask: erode(v.mask, width, height, 1),
+      depth: new Float32Array(0),
+      width,
+      height,
+    };
+  });
+  const weights = new Float32Array(nv * views.length);
+  const offsets = new Float32Array(nv);
+  const confidence = new Float32Array(nv);
+  const uvs = new Float32Array(nv * 2);
+  let total = 0;
+  let rounds = 0;
+  for (let r = 0; r < settings.rounds; r++) {
+    if (signal?.aborted) break;
+    rounds++;
+    onRound?.(r, settings.rounds);
+    for (const [i, view] of data.entries()) {
+      const rendered = await renderTexturedMesh({
+        positions: current,
+        uvs,
+        indices,
+        camera: view.cam,
+        width: view.width,
+        height: view.height,
+      });
+      data[i]!.depth = rendered.depth;
+    }
+    const normals = computeVertexNormals(current, indices);
+    visibility(current, normals, data, settings.minCos, weights);
+    const range = settings.range * settings.shrink ** r;
+    bestOffsets(
+      current,
+      normals,
+      data,
+      weights,
+      ring,
+      settings.rings,
+      range,
+      settings.steps,
+      offsets,
+      confidence,
+    );
+    const smoothed = smoothOffsets(offsets, confidence, ring, settings.smooth);
+    total = 0;
+    for (let v = 0; v < nv; v++) {
+      const d = smoothed[v]!;
+      total += Math.abs(d);
+      for (let k = 0; k < 3; k++) current[v * 3 + k] = current[v * 3 + k]! + d * normals[v * 3 + k]!;
+    }
+  }
+  return { positions: fair(current, ring, settings.fair), meanShift: total / Math.max(1, nv), rounds };
+}
