@@ -1,12 +1,12 @@
 /**
- * The pose-aware mirror and the contour trust on small synthetic atlases: what a turned face needs
+ * The pose-aware mirror and the outline trust on small synthetic images: what a turned face needs
  * (the far side mirrored whole, never a faded copy of the grazing direct view beneath it; no photo
- * colour trusted right at a contour of the fitted head).
+ * colour trusted right at the fitted head's outline).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { combineDirectAndMirror } from '../../src-main/engine/generate/prior-projection/pose-aware-mirror';
-import { occlusionEdgeTrust } from '../../src-main/engine/generate/prior-projection/occlusion-edge-trust';
+import { outlineTrust } from '../../src-main/engine/generate/prior-projection/outline-trust';
 import { viewAngleWeight } from '../../src-main/engine/generate/prior-projection/bake-head-texture';
 import type { AtlasProjection } from '../../src-main/engine/generate/prior-projection/photo-projection';
 
@@ -49,7 +49,7 @@ test('a grazing island of the direct view inside the mirrored side takes the mir
   assert.ok(Math.abs(seen.rgb[centre * 3]! - 80) < 3, `island colour ${seen.rgb[centre * 3]} (mirror 80)`);
 });
 
-test('photo pixels at a contour of the fitted head are not trusted; those a centimetre away are', () => {
+test('photo pixels at the outline of the fitted head are not trusted; those a centimetre away are', () => {
   // A head 1.5 m away (f = 600 px: 2.5 mm per pixel): a disc at 1.5 m with a nose-like step to 1.45 m.
   const W = 200,
     H = 200;
@@ -69,9 +69,10 @@ test('photo pixels at a contour of the fitted head are not trusted; those a cent
     width: W,
     height: H,
   };
-  const trust = occlusionEdgeTrust(depth, W, H, camera);
-  assert.ok(trust[100 * W + 120]! < 0.05, `at the step: ${trust[100 * W + 120]}`);
+  const trust = outlineTrust(depth, W, H, camera);
   assert.ok(trust[100 * W + 20]! < 0.05, `at the outline: ${trust[100 * W + 20]}`);
-  assert.equal(trust[100 * W + 80], 1, 'a smooth part 1.5 cm from any contour');
-  assert.equal(trust[5 * W + 5], 1, 'off the head');
+  assert.ok(trust[100 * W + 19]! < 0.05, `just off the head: ${trust[100 * W + 19]}`);
+  assert.equal(trust[100 * W + 120], 1, 'a self-occlusion step inside the head is not the outline');
+  assert.equal(trust[100 * W + 80], 1, 'a smooth part 2 cm from the outline');
+  assert.equal(trust[5 * W + 5], 1, 'far off the head');
 });

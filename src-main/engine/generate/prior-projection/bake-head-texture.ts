@@ -4,7 +4,7 @@
  *
  * 1. Each texel takes the photo where its surface point is seen (view angle × person mask); on
  *    neck, ears and sides only where the photo colour is skin (clothing and stray hair count as
- *    unseen); within a few millimetres of the fitted head's contours in the photo (a turned face's
+ *    unseen); within a few millimetres of the fitted head's outline in the photo (a turned face's
  *    nose ridge and cheek line, where the fit misses the photo by pixels) not at all. The mirror
  *    point's photo colour is used only where the mirror is seen clearly better (pose-aware
  *    symmetry: a turned face gets no doubled features).
@@ -34,7 +34,7 @@ import {
   projectPhotoOntoAtlas,
   type UvSurface,
 } from './photo-projection';
-import { occlusionEdgeTrust } from './occlusion-edge-trust';
+import { outlineTrust } from './outline-trust';
 import { combineDirectAndMirror } from './pose-aware-mirror';
 import {
   measureSkinAndLight,
@@ -114,8 +114,8 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
   const normals = computeVertexNormals(positions, model.triangles);
   const photo = await photoWithMaskAlpha(input.photoRgba, input.mask);
   const depth = await photoDepth(positions, model.triangles, camera, photo.width, photo.height);
-  // The mask in the photo's alpha, lowered beside the fitted head's contours (occlusion-edge-trust.ts).
-  const edgeTrust = occlusionEdgeTrust(depth, photo.width, photo.height, camera);
+  // The mask in the photo's alpha, lowered beside the fitted head's outline (outline-trust.ts).
+  const edgeTrust = outlineTrust(depth, photo.width, photo.height, camera);
   for (let p = 0; p < edgeTrust.length; p++)
     photo.data[p * 4 + 3] = Math.round(photo.data[p * 4 + 3]! * edgeTrust[p]!);
   const distance = Math.max(0.05, Math.hypot(camera.t[0]!, camera.t[1]!, camera.t[2]!));
