@@ -68,6 +68,13 @@ const CHIN = 152;
 const SKIN_DISTANCE = 3;
 /** Lab distance under which a pixel below the jaw counts as clothing. */
 const CLOTHING_DISTANCE = 16;
+/** Hair outside the person mask: at most this far from the face oval (face heights). */
+const SIDE_BAND = 0.15;
+/** …and at least this far (Lab) from every background colour beside the head. */
+const BACKGROUND_DISTANCE = 14;
+/** Grey/white hair beside the face: chroma under this share of the skin's, lightness over this L*. */
+const GREY_HAIR_CHROMA = 0.6;
+const GREY_HAIR_MIN_L = 45;
 /** Lab distance between the colour above the forehead and the side hair that makes it headwear. */
 const HEADWEAR_CONTRAST = 25;
 
@@ -128,6 +135,14 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
       (lab[p * 3 + 2]! - skin.median[2]) / skinSigma[2],
     );
 
+  // Grey and white hair: as light as skin but with much less colour. Wrinkled, unevenly lit skin
+  // spreads the skin statistics so wide that such hair passes for skin; off the face oval its chroma
+  // tells them apart.
+  const skinChroma = Math.hypot(skin.median[1], skin.median[2]);
+  const greyBesideFace = (p: number) =>
+    lab[p * 3]! > GREY_HAIR_MIN_L &&
+    Math.hypot(lab[p * 3 + 1]!, lab[p * 3 + 2]!) < GREY_HAIR_CHROMA * skinChroma;
+
   // Clothing: the person's main colours well below the chin.
   const clothingPixels: number[] = [];
   for (let p = 0; p < n; p++) {
@@ -147,10 +162,16 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     if (face[p] && y > foreheadY + 0.12) continue; // the face below a possible fringe
     if (y > chinY - 0.1 && Math.abs(x) < 0.3) continue; // hair does not hang in front of the neck
     // Above the forehead only clear skin is skin: highlights in light hair come close to it.
-    if (skinDistance(p) < (y < foreheadY - 0.05 ? SKIN_DISTANCE / 2 : SKIN_DISTANCE)) continue;
+    const skinLike = skinDistance(p) < (y < foreheadY - 0.05 ? SKIN_DISTANCE / 2 : SKIN_DISTANCE);
+    if (skinLike && !(greyBesideFace(p) && !face[p])) continue;
     if (y > jawY && clothing.some((c) => labDistance(lab, p, c) < CLOTHING_DISTANCE)) continue;
     candidate[p] = 1;
   }
+  const notSkin = (p: number) => skinDistance(p) >= SKIN_DISTANCE || greyBesideFace(p);
+  addSideHairOutsideMask({ candidate, lab, lx, ly, face, person, notSkin, clothing, frame, width, height }, [
+    foreheadY - 0.1,
+    chinY - 0.05,
+  ]);
   const hairAll = keepComponentsTouching(candidate, width, height, (p) => ly[p]! < foreheadY + 0.05);
   fillHoles(hairAll, face, width, height, 0.02 * frame.faceHeight * frame.faceHeight);
 
@@ -180,6 +201,10 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
       if (hairAll[p] && ly[p]! < headwearBottom) {
         headwear[p] = 1;
         hair[p] = 0;
+      } else if (hairAll[p] && labDistance(lab, p, topColour) < labDistance(lab, p, sideColour)) {
+        // Below the cap's edge but of its colour: the brim's shadow on the hair, or the cap's
+        // band seen past the face. Neither is the hair's colour, which the side hair gives.
+        hair[p] = 0;
       }
     }
   }
@@ -197,6 +222,95 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     headwearRgb: headwearPixels.length > 0 ? meanRgb(photo.data, headwearPixels) : null,
     headwearBottom,
   };
+}
+
+/**
+ * Grey and white hair beside the face is often left out of the person mask (the selfie model takes
+ * it for a light background). Next to the face oval (within SIDE_BAND face heights, between the
+ * forehead and the jaw) a pixel outside the mask counts as hair when its colour is none of the
+ * background's beside the head (k-means of the masked-out pixels further out), not skin and not
+ * clothing. Only what joins the rest of the hair is kept later (keepComponentsTouching).
+ */
+function addSideHairOutsideMask(
+  c: {
+    candidate: Uint8Array;
+    lab: Float32Array;
+    lx: Float32Array;
+    ly: Float32Array;
+    face: Uint8Array;
+    person: (p: number) => boolean;
+    notSkin: (p: number) => boolean;
+    clothing: Lab[];
+    frame: FaceFrame;
+    width: number;
+    height: number;
+  },
+  [fromY, toY]: [number, number],
+): void {
+  const { candidate, lab, lx, ly, face, width, height } = c;
+  const n = width * height;
+  // A mask that misses the face itself says nothing about what lies beside it.
+  let faceArea = 0,
+    faceInPerson = 0;
+  for (let p = 0; p < n; p++) {
+    if (!face[p]) continue;
+    faceArea++;
+    if (c.person(p)) faceInPerson++;
+  }
+  if (faceInPerson < 0.5 * faceArea) return;
+  const toFace = distanceToMask(face, width, height);
+  const band = SIDE_BAND * c.frame.faceHeight;
+  const backgroundPixels: number[] = [];
+  for (let p = 0; p < n; p++) {
+    if (c.person(p) || ly[p]! < fromY || ly[p]! > toY) continue;
+    const d = toFace[p]!;
+    if (d > 2 * band && d < 5 * band) backgroundPixels.push(p);
+  }
+  if (backgroundPixels.length < 50) return;
+  const background = labClusters(lab, backgroundPixels, 6)
+    .filter((k) => k.share > 0.03)
+    .map((k) => k.centre);
+  for (let p = 0; p < n; p++) {
+    if (c.person(p) || face[p] || ly[p]! < fromY || ly[p]! > toY || toFace[p]! > band) continue;
+    if (Math.abs(lx[p]!) < 0.2) continue;
+    if (!c.notSkin(p)) continue;
+    if (background.some((k) => labDistance(lab, p, k) < BACKGROUND_DISTANCE)) continue;
+    if (c.clothing.some((k) => labDistance(lab, p, k) < CLOTHING_DISTANCE)) continue;
+    candidate[p] = 1;
+  }
+}
+
+/** Chamfer distance (pixels) of every pixel to the nearest set pixel of `mask`. */
+function distanceToMask(mask: Uint8Array, width: number, height: number): Float32Array {
+  const d = Float32Array.from(mask, (m) => (m ? 0 : 1e9));
+  const diag = Math.SQRT2;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      let v = d[p]!;
+      if (x > 0) v = Math.min(v, d[p - 1]! + 1);
+      if (y > 0) {
+        v = Math.min(v, d[p - width]! + 1);
+        if (x > 0) v = Math.min(v, d[p - width - 1]! + diag);
+        if (x + 1 < width) v = Math.min(v, d[p - width + 1]! + diag);
+      }
+      d[p] = v;
+    }
+  }
+  for (let y = height - 1; y >= 0; y--) {
+    for (let x = width - 1; x >= 0; x--) {
+      const p = y * width + x;
+      let v = d[p]!;
+      if (x + 1 < width) v = Math.min(v, d[p + 1]! + 1);
+      if (y + 1 < height) {
+        v = Math.min(v, d[p + width]! + 1);
+        if (x + 1 < width) v = Math.min(v, d[p + width + 1]! + diag);
+        if (x > 0) v = Math.min(v, d[p + width - 1]! + diag);
+      }
+      d[p] = v;
+    }
+  }
+  return d;
 }
 
 /**

@@ -4,8 +4,10 @@
  *
  * 1. Each texel takes the photo where its surface point is seen (view angle × person mask); on
  *    neck, ears and sides only where the photo colour is skin (clothing and stray hair count as
- *    unseen). The mirror point's photo colour is used only where the mirror is seen clearly better
- *    (pose-aware symmetry: a turned face gets no doubled features).
+ *    unseen); within a few millimetres of the fitted head's outline in the photo (a turned face's
+ *    nose ridge and cheek line, where the fit misses the photo by pixels) not at all. The mirror
+ *    point's photo colour is used only where the mirror is seen clearly better (pose-aware
+ *    symmetry: a turned face gets no doubled features).
  * 2. The photo's lighting is fitted as order-2 spherical harmonics on the head's normals.
  * 3. A smooth colour field on the mesh's vertices carries the seen skin colour (lighting divided
  *    out) into the unseen surface and relaxes to the skin colour, or a hair-root colour on the scalp.
@@ -32,6 +34,7 @@ import {
   projectPhotoOntoAtlas,
   type UvSurface,
 } from './photo-projection';
+import { outlineTrust } from './outline-trust';
 import { combineDirectAndMirror } from './pose-aware-mirror';
 import {
   measureSkinAndLight,
@@ -111,6 +114,10 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
   const normals = computeVertexNormals(positions, model.triangles);
   const photo = await photoWithMaskAlpha(input.photoRgba, input.mask);
   const depth = await photoDepth(positions, model.triangles, camera, photo.width, photo.height);
+  // The mask in the photo's alpha, lowered beside the fitted head's outline (outline-trust.ts).
+  const edgeTrust = outlineTrust(depth, photo.width, photo.height, camera);
+  for (let p = 0; p < edgeTrust.length; p++)
+    photo.data[p * 4 + 3] = Math.round(photo.data[p * 4 + 3]! * edgeTrust[p]!);
   const distance = Math.max(0.05, Math.hypot(camera.t[0]!, camera.t[1]!, camera.t[2]!));
   const depthEpsilon = DEPTH_TOLERANCE_M / distance;
   const probe = createPhotoProbe(photo, depth, camera, depthEpsilon, viewAngleWeight);

@@ -85,8 +85,10 @@ export function combineDirectAndMirror(input: {
     const fromDirect = (1 - m) * a,
       fromMirror = m * b;
     const s = fromDirect + fromMirror;
-    // Where only one source sees the texel both colours below are the same: nothing to blend.
-    share[p] = a > 0 && b > 0 ? m : 0;
+    // Where only one source sees the texel both colours below are the same, but the share still
+    // says which side it belongs to: the blend's coarse bands average the share over ~30 texels,
+    // and a mirrored island ringed by share 0 would keep most of the direct view's brightness.
+    share[p] = a > 0 ? m : b > 0 ? 1 : 0;
     if (!(s > 0)) continue;
     seen[p] = s;
     mirror[p] = fromMirror / s;

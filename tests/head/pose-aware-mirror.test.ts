@@ -1,0 +1,78 @@
+/**
+ * The pose-aware mirror and the outline trust on small synthetic images: what a turned face needs
+ * (the far side mirrored whole, never a faded copy of the grazing direct view beneath it; no photo
+ * colour trusted right at the fitted head's outline).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { combineDirectAndMirror } from '../../src-main/engine/generate/prior-projection/pose-aware-mirror';
+import { outlineTrust } from '../../src-main/engine/generate/prior-projection/outline-trust';
+import { viewAngleWeight } from '../../src-main/engine/generate/prior-projection/bake-head-texture';
+import type { AtlasProjection } from '../../src-main/engine/generate/prior-projection/photo-projection';
+
+const SIZE = 128;
+
+function projection(at: (x: number, y: number) => { cos: number; grey: number }): AtlasProjection {
+  const rgba = new Uint8Array(SIZE * SIZE * 4);
+  const cos = new Float32Array(SIZE * SIZE);
+  for (let y = 0; y < SIZE; y++) {
+    for (let x = 0; x < SIZE; x++) {
+      const p = y * SIZE + x;
+      const v = at(x, y);
+      cos[p] = v.cos;
+      if (v.cos > 0) rgba.set([v.grey, v.grey, v.grey, 255], p * 4);
+    }
+  }
+  return { rgba, cos };
+}
+
+test('a grazing island of the direct view inside the mirrored side takes the mirror colour whole', () => {
+  // Right half: the direct view sees nothing but a 10×10 island at a grazing angle (a far eye seen
+  // past the nose, bright 220); the mirror sees it all clearly (80).
+  const island = (x: number, y: number) => x >= 90 && x < 100 && y >= 60 && y < 70;
+  const direct = projection((x, y) =>
+    x < SIZE / 2 ? { cos: 0.9, grey: 80 } : island(x, y) ? { cos: 0.3, grey: 220 } : { cos: 0, grey: 0 },
+  );
+  const mirrored = projection((x) => (x >= SIZE / 2 ? { cos: 0.9, grey: 80 } : { cos: 0.2, grey: 80 }));
+  const seen = combineDirectAndMirror({
+    direct,
+    mirrored,
+    size: SIZE,
+    chart: new Int16Array(SIZE * SIZE),
+    skinGate: new Float32Array(SIZE * SIZE),
+    clearViewOnly: [false],
+    skin: { chroma: [0.33, 0.33], luma: 80, chromaSigma: 0.05 },
+    weightOfCos: viewAngleWeight,
+  });
+  const centre = 65 * SIZE + 95;
+  assert.ok(seen.mirror[centre]! > 0.99, `mirror share ${seen.mirror[centre]}`);
+  assert.ok(Math.abs(seen.rgb[centre * 3]! - 80) < 3, `island colour ${seen.rgb[centre * 3]} (mirror 80)`);
+});
+
+test('photo pixels at the outline of the fitted head are not trusted; those a centimetre away are', () => {
+  // A head 1.5 m away (f = 600 px: 2.5 mm per pixel): a disc at 1.5 m with a nose-like step to 1.45 m.
+  const W = 200,
+    H = 200;
+  const depth = new Float32Array(W * H).fill(Infinity);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      if (Math.hypot(x - 100, y - 100) < 80) depth[y * W + x] = x > 120 && x < 130 ? 1.45 : 1.5;
+    }
+  }
+  const camera = {
+    fx: 600,
+    fy: 600,
+    cx: 100,
+    cy: 100,
+    R: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+    t: [0, 0, 1.5],
+    width: W,
+    height: H,
+  };
+  const trust = outlineTrust(depth, W, H, camera);
+  assert.ok(trust[100 * W + 20]! < 0.05, `at the outline: ${trust[100 * W + 20]}`);
+  assert.ok(trust[100 * W + 19]! < 0.05, `just off the head: ${trust[100 * W + 19]}`);
+  assert.equal(trust[100 * W + 120], 1, 'a self-occlusion step inside the head is not the outline');
+  assert.equal(trust[100 * W + 80], 1, 'a smooth part 2 cm from the outline');
+  assert.equal(trust[5 * W + 5], 1, 'far off the head');
+});
