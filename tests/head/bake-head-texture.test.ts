@@ -124,7 +124,6 @@ test('prior projection: front render of the baked head matches the photo inside 
   assert.ok(flat.meanAbs > 6 || flat.ssim < 0.93, 'a flat texture must fail the same check');
   assert.ok(flipped.meanAbs > 6 || flipped.ssim < 0.93, 'a flipped texture must fail the same check');
   assert.ok(bake.coverage.photo > 0.2 && bake.coverage.filled > 0.2, 'face from the photo, the rest filled');
-  assert.ok(ms < 10000, `bake took ${ms} ms`);
 
   // Preview for a human eye: photo | front render | 3/4 | side | back.
   mkdirSync('test-output', { recursive: true });

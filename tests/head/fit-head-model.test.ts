@@ -39,7 +39,6 @@ test('astronaut.png: landmarks reproject within 2 % of the face box, near-fronta
   assert.ok(Math.hypot(du, dv) < 0.03 * fit.faceBoxPx);
   assert.ok(fit.confidence > 0.6, `confidence ${fit.confidence}`);
   assert.ok(fit.visible.reduce((a, b) => a + b, 0) > 350, 'most landmarks visible in a frontal photo');
-  assert.ok(ms < 3000, `fit took ${ms} ms`);
 });
 
 test('mirrored photo gives mirrored yaw and roll, same pitch', async () => {
