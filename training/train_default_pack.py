@@ -310,18 +310,18 @@ def run_diffusion(model: MultiViewDiffusion, ema: Dict[str, torch.Tensor], data:
     seconds = time.time() - t_start
     rec["order"] = order.state()
     t_val = time.time()
-    v_live = val_loss(model, data, device)
+    v_live = val_loss(model, data, device, a.val_t)
     with swapped_in(model, ema):
-        v_ema = val_loss(model, data, device)
+        v_ema = val_loss(model, data, device, a.val_t)
     append_curve(vcurve, [dr["steps"], v_ema, v_live])
     dr.update({"seconds": dr["seconds"] + seconds, "batch": a.batch, "lr": a.lr, "warmup": a.warmup, "wd": a.wd,
                "ema": a.ema, "amp": a.amp, "drop": None if a.no_drop else DropScheme().__dict__, "flip": data.flip,
-               "val_ema": v_ema, "val_live": v_live, "val_t": list(VAL_T), "ms_per_step": step_time * 1000})
+               "val_ema": v_ema, "val_live": v_live, "val_t": list(a.val_t), "ms_per_step": step_time * 1000})
     rec["chunks"].append({"phase": "diffusion", "steps": n, "seconds": round(seconds, 1),
                           "ms_per_step": round(step_time * 1000, 1), "val_ema": v_ema, "val_live": v_live,
                           "val_seconds": round(time.time() - t_val, 1)})
     print(f"[diffusion] chunk: {n} steps in {seconds:.0f} s ({n / max(seconds, 1e-9):.2f} it/s); "
-          f"held-out val loss EMA {v_ema} live {v_live} (t ∈ {list(VAL_T)}, {len(data.val)} ids)", flush=True)
+          f"held-out val loss EMA {v_ema} live {v_live} (t ∈ {list(a.val_t)}, {len(data.val)} ids)", flush=True)
 
 
 # --- output --------------------------------------------------------------------------------------
@@ -371,6 +371,8 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     ap.add_argument("--no-drop", action="store_true", help="no condition dropout (tests)")
     ap.add_argument("--flip", action="store_true", help="mirror augmentation (views, cameras, prior)")
     ap.add_argument("--val-count", type=int, default=4)
+    ap.add_argument("--val-t", type=lambda s: tuple(int(v) for v in s.split(",")), default=VAL_T,
+                    help="timesteps of the held-out loss (fixed noise per identity and t)")
     ap.add_argument("--max-identities", type=int, default=0)
     ap.add_argument("--max-steps", type=int, default=0, help="at most this many steps per phase in this chunk (0: the clock decides)")
     ap.add_argument("--log-every", type=int, default=20)
