@@ -409,7 +409,8 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
                "phases": {}, "curves": {}, "chunks": []}
     model.to(device)
     data = HeadData(a.data, cfg, model.rig, a.val_count, a.max_identities, a.flip)
-    rec["data"] = {"dir": str(a.data), "train_identities": len(data.train), "val_identities": [i.name for i in data.val],
+    rec["data"] = {"dir": str(a.data), "train_identities": len(data.train),
+                   "train_range": [data.train[0].name, data.train[-1].name], "val_identities": [i.name for i in data.val],
                    "seed": a.seed, "flip": data.flip, "views": cfg.views, "image_size": cfg.image_size,
                    "condition_resolution": cfg.condition_resolution}
     rec["latent_scale"] = cfg.latent_scale
@@ -423,6 +424,8 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         vae_end = end if a.phase == "vae" else t0 + (a.seconds - reserve) * a.vae_fraction
         run_vae(model, data, device, a, vae_end, rec)
     if a.phase in ("diffusion", "both"):
+        if "vae" not in rec["phases"]:
+            print("warning: the VAE was never trained (run --phase vae or both first)", flush=True)
         if not ema:
             ema = {n: p.detach().float().clone() for n, p in trainable_named(model).items()}
         ema = {n: v.to(device) for n, v in ema.items()}
