@@ -15,8 +15,9 @@ Held-out reconstruction PSNR is measured each chunk.
 Phase `diffusion`: train.diffusion_loss with its condition dropout, the VAE frozen (target latents
 cached once per chunk), AdamW with a linear lr warm-up at every chunk's start (the optimizer state is
 not kept between chunks: the checkpoint must fit the return channel), gradient clipping 1.0, an EMA of
-the trainable weights (exported), autocast bf16 on CUDA (`--amp`), `--batch` identities per step by
-gradient accumulation (diffusion_loss takes one identity). Each chunk ends with a held-out validation
+the trainable weights (exported), autocast bf16 on CUDA (`--amp`), `--batch` identities per step in
+one stacked UNet call (train.diffusion_loss_batch; `--accumulate`: gradient accumulation instead).
+Each chunk ends with a held-out validation
 loss (fixed t ∈ VAL_T and fixed noise per identity, no dropout) for the EMA and the live weights.
 
 Output (`--out`, ≤ 8 files, each ≤ 16 MiB): part-NN.pt (model fp32, EMA fp16), recipe.json (the
@@ -45,7 +46,7 @@ from mvdiffusion.config import MVDConfig, preset  # noqa: E402
 from mvdiffusion.dataset import HeadData, Order, to_unit  # noqa: E402
 from mvdiffusion.model import MultiViewDiffusion  # noqa: E402
 from mvdiffusion.png import line_plot, write_png  # noqa: E402
-from mvdiffusion.train import DropScheme, diffusion_loss  # noqa: E402
+from mvdiffusion.train import DropScheme, diffusion_loss, diffusion_loss_batch  # noqa: E402
 
 VARIANTS: Dict[str, dict] = {
     "base": {},
@@ -279,14 +280,19 @@ def run_diffusion(model: MultiViewDiffusion, ema: Dict[str, torch.Tensor], data:
             group["lr"] = a.lr * min(1.0, (n + 1) / a.warmup)
         opt.zero_grad(set_to_none=True)
         total = 0.0
-        for _ in range(a.batch):
-            ident = data.train[order.next()]
-            flipped = data.flip and bool(torch.rand(1, generator=g) < 0.5)
-            batch = data.batch(ident, device, flipped)
+        picks = [(data.train[order.next()], data.flip and bool(torch.rand(1, generator=g) < 0.5)) for _ in range(a.batch)]
+        batches = [data.batch(ident, device, flipped) for ident, flipped in picks]
+        if a.accumulate:  # one identity per call, gradients accumulated
+            for batch in batches:
+                with autocast(device, a.amp):
+                    loss = diffusion_loss(model, batch, g, drop)
+                scaler.scale(loss.float() / a.batch).backward()
+                total += float(loss) / a.batch
+        else:  # the identities' UNet groups stacked into one call
             with autocast(device, a.amp):
-                loss = diffusion_loss(model, batch, g, drop)
-            scaler.scale(loss.float() / a.batch).backward()
-            total += float(loss) / a.batch
+                loss = diffusion_loss_batch(model, batches, g, drop)
+            scaler.scale(loss.float()).backward()
+            total = float(loss)
         scaler.unscale_(opt)
         torch.nn.utils.clip_grad_norm_(plist, 1.0)
         scaler.step(opt)
@@ -315,7 +321,7 @@ def run_diffusion(model: MultiViewDiffusion, ema: Dict[str, torch.Tensor], data:
         v_ema = val_loss(model, data, device, a.val_t)
     append_curve(vcurve, [dr["steps"], v_ema, v_live])
     dr.update({"seconds": dr["seconds"] + seconds, "batch": a.batch, "lr": a.lr, "warmup": a.warmup, "wd": a.wd,
-               "ema": a.ema, "amp": a.amp, "drop": None if a.no_drop else DropScheme().__dict__, "flip": data.flip,
+               "ema": a.ema, "amp": a.amp, "batch_mode": "accumulate" if a.accumulate else "stacked", "drop": None if a.no_drop else DropScheme().__dict__, "flip": data.flip,
                "val_ema": v_ema, "val_live": v_live, "val_t": list(a.val_t), "ms_per_step": step_time * 1000})
     rec["chunks"].append({"phase": "diffusion", "steps": n, "seconds": round(seconds, 1),
                           "ms_per_step": round(step_time * 1000, 1), "val_ema": v_ema, "val_live": v_live,
@@ -362,7 +368,9 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--vae-lr", type=float, default=2e-4)
     ap.add_argument("--wd", type=float, default=0.0)
-    ap.add_argument("--batch", type=int, default=4, help="identities per diffusion step (accumulated)")
+    ap.add_argument("--batch", type=int, default=4, help="identities per diffusion step")
+    ap.add_argument("--accumulate", action="store_true",
+                    help="one diffusion_loss call per identity with gradient accumulation (default: one stacked UNet call)")
     ap.add_argument("--vae-batch", type=int, default=16, help="views per VAE step")
     ap.add_argument("--kl", type=float, default=1e-4)
     ap.add_argument("--warmup", type=int, default=200)
