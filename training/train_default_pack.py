@@ -8,8 +8,8 @@ chunks under a wall-clock budget (the device machine's commands last ≤ 10 minu
 Phase `vae`: the backbone's AutoencoderKL (untrained: no SD weights here) as an autoencoder on the
 target views — L1 + kl·KL (per-element means), AdamW; at the end of every VAE chunk the latent is
 rescaled *inside the VAE* (quant_conv's mean rows × k, its log-variance bias + 2 ln k,
-post_quant_conv's weights ÷ k, decode(encode) unchanged) so that encode_mean × config.latent_scale has
-std 1: the pack keeps the contract's latent scale (0.18215) and no engine or export change is needed.
+post_quant_conv's weights ÷ k, a per-channel mean shift likewise; decode(encode) unchanged) so that
+encode_mean × config.latent_scale has mean 0 and std 1: the pack keeps the contract's latent scale (0.18215) and no engine or export change is needed.
 Held-out reconstruction PSNR is measured each chunk.
 
 Phase `diffusion`: train.diffusion_loss with its condition dropout, the VAE frozen (target latents
@@ -128,19 +128,28 @@ def vae_eval(model: MultiViewDiffusion, data: HeadData, device: torch.device, ma
         for i in range(0, len(ident.views), 8):
             lat.append(vae.encode_mean(to_unit(ident.views[i:i + 8]).to(device)).float().cpu())
     lat = torch.cat(lat) * model.cfg.latent_scale
+    centred = lat - lat.mean((0, 2, 3), keepdim=True)
     return {"psnr_val": float(np.mean(ps)) if ps else None, "latent_std": float(lat.std()),
+            "latent_std_centred": float(centred.std()),
+            "latent_channel_mean": [float(m) for m in lat.mean((0, 2, 3))],
             "latent_mean": float(lat.mean()), "latent_channel_std": [round(float(s), 4) for s in lat.std((0, 2, 3))]}
 
 
 @torch.no_grad()
-def fold_latent_scale(model: MultiViewDiffusion, k: float) -> None:
-    """Scale the VAE's latent by k inside its weights (decode(encode_mean) unchanged)."""
+def fold_latent_scale(model: MultiViewDiffusion, k: float, shift=None) -> None:
+    """Make the VAE's latent k·(z − shift) inside its weights (shift [E] per channel, unscaled units);
+    decode(encode_mean) is unchanged: quant_conv's mean rows give k·(mean − shift), its log-variance
+    bias + 2 ln k, post_quant_conv reads z'/k + shift."""
     vae = model.first_stage_model
     E = vae.config.embed_dim
+    shift = torch.zeros(E) if shift is None else torch.as_tensor(shift, dtype=torch.float32)
+    shift = shift.to(vae.quant_conv.bias.device)
+    w = vae.post_quant_conv.weight  # [Z, E, 1, 1]
+    vae.post_quant_conv.bias += (w[:, :, 0, 0] * shift[None]).sum(1)
+    w /= k
     vae.quant_conv.weight[:E] *= k
-    vae.quant_conv.bias[:E] *= k
+    vae.quant_conv.bias[:E] = k * (vae.quant_conv.bias[:E] - shift)
     vae.quant_conv.bias[E:] += 2 * math.log(k)
-    vae.post_quant_conv.weight /= k
 
 
 def run_vae(model: MultiViewDiffusion, data: HeadData, device: torch.device, a, deadline: float, rec: dict) -> None:
@@ -197,12 +206,15 @@ def run_vae(model: MultiViewDiffusion, data: HeadData, device: torch.device, a, 
     vae.eval()
     seconds = time.time() - t_start
     ev = vae_eval(model, data, device)
-    k = 1.0 / max(ev["latent_std"], 1e-6)
-    fold_latent_scale(model, k)
+    # One scale for all channels (as SD's scale factor), a mean per channel (as SD3's shift): the scaled
+    # latent is zero-mean with std 1; a per-channel scale would blow up a near-dead channel's noise.
+    k = 1.0 / max(ev["latent_std_centred"], 1e-6)
+    fold_latent_scale(model, k, [m / model.cfg.latent_scale for m in ev["latent_channel_mean"]])
     after = vae_eval(model, data, device)
     vr.update({"seconds": vr["seconds"] + seconds, "batch_views": a.vae_batch, "lr": a.vae_lr, "kl": a.kl,
                "loss": "L1 + kl*KL (per-element means), posterior sampled", "psnr_val": after["psnr_val"],
-               "latent_std_before_fold": ev["latent_std"], "latent_std": after["latent_std"],
+               "latent_std_before_fold": ev["latent_std"], "latent_channel_mean_before_fold": ev["latent_channel_mean"],
+               "latent_std": after["latent_std"], "latent_channel_mean": after["latent_channel_mean"],
                "latent_mean": after["latent_mean"], "latent_channel_std": after["latent_channel_std"],
                "ms_per_step": step_time * 1000})
     vr["folds"].append(k)

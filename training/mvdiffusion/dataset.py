@@ -143,8 +143,9 @@ class HeadData:
         vae = model.first_stage_model
         was = vae.training
         vae.eval()
+        train_names = {i.name for i in self.train}
         for ident in self.train + self.val:
-            for flipped in ([False, True] if self.flip and ident in self.train else [False]):
+            for flipped in ([False, True] if self.flip and ident.name in train_names else [False]):
                 views = flip_views(ident.views, self.mirror) if flipped else ident.views
                 lat = [model.encode_input(to_unit(views[i:i + chunk]).to(device)).float() for i in range(0, len(views), chunk)]
                 self.latents[(ident.name, flipped)] = torch.cat(lat)

@@ -85,6 +85,7 @@ def test_vae_phase_lowers_the_loss_and_folds_the_scale(vae_run):
     curve = [y for _, y in rec["curves"]["vae_train"]]
     assert curve[-1] < curve[0], curve
     assert abs(rec["phases"]["vae"]["latent_std"] - 1.0) < 0.05
+    assert all(abs(m) < 0.05 for m in rec["phases"]["vae"]["latent_channel_mean"])
     assert rec["phases"]["vae"]["psnr_val"] > 0
 
 
@@ -93,9 +94,12 @@ def test_fold_keeps_reconstructions():
     m = MultiViewDiffusion(preset("tiny"))
     x = torch.rand(2, 3, 16, 16) * 2 - 1
     before = m.decode(m.encode_input(x))
-    T.fold_latent_scale(m, 3.7)
+    z = m.encode_input(x)
+    T.fold_latent_scale(m, 3.7, [0.1, -0.2, 0.3, 0.0])
     after = m.decode(m.encode_input(x))
-    assert torch.allclose(before, after, atol=1e-5)
+    assert torch.allclose(before, after, atol=1e-4)
+    shift = torch.tensor([0.1, -0.2, 0.3, 0.0])[None, :, None, None] * m.cfg.latent_scale
+    assert torch.allclose(m.encode_input(x), 3.7 * (z - shift), atol=1e-4)
 
 
 def test_checkpoint_round_trip_and_diffusion_steps(vae_run, data_dir, tmp_path):
