@@ -414,11 +414,22 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     if a.resume:
         state, ema_state, rec = load_checkpoint(Path(a.resume))
         cfg = make_config(rec["config"], rec.get("overrides", {}))
-        if a.variant != rec.get("variant", "base") or parse_sets(a.set):
-            print(f"resume: keeping the checkpoint's config ({rec.get('variant')}, {rec.get('overrides')})", flush=True)
-        model = MultiViewDiffusion(cfg)
-        model.load_state_dict(state, strict=True)
-        ema = ema_state
+        wanted = dict(VARIANTS[a.variant], **parse_sets(a.set))
+        if "diffusion" not in rec["phases"] and (a.variant != rec.get("variant", "base") or parse_sets(a.set)):
+            # A VAE-only checkpoint: its VAE starts any variant (variants compared on the same VAE).
+            rec["variant"], rec["overrides"] = a.variant, {k: list(v) if isinstance(v, tuple) else v for k, v in wanted.items()}
+            cfg = make_config(rec["config"], wanted)
+            torch.manual_seed(a.seed)
+            model = MultiViewDiffusion(cfg)
+            model.first_stage_model.load_state_dict(
+                {k[len("first_stage_model."):]: v for k, v in state.items() if k.startswith("first_stage_model.")}, strict=True)
+            print(f"resume: the checkpoint's VAE, new variant {a.variant} {wanted}", flush=True)
+        else:
+            if a.variant != rec.get("variant", "base") or parse_sets(a.set):
+                print(f"resume: keeping the checkpoint's config ({rec.get('variant')}, {rec.get('overrides')})", flush=True)
+            model = MultiViewDiffusion(cfg)
+            model.load_state_dict(state, strict=True)
+            ema = ema_state
     else:
         overrides = dict(VARIANTS[a.variant], **parse_sets(a.set))
         cfg = make_config(a.config, overrides)

@@ -197,3 +197,14 @@ def test_stacked_identities_equal_separate_losses(data_dir):
             sep = [float(diffusion_loss(m, b, g, drop)) for b in batches]
             stacked = float(diffusion_loss_batch(m, batches, torch.Generator().manual_seed(seed), drop))
             assert abs(stacked - sum(sep) / 2) < 1e-5 * max(1.0, stacked), (stacked, sep)
+
+
+def test_a_vae_checkpoint_starts_another_variant(vae_run, data_dir, tmp_path):
+    ckpt, _ = vae_run
+    state0, _, _ = load_checkpoint(ckpt)
+    rec = T.main(["--data", str(data_dir), "--out", str(tmp_path), "--resume", str(ckpt), "--phase", "diffusion",
+                  "--variant", "nophoto", "--max-steps", "1", "--batch", "1", "--no-drop"] + COMMON)
+    assert rec["variant"] == "nophoto" and rec["overrides"] == {"mesh_photo_features": False}
+    state1, _, _ = load_checkpoint(tmp_path)
+    assert all(torch.equal(v, state1[k]) for k, v in state0.items() if k.startswith("first_stage_model."))
+    assert state1["model.spatial_volume.smpl_feature_extractor.conv0.weight".split("model.", 1)[1]].shape[1] == 8
