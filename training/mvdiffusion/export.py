@@ -1,7 +1,9 @@
 """Export MultiViewDiffusion as a `generate` pack of five ONNX graphs (docs/multiview-diffusion.md).
 
     /usr/bin/python3 -m training.mvdiffusion.export --config tiny|small|full --out DIR
-        [--weights ckpt.pt] [--seed N] [--dtype fp32|fp16]
+        [--weights ckpt.pt|CHECKPOINT_DIR] [--seed N] [--dtype fp32|fp16]
+
+A CHECKPOINT_DIR of training/train_default_pack.py gives its EMA weights and its config overrides.
 
 Opset 17 (torch 1.13). Files above 2 GB are written with external data (`<name>.onnx.data`).
 fp16: torch 1.13 cannot trace half on the CPU, so the fp32 graph is exported and its float
@@ -30,6 +32,7 @@ from torch import nn
 from .unet import unet_config
 from .config import MVDConfig, preset
 from .head_mesh import head_vertices_volume_frame, synthetic_vertex_colour
+from .checkpoint import RECIPE, export_state
 from .model import MultiViewDiffusion
 from .rig import manifest_rig, view_embeddings
 from .portable_ops import conv_transpose_3d_as_conv
@@ -222,8 +225,11 @@ def build_model(cfg: MVDConfig, weights: Optional[str], seed: int) -> MultiViewD
     torch.manual_seed(seed)
     m = MultiViewDiffusion(cfg).eval()
     if weights:
-        state = torch.load(weights, map_location="cpu")
-        state = state.get("state_dict", state)
+        if Path(weights).is_dir():  # a train_default_pack.py checkpoint: the EMA weights
+            state, _ = export_state(Path(weights))
+        else:
+            state = torch.load(weights, map_location="cpu")
+            state = state.get("state_dict", state)
         missing, unexpected = m.load_state_dict(state, strict=False)
         if missing:
             raise KeyError(f"{weights}: {len(missing)} missing keys, e.g. {missing[:5]}")
@@ -289,7 +295,15 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     ap.add_argument("--dtype", default="fp32", choices=["fp32", "fp16"])
     a = ap.parse_args(argv)
     torch.set_num_threads(min(os.cpu_count() or 2, 16))  # tracing a full-size model takes minutes
-    m = build_model(preset(a.config), a.weights, a.seed)
+    cfg = preset(a.config)
+    if a.weights and (Path(a.weights) / RECIPE).exists():
+        # A training checkpoint carries its config's overrides (its variant); --config must name its preset.
+        import json
+        recipe = json.loads((Path(a.weights) / RECIPE).read_text())
+        if recipe["config"] != a.config:
+            raise SystemExit(f"--config {a.config}, but {a.weights} was trained as {recipe['config']}")
+        cfg = preset(a.config, **{k: tuple(v) if isinstance(v, list) else v for k, v in recipe.get("overrides", {}).items()})
+    m = build_model(cfg, a.weights, a.seed)
     lic = None if not a.weights else "see the checkpoint's licence"
     print(export_pack(m, Path(a.out), a.dtype, license=lic))
 

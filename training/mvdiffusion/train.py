@@ -71,6 +71,58 @@ def diffusion_loss(model: MultiViewDiffusion, batch: Batch, generator: torch.Gen
     return F.mse_loss(eps[keep], noise[torch.tensor(targets, device=x0.device)])
 
 
+def diffusion_loss_batch(model: MultiViewDiffusion, batches: List[Batch], generator: torch.Generator,
+                         drop: Optional[DropScheme] = DropScheme()) -> torch.Tensor:
+    """diffusion_loss of several identities with one UNet call (their groups stacked; attention stays
+    inside each group, so the identities do not mix): the mean of what diffusion_loss gives for each,
+    called in turn with the same generator (each identity draws t, ε, then the drop band, in that order)."""
+    cfg = model.cfg
+    V = cfg.views
+    ac = torch.from_numpy(alphas_cumprod(cfg.beta_start, cfg.beta_end, cfg.train_steps)).float()
+    device = batches[0]["target_latents"].device
+    draws = []
+    for _ in batches:
+        t = int(torch.randint(0, cfg.train_steps, (1,), generator=generator))
+        noise = torch.randn(batches[0]["target_latents"].shape, generator=generator).to(device)
+        u = float(torch.rand(1, generator=generator))
+        draws.append((t, noise, u))
+    with torch.no_grad():
+        input_latents = model.encode_input(torch.cat([b["input_image"] for b in batches]))
+    groups = model.rig.groups if cfg.input_element else [[v] for v in range(V)]
+    xs, cs, ts, ctxs, frs, eps_targets, keeps = [], [], [], [], None, [], []
+    offset = 0
+    for i, (batch, (t, noise, u)) in enumerate(zip(batches, draws)):
+        x0 = batch["target_latents"]
+        a = ac[t].to(device)
+        x_t = a.sqrt() * x0 + (1 - a).sqrt() * noise
+        context = model.condition(batch["condition_image"], batch["view_embed"])
+        frustum = model.volume(x_t, torch.tensor([float(t)], device=device), batch["view_embed"][:V],
+                               batch.get("mesh_vertices"), batch.get("mesh_colour"))
+        dropped = drop.draw(u) if drop else {"clip": False, "volume": False, "concat": False}
+        if dropped["clip"]:
+            context = torch.zeros_like(context)
+        if dropped["volume"]:
+            frustum = [torch.zeros_like(f) for f in frustum]
+        b = guided_batch(x_t, float(t), input_latents[i:i + 1], context, frustum, groups, cfg.input_element)
+        half = b.x_t.shape[0] // 2
+        x_in, concat = b.x_t[:half], b.concat[:half]
+        if dropped["concat"]:
+            concat = torch.zeros_like(concat)
+            is_input = torch.tensor([v < 0 for v in b.views[:half]], device=device)
+            x_in = torch.where(is_input[:, None, None, None], torch.zeros_like(x_in), x_in)
+        xs.append(x_in)
+        cs.append(concat)
+        ts.append(b.timestep[:half])
+        ctxs.append(b.context[:half])
+        frs = [[f[:half]] for f in b.frustum] if frs is None else [acc + [f[:half]] for acc, f in zip(frs, b.frustum)]
+        eps_targets.append(noise[torch.tensor([v for v in b.views[:half] if v >= 0], device=device)])
+        keeps += [offset + j for j, v in enumerate(b.views[:half]) if v >= 0]
+        offset += half
+    eps = model.unet(torch.cat(xs), torch.cat(cs), torch.cat(ts), torch.cat(ctxs), [torch.cat(f) for f in frs],
+                     model.unet_group_size)
+    return F.mse_loss(eps[torch.tensor(keeps, device=device)], torch.cat(eps_targets))
+
+
 def trainable_parameters(model: MultiViewDiffusion) -> List[torch.nn.Parameter]:
     """Everything but the VAE (frozen in the parents)."""
     return [p for n, p in model.named_parameters() if not n.startswith("first_stage_model.")]
