@@ -1,0 +1,43 @@
+/**
+ * The engine's side of the host's watchdog (host/engine-watchdog.ts): a heartbeat from a timer of the
+ * event loop — a synchronous call that never returns stops it, which is what the host must notice —
+ * and `expectSilence`, with which code about to make a long blocking call (creating the session of a
+ * big ONNX pack) tells the host to wait longer than its limit before calling the engine hung.
+ */
+import type { EngineEvent } from '../shared/protocol';
+
+const DEFAULT_INTERVAL_MS = 5_000;
+
+let send: ((event: EngineEvent) => void) | undefined;
+
+/** Start the heartbeat (every GEN3D_HEARTBEAT_MS, default 5 s); `expectSilence` sends through `emit` too. */
+export function startHeartbeat(emit: (event: EngineEvent) => void, env = process.env): NodeJS.Timeout {
+  send = emit;
+  const asked = Number(env.GEN3D_HEARTBEAT_MS);
+  const every = Number.isFinite(asked) && asked >= 20 ? asked : DEFAULT_INTERVAL_MS;
+  let seq = 0;
+  const timer = setInterval(() => emit({ type: 'heartbeat', seq: seq++ }), every);
+  timer.unref(); // never what keeps the engine alive
+  return timer;
+}
+
+/**
+ * The next `ms` may pass without a heartbeat or progress (0 ends an earlier allowance); it ends with
+ * the stage in any case. Sent at once, before the blocking call starts.
+ */
+export function expectSilence(ms: number, reason: string): void {
+  send?.({ type: 'expectSilence', ms: Math.max(0, Math.round(ms)), reason: reason.slice(0, 300) });
+}
+
+/**
+ * Test hook: `GEN3D_TEST_HANG_AT=<stage>` makes that stage block the event loop (a synchronous busy
+ * wait, as a native call that never returns would) — only when `GEN3D_TEST_HOOKS=1` is set too and
+ * the engine does not run inside Electron, so an installed app never honours it.
+ */
+export function testHangAt(stage: string, env = process.env): void {
+  if (env.GEN3D_TEST_HOOKS !== '1' || env.GEN3D_TEST_HANG_AT !== stage || process.versions.electron) return;
+  const until = Date.now() + 10 * 60_000; // a forgotten engine still ends, long after any test
+  while (Date.now() < until) {
+    // spin, like a stuck native kernel
+  }
+}
