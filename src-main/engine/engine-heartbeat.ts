@@ -30,12 +30,22 @@ export function expectSilence(ms: number, reason: string): void {
 }
 
 /**
- * Test hook: `GEN3D_TEST_HANG_AT=<stage>` makes that stage block the event loop (a synchronous busy
- * wait, as a native call that never returns would) — only when `GEN3D_TEST_HOOKS=1` is set too and
- * the engine does not run inside Electron, so an installed app never honours it.
+ * Test hook: `GEN3D_TEST_HANG_AT=<stage>` makes that stage hang — only when `GEN3D_TEST_HOOKS=1` is
+ * set too and the engine does not run inside Electron, so an installed app never honours it.
+ * GEN3D_TEST_HANG_MODE says how: 'spin' (default: a synchronous busy wait that blocks the event loop,
+ * as a native call that never returns would), 'spin-ignoring-sigterm' (the same, with a SIGTERM
+ * handler, so only SIGKILL ends it) or 'await' (a promise that never settles: the loop stays free,
+ * the heartbeat goes on, only the progress stops).
  */
-export function testHangAt(stage: string, env = process.env): void {
+export async function testHangAt(stage: string, env = process.env): Promise<void> {
   if (env.GEN3D_TEST_HOOKS !== '1' || env.GEN3D_TEST_HANG_AT !== stage || process.versions.electron) return;
+  const mode = env.GEN3D_TEST_HANG_MODE ?? 'spin';
+  if (mode === 'await') {
+    await new Promise<void>(() => undefined);
+    return;
+  }
+  // a JS handler runs only when the loop is free again: while spinning, SIGTERM is held back
+  if (mode === 'spin-ignoring-sigterm') process.on('SIGTERM', () => undefined);
   const until = Date.now() + 10 * 60_000; // a forgotten engine still ends, long after any test
   while (Date.now() < until) {
     // spin, like a stuck native kernel

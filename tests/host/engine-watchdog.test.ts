@@ -154,3 +154,53 @@ test('the CLI says the engine stopped responding and exits non-zero', async () =
   assert.match(run.stdout, /error: the engine stopped responding during segment for \d+ s; it was restarted/);
   assert.match(run.stdout, /hint: Resume the job/);
 });
+
+test('a stage that awaits forever (heartbeat on, no progress) is caught by the progress limit; an engine that ignores SIGTERM is SIGKILLed after the grace', async () => {
+  const jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-watchdog-'));
+  const env: NodeJS.ProcessEnv = {
+    GEN3D_TEST_HOOKS: '1',
+    GEN3D_TEST_HANG_AT: 'segment',
+    GEN3D_TEST_HANG_MODE: 'await',
+    GEN3D_HEARTBEAT_MS: '100',
+  };
+  const backend = new StudioBackend({
+    jobsRoot,
+    launcher: nodeEngineLauncher({ env }),
+    watchdog: { heartbeatMs: 60_000, progressMs: LIMIT_MS },
+  });
+  await backend.start();
+  try {
+    const first = await backend.importPhoto(SAMPLE_PHOTO, LIGHT);
+    const firstOutcome = backend.waitForJob(first.id);
+    await nextEvent(backend, (e) => e.type === 'stageStarted' && e.stage === 'segment', 30_000);
+    const stalled = performance.now();
+    const hung = await nextEvent(backend, (e) => e.type === 'engineHung', 30_000);
+    const detected = performance.now() - stalled;
+    assert.equal(hung.type === 'engineHung' && hung.kind, 'progress');
+    env.GEN3D_TEST_HANG_MODE = 'spin-ignoring-sigterm'; // for the engine that replaces this one
+    const interrupted = await firstOutcome;
+    assert.equal(interrupted.state, 'interrupted');
+    assert.match(
+      interrupted.job.error?.message ?? '',
+      /^the engine made no progress during segment for \d+ s; it was restarted$/,
+    );
+
+    backend.engine.setWatchdogLimits({ heartbeatMs: LIMIT_MS, progressMs: 60_000 });
+    const second = await backend.importPhoto(SAMPLE_PHOTO, LIGHT);
+    const secondOutcome = backend.waitForJob(second.id);
+    await nextEvent(backend, (e) => e.type === 'engineHung', 30_000);
+    const killing = performance.now();
+    const exited = await nextEvent(backend, (e) => e.type === 'engineExited', 30_000);
+    const killedAfter = performance.now() - killing;
+    console.log(
+      `watchdog: progress limit ${LIMIT_MS} ms, stall detected after ${detected.toFixed(0)} ms; ` +
+        `an engine ignoring SIGTERM exited ${killedAfter.toFixed(0)} ms after the hang was found`,
+    );
+    assert.ok(detected >= LIMIT_MS - 150 && detected < LIMIT_MS + 1000, `stall detected at ${detected} ms`);
+    assert.equal(exited.type === 'engineExited' && exited.signal, 'SIGKILL');
+    assert.ok(killedAfter >= 1900, `SIGKILLed before the grace: ${killedAfter} ms`);
+    assert.equal((await secondOutcome).state, 'interrupted');
+  } finally {
+    await backend.stop();
+  }
+});

@@ -59,7 +59,7 @@ export async function runJob({
       if (signal.aborted) throw new CancelledError();
       job = await updateJobRecord(jobDir, (r) => withStage(r, stage.id, { ...CLEARED, state: 'running' }));
       emit({ type: 'stageStarted', jobId, stage: stage.id });
-      testHangAt(stage.id);
+      await testHangAt(stage.id);
       const artifacts: Artifact[] = [];
       const started = performance.now();
       const ctx = createStageContext({
