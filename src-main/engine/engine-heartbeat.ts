@@ -29,6 +29,25 @@ export function expectSilence(ms: number, reason: string): void {
   send?.({ type: 'expectSilence', ms: Math.max(0, Math.round(ms)), reason: reason.slice(0, 300) });
 }
 
+const slowest = new Map<string, number>();
+
+/**
+ * Make a call that may hold the event loop (ONNX Runtime's node binding runs a session synchronously,
+ * inside a setImmediate), announcing the silence it may need: 4× the slowest earlier call of the same
+ * `key` (at least 2 min), or `firstMs` for the first one. Its time is kept for the next call.
+ */
+export async function withSilence<T>(key: string, firstMs: number, call: () => Promise<T>): Promise<T> {
+  const before = slowest.get(key);
+  expectSilence(before === undefined ? firstMs : Math.max(120_000, 4 * before), `running ${key}`);
+  const started = performance.now();
+  try {
+    return await call();
+  } finally {
+    slowest.set(key, Math.max(before ?? 0, performance.now() - started));
+    expectSilence(0, `${key} returned`);
+  }
+}
+
 /**
  * Test hook: `GEN3D_TEST_HANG_AT=<stage>` makes that stage hang — only when `GEN3D_TEST_HOOKS=1` is
  * set too and the engine does not run inside Electron, so an installed app never honours it.
