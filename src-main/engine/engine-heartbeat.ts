@@ -54,13 +54,24 @@ export async function withSilence<T>(key: string, firstMs: number, call: () => P
  * GEN3D_TEST_HANG_MODE says how: 'spin' (default: a synchronous busy wait that blocks the event loop,
  * as a native call that never returns would), 'spin-ignoring-sigterm' (the same, with a SIGTERM
  * handler, so only SIGKILL ends it) or 'await' (a promise that never settles: the loop stays free,
- * the heartbeat goes on, only the progress stops).
+ * the heartbeat goes on, only the progress stops) or 'announced' (a busy wait of GEN3D_TEST_HANG_MS,
+ * announced with expectSilence of twice that: a long call that is not a hang).
  */
 export async function testHangAt(stage: string, env = process.env): Promise<void> {
   if (env.GEN3D_TEST_HOOKS !== '1' || env.GEN3D_TEST_HANG_AT !== stage || process.versions.electron) return;
   const mode = env.GEN3D_TEST_HANG_MODE ?? 'spin';
   if (mode === 'await') {
     await new Promise<void>(() => undefined);
+    return;
+  }
+  if (mode === 'announced') {
+    const ms = Number(env.GEN3D_TEST_HANG_MS) || 1000;
+    expectSilence(2 * ms, 'test: an announced long call');
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      // a long synchronous call, announced
+    }
+    expectSilence(0, 'test: the announced call returned');
     return;
   }
   // a JS handler runs only when the loop is free again: while spinning, SIGTERM is held back

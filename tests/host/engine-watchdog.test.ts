@@ -204,3 +204,50 @@ test('a stage that awaits forever (heartbeat on, no progress) is caught by the p
     await backend.stop();
   }
 });
+
+test('a long blocking call the engine announced (expectSilence) is waited for, not taken for a hang', async () => {
+  const jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-watchdog-'));
+  const BLOCK_MS = 2500;
+  const backend = new StudioBackend({
+    jobsRoot,
+    launcher: nodeEngineLauncher({
+      env: {
+        GEN3D_TEST_HOOKS: '1',
+        GEN3D_TEST_HANG_AT: 'segment',
+        GEN3D_TEST_HANG_MODE: 'announced',
+        GEN3D_TEST_HANG_MS: String(BLOCK_MS),
+        GEN3D_HEARTBEAT_MS: '100',
+      },
+    }),
+    watchdog: { heartbeatMs: 60_000, progressMs: 60_000 },
+  });
+  const types: string[] = [];
+  let segmentStart: number | undefined;
+  let segmentEnd: number | undefined;
+  // the short limit only while segment blocks (other stages hold the loop for seconds on busy cores)
+  backend.on('event', (e) => {
+    types.push(e.type);
+    if (e.type === 'stageStarted' && e.stage === 'segment') {
+      segmentStart = performance.now();
+      backend.engine.setWatchdogLimits({ heartbeatMs: 1000, progressMs: 1000 });
+    }
+    if (e.type === 'stageDone' && e.stage === 'segment') {
+      segmentEnd = performance.now();
+      backend.engine.setWatchdogLimits({ heartbeatMs: 60_000, progressMs: 60_000 });
+    }
+  });
+  await backend.start();
+  try {
+    const job = await backend.importPhoto(SAMPLE_PHOTO, LIGHT);
+    const outcome = backend.waitForJob(job.id);
+    await nextEvent(backend, (e) => e.type === 'stageDone' && e.stage === 'segment', 30_000);
+    const seen = [...types];
+    await backend.cancelJob(job.id); // the rest of the job has nothing to show here
+    assert.equal((await outcome).state, 'cancelled');
+    const segmentMs = (segmentEnd ?? 0) - (segmentStart ?? Infinity);
+    assert.ok(segmentMs >= BLOCK_MS, `segment took ${segmentMs} ms: it did not block`);
+    assert.ok(!seen.includes('engineHung') && !seen.includes('engineExited'), seen.join());
+  } finally {
+    await backend.stop();
+  }
+});
