@@ -31,7 +31,12 @@ export interface EngineHostOptions {
   killGraceMs?: number;
 }
 
-export class EngineHost extends EventEmitter<{ event: [StudioEvent]; restarted: []; invalid: [string] }> {
+export class EngineHost extends EventEmitter<{
+  event: [StudioEvent];
+  restarted: [];
+  restartFailed: [string];
+  invalid: [string];
+}> {
   private process: EngineProcess | undefined;
   private ready: Promise<void> | undefined;
   private stopping = false;
@@ -228,7 +233,10 @@ export class EngineHost extends EventEmitter<{ event: [StudioEvent]; restarted: 
         this.emit('event', restarted);
         this.emit('restarted');
       },
-      (error: Error) => this.emit('invalid', `engine restart failed: ${error.message}`),
+      (error: Error) => {
+        this.emit('invalid', `engine restart failed: ${error.message}`);
+        this.emit('restartFailed', error.message);
+      },
     );
   }
 }

@@ -79,8 +79,8 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
         jobId: string;
         stage?: StageId;
         state: 'interrupted' | 'failed';
+        /** Its message still lacks what became of the engine (restarted or not). */
         error: ErrorInfo;
-        recorded?: Promise<void>;
       }
     | undefined;
   /** The stage each job last hung at, so a second hang there fails the job instead of looping. */
@@ -95,6 +95,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     });
     this.engine.on('event', (event) => this.onEngineEvent(event));
     this.engine.on('restarted', () => void this.onEngineRestarted());
+    this.engine.on('restartFailed', (reason) => void this.onEngineRestartFailed(reason));
     if (options.logFile) {
       const log = createLogWriter(options.logFile);
       this.log = log;
@@ -364,13 +365,13 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     const what = event.kind === 'heartbeat' ? 'stopped responding' : 'made no progress';
     const error: ErrorInfo = {
       code: ENGINE_HUNG,
-      message: `the engine ${what} ${where} for ${seconds} s${again ? ', the second time at this stage' : ''}; it was restarted`,
+      message: `the engine ${what} ${where} for ${seconds} s${again ? ', the second time at this stage' : ''}`,
       hint: again
         ? 'Resume the job to try once more, or change its settings (provider, pack) first; the log has the details.'
         : 'Resume the job to try again; if it hangs again at the same stage, it fails.',
     };
     this.hungAt.set(jobId, stage);
-    // recorded once the engine is gone, so that nothing it still writes can overwrite it
+    // recorded once the engine is gone (nothing it still writes can overwrite it) and its fate known
     this.hang = { jobId, ...(stage ? { stage } : {}), state: again ? 'failed' : 'interrupted', error };
   }
 
@@ -379,34 +380,49 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     if (!jobId || this.cancelling.has(jobId)) return;
     const hang = this.hang;
     if (hang?.jobId === jobId) {
-      hang.recorded = this.store
-        .setState(jobId, hang.state, hang.error)
-        .then(() => undefined)
-        .catch(() => undefined);
-      if (!willRestart) await this.endHungJob();
+      if (!willRestart) await this.endHungJob('it was not restarted (it stopped too often)');
       return;
     }
     await this.store.setState(jobId, 'interrupted').catch(() => undefined);
   }
 
   /** The run of the job the watchdog interrupted ends: its record written, its lock freed, then the event. */
-  private async endHungJob(): Promise<void> {
+  private async endHungJob(engineFate: string): Promise<void> {
     const hang = this.hang;
     if (!hang) return;
     this.hang = undefined;
-    await hang.recorded;
+    const error = { ...hang.error, message: `${hang.error.message}; ${engineFate}` };
+    await this.store.setState(hang.jobId, hang.state, error).catch(() => undefined);
     this.endJob(hang.jobId);
     this.emit('event', {
       type: 'error',
       jobId: hang.jobId,
       ...(hang.stage ? { stage: hang.stage } : {}),
-      error: hang.error,
+      error,
     });
+  }
+
+  /** The engine could not be started again: the job that was running ends here, saying so. */
+  private async onEngineRestartFailed(reason: string): Promise<void> {
+    if (this.hang && this.hang.jobId === this.activeJob) {
+      await this.endHungJob(`it could not be restarted (${reason})`);
+      return;
+    }
+    const jobId = this.activeJob;
+    if (!jobId || this.cancelling.has(jobId)) return;
+    const error = {
+      code: 'engine-crashed',
+      message: `the engine stopped and could not be restarted (${reason})`,
+      hint: 'Resume the job to try again.',
+    };
+    await this.store.setState(jobId, 'interrupted', error).catch(() => undefined);
+    this.endJob(jobId);
+    this.emit('event', { type: 'error', jobId, error });
   }
 
   private async onEngineRestarted(): Promise<void> {
     if (this.hang && this.hang.jobId === this.activeJob) {
-      await this.endHungJob();
+      await this.endHungJob('it was restarted');
       return;
     }
     const jobId = this.activeJob;

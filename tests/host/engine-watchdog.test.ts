@@ -251,3 +251,32 @@ test('a long blocking call the engine announced (expectSilence) is waited for, n
     await backend.stop();
   }
 });
+
+test('a hung engine that cannot be started again: the job still ends, interrupted, saying so', async () => {
+  const jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-watchdog-'));
+  const env: NodeJS.ProcessEnv = {
+    GEN3D_TEST_HOOKS: '1',
+    GEN3D_TEST_HANG_AT: 'segment',
+    GEN3D_HEARTBEAT_MS: '100',
+  };
+  const backend = new StudioBackend({
+    jobsRoot,
+    launcher: nodeEngineLauncher({ env }),
+    watchdog: { heartbeatMs: LIMIT_MS, progressMs: 60_000 },
+  });
+  await backend.start();
+  try {
+    const job = await backend.importPhoto(SAMPLE_PHOTO, LIGHT);
+    const outcome = backend.waitForJob(job.id);
+    await nextEvent(backend, (e) => e.type === 'engineHung', 30_000);
+    env.NODE_OPTIONS = `--require ${join(jobsRoot, 'no-such-module.cjs')}`; // every later engine fails to start
+    const ended = await outcome;
+    assert.equal(ended.state, 'interrupted');
+    assert.match(
+      ended.job.error?.message ?? '',
+      /^the engine stopped responding during segment for \d+ s; it could not be restarted \(.+\)$/,
+    );
+  } finally {
+    await backend.stop();
+  }
+});
