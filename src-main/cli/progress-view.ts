@@ -67,6 +67,12 @@ export function createProgressView(
           endOpenLine();
           out.write(`${options.label} cancelled\n`);
           break;
+        case 'engineHung':
+          endOpenLine();
+          out.write(
+            `engine not responding (${event.kind === 'heartbeat' ? 'no heartbeat' : 'no progress'} for ${(event.silentMs / 1000).toFixed(1)} s${event.stage ? ` in ${event.stage}` : ''}); stopping it\n`,
+          );
+          break;
         case 'engineExited':
           endOpenLine();
           out.write(

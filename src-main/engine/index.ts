@@ -12,6 +12,7 @@ import { listEstimators } from './pipeline/estimator-availability';
 import { switchEstimator } from './pipeline/switch-estimator';
 import { embeddedPacksDir, packsDir } from './pipeline/packs-dir';
 import { findSetupProblems } from './setup-check';
+import { startHeartbeat } from './engine-heartbeat';
 
 const transport = connectToHost();
 // Checked once, before any job: a missing addon is a set-up step, not a failure halfway through.
@@ -112,3 +113,5 @@ process.on('unhandledRejection', (reason) => {
 });
 
 emit({ type: 'ready', protocolVersion: PROTOCOL_VERSION, pid: process.pid, setupProblems });
+// The host's watchdog restarts an engine whose heartbeat stops (a blocked event loop).
+startHeartbeat(emit);

@@ -180,7 +180,8 @@ export async function startFarmWorker(options: FarmWorkerOptions): Promise<Runni
         await backend.resumeJob(data.jobId);
         const ended = await outcome;
         if (ended.state === 'cancelled') throw new UnrecoverableError('cancelled');
-        if (ended.state === 'failed') {
+        // 'interrupted': the engine hung (watchdog); BullMQ's retry resumes it, perhaps on another worker
+        if (ended.state === 'failed' || ended.state === 'interrupted') {
           const error = ended.job.error;
           const reason = `${error?.code ?? 'failed'}: ${error?.message ?? 'the job failed'}`;
           if (error && PHOTO_FAILURES.has(error.code)) throw new UnrecoverableError(reason);

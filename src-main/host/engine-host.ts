@@ -1,6 +1,8 @@
 /**
- * Owns the engine process: starts it, validates every message both ways, notices when it dies,
- * reports that, and starts a new one. What to do with the job that was running is the backend's call.
+ * Owns the engine process: starts it, validates every message both ways, notices when it dies or
+ * hangs (the watchdog: no heartbeat, or no progress of the running job, for longer than its limit →
+ * `engineHung`, then SIGTERM and SIGKILL after a grace), reports that, and starts a new one. What to
+ * do with the job that was running is the backend's call.
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -14,6 +16,7 @@ import {
 } from '../shared/protocol';
 import type { EngineDiagnostics } from '../shared/diagnostics';
 import type { EngineLauncher, EngineProcess } from './engine-process';
+import { DEFAULT_WATCHDOG_LIMITS, EngineWatchdog, type WatchdogLimits } from './engine-watchdog';
 
 export interface EngineHostOptions {
   launcher: EngineLauncher;
@@ -22,18 +25,38 @@ export interface EngineHostOptions {
   /** Crashes tolerated within `crashWindowMs` before the host gives up restarting. */
   maxRestarts?: number;
   crashWindowMs?: number;
+  /** The watchdog's limits (engine-watchdog.ts); generous defaults. */
+  watchdog?: Partial<WatchdogLimits>;
+  /** How long a hung engine gets after SIGTERM before SIGKILL. */
+  killGraceMs?: number;
 }
 
-export class EngineHost extends EventEmitter<{ event: [StudioEvent]; restarted: []; invalid: [string] }> {
+export class EngineHost extends EventEmitter<{
+  event: [StudioEvent];
+  restarted: [];
+  restartFailed: [string];
+  invalid: [string];
+}> {
   private process: EngineProcess | undefined;
   private ready: Promise<void> | undefined;
   private stopping = false;
   private crashes: number[] = [];
+  private readonly watchdog: EngineWatchdog;
   /** What the engine's installation lacks, from its last `ready` (jobs fail before their first stage). */
   setupProblems: ErrorInfo[] = [];
 
   constructor(private readonly options: EngineHostOptions) {
     super();
+    this.watchdog = new EngineWatchdog({ ...DEFAULT_WATCHDOG_LIMITS, ...options.watchdog });
+  }
+
+  get watchdogLimits(): WatchdogLimits {
+    return this.watchdog.limits;
+  }
+
+  /** Change the watchdog's limits; they apply from its next look (at most a second away). */
+  setWatchdogLimits(limits: Partial<WatchdogLimits>): void {
+    this.watchdog.limits = { ...this.watchdog.limits, ...limits };
   }
 
   get pid(): number | undefined {
@@ -138,6 +161,8 @@ export class EngineHost extends EventEmitter<{ event: [StudioEvent]; restarted: 
     this.process = proc;
     return new Promise<void>((resolve, reject) => {
       let isReady = false;
+      let watching: NodeJS.Timeout | undefined;
+      let killing: NodeJS.Timeout | undefined;
       const timeout = setTimeout(() => {
         if (!isReady) {
           proc.kill('SIGKILL');
@@ -154,12 +179,35 @@ export class EngineHost extends EventEmitter<{ event: [StudioEvent]; restarted: 
           isReady = true;
           this.setupProblems = parsed.value.setupProblems ?? [];
           clearTimeout(timeout);
+          this.watchdog.reset(Date.now());
+          watching = setInterval(() => {
+            const hung = this.watchdog.check(Date.now());
+            if (!hung || this.process !== proc) return;
+            clearInterval(watching);
+            const event: HostEvent = {
+              type: 'engineHung',
+              kind: hung.kind,
+              ...(hung.jobId ? { jobId: hung.jobId } : {}),
+              ...(hung.stage ? { stage: hung.stage } : {}),
+              silentMs: hung.silentMs,
+              limitMs: hung.limitMs,
+            };
+            this.emit('event', event);
+            proc.kill('SIGTERM');
+            killing = setTimeout(() => proc.kill('SIGKILL'), this.options.killGraceMs ?? 2000);
+          }, checkEvery(this.watchdog.limits));
+          watching.unref();
           resolve();
         }
+        if (isReady) this.watchdog.observe(parsed.value, Date.now());
+        // heartbeats and silence notices are the watchdog's business, not the studio's
+        if (parsed.value.type === 'heartbeat' || parsed.value.type === 'expectSilence') return;
         this.emit('event', parsed.value);
       });
       proc.onExit((code, signal) => {
         clearTimeout(timeout);
+        clearInterval(watching);
+        clearTimeout(killing);
         if (this.process === proc) {
           this.process = undefined;
           this.ready = undefined;
@@ -185,7 +233,15 @@ export class EngineHost extends EventEmitter<{ event: [StudioEvent]; restarted: 
         this.emit('event', restarted);
         this.emit('restarted');
       },
-      (error: Error) => this.emit('invalid', `engine restart failed: ${error.message}`),
+      (error: Error) => {
+        this.emit('invalid', `engine restart failed: ${error.message}`);
+        this.emit('restartFailed', error.message);
+      },
     );
   }
+}
+
+/** How often the watchdog looks: often enough to act within a few percent of the shortest limit. */
+function checkEvery(limits: WatchdogLimits): number {
+  return Math.max(50, Math.min(1000, Math.floor(Math.min(limits.heartbeatMs, limits.progressMs) / 10)));
 }

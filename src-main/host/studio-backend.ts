@@ -18,6 +18,7 @@ import {
   type StudioEvent,
 } from '../shared/protocol';
 import { EngineHost } from './engine-host';
+import { watchdogLimitsFromEnv, type WatchdogLimits } from './engine-watchdog';
 import type { EngineLauncher } from './engine-process';
 import { acquireJobLock, type JobLock } from './job-lock';
 import { JobStore } from './job-store';
@@ -35,6 +36,8 @@ export type JobOutcome =
   | { state: 'done'; job: JobRecord }
   | { state: 'failed'; job: JobRecord }
   | { state: 'cancelled'; job: JobRecord }
+  /** The engine hung (watchdog): killed and restarted, the job left to resume by hand (job.error says why). */
+  | { state: 'interrupted'; job: JobRecord }
   /** An estimator switch whose estimate failed: the job is as it was before the switch. */
   | { state: 'switchFailed'; job: JobRecord; error: ErrorInfo };
 
@@ -46,6 +49,18 @@ export interface StudioBackendOptions {
   versions?: Record<string, string>;
   /** Append the events worth keeping (errors, crashes, job ends) to this log file (studio-log.ts). */
   logFile?: string;
+  /** The engine watchdog's limits; unset: GEN3D_WATCHDOG_S / GEN3D_WATCHDOG_PROGRESS_S, else the defaults. */
+  watchdog?: Partial<WatchdogLimits>;
+}
+
+/** The error code of a job the watchdog interrupted (a hung engine). */
+export const ENGINE_HUNG = 'engine-hung';
+
+/** The stage a job record says was running when it stopped. */
+function runningStage(job: JobRecord): StageId | undefined {
+  return (Object.entries(job.stages) as [StageId, { state: string }][]).find(
+    ([, s]) => s.state === 'running',
+  )?.[0];
 }
 
 export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
@@ -58,13 +73,29 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   private readonly locks = new Map<string, JobLock>();
   private readonly releasing = new Set<Promise<void>>();
   private readonly log: LogWriter | undefined;
+  /** The watchdog's finding about the active job, from `engineHung` until the job's run is ended. */
+  private hang:
+    | {
+        jobId: string;
+        stage?: StageId;
+        state: 'interrupted' | 'failed';
+        /** Its message still lacks what became of the engine (restarted or not). */
+        error: ErrorInfo;
+      }
+    | undefined;
+  /** The stage each job last hung at, so a second hang there fails the job instead of looping. */
+  private readonly hungAt = new Map<string, StageId | undefined>();
 
   constructor(private readonly options: StudioBackendOptions) {
     super();
     this.store = new JobStore(options.jobsRoot);
-    this.engine = new EngineHost({ launcher: options.launcher });
+    this.engine = new EngineHost({
+      launcher: options.launcher,
+      watchdog: options.watchdog ?? watchdogLimitsFromEnv(),
+    });
     this.engine.on('event', (event) => this.onEngineEvent(event));
     this.engine.on('restarted', () => void this.onEngineRestarted());
+    this.engine.on('restartFailed', (reason) => void this.onEngineRestartFailed(reason));
     if (options.logFile) {
       const log = createLogWriter(options.logFile);
       this.log = log;
@@ -134,6 +165,9 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   async resumeJob(jobId: string): Promise<JobRecord> {
     const job = await this.store.get(jobId);
     if (job.state === 'done') return job;
+    // A job the watchdog interrupted (in this process or an earlier one): remember where it hung.
+    if (job.state === 'interrupted' && job.error?.code === ENGINE_HUNG && !this.hungAt.has(jobId))
+      this.hungAt.set(jobId, runningStage(job));
     await this.runJob(jobId, 'resume');
     return job;
   }
@@ -230,6 +264,8 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
         void this.store.get(jobId).then((job) => {
           if (event.type === 'estimatorSwitchFailed')
             resolve({ state: 'switchFailed', job, error: event.error });
+          else if (event.type === 'error' && job.state === 'interrupted')
+            resolve({ state: 'interrupted', job });
           else
             resolve({
               state: event.type === 'jobDone' ? 'done' : event.type === 'cancelled' ? 'cancelled' : 'failed',
@@ -308,17 +344,87 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   private onEngineEvent(event: StudioEvent): void {
     if ('jobId' in event && event.jobId && event.jobId === this.activeJob && endsJobRun(event))
       this.endJob(event.jobId);
-    if (event.type === 'engineExited') void this.onEngineExited();
+    if (event.type === 'engineHung') this.onEngineHung(event);
+    if (event.type === 'engineExited') void this.onEngineExited(event.willRestart);
+    if (event.type === 'jobDone') this.hungAt.delete(event.jobId);
     this.emit('event', event);
   }
 
-  private async onEngineExited(): Promise<void> {
+  /**
+   * The watchdog is about to kill the engine. The active job is marked interrupted with the reason —
+   * or failed, when it hung at this stage before — and is not resumed by itself: a hang tends to come
+   * back (the same provider, pack, photo). Its run ends once the engine is back (or given up).
+   */
+  private onEngineHung(event: Extract<StudioEvent, { type: 'engineHung' }>): void {
     const jobId = this.activeJob;
     if (!jobId || this.cancelling.has(jobId)) return;
+    const stage = event.stage;
+    const seconds = Math.round(event.silentMs / 1000);
+    const where = stage ? `during ${stage}` : 'between stages';
+    const again = this.hungAt.has(jobId) && this.hungAt.get(jobId) === stage;
+    const what = event.kind === 'heartbeat' ? 'stopped responding' : 'made no progress';
+    const error: ErrorInfo = {
+      code: ENGINE_HUNG,
+      message: `the engine ${what} ${where} for ${seconds} s${again ? ', the second time at this stage' : ''}`,
+      hint: again
+        ? 'Resume the job to try once more, or change its settings (provider, pack) first; the log has the details.'
+        : 'Resume the job to try again; if it hangs again at the same stage, it fails.',
+    };
+    this.hungAt.set(jobId, stage);
+    // recorded once the engine is gone (nothing it still writes can overwrite it) and its fate known
+    this.hang = { jobId, ...(stage ? { stage } : {}), state: again ? 'failed' : 'interrupted', error };
+  }
+
+  private async onEngineExited(willRestart: boolean): Promise<void> {
+    const jobId = this.activeJob;
+    if (!jobId || this.cancelling.has(jobId)) return;
+    const hang = this.hang;
+    if (hang?.jobId === jobId) {
+      if (!willRestart) await this.endHungJob('it was not restarted (it stopped too often)');
+      return;
+    }
     await this.store.setState(jobId, 'interrupted').catch(() => undefined);
   }
 
+  /** The run of the job the watchdog interrupted ends: its record written, its lock freed, then the event. */
+  private async endHungJob(engineFate: string): Promise<void> {
+    const hang = this.hang;
+    if (!hang) return;
+    this.hang = undefined;
+    const error = { ...hang.error, message: `${hang.error.message}; ${engineFate}` };
+    await this.store.setState(hang.jobId, hang.state, error).catch(() => undefined);
+    this.endJob(hang.jobId);
+    this.emit('event', {
+      type: 'error',
+      jobId: hang.jobId,
+      ...(hang.stage ? { stage: hang.stage } : {}),
+      error,
+    });
+  }
+
+  /** The engine could not be started again: the job that was running ends here, saying so. */
+  private async onEngineRestartFailed(reason: string): Promise<void> {
+    if (this.hang && this.hang.jobId === this.activeJob) {
+      await this.endHungJob(`it could not be restarted (${reason})`);
+      return;
+    }
+    const jobId = this.activeJob;
+    if (!jobId || this.cancelling.has(jobId)) return;
+    const error = {
+      code: 'engine-crashed',
+      message: `the engine stopped and could not be restarted (${reason})`,
+      hint: 'Resume the job to try again.',
+    };
+    await this.store.setState(jobId, 'interrupted', error).catch(() => undefined);
+    this.endJob(jobId);
+    this.emit('event', { type: 'error', jobId, error });
+  }
+
   private async onEngineRestarted(): Promise<void> {
+    if (this.hang && this.hang.jobId === this.activeJob) {
+      await this.endHungJob('it was restarted');
+      return;
+    }
     const jobId = this.activeJob;
     if (!jobId || this.cancelling.has(jobId)) {
       if (jobId) this.endJob(jobId);

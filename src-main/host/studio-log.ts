@@ -49,6 +49,11 @@ function describeEvent(event: StudioEvent): { level: string; message: string } |
         level: 'warn',
         message: `engine exited (code ${event.code}, signal ${event.signal})${event.willRestart ? '; restarting' : ''}`,
       };
+    case 'engineHung':
+      return {
+        level: 'error',
+        message: `engine hung: no ${event.kind} for ${event.silentMs} ms (limit ${event.limitMs} ms)${event.jobId ? ` in job ${event.jobId}` : ''}${event.stage ? ` ${event.stage}` : ''}; killing it`,
+      };
     case 'engineRestarted':
       return { level: 'info', message: `engine restarted (pid ${event.pid})` };
     default:

@@ -20,7 +20,16 @@ export function utilityEngineLauncher(entry: string, env: Record<string, string>
       send: (message) => child.postMessage(message),
       onMessage: (listener) => child.on('message', listener),
       onExit: (listener) => child.on('exit', (code) => listener(code, null)),
-      kill: () => void child.kill(),
+      // utilityProcess.kill() is a polite SIGTERM; the watchdog's SIGKILL (a hung engine) goes by pid.
+      kill: (signal) => {
+        if (signal === 'SIGKILL' && child.pid) {
+          try {
+            process.kill(child.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        } else void child.kill();
+      },
     };
   };
 }

@@ -383,6 +383,28 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z
     .object({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn']), message: z.string() })
     .strict(),
+  /**
+   * Sign of life, sent every few seconds by a timer of the engine's event loop: a synchronous call
+   * that never returns (a native kernel that spins, an ONNX Runtime provider stuck after running out
+   * of memory) stops it, and the host's watchdog restarts the engine (host/engine-watchdog.ts).
+   */
+  z.object({ type: z.literal('heartbeat'), seq: z.number().int().nonnegative() }).strict(),
+  /**
+   * The engine is about to make a call that may block its event loop (no heartbeat) or run without
+   * progress for up to `ms` (e.g. creating the session of a large ONNX pack): the watchdog waits that
+   * long before it calls the engine hung. 0 ends an earlier allowance. Ends with the stage anyway.
+   */
+  z
+    .object({
+      type: z.literal('expectSilence'),
+      ms: z
+        .number()
+        .int()
+        .min(0)
+        .max(6 * 3600_000),
+      reason: z.string().max(300),
+    })
+    .strict(),
 ]);
 export type EngineEvent = z.infer<typeof EngineEvent>;
 
@@ -397,6 +419,21 @@ export const HostEvent = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('engineRestarted'), pid: z.number().int() }).strict(),
+  /**
+   * The watchdog found the engine unresponsive: no heartbeat (`kind` 'heartbeat': its event loop is
+   * blocked) or no progress of the running job (`kind` 'progress') for `silentMs`, more than its
+   * limit. The engine is killed next (engineExited follows); `stage` is the stage it was in, if any.
+   */
+  z
+    .object({
+      type: z.literal('engineHung'),
+      kind: z.enum(['heartbeat', 'progress']),
+      jobId: JobRecord.shape.id.optional(),
+      stage: StageId.optional(),
+      silentMs: z.number().int().nonnegative(),
+      limitMs: z.number().int().nonnegative(),
+    })
+    .strict(),
 ]);
 export type HostEvent = z.infer<typeof HostEvent>;
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   EngineCommand,
   EngineEvent,
+  HostEvent,
   JobRecord,
   JobSettings,
   PriorOverlay,
@@ -125,4 +126,29 @@ test('a refusal never quotes back a huge hostile key or value in full', () => {
     assert.match(refused.error, /^Unrecognized key: "k+…$/);
     assert.ok(refused.error.length <= 300, `${refused.error.length} characters`);
   }
+});
+
+test('the watchdog messages: heartbeat, expectSilence and engineHung are checked', () => {
+  assert.ok(parseMessage(EngineEvent, { type: 'heartbeat', seq: 3 }).ok);
+  assert.ok(!parseMessage(EngineEvent, { type: 'heartbeat', seq: -1 }).ok);
+  assert.ok(!parseMessage(EngineEvent, { type: 'heartbeat', seq: 1, extra: true }).ok);
+  assert.ok(parseMessage(EngineEvent, { type: 'expectSilence', ms: 600_000, reason: 'a big session' }).ok);
+  assert.ok(parseMessage(EngineEvent, { type: 'expectSilence', ms: 0, reason: '' }).ok);
+  assert.ok(!parseMessage(EngineEvent, { type: 'expectSilence', ms: 1.5, reason: 'x' }).ok);
+  // an engine cannot switch the watchdog off: at most 6 hours of announced silence
+  assert.ok(!parseMessage(EngineEvent, { type: 'expectSilence', ms: 7 * 3600_000, reason: 'x' }).ok);
+  assert.ok(!parseMessage(EngineEvent, { type: 'expectSilence', ms: 1, reason: 'x'.repeat(301) }).ok);
+  const hung = {
+    type: 'engineHung',
+    kind: 'heartbeat',
+    jobId: 'a',
+    stage: 'segment',
+    silentMs: 1600,
+    limitMs: 1500,
+  };
+  assert.ok(parseMessage(HostEvent, hung).ok);
+  assert.ok(parseMessage(HostEvent, { type: 'engineHung', kind: 'progress', silentMs: 1, limitMs: 1 }).ok);
+  assert.ok(!parseMessage(HostEvent, { ...hung, kind: 'sleepy' }).ok);
+  // the engine cannot forge a host event
+  assert.ok(!parseMessage(EngineEvent, hung).ok);
 });

@@ -4,6 +4,7 @@
  * names the .onnx file; the session is released before the error is thrown.
  */
 import * as ort from 'onnxruntime-node';
+import { expectSilence } from '../engine-heartbeat';
 import { PackError } from './pack-error';
 import type { NetworkSpec, TensorSpec } from './pack-manifest';
 import type { VerifiedPack } from './verify-pack';
@@ -28,10 +29,13 @@ export async function createPackSession(
     // `<file>.data` beside it. Its bytes were hashed as they were streamed.
     const byPath =
       !pack.inMemory(spec.file) || pack.manifest.files.some((f) => f.path === `${spec.file}.data`);
+    // Creating a big graph's session may hold the engine's event loop for minutes (no heartbeat).
+    expectSilence(sessionSilenceMs(pack, spec.file), `creating the ONNX Runtime session of ${spec.file}`);
     session = byPath
       ? await ort.InferenceSession.create(pack.path(spec.file), options)
       : await ort.InferenceSession.create(pack.file(spec.file), options);
   } catch (err) {
+    expectSilence(0, `${spec.file} failed to load`);
     throw new PackError(
       'pack-corrupt',
       pack.dir,
@@ -39,6 +43,7 @@ export async function createPackSession(
       `ONNX Runtime cannot load it (${(err as Error).message}).`,
     );
   }
+  expectSilence(0, `${spec.file} loaded`);
   try {
     checkSide(pack, spec.file, 'input', spec.inputs, session.inputMetadata);
     checkSide(pack, spec.file, 'output', spec.outputs, session.outputMetadata);
@@ -47,6 +52,14 @@ export async function createPackSession(
     throw err;
   }
   return { session, spec, file: spec.file };
+}
+
+/** How long creating a session may take: 2 min, plus 2 min per GiB of graph and external data. */
+export function sessionSilenceMs(pack: VerifiedPack, file: string): number {
+  const bytes = pack.manifest.files
+    .filter((f) => f.path === file || f.path === `${file}.data`)
+    .reduce((sum, f) => sum + f.bytes, 0);
+  return 120_000 + Math.ceil((bytes / 2 ** 30) * 120_000);
 }
 
 function checkSide(

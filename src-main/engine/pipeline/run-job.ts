@@ -14,6 +14,7 @@ import {
 } from '../../shared/protocol';
 import { CancelledError, StageError } from '../stage-error';
 import { createStageContext, type StageRunner } from './stage-context';
+import { testHangAt } from '../engine-heartbeat';
 
 export type Emit = (event: EngineEvent) => void;
 
@@ -58,6 +59,7 @@ export async function runJob({
       if (signal.aborted) throw new CancelledError();
       job = await updateJobRecord(jobDir, (r) => withStage(r, stage.id, { ...CLEARED, state: 'running' }));
       emit({ type: 'stageStarted', jobId, stage: stage.id });
+      await testHangAt(stage.id);
       const artifacts: Artifact[] = [];
       const started = performance.now();
       const ctx = createStageContext({

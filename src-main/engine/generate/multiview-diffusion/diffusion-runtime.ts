@@ -6,6 +6,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import type { ProviderId } from '../../../shared/protocol';
+import { withSilence } from '../../engine-heartbeat';
 import { createPackSession } from '../../packs/pack-session';
 import { DIFFUSION_NETWORKS, type DiffusionNetwork } from '../../packs/diffusion-manifest';
 import { PackError } from '../../packs/pack-error';
@@ -80,7 +81,11 @@ export class DiffusionRuntime {
     network: DiffusionNetwork,
     feeds: Record<string, ort.Tensor>,
   ): Promise<Record<string, ort.Tensor>> {
-    return (await this.sessions[network].run(feeds)) as Record<string, ort.Tensor>;
+    // one UNet batch on a slow CPU may hold the event loop (no heartbeat) for minutes
+    const session = this.sessions[network];
+    return (await withSilence(`${this.provider} ${network}`, FIRST_RUN_SILENCE_MS, () =>
+      session.run(feeds),
+    )) as Record<string, ort.Tensor>;
   }
 
   /**
@@ -93,13 +98,19 @@ export class DiffusionRuntime {
 
   async assemble(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
     if (!this.sessions.assembly) throw new Error('no frustum assembly session on this provider');
-    return (await this.sessions.assembly.run(feeds)) as Record<string, ort.Tensor>;
+    const assembly = this.sessions.assembly;
+    return (await withSilence(`${this.provider} assembly`, FIRST_RUN_SILENCE_MS, () =>
+      assembly.run(feeds),
+    )) as Record<string, ort.Tensor>;
   }
 
   async release(): Promise<void> {
     await releaseAll(this.sessions);
   }
 }
+
+/** How long the first run of a network may hold the engine's event loop (the watchdog's allowance). */
+const FIRST_RUN_SILENCE_MS = 10 * 60_000;
 
 async function createSessions(
   pack: VerifiedPack,

@@ -1,0 +1,83 @@
+/**
+ * The engine's side of the host's watchdog (host/engine-watchdog.ts): a heartbeat from a timer of the
+ * event loop — a synchronous call that never returns stops it, which is what the host must notice —
+ * and `expectSilence`, with which code about to make a long blocking call (creating the session of a
+ * big ONNX pack) tells the host to wait longer than its limit before calling the engine hung.
+ */
+import type { EngineEvent } from '../shared/protocol';
+
+const DEFAULT_INTERVAL_MS = 5_000;
+
+let send: ((event: EngineEvent) => void) | undefined;
+
+/** Start the heartbeat (every GEN3D_HEARTBEAT_MS, default 5 s); `expectSilence` sends through `emit` too. */
+export function startHeartbeat(emit: (event: EngineEvent) => void, env = process.env): NodeJS.Timeout {
+  send = emit;
+  const asked = Number(env.GEN3D_HEARTBEAT_MS);
+  const every = Number.isFinite(asked) && asked >= 20 ? asked : DEFAULT_INTERVAL_MS;
+  let seq = 0;
+  const timer = setInterval(() => emit({ type: 'heartbeat', seq: seq++ }), every);
+  timer.unref(); // never what keeps the engine alive
+  return timer;
+}
+
+/**
+ * The next `ms` may pass without a heartbeat or progress (0 ends an earlier allowance); it ends with
+ * the stage in any case. Sent at once, before the blocking call starts.
+ */
+export function expectSilence(ms: number, reason: string): void {
+  send?.({ type: 'expectSilence', ms: Math.max(0, Math.round(ms)), reason: reason.slice(0, 300) });
+}
+
+const slowest = new Map<string, number>();
+
+/**
+ * Make a call that may hold the event loop (ONNX Runtime's node binding runs a session synchronously,
+ * inside a setImmediate), announcing the silence it may need: 4× the slowest earlier call of the same
+ * `key` (at least 2 min), or `firstMs` for the first one. Its time is kept for the next call.
+ */
+export async function withSilence<T>(key: string, firstMs: number, call: () => Promise<T>): Promise<T> {
+  const before = slowest.get(key);
+  expectSilence(before === undefined ? firstMs : Math.max(120_000, 4 * before), `running ${key}`);
+  const started = performance.now();
+  try {
+    return await call();
+  } finally {
+    slowest.set(key, Math.max(before ?? 0, performance.now() - started));
+    expectSilence(0, `${key} returned`);
+  }
+}
+
+/**
+ * Test hook: `GEN3D_TEST_HANG_AT=<stage>` makes that stage hang — only when `GEN3D_TEST_HOOKS=1` is
+ * set too and the engine does not run inside Electron, so an installed app never honours it.
+ * GEN3D_TEST_HANG_MODE says how: 'spin' (default: a synchronous busy wait that blocks the event loop,
+ * as a native call that never returns would), 'spin-ignoring-sigterm' (the same, with a SIGTERM
+ * handler, so only SIGKILL ends it) or 'await' (a promise that never settles: the loop stays free,
+ * the heartbeat goes on, only the progress stops) or 'announced' (a busy wait of GEN3D_TEST_HANG_MS,
+ * announced with expectSilence of twice that: a long call that is not a hang).
+ */
+export async function testHangAt(stage: string, env = process.env): Promise<void> {
+  if (env.GEN3D_TEST_HOOKS !== '1' || env.GEN3D_TEST_HANG_AT !== stage || process.versions.electron) return;
+  const mode = env.GEN3D_TEST_HANG_MODE ?? 'spin';
+  if (mode === 'await') {
+    await new Promise<void>(() => undefined);
+    return;
+  }
+  if (mode === 'announced') {
+    const ms = Number(env.GEN3D_TEST_HANG_MS) || 1000;
+    expectSilence(2 * ms, 'test: an announced long call');
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      // a long synchronous call, announced
+    }
+    expectSilence(0, 'test: the announced call returned');
+    return;
+  }
+  // a JS handler runs only when the loop is free again: while spinning, SIGTERM is held back
+  if (mode === 'spin-ignoring-sigterm') process.on('SIGTERM', () => undefined);
+  const until = Date.now() + 10 * 60_000; // a forgotten engine still ends, long after any test
+  while (Date.now() < until) {
+    // spin, like a stuck native kernel
+  }
+}
