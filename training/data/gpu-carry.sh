@@ -2,7 +2,7 @@
 # Packs the synthetic-data generator for the GPU machine (which has no node_modules): one esbuild
 # bundle of make-synthetic-heads.ts, Human's node-wasm build bundled with its TFJS, the face models
 # and .wasm files it loads, and sharp's Linux x64 runtime — in test-output/gpu-data/ (~30 MB), to be
-# and this Node binary (xz, from ../shared/tools/device-pack.sh's .devcarry/node.xz) — ~52 MB, the one
+# and this Node binary (xz, from ../shared/tools/device-pack.sh's .devcarry/node.xz) — ~35 MB, the one
 # folder to carry. There, training/data/gpu-generate.sh builds the addon with CUDA and runs it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,4 +37,6 @@ for p in sharp detect-libc semver @img/colour @img/sharp-linux-x64 @img/sharp-li
 done
 [ -s .devcarry/node.xz ] || { echo "run ../shared/tools/device-pack.sh first (for .devcarry/node.xz)" >&2; exit 1; }
 cp .devcarry/node.xz "$out/"
+# node_modules as one xz archive (19 MB of libvips → a few MB): room beside it for a checkpoint
+tar -C "$out" -cJf "$out/node_modules.tar.xz" node_modules && rm -rf "$nm"
 du -sh "$out"

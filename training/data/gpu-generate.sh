@@ -5,9 +5,11 @@
 #   bash training/data/gpu-generate.sh OUT_DIR COUNT [SEED] [VIEW_SIZE]
 set -euo pipefail
 out=$1 count=$2 seed=${3:-1} size=${4:-256}
-carry=$PWD/test-output/gpu-data
+carry=/tmp/gpu-data
+mkdir -p "$carry" && cp test-output/gpu-data/make-synthetic-heads.mjs "$carry/"
+[ -d "$carry/node_modules" ] || tar -C "$carry" -xJf test-output/gpu-data/node_modules.tar.xz
 mkdir -p /tmp/devnode/bin
-[ -x /tmp/devnode/bin/node ] || { xz -dc "$carry/node.xz" >/tmp/devnode/bin/node && chmod +x /tmp/devnode/bin/node; }
+[ -x /tmp/devnode/bin/node ] || { xz -dc test-output/gpu-data/node.xz >/tmp/devnode/bin/node && chmod +x /tmp/devnode/bin/node; }
 export PATH=/tmp/devnode/bin:$PATH
 start=$(date +%s)
 inc="$carry/node_modules/node-api-headers/include;$carry/node_modules/node-addon-api"
