@@ -12,6 +12,8 @@ export const ASTRONAUT = path.join(SAMPLES_DIR, 'astronaut.png');
 export const COFFEE = path.join(SAMPLES_DIR, 'coffee.png');
 export const GRACE_HOPPER = path.join(SAMPLES_DIR, 'grace_hopper.jpg');
 export const CAMERAMAN = path.join(SAMPLES_DIR, 'cameraman.png');
+/** KPhotoAlbum's demo portrait of its author (CC BY-SA 4.0, resources/samples/SOURCES.md). */
+export const JESPER = path.join(SAMPLES_DIR, 'kpa_jesper.jpg');
 
 export interface Photo {
   png: Buffer;

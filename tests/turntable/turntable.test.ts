@@ -15,7 +15,7 @@ import { NodeIO } from '@gltf-transform/core';
 import sharp from 'sharp';
 import { renderViews, viewPng, viewStripPng } from '../../src-main/engine/pipeline/render-views';
 import type { RenderableObject } from '../../src-main/engine/pipeline/render-views';
-import { ASTRONAUT, CAMERAMAN, GRACE_HOPPER } from '../support/photos';
+import { ASTRONAUT, CAMERAMAN, JESPER, GRACE_HOPPER } from '../support/photos';
 import {
   describeFaces,
   descriptorDistance,
@@ -46,6 +46,9 @@ const PHOTOS = [
   { name: 'astronaut', file: ASTRONAUT, identityAt45: true },
   { name: 'grace_hopper', file: GRACE_HOPPER, identityAt45: true },
   { name: 'cameraman', file: CAMERAMAN, identityAt45: false },
+  // Printed, not asserted: 0.67 at 45° (2026-12-02) — his short hair is fitted as a bob helmet and the
+  // fit's open mouth is exaggerated; the front matches. Issue 8 stays open on it.
+  { name: 'kpa_jesper', file: JESPER, identityAt45: false },
 ];
 
 async function readGlbObjects(glb: Buffer): Promise<(RenderableObject & { name: string })[]> {
