@@ -17,6 +17,7 @@ import {
   isWatertightWelded,
   meshDefects,
   removeFlaps,
+  splitNonManifold,
 } from '../../src-main/engine/reconstruct/mesh-checks';
 import { DEFAULT_RECONSTRUCT, reconstructHead } from '../../src-main/engine/reconstruct/reconstruct-head';
 import { makeHeadFixture } from '../fixtures/head-fixture';
@@ -55,6 +56,49 @@ test('removeFlaps: back-to-back pairs, copies and degenerate triangles go; the o
   assert.deepEqual(repair, { flaps: 1, duplicates: 1, degenerate: 1 });
   assert.ok(hasNoDefects(meshDefects(indices, 7)), JSON.stringify(meshDefects(indices, 7)));
   assert.equal(indices.length, OCTAHEDRON.length);
+});
+
+/** The octahedron's corners: 0 +x, 1 −x, 2 +y, 3 −y, 4 +z, 5 −z. */
+const OCTA_POSITIONS = [1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1];
+
+/** Two octahedra, the second rotated 180° about a line through the first's shared vertices. */
+function twoOctahedra(
+  shared: number[],
+  rotate: (p: number[]) => number[],
+): { positions: Float32Array; indices: Uint32Array } {
+  const positions = [...OCTA_POSITIONS];
+  const id: number[] = [];
+  for (let v = 0; v < 6; v++) {
+    if (shared.includes(v)) id.push(v);
+    else {
+      id.push(positions.length / 3);
+      positions.push(...rotate(OCTA_POSITIONS.slice(v * 3, v * 3 + 3)));
+    }
+  }
+  return {
+    positions: Float32Array.from(positions),
+    indices: Uint32Array.from([...OCTAHEDRON, ...Array.from(OCTAHEDRON, (v) => id[v]!)]),
+  };
+}
+
+test('splitNonManifold: octahedra joined along an edge or at a vertex are cut apart, the larger kept', () => {
+  // Along edge 0–2 (+x to +y): rotated about that line, centred at (1, 1, 0).
+  const edge = twoOctahedra([0, 2], ([x, y, z]) => [1 - y!, 1 - x!, -z!]);
+  assert.equal(meshDefects(edge.indices, edge.positions.length / 3).overusedEdges, 1);
+  const cutEdge = splitNonManifold(edge.positions, edge.indices);
+  assert.ok(cutEdge);
+  assert.ok(hasNoDefects(meshDefects(cutEdge.indices, cutEdge.positions.length / 3)));
+  assert.deepEqual(cutEdge.repair, { edges: 1, vertices: 2, droppedTriangles: 8 });
+  assert.ok(isWatertightWelded(cutEdge.positions, cutEdge.indices));
+  // At vertex 4 (+z): rotated about the x axis through it.
+  const vertex = twoOctahedra([4], ([x, y, z]) => [x!, -y!, 2 - z!]);
+  assert.equal(meshDefects(vertex.indices, vertex.positions.length / 3).nonManifoldVertices, 1);
+  const cutVertex = splitNonManifold(vertex.positions, vertex.indices);
+  assert.ok(cutVertex);
+  assert.deepEqual(cutVertex.repair, { edges: 0, vertices: 1, droppedTriangles: 8 });
+  assert.ok(hasNoDefects(meshDefects(cutVertex.indices, cutVertex.positions.length / 3)));
+  // A hole has nothing to pair.
+  assert.equal(splitNonManifold(Float32Array.from(OCTA_POSITIONS), OCTAHEDRON.subarray(3)), null);
 });
 
 test(

@@ -214,3 +214,241 @@ export function removeFlaps(indices: Uint32Array): { indices: Uint32Array; repai
   }
   return { indices: Uint32Array.from(out), repair };
 }
+
+/** What `splitNonManifold` did. */
+export interface SplitRepair {
+  /** Edges with more than two triangles, their triangles paired around the edge. */
+  edges: number;
+  /** Vertex copies made (one per fan beyond a vertex's first). */
+  vertices: number;
+  /** Triangles dropped with the components other than the largest. */
+  droppedTriangles: number;
+}
+
+/**
+ * Two sheets of a surface joined along an edge or at a vertex (a decimation collapse across a thin
+ * gap or handle) made manifold by cutting them apart: the triangles on an edge used 2k times are
+ * paired around it (sorted by angle, each with its neighbour across the solid between them), every
+ * vertex gets one copy per fan of triangles the pairing connects around it, and the copies move
+ * `separation` metres into their fan so no two vertices share a position (the welded checks and
+ * position-based tools see them apart). The largest component is kept. Null when the mesh has holes
+ * or misoriented edges (nothing to pair).
+ */
+export function splitNonManifold(
+  positions: Float32Array,
+  indices: Uint32Array,
+  separation = 1e-5,
+): { positions: Float32Array; indices: Uint32Array; repair: SplitRepair } | null {
+  const corners = indices.length;
+  const vertexCount = positions.length / 3;
+  const next = (c: number): number => (c % 3 === 2 ? c - 2 : c + 1);
+  const P = (v: number): [number, number, number] => [
+    positions[v * 3]!,
+    positions[v * 3 + 1]!,
+    positions[v * 3 + 2]!,
+  ];
+  // Half-edge c: indices[c] → indices[next(c)]; grouped by undirected edge.
+  const order = Array.from({ length: corners }, (_, c) => c);
+  const edgeKey = new Float64Array(corners);
+  for (let c = 0; c < corners; c++) {
+    const a = indices[c]!;
+    const b = indices[next(c)]!;
+    edgeKey[c] = Math.min(a, b) * vertexCount + Math.max(a, b);
+  }
+  order.sort((x, y) => edgeKey[x]! - edgeKey[y]!);
+  const partner = new Int32Array(corners).fill(-1);
+  let splitEdges = 0;
+  for (let i = 0; i < corners;) {
+    let j = i;
+    while (j < corners && edgeKey[order[j]!] === edgeKey[order[i]!]) j++;
+    const group = order.slice(i, j);
+    i = j;
+    const u = Math.min(indices[group[0]!]!, indices[next(group[0]!)]!);
+    const forward = group.filter((c) => indices[c] === u);
+    if (forward.length * 2 !== group.length) return null;
+    if (group.length === 2) {
+      partner[group[0]!] = group[1]!;
+      partner[group[1]!] = group[0]!;
+      continue;
+    }
+    splitEdges++;
+    // Around the edge u → v: each triangle's third vertex as an angle in the plane across the edge.
+    const v = indices[group[0]!] === u ? indices[next(group[0]!)]! : indices[group[0]!]!;
+    const pu = P(u);
+    const d = sub3(P(v), pu);
+    normalise3(d);
+    const e1 = perpendicular(d);
+    const e2 = cross3(d, e1);
+    const angle = (c: number): number => {
+      const r = sub3(P(indices[next(next(c))]!), pu);
+      return Math.atan2(dot3(r, e2), dot3(r, e1));
+    };
+    const sorted = group.map((c) => ({ c, a: angle(c), fwd: indices[c] === u })).sort((x, y) => x.a - y.a);
+    let alternating = true;
+    for (let k = 0; k < sorted.length; k++) {
+      if (sorted[k]!.fwd === sorted[(k + 1) % sorted.length]!.fwd) alternating = false;
+    }
+    if (!alternating) {
+      // The sheets cross at the edge: any forward/backward pairing is a manifold one; take them in order.
+      const f = sorted.filter((x) => x.fwd);
+      const b = sorted.filter((x) => !x.fwd);
+      for (let k = 0; k < f.length; k++) {
+        partner[f[k]!.c] = b[k]!.c;
+        partner[b[k]!.c] = f[k]!.c;
+      }
+      continue;
+    }
+    // Pair across the solid: the wedge between sorted[0] and sorted[1] is inside when sorted[0]'s
+    // outward normal points away from it.
+    const s0 = sorted[0]!;
+    const s1 = sorted[1]!;
+    const mid = (s0.a + s1.a) / 2;
+    const w = [
+      e1[0]! * Math.cos(mid) + e2[0]! * Math.sin(mid),
+      e1[1]! * Math.cos(mid) + e2[1]! * Math.sin(mid),
+      e1[2]! * Math.cos(mid) + e2[2]! * Math.sin(mid),
+    ];
+    const t0 = s0.c - (s0.c % 3);
+    const n0 = cross3(sub3(P(indices[t0 + 1]!), P(indices[t0]!)), sub3(P(indices[t0 + 2]!), P(indices[t0]!)));
+    const offset = dot3(n0, w) < 0 ? 0 : 1;
+    for (let k = 0; k < sorted.length; k += 2) {
+      const a = sorted[(k + offset) % sorted.length]!.c;
+      const b = sorted[(k + offset + 1) % sorted.length]!.c;
+      partner[a] = b;
+      partner[b] = a;
+    }
+  }
+  // Fans: around a vertex, corner c (outgoing half-edge c) → the corner at the same vertex in the
+  // partner's triangle, next(partner[c]).
+  const fan = new Int32Array(corners).fill(-1);
+  const vertexOf = new Int32Array(corners);
+  const fansSeen = new Uint8Array(vertexCount);
+  const out: number[] = Array.from(positions);
+  const copies: { v: number; corners: number[] }[] = [];
+  for (let c = 0; c < corners; c++) {
+    if (fan[c]! >= 0) continue;
+    const v = indices[c]!;
+    const members: number[] = [];
+    let at = c;
+    while (fan[at]! < 0) {
+      fan[at] = 1;
+      members.push(at);
+      at = next(partner[at]!);
+    }
+    for (const piece of cutAtRepeats(members, (m) => indices[next(m)]!)) {
+      if (!fansSeen[v]) {
+        fansSeen[v] = 1;
+        for (const m of piece) vertexOf[m] = v;
+      } else {
+        const id = out.length / 3;
+        out.push(...P(v));
+        for (const m of piece) vertexOf[m] = id;
+        copies.push({ v: id, corners: piece });
+      }
+    }
+  }
+  // Move each copy a little into its fan (towards its triangles' centroid).
+  for (const { v, corners: members } of copies) {
+    const centre = [0, 0, 0];
+    for (const m of members) {
+      const t = m - (m % 3);
+      for (let k = 0; k < 3; k++) {
+        const p = P(indices[t + k]!);
+        for (let a = 0; a < 3; a++) centre[a]! += p[a]! / (3 * members.length);
+      }
+    }
+    const dir = [centre[0]! - out[v * 3]!, centre[1]! - out[v * 3 + 1]!, centre[2]! - out[v * 3 + 2]!];
+    normalise3(dir);
+    for (let a = 0; a < 3; a++) out[v * 3 + a]! += dir[a]! * separation;
+  }
+  const split = Uint32Array.from(vertexOf);
+  const kept = largestComponent(split, out.length / 3);
+  return {
+    positions: Float32Array.from(out),
+    indices: kept,
+    repair: {
+      edges: splitEdges,
+      vertices: copies.length,
+      droppedTriangles: (split.length - kept.length) / 3,
+    },
+  };
+}
+
+/**
+ * A fan of triangles around a vertex x, in order: member m is the triangle (x, y_m, y_{m−1}). When a
+ * spoke y repeats (y_a = y_b, two sheets through x sharing the edge x–y) the fan is cut there into
+ * two closed fans, members a+1…b and the rest, until no spoke repeats.
+ */
+function cutAtRepeats(members: number[], spoke: (m: number) => number): number[][] {
+  const seen = new Map<number, number>();
+  for (let b = 0; b < members.length; b++) {
+    const y = spoke(members[b]!);
+    const a = seen.get(y);
+    if (a !== undefined) {
+      return [
+        ...cutAtRepeats(members.slice(a + 1, b + 1), spoke),
+        ...cutAtRepeats([...members.slice(b + 1), ...members.slice(0, a + 1)], spoke),
+      ];
+    }
+    seen.set(y, b);
+  }
+  return [members];
+}
+
+/** The triangles of the largest vertex-connected component (by triangle count). */
+export function largestComponent(indices: Uint32Array, vertexCount: number): Uint32Array {
+  const parent = Int32Array.from({ length: vertexCount }, (_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
+    }
+    return x;
+  };
+  for (let t = 0; t < indices.length; t += 3) {
+    const a = find(indices[t]!);
+    for (let e = 1; e < 3; e++) {
+      const b = find(indices[t + e]!);
+      if (a !== b) parent[b] = a;
+    }
+  }
+  const size = new Map<number, number>();
+  for (let t = 0; t < indices.length; t += 3) {
+    const r = find(indices[t]!);
+    size.set(r, (size.get(r) ?? 0) + 1);
+  }
+  if (size.size <= 1) return indices;
+  let best = -1;
+  let bestSize = -1;
+  for (const [r, n] of size) {
+    if (n > bestSize) {
+      best = r;
+      bestSize = n;
+    }
+  }
+  const out: number[] = [];
+  for (let t = 0; t < indices.length; t += 3) {
+    if (find(indices[t]!) === best) out.push(indices[t]!, indices[t + 1]!, indices[t + 2]!);
+  }
+  return Uint32Array.from(out);
+}
+
+function sub3(a: readonly number[], b: readonly number[]): number[] {
+  return [a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!];
+}
+function dot3(a: readonly number[], b: readonly number[]): number {
+  return a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
+}
+function cross3(a: readonly number[], b: readonly number[]): number[] {
+  return [a[1]! * b[2]! - a[2]! * b[1]!, a[2]! * b[0]! - a[0]! * b[2]!, a[0]! * b[1]! - a[1]! * b[0]!];
+}
+function normalise3(a: number[]): void {
+  const l = Math.hypot(a[0]!, a[1]!, a[2]!) || 1;
+  for (let k = 0; k < 3; k++) a[k]! /= l;
+}
+function perpendicular(d: readonly number[]): number[] {
+  const helper = Math.abs(d[0]!) < 0.9 ? [1, 0, 0] : [0, 1, 0];
+  const p = cross3(d, helper);
+  normalise3(p);
+  return p;
+}

@@ -28,8 +28,10 @@ import {
   isWatertightWelded,
   meshDefects,
   removeFlaps,
+  splitNonManifold,
   type FlapRepair,
   type MeshDefects,
+  type SplitRepair,
 } from './mesh-checks';
 import { DEFAULT_REFINE, refineMeshPhotometric, type RefineSettings } from './photo-refine';
 import { buildUvAtlas } from './uv-atlas';
@@ -192,6 +194,8 @@ export async function reconstructHead(
 export interface DecimationReport {
   /** Back-to-back triangle pairs, copies and degenerate triangles removed after the simplifier. */
   removed: FlapRepair;
+  /** Sheets cut apart where a collapse joined them (null when there were none). */
+  split: SplitRepair | null;
   /** Which simplification was kept: the plain one, a regularised retry, or none (the marched mesh). */
   kept: 'simplified' | 'regularized' | 'marched';
   /** Defects of the kept mesh (all 0 unless the marched mesh itself had some). */
@@ -201,12 +205,14 @@ export interface DecimationReport {
 /**
  * meshoptimizer's simplifier to the target (error bound 1 % of the extent), then unused vertices
  * dropped. Marching tetrahedra put vertices 0.1 % of an edge apart; the first collapses remove those.
- * The simplifier does not check that a collapse keeps the surface manifold: now and then it leaves a
+ * The simplifier does not check that a collapse keeps the surface manifold. Now and then it leaves a
  * vertex with just two triangles on the same three vertices, back to back, hanging off an edge that
  * then has four (at 128³ → 60k: 3 on the ellipsoid's sphere prior, 1 on the head + hair scene; not
- * seen at 64³ → 40k, whence the tests passed), which `removeFlaps` takes out. Should anything else remain (a hole, a
- * pinched vertex) the simplification is retried regularised, and failing that the marched mesh
- * (closed by construction) is kept undecimated.
+ * seen at 64³ → 40k, whence the tests passed): `removeFlaps` takes them out. On a noisy surface
+ * (thin gaps and handles: a random-weight pack's views) collapses also join two sheets along an edge
+ * or at a vertex: `splitNonManifold` cuts them apart and keeps the largest component. Should anything
+ * remain the simplification is retried regularised, and failing that the marched mesh (closed by
+ * construction) is kept undecimated.
  */
 export async function decimate(
   positions: Float32Array,
@@ -214,9 +220,10 @@ export async function decimate(
   targetTriangles: number,
 ): Promise<{ positions: Float32Array; indices: Uint32Array; watertight: boolean; report: DecimationReport }> {
   await MeshoptSimplifier.ready;
-  const vertexCount = positions.length / 3;
   let removed: FlapRepair = { flaps: 0, duplicates: 0, degenerate: 0 };
+  let split: SplitRepair | null = null;
   let kept: DecimationReport['kept'] = 'marched';
+  let outPositions = positions;
   let out = indices;
   if (indices.length / 3 > targetTriangles) {
     for (const [name, flags] of [
@@ -227,22 +234,28 @@ export async function decimate(
         ...flags,
       ]);
       const repaired = removeFlaps(simplified);
-      if (hasNoDefects(meshDefects(repaired.indices, vertexCount))) {
-        out = repaired.indices;
-        removed = repaired.repair;
-        kept = name;
-        break;
+      let candidate = { positions, indices: repaired.indices, split: null as SplitRepair | null };
+      if (!hasNoDefects(meshDefects(candidate.indices, positions.length / 3))) {
+        const cut = splitNonManifold(positions, repaired.indices);
+        if (!cut || !hasNoDefects(meshDefects(cut.indices, cut.positions.length / 3))) continue;
+        candidate = { positions: cut.positions, indices: cut.indices, split: cut.repair };
       }
+      outPositions = candidate.positions;
+      out = candidate.indices;
+      removed = repaired.repair;
+      split = candidate.split;
+      kept = name;
+      break;
     }
   }
-  const remap = new Int32Array(vertexCount).fill(-1);
+  const remap = new Int32Array(outPositions.length / 3).fill(-1);
   const keptPositions: number[] = [];
   const compact = new Uint32Array(out.length);
   for (let i = 0; i < out.length; i++) {
     const v = out[i]!;
     if (remap[v]! < 0) {
       remap[v] = keptPositions.length / 3;
-      keptPositions.push(positions[v * 3]!, positions[v * 3 + 1]!, positions[v * 3 + 2]!);
+      keptPositions.push(outPositions[v * 3]!, outPositions[v * 3 + 1]!, outPositions[v * 3 + 2]!);
     }
     compact[i] = remap[v]!;
   }
@@ -251,6 +264,6 @@ export async function decimate(
     positions: Float32Array.from(keptPositions),
     indices: compact,
     watertight: isWatertight(compact),
-    report: { removed, kept, defects },
+    report: { removed, split, kept, defects },
   };
 }
