@@ -110,11 +110,14 @@ test('generate --generator diffusion writes 16 views + cameras.json into the job
   for (let v = 0; v < 16; v++) assert.ok(views.includes(`${String(v).padStart(2, '0')}.png`), views.join());
   assert.ok(views.includes('cameras.json'));
   const fit = JSON.parse(await readFile(path.join(jobs, jobId!, 'mesh', 'reconstruct.json'), 'utf8')) as {
-    watertight?: { marched: boolean };
+    watertight?: { marched: boolean; final: boolean };
     triangles?: { final: number };
   };
   // A random-weight tiny pack's views are noise: the fit runs and meshes; its quality is tested elsewhere.
   assert.equal(fit.watertight?.marched, true, 'the head is reconstructed from the views');
+  // Noise gives thin gaps and handles where decimation joins sheets (reconstruct/README, "Watertightness").
+  assert.equal(fit.watertight?.final, true, 'the decimated, exported mesh is closed too');
+  assert.ok((fit.triangles?.final ?? Infinity) <= 60000, `${fit.triangles?.final} triangles`);
   const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as {
     diffusion?: { provider: string; steps: number; fallbacks: { provider: string }[]; noise: string };
   };

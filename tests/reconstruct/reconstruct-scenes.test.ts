@@ -19,7 +19,11 @@ import {
   setForceCpu,
 } from '../../src-main/engine/native/native-addon';
 import { isWatertightWelded } from '../../src-main/engine/reconstruct/mesh-checks';
-import { reconstructHead, type ReconstructedHead } from '../../src-main/engine/reconstruct/reconstruct-head';
+import {
+  DEFAULT_RECONSTRUCT,
+  reconstructHead,
+  type ReconstructedHead,
+} from '../../src-main/engine/reconstruct/reconstruct-head';
 import { makeHeadFixture, SAMPLE_PHOTO } from '../fixtures/head-fixture';
 import {
   compareSurfaces,
@@ -38,6 +42,8 @@ import {
 
 const skip = isNativeAddonAvailable() ? false : `native addon: ${nativeAddonProblem()}`;
 export const TEST_FIT = { resolutions: [32, 64], steps: [60, 60], targetTriangles: 40000 };
+/** GEN3D_SCENES_FIT=default runs the scenes at the stage's settings (32³ → 64³ → 128³, 60k; minutes, not in CI). */
+const SCENE_FIT = process.env.GEN3D_SCENES_FIT === 'default' ? DEFAULT_RECONSTRUCT : TEST_FIT;
 
 interface SceneResult {
   chamfer: number;
@@ -61,7 +67,7 @@ async function reconstructScene(
     const r = await renderScene(truth, v.camera);
     views.push({ camera: v.camera, image: r.image, mask: r.mask });
   }
-  const head = await reconstructHead(views, prior, { ...TEST_FIT, textureSize: 1024 });
+  const head = await reconstructHead(views, prior, { ...SCENE_FIT, textureSize: 1024 });
   // Geometry against the truth's outer surface.
   const seen = await visibleTriangles(truth);
   const truthPoints = mergeSamples(

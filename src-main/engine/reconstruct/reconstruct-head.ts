@@ -22,7 +22,17 @@ import {
 } from '../native/native-addon';
 import { CancelledError } from '../stage-error';
 import { bakeFromViews, type BakeView } from './bake-views';
-import { isWatertight } from './mesh-checks';
+import {
+  hasNoDefects,
+  isWatertight,
+  isWatertightWelded,
+  meshDefects,
+  removeFlaps,
+  splitNonManifold,
+  type FlapRepair,
+  type MeshDefects,
+  type SplitRepair,
+} from './mesh-checks';
 import { DEFAULT_REFINE, refineMeshPhotometric, type RefineSettings } from './photo-refine';
 import { buildUvAtlas } from './uv-atlas';
 
@@ -54,7 +64,9 @@ export interface ReconstructReport {
   grid: { resolutions: number[]; voxelMetres: number };
   triangles: { marched: number; final: number };
   components: number;
+  /** `final`: the output mesh with its UV splits welded (what is exported). */
   watertight: { marched: boolean; final: boolean };
+  decimation: DecimationReport;
   /** Photometric refinement: rounds run and the mean |offset| of the last round (mm); null when skipped. */
   refine: { rounds: number; meanShiftMm: number } | null;
   atlas: { charts: number; utilisation: number; textureSize: number; textureSeen: number };
@@ -154,7 +166,11 @@ export async function reconstructHead(
       grid: { resolutions: settings.resolutions, voxelMetres: surface.grid.voxel },
       triangles: { marched: surface.indices.length / 3, final: simplified.indices.length / 3 },
       components: surface.components,
-      watertight: { marched: surface.watertight, final: simplified.watertight },
+      watertight: {
+        marched: surface.watertight,
+        final: simplified.watertight && isWatertightWelded(atlas.positions, atlas.indices),
+      },
+      decimation: simplified.report,
       refine: refined,
       atlas: {
         charts: atlas.charts,
@@ -174,30 +190,80 @@ export async function reconstructHead(
   };
 }
 
+/** What decimation had to repair to keep the mesh closed and manifold (reconstruct.json). */
+export interface DecimationReport {
+  /** Back-to-back triangle pairs, copies and degenerate triangles removed after the simplifier. */
+  removed: FlapRepair;
+  /** Sheets cut apart where a collapse joined them (null when there were none). */
+  split: SplitRepair | null;
+  /** Which simplification was kept: the plain one, a regularised retry, or none (the marched mesh). */
+  kept: 'simplified' | 'regularized' | 'marched';
+  /** Defects of the kept mesh (all 0 unless the marched mesh itself had some). */
+  defects: MeshDefects;
+}
+
 /**
  * meshoptimizer's simplifier to the target (error bound 1 % of the extent), then unused vertices
  * dropped. Marching tetrahedra put vertices 0.1 % of an edge apart; the first collapses remove those.
+ * The simplifier does not check that a collapse keeps the surface manifold. Now and then it leaves a
+ * vertex with just two triangles on the same three vertices, back to back, hanging off an edge that
+ * then has four (at 128³ → 60k: 3 on the ellipsoid's sphere prior, 1 on the head + hair scene; not
+ * seen at 64³ → 40k, whence the tests passed): `removeFlaps` takes them out. On a noisy surface
+ * (thin gaps and handles: a random-weight pack's views) collapses also join two sheets along an edge
+ * or at a vertex: `splitNonManifold` cuts them apart and keeps the largest component. Should anything
+ * remain the simplification is retried regularised, and failing that the marched mesh (closed by
+ * construction) is kept undecimated.
  */
 export async function decimate(
   positions: Float32Array,
   indices: Uint32Array,
   targetTriangles: number,
-): Promise<{ positions: Float32Array; indices: Uint32Array; watertight: boolean }> {
+): Promise<{ positions: Float32Array; indices: Uint32Array; watertight: boolean; report: DecimationReport }> {
   await MeshoptSimplifier.ready;
+  let removed: FlapRepair = { flaps: 0, duplicates: 0, degenerate: 0 };
+  let split: SplitRepair | null = null;
+  let kept: DecimationReport['kept'] = 'marched';
+  let outPositions = positions;
   let out = indices;
   if (indices.length / 3 > targetTriangles) {
-    [out] = MeshoptSimplifier.simplify(indices, positions, 3, targetTriangles * 3, 0.01);
+    for (const [name, flags] of [
+      ['simplified', []],
+      ['regularized', ['Regularize']],
+    ] as const) {
+      const [simplified] = MeshoptSimplifier.simplify(indices, positions, 3, targetTriangles * 3, 0.01, [
+        ...flags,
+      ]);
+      const repaired = removeFlaps(simplified);
+      let candidate = { positions, indices: repaired.indices, split: null as SplitRepair | null };
+      if (!hasNoDefects(meshDefects(candidate.indices, positions.length / 3))) {
+        const cut = splitNonManifold(positions, repaired.indices);
+        if (!cut || !hasNoDefects(meshDefects(cut.indices, cut.positions.length / 3))) continue;
+        candidate = { positions: cut.positions, indices: cut.indices, split: cut.repair };
+      }
+      outPositions = candidate.positions;
+      out = candidate.indices;
+      removed = repaired.repair;
+      split = candidate.split;
+      kept = name;
+      break;
+    }
   }
-  const remap = new Int32Array(positions.length / 3).fill(-1);
-  const kept: number[] = [];
+  const remap = new Int32Array(outPositions.length / 3).fill(-1);
+  const keptPositions: number[] = [];
   const compact = new Uint32Array(out.length);
   for (let i = 0; i < out.length; i++) {
     const v = out[i]!;
     if (remap[v]! < 0) {
-      remap[v] = kept.length / 3;
-      kept.push(positions[v * 3]!, positions[v * 3 + 1]!, positions[v * 3 + 2]!);
+      remap[v] = keptPositions.length / 3;
+      keptPositions.push(outPositions[v * 3]!, outPositions[v * 3 + 1]!, outPositions[v * 3 + 2]!);
     }
     compact[i] = remap[v]!;
   }
-  return { positions: Float32Array.from(kept), indices: compact, watertight: isWatertight(compact) };
+  const defects = meshDefects(compact, keptPositions.length / 3);
+  return {
+    positions: Float32Array.from(keptPositions),
+    indices: compact,
+    watertight: isWatertight(compact),
+    report: { removed, split, kept, defects },
+  };
 }
