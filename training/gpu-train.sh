@@ -9,16 +9,17 @@ set -euo pipefail
 export PYTHONUNBUFFERED=1
 count=${COUNT:-400} vae_s=${VAE_S:-120} diff_s=${DIFF_S:-300} variants=${VARIANTS:-base nophoto}
 out=${OUT:-/tmp/train-out} work=/tmp/train
+py=python3  # the GPU machine's own Python with CUDA PyTorch
 mkdir -p "$work" "$out"
 start=$(date +%s)
 say() { echo "[$(($(date +%s) - start)) s] $*"; }
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader  # system-deps: optional (the NVIDIA driver's, on the GPU machine only)
-say "$(python3 -c 'import torch; print("torch", torch.__version__, torch.cuda.get_device_name(0))')"
+say "$($py -c 'import torch; print("torch", torch.__version__, torch.cuda.get_device_name(0))')"
 bash training/data/gpu-generate.sh /tmp/heads "$count" 1 128 | tail -3
 common=(--data /tmp/heads --config compact --seed 0 --val-count 8 --flip --log-every 50)
 if [ -z "${RESUME:-}" ]; then
   say "VAE phase, ${vae_s} s"
-  python3 training/train_default_pack.py "${common[@]}" --out "$work/vae" --phase vae --seconds "$vae_s" \
+  $py training/train_default_pack.py "${common[@]}" --out "$work/vae" --phase vae --seconds "$vae_s" \
     --vae-batch 64 --vae-lr 4e-4 2>&1 | grep -E '^\[vae\] chunk|PSNR|error|Error' | tail -3
   base=$work/vae
 else
@@ -26,10 +27,10 @@ else
 fi
 say "diffusion, ${diff_s} s per variant: $variants"
 for v in $variants; do
-  python3 training/train_default_pack.py "${common[@]}" --out "$work/$v" --resume "$base" --phase diffusion \
+  $py training/train_default_pack.py "${common[@]}" --out "$work/$v" --resume "$base" --phase diffusion \
     --variant "$v" --seconds "$diff_s" --batch "${BATCH:-8}" --lr 2e-4 --warmup 100 >"$work/$v.log" 2>&1 &
 done
 wait || true
 for v in $variants; do echo "== $v"; grep -E 'chunk|error|Error|Traceback' "$work/$v.log" | tail -4; done
-python3 training/pick_variant.py "$work" $variants --out "$out"
+$py training/pick_variant.py "$work" $variants --out "$out"
 say "done"; ls -la "$out"
