@@ -31,8 +31,9 @@ mkdir -p "$nm/@tensorflow/tfjs-backend-wasm/$(dirname "$main")"
 cp "node_modules/@tensorflow/tfjs-backend-wasm/$main" "$nm/@tensorflow/tfjs-backend-wasm/$main"
 cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$nm/@tensorflow/tfjs-backend-wasm/dist/"
 # sharp and what it loads on Linux x64
-for p in sharp detect-libc semver @img/colour @img/sharp-linux-x64 @img/sharp-libvips-linux-x64 \
-  node-api-headers node-addon-api; do
+packages="sharp detect-libc semver @img/colour @img/sharp-linux-x64 @img/sharp-libvips-linux-x64"
+packages="$packages node-api-headers node-addon-api"
+for p in $packages; do
   mkdir -p "$nm/$p" && cp -r "node_modules/$p/." "$nm/$p/"
 done
 [ -s .devcarry/node.xz ] || { echo "run ../shared/tools/device-pack.sh first (for .devcarry/node.xz)" >&2; exit 1; }

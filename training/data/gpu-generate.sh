@@ -9,20 +9,26 @@ carry=/tmp/gpu-data
 mkdir -p "$carry" && cp test-output/gpu-data/make-synthetic-heads.mjs "$carry/"
 [ -d "$carry/node_modules" ] || tar -C "$carry" -xJf test-output/gpu-data/node_modules.tar.xz
 mkdir -p /tmp/devnode/bin
-[ -x /tmp/devnode/bin/node ] || { xz -dc test-output/gpu-data/node.xz >/tmp/devnode/bin/node && chmod +x /tmp/devnode/bin/node; }
+[ -x /tmp/devnode/bin/node ] || { xz -dc test-output/gpu-data/node.xz >/tmp/devnode/bin/node && chmod +x /tmp/devnode/bin/node; } # system-deps: optional (the GPU machine's xz)
 export PATH=/tmp/devnode/bin:$PATH
 start=$(date +%s)
 inc="$carry/node_modules/node-api-headers/include;$carry/node_modules/node-addon-api"
 cmake -S native -B /tmp/native-build -DCMAKE_BUILD_TYPE=Release -DGEN3D_CUDA=ON \
   -DNODE_API_INCLUDE_DIRS="$inc" >/tmp/native-configure.log 2>&1
-cmake --build /tmp/native-build -j "$(nproc)" >/tmp/native-build.log 2>&1 || { tail -20 /tmp/native-build.log; exit 1; }
+cores=$(nproc)
+built=0
+cmake --build /tmp/native-build -j "$cores" >/tmp/native-build.log 2>&1 && built=1
+if [ "$built" = 0 ]; then
+  tail -20 /tmp/native-build.log
+  exit 1
+fi
 addon=$(find /tmp/native-build -name gen3d_native.node | head -1)
 echo "addon built in $(($(date +%s) - start)) s: $addon"
 export GEN3D_NATIVE_ADDON=$addon GEN3D_RESOURCES_DIR=$PWD/resources
 workers=$(nproc)
 per=$(((count + workers - 1) / workers))
 mkdir -p "$out"
-for ((w = 0; w < workers; w++)); do
+for w in $(seq 0 $((workers - 1))); do
   first=$((w * per)); n=$((count - first < per ? count - first : per))
   [ "$n" -gt 0 ] || break
   node "$carry/make-synthetic-heads.mjs" --out "$out" --seed "$seed" --start "$first" --count "$n" \
