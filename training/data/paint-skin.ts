@@ -12,7 +12,7 @@ import {
 } from '../../src-main/engine/generate/prior-projection/atlas-surface';
 import { atlasTriangleIds } from '../../src-main/engine/generate/prior-projection/photo-projection';
 import type { Rgb, SkinLook } from './draw-identity';
-import { valueNoise3 } from './value-noise';
+import { valueNoise3 } from '../../src-main/engine/geometry/value-noise';
 
 export interface SkinTexture {
   data: Uint8Array;

@@ -4,38 +4,7 @@
  * "billow" noise (1 − |value noise|, two octaves) over the 3-D direction, so it has no poles and no
  * lattice a viewer can follow round the head. Deterministic: same direction, same relief.
  */
-
-/** Integer lattice hash → [-1, 1). */
-function latticeValue(ix: number, iy: number, iz: number): number {
-  let h = Math.imul(ix, 0x27d4eb2d) ^ Math.imul(iy, 0x165667b1) ^ Math.imul(iz, 0x61c88647);
-  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 2147483648 - 1;
-}
-
-function fade(t: number): number {
-  return t * t * t * (t * (t * 6 - 15) + 10);
-}
-
-function lerp(a: number, b: number, t: number): number {
-  return a + (b - a) * t;
-}
-
-/** Smooth value noise in [-1, 1] at a 3-D point. */
-export function valueNoise3(x: number, y: number, z: number): number {
-  const ix = Math.floor(x),
-    iy = Math.floor(y),
-    iz = Math.floor(z);
-  const u = fade(x - ix),
-    v = fade(y - iy),
-    w = fade(z - iz);
-  const x0 = lerp(latticeValue(ix, iy, iz), latticeValue(ix + 1, iy, iz), u);
-  const x1 = lerp(latticeValue(ix, iy + 1, iz), latticeValue(ix + 1, iy + 1, iz), u);
-  const x2 = lerp(latticeValue(ix, iy, iz + 1), latticeValue(ix + 1, iy, iz + 1), u);
-  const x3 = lerp(latticeValue(ix, iy + 1, iz + 1), latticeValue(ix + 1, iy + 1, iz + 1), u);
-  return lerp(lerp(x0, x1, v), lerp(x2, x3, v), w);
-}
+import { valueNoise3 } from '../../geometry/value-noise';
 
 /** Clumps about 2.5 cm across on a 10 cm head radius: the lattice spacing on the unit sphere. */
 const CLUMP_FREQUENCY = 9;
