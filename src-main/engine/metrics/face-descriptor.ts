@@ -9,7 +9,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { RawImage } from '../image/raw-image';
 
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 /** The paper's threshold: two descriptors closer than this are the same person. */
 export const SAME_PERSON_DISTANCE = 0.6;
 
@@ -40,12 +40,12 @@ let api: Promise<FaceApi> | undefined;
 
 function loadFaceApi(): Promise<FaceApi> {
   api ??= (async () => {
-    const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
-    const wasm = require('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(p: string): void };
-    wasm.setWasmPaths(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
+    const faceapi = requireHere('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
+    const wasm = requireHere('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(p: string): void };
+    wasm.setWasmPaths(path.join(path.dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
     await faceapi.tf.setBackend('wasm');
     await faceapi.tf.ready();
-    const models = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+    const models = path.join(path.dirname(requireHere.resolve('@vladmandic/face-api/package.json')), 'model');
     await faceapi.nets.ssdMobilenetv1.loadFromDisk(models);
     await faceapi.nets.faceLandmark68Net.loadFromDisk(models);
     await faceapi.nets.faceRecognitionNet.loadFromDisk(models);
