@@ -7,13 +7,14 @@
 import sharp from 'sharp';
 import { orbitCamera, type PinholeCamera } from '../../src-main/engine/geometry/camera';
 import { shapedPositions, type HeadModel } from '../../src-main/engine/geometry/head-model';
-import { computeVertexNormals, meshBounds } from '../../src-main/engine/geometry/textured-mesh';
+import { meshBounds } from '../../src-main/engine/geometry/textured-mesh';
 import {
   createBuiltinEstimator,
   type BuiltinEstimator,
 } from '../../src-main/engine/estimate/builtin/builtin-estimator';
 import { detectFaces } from '../../src-main/engine/estimate/landmarks/detect-faces';
 import { photoDepth } from '../../src-main/engine/generate/prior-projection/photo-projection';
+import { buildTexturedHead } from '../../src-main/engine/generate/prior-projection/bake-head-texture';
 import { cropInputView } from '../../src-main/engine/generate/multiview-diffusion/input-view';
 import {
   cameraElevationDeg,
@@ -70,25 +71,10 @@ export interface SyntheticHead {
   priorProblem?: string;
 }
 
+/** The shaped head as the generator exports it (seams split per UV vertex, closed-surface normals). */
 function litHead(model: HeadModel, positions: Float32Array, texture: LitObject['texture']): LitObject {
-  const geo = computeVertexNormals(positions, model.triangles);
-  const n = model.uvVertexToVertex.length;
-  const p = new Float32Array(n * 3),
-    normals = new Float32Array(n * 3);
-  for (let i = 0; i < n; i++) {
-    const v = model.uvVertexToVertex[i]!;
-    for (let k = 0; k < 3; k++) {
-      p[i * 3 + k] = positions[v * 3 + k]!;
-      normals[i * 3 + k] = geo[v * 3 + k]!;
-    }
-  }
-  return {
-    positions: p,
-    uvs: Float32Array.from(model.uvs),
-    indices: Uint32Array.from(model.uvTriangles),
-    normals,
-    texture,
-  };
+  const mesh = buildTexturedHead({ positions, model, texturePng: Buffer.alloc(0) });
+  return { positions: mesh.positions, uvs: mesh.uvs, indices: mesh.indices, normals: mesh.normals!, texture };
 }
 
 function shifted(object: LitObject, origin: readonly number[]): LitObject {
