@@ -12,20 +12,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { nodeEngineLauncher, projectRoot } from '../../src-main/host/engine-process';
-import { StudioBackend } from '../../src-main/host/studio-backend';
+import type { Page } from 'playwright-core';
+import type { StudioBackend } from '../../src-main/host/studio-backend';
 import { RENDERER_CSP } from '../../src-main/main/content-security-policy';
-import { createIpcHandlers, type InvokeChannel } from '../../src-main/main/ipc-handlers';
-import { IPC, type StudioApi } from '../../src-main/shared/studio-api';
-import { buildApp, type AppBuild } from './support/electron-vite-build';
-import { bundlePageBridge } from './support/bundle-bridge';
-import { decodeBytesDeep, encodeBytesDeep } from './support/bytes-codec';
+import { IPC } from '../../src-main/shared/studio-api';
 import { canvasStats, changedShare, type CanvasStats } from './support/canvas-pixels';
-import { serveFolder } from './support/static-server';
 import { dropFile } from './support/drop-file';
 import { ASTRONAUT, COFFEE } from '../support/photos';
 import { writeCorruptEstimatorPack } from '../support/estimator-packs';
@@ -34,111 +27,41 @@ import { PROJECTION_JOB_STAGES } from './support/projection-job-stages';
 import { angleLabel, parseViewAngles } from '../../src-renderer/stores/view-gallery';
 import { diffusionFixture } from '../diffusion/support/fixture';
 import { imageStats } from './support/image-pixels';
+import {
+  openStudioSession,
+  pollCanvasStats,
+  SHOTS,
+  type PageBridge,
+  type StudioSession,
+} from './support/studio-session';
 
-const root = projectRoot();
 const SAMPLE = ASTRONAUT;
 const NO_FACE = COFFEE;
-const SHOTS = join(root, 'test-output/renderer');
-/** The viewport's clear colour (head-viewport.ts: Color4(0.13, 0.14, 0.16)) in 8-bit. */
-const VIEWPORT_BACKGROUND: [number, number, number] = [33, 36, 41];
-const CHROMIUM_ARGS = [
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--no-sandbox',
-  '--disable-gpu-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 
-/** Reads the viewport's pixels until `done` holds or 15 s pass; returns the last reading either way. */
-async function pollStats(
-  page: Page,
-  selector: string,
-  done: (s: CanvasStats) => boolean,
-): Promise<CanvasStats> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const stats = await canvasStats(page, selector, VIEWPORT_BACKGROUND);
-    if (done(stats) || Date.now() > deadline) return stats;
-    await page.waitForTimeout(250);
-  }
-}
-
-/** What the page bridge (support/page-bridge.ts) puts on the page's global object. */
-interface PageBridge {
-  __studioEmit(event: unknown): void;
-  studio: StudioApi;
-}
+const pollStats = (page: Page, selector: string, done: (s: CanvasStats) => boolean) =>
+  pollCanvasStats(page, selector, done);
 
 describe('studio window (chromium, real backend and engine)', { timeout: 180_000 }, () => {
-  let browser: Browser;
+  let session: StudioSession;
   let page: Page;
   let backend: StudioBackend;
   let jobsRoot: string;
   let packsDir: string;
-  let server: { url: string; close(): Promise<void> };
-  let build: AppBuild | undefined;
-  const pageProblems: string[] = [];
-  const dialogAnswers: (string | null)[] = [];
+  let pageProblems: string[];
 
   before(async () => {
-    await mkdir(SHOTS, { recursive: true });
-    build = await buildApp(root);
-    server = await serveFolder(join(build.out, 'renderer'), RENDERER_CSP);
-    jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-renderer-jobs-'));
     // No working model pack: RingNet and MICA are not installed; DECA's pack is there with the listed
     // sizes but a wrong sha256, so it is offered and its switch fails when the pack is verified.
-    packsDir = await mkdtemp(join(tmpdir(), 'gen3d-renderer-packs-'));
-    await writeCorruptEstimatorPack(packsDir, 'deca');
-    backend = new StudioBackend({
-      jobsRoot,
-      launcher: nodeEngineLauncher({ env: { GEN3D_PACKS_DIR: packsDir } }),
-    });
-    await backend.start();
-    // The OS file dialog is the one thing a browser cannot show: it answers what the test queues.
-    const handlers = createIpcHandlers(backend, { openPhoto: async () => dialogAnswers.shift() ?? null });
-
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400) pageProblems.push(`HTTP ${response.status()} for ${response.url()}`);
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error' || /Content Security Policy/i.test(message.text()))
-        pageProblems.push(`console ${message.type()}: ${message.text()}`);
-    });
-    await page.exposeBinding('__studioInvoke', async (_source, channel: string, args: unknown) => {
-      const handler = handlers[channel as InvokeChannel];
-      if (!handler) throw new Error(`no handler for ${channel}`);
-      const result = await handler(
-        decodeBytesDeep(args, (text) => new Uint8Array(Buffer.from(text, 'base64'))),
-      );
-      return encodeBytesDeep(result, (bytes) => Buffer.from(bytes).toString('base64'));
-    });
-    await page.addInitScript({ content: await bundlePageBridge(root) });
-    backend.on('event', (event) => {
-      // Errors only while the page is closing.
-      void page
-        .evaluate((e) => (globalThis as unknown as PageBridge).__studioEmit(e), event)
-        .catch(() => undefined);
-    });
-    await page.goto(server.url);
-    await page.getByTestId('import-button').waitFor();
+    session = await openStudioSession({ preparePacks: (dir) => writeCorruptEstimatorPack(dir, 'deca') });
+    ({ page, backend, jobsRoot, packsDir, pageProblems } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await backend?.stop();
-    await server?.close();
-    await build?.dispose();
-    if (jobsRoot) await rm(jobsRoot, { recursive: true, force: true });
-    if (packsDir) await rm(packsDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('serves the production CSP in the built index.html', async () => {
-    const html = await readFile(join(build?.out ?? '', 'renderer/index.html'), 'utf8');
+    const html = await readFile(join(session.buildOut, 'renderer/index.html'), 'utf8');
     assert.ok(html.includes(`content="${RENDERER_CSP}"`), 'index.html carries the production CSP meta');
   });
 
@@ -146,7 +69,7 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     // A complete installation: no set-up banner (it asks main for studio:setup-problems at start).
     assert.equal(await page.getByTestId('setup-problem').count(), 0);
     const started = Date.now();
-    dialogAnswers.push(SAMPLE);
+    session.answer('openPhoto', SAMPLE);
     await page.getByTestId('import-button').click();
     await page.locator('[data-testid="job-state"][data-state="done"]').waitFor({ timeout: 120_000 });
     await page.locator('[data-testid="model-canvas"][data-status="shown"]').waitFor({ timeout: 30_000 });
@@ -278,7 +201,7 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
   });
 
   it('cancels a running job with the Cancel button and resumes it from the job list', async () => {
-    dialogAnswers.push(SAMPLE);
+    session.answer('openPhoto', SAMPLE);
     await page.getByTestId('import-button').click();
     const running = page.locator('[data-testid="stages"] [data-state="running"]');
     await running.first().waitFor({ timeout: 30_000 });
