@@ -2,10 +2,12 @@
  * Electron main: a thin face over the studio backend (host/). It makes the window and menu, plugs
  * the IPC handler table in, forwards events, and runs the engine in a utilityProcess. No model runs here.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
 import { join } from 'node:path';
 import enginePath from '../engine/index?modulePath';
 import { StudioBackend } from '../host/studio-backend';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
+import { RENDERER_CSP } from './content-security-policy';
 import { defaultLogPath } from '../host/studio-log';
 import { IPC } from '../shared/studio-api';
 import { electronDialogs } from './dialogs';
@@ -19,7 +21,7 @@ import { utilityEngineLauncher } from './utility-engine';
 import { createMainWindow, hardenSession } from './window';
 
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
-const rendererFile = join(import.meta.dirname, '../renderer/index.html');
+const rendererDir = join(import.meta.dirname, '../renderer');
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
 /** resources/ (head model, samples): extraResources when packaged, the repository's folder in development. */
 const resourcesDir = app.isPackaged
@@ -29,7 +31,7 @@ const resourcesDir = app.isPackaged
 let mainWindow: BrowserWindow | undefined;
 
 function showWindow(): BrowserWindow {
-  mainWindow = createMainWindow({ preloadPath, rendererFile, devServerUrl });
+  mainWindow = createMainWindow({ preloadPath, devServerUrl });
   mainWindow.on('closed', () => (mainWindow = undefined));
   return mainWindow;
 }
@@ -42,8 +44,13 @@ function bringForward(): void {
 
 async function main(): Promise<void> {
   if (!claimSingleInstance(app, bringForward)) return;
+  // Custom schemes get their privileges only if registered before the app is ready.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   await app.whenReady();
   hardenSession(session.defaultSession, devServerUrl);
+  session.defaultSession.protocol.handle(APP_SCHEME, (request) =>
+    serveAppRequest(request, rendererDir, RENDERER_CSP),
+  );
 
   const backend = new StudioBackend({
     jobsRoot: join(app.getPath('userData'), 'jobs'),
@@ -53,7 +60,7 @@ async function main(): Promise<void> {
   });
   const dialogs = electronDialogs(() => mainWindow);
   const handlers = createIpcHandlers(backend, dialogs);
-  registerIpcHandlers(ipcMain, handlers, (url) => isTrustedRendererUrl(url, rendererFile, devServerUrl));
+  registerIpcHandlers(ipcMain, handlers, (url) => isTrustedRendererUrl(url, devServerUrl));
   forwardBackendEvents(backend, () => mainWindow?.webContents);
 
   const importFromMenu = async (): Promise<void> => {

@@ -15,6 +15,7 @@ import { StudioBackend } from '../../src-main/host/studio-backend';
 import { IPC } from '../../src-main/shared/studio-api';
 import { createIpcHandlers, InvalidIpcArgsError, type IpcHandlers } from '../../src-main/main/ipc-handlers';
 import { isTrustedRendererUrl } from '../../src-main/main/trusted-sender';
+import { APP_INDEX_URL } from '../../src-main/main/app-protocol';
 import { claimSingleInstance } from '../../src-main/main/single-instance';
 import { buildMenuTemplate } from '../../src-main/main/menu-template';
 import { RENDERER_CSP } from '../../src-main/main/content-security-policy';
@@ -93,15 +94,14 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
 
 describe('main process pure parts', () => {
   it('trusts only the app renderer', () => {
-    const file = '/opt/Gen3D/resources/app.asar/out/renderer/index.html'; // system-deps: ignore (an install path)
-    assert.equal(isTrustedRendererUrl(`file://${file}`, file), true);
-    assert.equal(isTrustedRendererUrl('https://example.com/index.html', file), false);
-    assert.equal(isTrustedRendererUrl('file:///tmp/evil.html', file), false);
-    assert.equal(
-      isTrustedRendererUrl('http://localhost:5173/index.html', file, 'http://localhost:5173'),
-      true,
-    );
-    assert.equal(isTrustedRendererUrl('http://localhost:51739/', file, 'http://localhost:5173'), false);
+    assert.equal(isTrustedRendererUrl(APP_INDEX_URL), true);
+    assert.equal(isTrustedRendererUrl('gen3d://studio/assets/index.js'), true);
+    assert.equal(isTrustedRendererUrl('https://example.com/index.html'), false);
+    // file:// is never trusted now, not even the built index.html itself.
+    assert.equal(isTrustedRendererUrl('file:///opt/Gen3D/resources/app.asar/out/renderer/index.html'), false);
+    assert.equal(isTrustedRendererUrl('gen3d://evil/index.html'), false);
+    assert.equal(isTrustedRendererUrl('http://localhost:5173/index.html', 'http://localhost:5173'), true);
+    assert.equal(isTrustedRendererUrl('http://localhost:51739/', 'http://localhost:5173'), false);
   });
 
   it('has File > Import Photo… with Ctrl/Cmd+O that calls the import action', () => {

@@ -1,41 +1,27 @@
-/** Serves a built folder (out/renderer) on 127.0.0.1 at a random port, with the app's CSP header. */
+/**
+ * Serves a built renderer folder on 127.0.0.1 at a random port through the app's own gen3d:// handler
+ * (main/app-protocol.ts): each http request is answered as the same path of gen3d://studio would be,
+ * so the browser tests load the renderer exactly as the studio window does (types, CSP, confinement).
+ */
 import { createServer, type Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.wasm': 'application/wasm',
-};
+import { APP_HOST, APP_SCHEME, serveAppRequest } from '../../../src-main/main/app-protocol';
 
 export async function serveFolder(
   root: string,
   csp: string,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    const file = normalize(join(root, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(root + sep)) {
-      response.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => {
-        response.writeHead(200, {
-          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-          'Content-Security-Policy': csp,
-          'Cache-Control': 'no-store',
-        });
-        response.end(body);
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const appRequest = new Request(`${APP_SCHEME}://${APP_HOST}${path}`, { method: request.method });
+    serveAppRequest(appRequest, root, csp).then(
+      async (answer) => {
+        const headers: Record<string, string> = {};
+        answer.headers.forEach((value, name) => (headers[name] = value));
+        response.writeHead(answer.status, headers);
+        response.end(Buffer.from(await answer.arrayBuffer()));
       },
-      () => response.writeHead(404).end(),
+      () => response.writeHead(500).end(),
     );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
