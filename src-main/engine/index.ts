@@ -13,6 +13,7 @@ import { switchEstimator } from './pipeline/switch-estimator';
 import { embeddedPacksDir, packsDir } from './pipeline/packs-dir';
 import { findSetupProblems } from './setup-check';
 import { startHeartbeat } from './engine-heartbeat';
+import { ENGINE_SHUTDOWN } from './stage-error';
 
 const transport = connectToHost();
 // Checked once, before any job: a missing addon is a set-up step, not a failure halfway through.
@@ -98,7 +99,7 @@ transport.onMessage((raw) => {
         );
       return;
     case 'shutdown':
-      running?.controller.abort();
+      running?.controller.abort(ENGINE_SHUTDOWN);
       void Promise.resolve(running?.done).finally(() => process.exit(0));
       return;
   }

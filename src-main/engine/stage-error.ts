@@ -29,6 +29,12 @@ export class CancelledError extends Error {
   }
 }
 
+/**
+ * The abort reason when the engine is shut down (the app quits) rather than the job cancelled: the
+ * job is left interrupted, to be resumed, not cancelled by the user.
+ */
+export const ENGINE_SHUTDOWN = 'engine-shutdown';
+
 export function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError();
 }

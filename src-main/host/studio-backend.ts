@@ -51,6 +51,8 @@ export interface StudioBackendOptions {
   logFile?: string;
   /** The engine watchdog's limits; unset: GEN3D_WATCHDOG_S / GEN3D_WATCHDOG_PROGRESS_S, else the defaults. */
   watchdog?: Partial<WatchdogLimits>;
+  /** Crash-loop guard of the engine host (unset: 5 restarts within 60 s). */
+  engineRestarts?: { maxRestarts: number; crashWindowMs: number };
 }
 
 /** The error code of a job the watchdog interrupted (a hung engine). */
@@ -92,6 +94,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     this.engine = new EngineHost({
       launcher: options.launcher,
       watchdog: options.watchdog ?? watchdogLimitsFromEnv(),
+      ...options.engineRestarts,
     });
     this.engine.on('event', (event) => this.onEngineEvent(event));
     this.engine.on('restarted', () => void this.onEngineRestarted());

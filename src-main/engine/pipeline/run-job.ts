@@ -12,7 +12,7 @@ import {
   type JobRecord,
   type StageId,
 } from '../../shared/protocol';
-import { CancelledError, StageError } from '../stage-error';
+import { CancelledError, ENGINE_SHUTDOWN, StageError } from '../stage-error';
 import { createStageContext, type StageRunner } from './stage-context';
 import { testHangAt } from '../engine-heartbeat';
 
@@ -87,7 +87,22 @@ export async function runJob({
     emit({ type: 'jobDone', jobId, outputs });
     return job;
   } catch (error) {
-    if (error instanceof CancelledError) {
+    // Whatever a stage threw once its signal was aborted (an AbortError, a native error) is the abort.
+    if (signal.aborted && signal.reason === ENGINE_SHUTDOWN) {
+      const info = {
+        code: 'interrupted',
+        message: 'the studio quit while this job was running',
+        hint: 'Resume the job: it goes on from its last finished stage.',
+      };
+      job = await updateJobRecord(jobDir, (r) => ({
+        ...(current ? withStage(r, current, { ...CLEARED, state: 'pending' }) : r),
+        state: 'interrupted',
+        error: info,
+      }));
+      emit({ type: 'error', jobId, ...(current ? { stage: current } : {}), error: info });
+      return job;
+    }
+    if (error instanceof CancelledError || signal.aborted) {
       job = await updateJobRecord(jobDir, (r) => ({
         ...(current ? withStage(r, current, { state: 'cancelled' }) : r),
         state: 'cancelled',
