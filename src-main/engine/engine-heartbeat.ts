@@ -81,3 +81,16 @@ export async function testHangAt(stage: string, env = process.env): Promise<void
     // spin, like a stuck native kernel
   }
 }
+
+/**
+ * Test hook (GEN3D_TEST_HOOKS=1, never in the app): GEN3D_TEST_OOM_AT=<stage> makes the engine run out
+ * of JavaScript heap for real at the start of that stage — V8 aborts with its fatal out-of-memory
+ * message, as a too-large job would. With GEN3D_TEST_OOM_ABOVE=<px> only while the job's working
+ * photo is larger than that (a smaller photo "fits"), so the studio's fallback can be seen to work.
+ */
+export function testOutOfMemoryAt(stage: string, workingMaxSide: number, env = process.env): void {
+  if (env.GEN3D_TEST_HOOKS !== '1' || env.GEN3D_TEST_OOM_AT !== stage || process.versions.electron) return;
+  if (env.GEN3D_TEST_OOM_ABOVE && workingMaxSide <= Number(env.GEN3D_TEST_OOM_ABOVE)) return;
+  const hoard: unknown[][] = [];
+  for (;;) hoard.push(Array.from({ length: 1e5 }, (_, i) => ({ i })));
+}

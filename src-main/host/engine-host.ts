@@ -4,6 +4,7 @@
  * `engineHung`, then SIGTERM and SIGKILL after a grace), reports that, and starts a new one. What to
  * do with the job that was running is the backend's call.
  */
+import { classifyEngineExit, StderrTail } from './engine-exit-cause';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
@@ -159,6 +160,8 @@ export class EngineHost extends EventEmitter<{
   private launch(): Promise<void> {
     const proc = this.options.launcher();
     this.process = proc;
+    const stderr = new StderrTail();
+    proc.onStderr?.((text) => stderr.push(text));
     return new Promise<void>((resolve, reject) => {
       let isReady = false;
       let watching: NodeJS.Timeout | undefined;
@@ -214,17 +217,24 @@ export class EngineHost extends EventEmitter<{
         }
         if (!isReady)
           reject(new Error(`the engine exited before it was ready (code ${code}, signal ${signal})`));
-        this.onExit(code, signal);
+        this.onExit(code, signal, stderr.value);
       });
     });
   }
 
-  private onExit(code: number | null, signal: string | null): void {
+  private onExit(code: number | null, signal: string | null, stderrTail: string): void {
     const now = Date.now();
     this.crashes = this.crashes.filter((t) => now - t < (this.options.crashWindowMs ?? 60_000));
     if (!this.stopping) this.crashes.push(now);
     const willRestart = !this.stopping && this.crashes.length <= (this.options.maxRestarts ?? 5);
-    const exited: HostEvent = { type: 'engineExited', code, signal, willRestart };
+    const why = code === 0 ? undefined : classifyEngineExit(stderrTail);
+    const exited: HostEvent = {
+      type: 'engineExited',
+      code,
+      signal,
+      willRestart,
+      ...(why?.cause === 'out-of-memory' ? { cause: why.cause, detail: why.line } : {}),
+    };
     this.emit('event', exited);
     if (!willRestart) return;
     this.start().then(

@@ -14,6 +14,8 @@ export interface EngineProcess {
   onMessage(listener: (message: unknown) => void): void;
   onExit(listener: (code: number | null, signal: string | null) => void): void;
   kill(signal?: NodeJS.Signals): void;
+  /** What the process writes to stderr (still shown on the host's own stderr). */
+  onStderr?(listener: (text: string) => void): void;
 }
 
 export type EngineLauncher = () => EngineProcess;
@@ -46,8 +48,10 @@ export function nodeEngineLauncher(
       execArgv,
       cwd: projectRoot(),
       env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
+    // Piped, not inherited, so the host can tell why it died (engine-exit-cause.ts); still shown.
+    child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     return {
       pid: child.pid ?? -1,
       send: (message) => {
@@ -56,6 +60,7 @@ export function nodeEngineLauncher(
       onMessage: (listener) => child.on('message', listener),
       onExit: (listener) => child.on('exit', listener),
       kill: (signal = 'SIGTERM') => child.kill(signal),
+      onStderr: (listener) => child.stderr?.on('data', (chunk: Buffer) => listener(chunk.toString())),
     };
   };
 }

@@ -2,6 +2,7 @@
  * The studio's backend: the job store plus the engine host, behind the same operations the renderer's
  * API offers. Electron's main process, the CLI and the browser tests all drive this one object.
  */
+import { outOfMemoryError, outOfMemoryFallback } from './out-of-memory';
 import { EventEmitter } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
@@ -69,6 +70,10 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   readonly store: JobStore;
   readonly engine: EngineHost;
   private activeJob: string | undefined;
+  /** The last engine exit was for want of memory (the line that said so). */
+  private lastExitOutOfMemory: string | undefined;
+  /** Jobs already re-run with a smaller working photo after running out of memory. */
+  private readonly outOfMemoryRetries = new Set<string>();
   private readonly resumes = new Map<string, number>();
   private readonly cancelling = new Set<string>();
   /** The job lock held while a job runs here (from start/resume/rerun to its end, crashes included). */
@@ -348,7 +353,11 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     if ('jobId' in event && event.jobId && event.jobId === this.activeJob && endsJobRun(event))
       this.endJob(event.jobId);
     if (event.type === 'engineHung') this.onEngineHung(event);
-    if (event.type === 'engineExited') void this.onEngineExited(event.willRestart);
+    if (event.type === 'engineExited') {
+      this.lastExitOutOfMemory =
+        event.cause === 'out-of-memory' ? (event.detail ?? 'out of memory') : undefined;
+      void this.onEngineExited(event.willRestart);
+    }
     if (event.type === 'jobDone') this.hungAt.delete(event.jobId);
     this.emit('event', event);
   }
@@ -433,6 +442,10 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
       if (jobId) this.endJob(jobId);
       return;
     }
+    if (this.lastExitOutOfMemory) {
+      await this.onOutOfMemory(jobId, this.lastExitOutOfMemory);
+      return;
+    }
     const used = this.resumes.get(jobId) ?? 0;
     if (used >= (this.options.autoResumeLimit ?? 2)) {
       const error = {
@@ -447,6 +460,28 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     }
     this.resumes.set(jobId, used + 1);
     this.engine.send({ type: 'resume', jobId, jobDir: this.store.jobDir(jobId) });
+  }
+
+  /**
+   * The engine ran out of memory in a job: once, the job runs again from ingest with a smaller working
+   * photo (every later stage's memory scales with it); if it still does not fit, it fails saying so.
+   */
+  private async onOutOfMemory(jobId: string, detail: string): Promise<void> {
+    const dir = this.store.jobDir(jobId);
+    const job = await this.store.get(jobId);
+    const stage = runningStage(job);
+    const fallback = outOfMemoryFallback(job.settings, this.outOfMemoryRetries.has(jobId));
+    if (fallback) {
+      this.outOfMemoryRetries.add(jobId);
+      await updateJobRecord(dir, (r) => ({ ...r, settings: { ...r.settings, ...fallback.settings } }));
+      this.emit('event', { type: 'log', level: 'warn', message: `job ${jobId}: ${fallback.note}` });
+      this.engine.send({ type: 'rerun', jobId, jobDir: dir, fromStage: 'ingest', only: false });
+      return;
+    }
+    const error = outOfMemoryError(stage, detail, this.outOfMemoryRetries.has(jobId));
+    await this.store.setState(jobId, 'failed', error).catch(() => undefined);
+    this.endJob(jobId);
+    this.emit('event', { type: 'error', jobId, ...(stage ? { stage } : {}), error });
   }
 
   private async markCancelled(jobId: string): Promise<void> {

@@ -9,10 +9,13 @@ export function utilityEngineLauncher(entry: string, env: Record<string, string>
   return () => {
     const child = utilityProcess.fork(entry, [], {
       serviceName: 'Gen3D-Face engine',
-      stdio: 'inherit',
+      // stderr piped so the host can tell why it died (engine-exit-cause.ts); still shown.
+      stdio: ['ignore', 'inherit', 'pipe'],
       env: { ...process.env, ...env },
     });
+    child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     return {
+      onStderr: (listener) => child.stderr?.on('data', (chunk: Buffer) => listener(chunk.toString())),
       // pid is known only once the process has spawned; -1 until then.
       get pid() {
         return child.pid ?? -1;

@@ -416,6 +416,9 @@ export const HostEvent = z.discriminatedUnion('type', [
       code: z.number().int().nullable(),
       signal: z.string().nullable(),
       willRestart: z.boolean(),
+      /** Set when its stderr showed why: it ran out of memory (with the line that said so). */
+      cause: z.enum(['out-of-memory']).optional(),
+      detail: z.string().max(200).optional(),
     })
     .strict(),
   z.object({ type: z.literal('engineRestarted'), pid: z.number().int() }).strict(),

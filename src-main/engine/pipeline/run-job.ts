@@ -14,7 +14,7 @@ import {
 } from '../../shared/protocol';
 import { CancelledError, ENGINE_SHUTDOWN, StageError } from '../stage-error';
 import { createStageContext, type StageRunner } from './stage-context';
-import { testHangAt } from '../engine-heartbeat';
+import { testHangAt, testOutOfMemoryAt } from '../engine-heartbeat';
 
 export type Emit = (event: EngineEvent) => void;
 
@@ -60,6 +60,7 @@ export async function runJob({
       job = await updateJobRecord(jobDir, (r) => withStage(r, stage.id, { ...CLEARED, state: 'running' }));
       emit({ type: 'stageStarted', jobId, stage: stage.id });
       await testHangAt(stage.id);
+      testOutOfMemoryAt(stage.id, job.settings.workingMaxSide);
       const artifacts: Artifact[] = [];
       const started = performance.now();
       const ctx = createStageContext({
