@@ -37,7 +37,8 @@ export const useExportDialogStore = defineStore('export-dialog', () => {
   const sessionFolder = ref<string | null>(null);
 
   const errors = computed(() => (form.value ? validateForm(form.value) : {}));
-  const canExport = computed(() => Object.keys(errors.value).length === 0 && phase.value !== 'exporting');
+  /** Nothing wrong in the form (the Export button stays enabled: a click shows what is wrong). */
+  const valid = computed(() => Object.keys(errors.value).length === 0);
 
   function openFor(job: JobRecord): void {
     jobId.value = job.id;
@@ -87,7 +88,7 @@ export const useExportDialogStore = defineStore('export-dialog', () => {
 
   async function exportNow(overwrite = false): Promise<void> {
     triedExport.value = true;
-    if (!form.value || !base.value || !jobId.value || !canExport.value) return;
+    if (!form.value || !base.value || !jobId.value || !valid.value || phase.value === 'exporting') return;
     phase.value = 'exporting';
     failure.value = undefined;
     try {
@@ -128,7 +129,7 @@ export const useExportDialogStore = defineStore('export-dialog', () => {
     failure,
     errors,
     triedExport,
-    canExport,
+    valid,
     openFor,
     close,
     edit,
