@@ -1,5 +1,5 @@
 /** The OS dialogs behind StudioDialogs, with Electron's `dialog`. */
-import { dialog, type BrowserWindow } from 'electron';
+import { dialog, shell, type BrowserWindow } from 'electron';
 import type { StudioDialogs } from './ipc-handlers';
 
 export const PHOTO_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'tif', 'tiff', 'avif', 'heic', 'heif'];
@@ -17,6 +17,22 @@ export function electronDialogs(parent: () => BrowserWindow | undefined): Studio
         ? await dialog.showOpenDialog(window, options)
         : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    async chooseExportFolder(defaultPath) {
+      const options = {
+        title: 'Export to folder',
+        buttonLabel: 'Export here',
+        properties: ['openDirectory' as const, 'createDirectory' as const],
+        ...(defaultPath ? { defaultPath } : {}),
+      };
+      const window = parent();
+      const result = window
+        ? await dialog.showOpenDialog(window, options)
+        : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    async reveal(path) {
+      shell.showItemInFolder(path);
     },
   };
 }

@@ -6,15 +6,19 @@
 import type { z } from 'zod';
 import {
   IPC,
+  ChooseExportFolderArgs,
+  ExportJobArgs,
   ImportPhotoArgs,
   ImportPhotoBytesArgs,
   JobIdArgs,
   ReadArtifactArgs,
   RerunStageArgs,
+  RevealArgs,
   SwitchEstimatorArgs,
 } from '../shared/studio-api';
 import { parseMessage, type JobRecord, type JobSettingsInput } from '../shared/protocol';
 import type { StudioBackend } from '../host/studio-backend';
+import { ChosenFolders, exportJobToFolder } from '../host/export-to-folder';
 
 /** The parts of the backend the handlers use (StudioBackend has them all). */
 export type IpcBackend = Pick<
@@ -32,12 +36,19 @@ export type IpcBackend = Pick<
   | 'listPacks'
   | 'readArtifact'
   | 'setupProblems'
+  | 'artifactPath'
+  | 'on'
+  | 'off'
 >;
 
 /** OS dialogs main shows for the renderer (Electron's `dialog` in the app). */
 export interface StudioDialogs {
   /** Resolves to the chosen photo's path, or null when the user cancels. */
   openPhoto(): Promise<string | null>;
+  /** Resolves to the folder the user chose for an export (opening at `defaultPath`), or null. */
+  chooseExportFolder(defaultPath?: string): Promise<string | null>;
+  /** Shows the file in the OS file manager. */
+  reveal(path: string): Promise<void>;
 }
 
 export type InvokeChannel = Exclude<(typeof IPC)[keyof typeof IPC], typeof IPC.event>;
@@ -60,6 +71,8 @@ const settingsOf = (settings: object | undefined): JobSettingsInput | undefined 
   settings as JobSettingsInput | undefined;
 
 export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): IpcHandlers {
+  /** Export destinations: only folders the user picked through the dialog (never a renderer's path). */
+  const exportFolders = new ChosenFolders();
   return {
     [IPC.openPhotoDialog]: async () => dialogs.openPhoto(),
     [IPC.importPhoto]: async (raw): Promise<JobRecord> => {
@@ -91,5 +104,20 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
       return backend.readArtifact(args.jobId, args.path);
     },
     [IPC.setupProblems]: async () => backend.setupProblems(),
+    [IPC.chooseExportFolder]: async (raw) => {
+      const args = parseArgs(IPC.chooseExportFolder, ChooseExportFolderArgs, raw);
+      const folder = await dialogs.chooseExportFolder(args.defaultPath);
+      if (folder) exportFolders.add(folder);
+      return folder;
+    },
+    [IPC.exportJob]: async (raw) => {
+      const args = parseArgs(IPC.exportJob, ExportJobArgs, raw);
+      return exportJobToFolder(backend, exportFolders, { ...args, overwrite: args.overwrite ?? false });
+    },
+    [IPC.reveal]: async (raw) => {
+      const { path } = parseArgs(IPC.reveal, RevealArgs, raw);
+      if (!exportFolders.holds(path)) throw new Error(`${path} is not in a chosen export folder`);
+      return dialogs.reveal(path);
+    },
   };
 }

@@ -31,6 +31,10 @@ export function createStudioApi(transport: StudioTransport): StudioApi {
     listPacks: () => call(IPC.listPacks),
     readArtifact: (jobId, path) => call(IPC.readArtifact, { jobId, path }),
     setupProblems: () => call(IPC.setupProblems),
+    chooseExportFolder: (defaultPath) => call(IPC.chooseExportFolder, { defaultPath }),
+    exportJob: (jobId, settings, destination, overwrite) =>
+      call(IPC.exportJob, { jobId, settings, destination, overwrite }),
+    reveal: (path) => call(IPC.reveal, { path }),
     onEvent: (listener) => transport.subscribe(listener),
   };
 }

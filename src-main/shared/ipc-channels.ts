@@ -14,5 +14,8 @@ export const IPC = {
   listPacks: 'studio:list-packs',
   readArtifact: 'studio:read-artifact',
   setupProblems: 'studio:setup-problems',
+  chooseExportFolder: 'studio:choose-export-folder',
+  exportJob: 'studio:export-job',
+  reveal: 'studio:reveal',
   event: 'studio:event',
 } as const;

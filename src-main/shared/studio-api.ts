@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import {
   EstimatorId,
+  ExportSettings,
   JobRecord,
   JobSettings,
   StageId,
@@ -38,6 +39,20 @@ export const RerunStageArgs = z
   .strict();
 export const SwitchEstimatorArgs = z.object({ jobId: JobRecord.shape.id, estimator: EstimatorId }).strict();
 export const ReadArtifactArgs = z.object({ jobId: JobRecord.shape.id, path: z.string().min(1) }).strict();
+export const ChooseExportFolderArgs = z.object({ defaultPath: z.string().min(1).optional() }).strict();
+export const ExportJobArgs = z
+  .object({
+    jobId: JobRecord.shape.id,
+    settings: ExportSettings,
+    destination: z.string().min(1),
+    overwrite: z.boolean().optional(),
+  })
+  .strict();
+export const RevealArgs = z.object({ path: z.string().min(1) }).strict();
+
+/** What an export to a folder did: wrote these files, or wrote nothing because these already exist. */
+export type ExportJobResult =
+  { state: 'written'; written: string[] } | { state: 'exists'; existing: string[] };
 
 export interface StudioApi {
   /** Native file dialog; resolves to the chosen path or null. */
@@ -69,6 +84,24 @@ export interface StudioApi {
   listPacks(): Promise<PackInfo[]>;
   /** Bytes of an artifact inside the job folder (path relative to it). */
   readArtifact(jobId: string, path: string): Promise<Uint8Array>;
+  /**
+   * The OS folder chooser (opening at `defaultPath`); resolves to the folder or null. Only folders
+   * chosen here in this session are accepted by `exportJob`.
+   */
+  chooseExportFolder(defaultPath?: string): Promise<string | null>;
+  /**
+   * Re-run the job's export stage alone with `settings`, then copy its files into `destination`
+   * (a folder from `chooseExportFolder`). Existing files are not replaced unless `overwrite`: the
+   * result then lists them instead.
+   */
+  exportJob(
+    jobId: string,
+    settings: ExportSettings,
+    destination: string,
+    overwrite?: boolean,
+  ): Promise<ExportJobResult>;
+  /** Show a file written by `exportJob` in the OS file manager. */
+  reveal(path: string): Promise<void>;
   /** What the installation lacks (e.g. the native addon not built): no job can run until it is fixed. */
   setupProblems(): Promise<ErrorInfo[]>;
   /** Subscribe to engine and host events; returns the unsubscribe function. */

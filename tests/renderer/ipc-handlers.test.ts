@@ -31,7 +31,11 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
     jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-ipc-jobs-'));
     backend = new StudioBackend({ jobsRoot, launcher: nodeEngineLauncher() });
     await backend.start();
-    handlers = createIpcHandlers(backend, { openPhoto: async () => SAMPLE });
+    handlers = createIpcHandlers(backend, {
+      openPhoto: async () => SAMPLE,
+      chooseExportFolder: async () => null,
+      reveal: async () => undefined,
+    });
   });
   after(async () => {
     await backend?.stop();
@@ -56,6 +60,10 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
       [IPC.switchEstimator, { jobId: 'abc', estimator: 'flame' }],
       [IPC.switchEstimator, { jobId: '../abc', estimator: 'deca' }],
       [IPC.readArtifact, { jobId: 'abc' }],
+      [IPC.exportJob, { jobId: 'abc', settings: { formats: ['fbx'] }, destination: '/tmp' }],
+      [IPC.exportJob, { jobId: 'abc', settings: {}, destination: '' }],
+      [IPC.chooseExportFolder, { defaultPath: 3 }],
+      [IPC.reveal, {}],
     ];
     for (const [channel, args] of bad) {
       await assert.rejects(handlers[channel](args), (error: Error) => {
