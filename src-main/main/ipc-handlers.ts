@@ -32,6 +32,7 @@ export type IpcBackend = Pick<
   | 'listPacks'
   | 'readArtifact'
   | 'setupProblems'
+  | 'diagnostics'
 >;
 
 /** OS dialogs main shows for the renderer (Electron's `dialog` in the app). */
@@ -91,5 +92,6 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
       return backend.readArtifact(args.jobId, args.path);
     },
     [IPC.setupProblems]: async () => backend.setupProblems(),
+    [IPC.diagnostics]: async () => backend.diagnostics(),
   };
 }

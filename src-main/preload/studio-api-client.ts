@@ -31,6 +31,7 @@ export function createStudioApi(transport: StudioTransport): StudioApi {
     listPacks: () => call(IPC.listPacks),
     readArtifact: (jobId, path) => call(IPC.readArtifact, { jobId, path }),
     setupProblems: () => call(IPC.setupProblems),
+    diagnostics: () => call(IPC.diagnostics),
     onEvent: (listener) => transport.subscribe(listener),
   };
 }

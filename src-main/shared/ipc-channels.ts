@@ -14,5 +14,6 @@ export const IPC = {
   listPacks: 'studio:list-packs',
   readArtifact: 'studio:read-artifact',
   setupProblems: 'studio:setup-problems',
+  diagnostics: 'studio:diagnostics',
   event: 'studio:event',
 } as const;
