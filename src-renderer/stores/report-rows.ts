@@ -203,7 +203,6 @@ function qualitySection(m: HeadMetrics | undefined): ReportSection {
       key: 'crossview',
       label: 'Cross-view identity',
       value: 'not computed',
-      note: whyNoIdentity,
       missing: true,
     });
   if (m.generatedIdentity)
@@ -229,7 +228,6 @@ function qualitySection(m: HeadMetrics | undefined): ReportSection {
       key: 'janus',
       label: 'Janus (face at the back)',
       value: 'not computed',
-      note: whyNoIdentity,
       missing: true,
     });
   if (m.flatness) {
