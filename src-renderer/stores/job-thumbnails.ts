@@ -24,17 +24,23 @@ async function scaledDown(blob: Blob): Promise<Blob> {
   return canvas.convertToBlob({ type: 'image/png' });
 }
 
+export interface JobThumbnail {
+  url: string;
+  /** The job file it was made from (the photo, or the preview's front render). */
+  path: string;
+}
+
 export const useJobThumbnailsStore = defineStore('job-thumbnails', () => {
-  /** Object URL per job id. */
-  const urls = ref<Record<string, string>>({});
+  /** Object URL per job id, with the job file it shows. */
+  const urls = ref<Record<string, JobThumbnail>>({});
   /** The source key each job's URL (or load under way) is for. */
   const keys = new Map<string, string>();
 
-  function set(jobId: string, url: string | undefined): void {
+  function set(jobId: string, thumbnail: JobThumbnail | undefined): void {
     const next = { ...urls.value };
     const old = next[jobId];
-    if (old) URL.revokeObjectURL(old);
-    if (url) next[jobId] = url;
+    if (old) URL.revokeObjectURL(old.url);
+    if (thumbnail) next[jobId] = thumbnail;
     else delete next[jobId];
     urls.value = next;
   }
@@ -42,7 +48,7 @@ export const useJobThumbnailsStore = defineStore('job-thumbnails', () => {
   async function load(jobId: string, path: string, key: string): Promise<void> {
     try {
       const small = await scaledDown(await readArtifactBlob(jobId, path, 'image/png'));
-      if (keys.get(jobId) === key) set(jobId, URL.createObjectURL(small));
+      if (keys.get(jobId) === key) set(jobId, { url: URL.createObjectURL(small), path });
     } catch {
       // No thumbnail (e.g. the job was deleted meanwhile): the list shows its placeholder.
       if (keys.get(jobId) === key) keys.delete(jobId);

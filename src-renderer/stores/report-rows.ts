@@ -56,9 +56,11 @@ export const share = (x: number): string => `${(x * 100).toFixed(1)} %`;
 const distance = (x: number): string => x.toFixed(3);
 
 /**
- * `jobStageMs`: the job record's stage times, for the stages report.json cannot hold (the export
- * stage writes the report while it still runs).
+ * `jobStageMs`: the job record's stage times. The export stage writes report.json while it still
+ * runs, so the report holds no export time (or, after a re-run, the previous run's): job.json's is used.
  */
+export const JOB_TIMED_STAGES: readonly StageId[] = ['export'];
+
 export function reportSections(
   report: unknown,
   jobStageMs: Partial<Record<StageId, number>> = {},
@@ -80,8 +82,8 @@ function timingSection(r: z.infer<typeof ReportFile>, jobStageMs: Partial<Record
   const rows: ReportRow[] = [];
   let total = 0;
   for (const stage of STAGE_IDS) {
-    const fromReport = r.stages?.[stage]?.ms;
-    const ms = fromReport ?? jobStageMs[stage];
+    const fromJob = JOB_TIMED_STAGES.includes(stage) ? jobStageMs[stage] : undefined;
+    const ms = fromJob ?? r.stages?.[stage]?.ms ?? jobStageMs[stage];
     if (ms === undefined) {
       if (r.stages?.[stage] || stage in jobStageMs)
         rows.push({
@@ -98,9 +100,7 @@ function timingSection(r: z.infer<typeof ReportFile>, jobStageMs: Partial<Record
       key: `timing.${stage}`,
       label: stage,
       value: seconds(ms),
-      ...(fromReport === undefined
-        ? { note: 'from job.json (the report is written during this stage)' }
-        : {}),
+      ...(fromJob !== undefined ? { note: 'from job.json (the report is written during this stage)' } : {}),
     });
   }
   rows.push({ key: 'timing.total', label: 'Total', value: seconds(total) });

@@ -56,18 +56,19 @@ describe(
 
     it('lists the job with a thumbnail that is a picture, its name, date and generator/estimator', async () => {
       const entry = page.locator(`[data-testid="job-list"] li[data-job-id="${jobId}"][data-state="done"]`);
-      const thumb = entry.getByTestId('job-thumbnail');
-      await thumb.waitFor();
-      await page.waitForFunction((id) => {
+      // A finished job shows its preview's front render (before that, its photo).
+      const selector = `li[data-job-id="${jobId}"] [data-testid="job-thumbnail"][data-source="export/preview/front.png"]`;
+      await page.locator(selector).waitFor();
+      await page.waitForFunction((selector) => {
         const doc = (
           globalThis as unknown as {
             document: { querySelector(s: string): { complete: boolean; naturalWidth: number } | null };
           }
         ).document;
-        const img = doc.querySelector(`li[data-job-id="${id}"] [data-testid="job-thumbnail"]`);
+        const img = doc.querySelector(selector);
         return !!img && img.complete && img.naturalWidth > 0;
-      }, jobId);
-      const [stats] = await imageStats(page, `li[data-job-id="${jobId}"] [data-testid="job-thumbnail"]`);
+      }, selector);
+      const [stats] = await imageStats(page, selector);
       console.log(
         `# thumbnail ${stats?.width}x${stats?.height}, luma std ${stats?.lumaStd.toFixed(1)}, inked ${stats?.inked.toFixed(2)}`,
       );
@@ -85,7 +86,8 @@ describe(
       const job = JobRecord.parse(await jobFile('job.json'));
       let total = 0;
       for (const stage of STAGE_IDS) {
-        const ms = report.stages[stage]?.ms ?? job.stages[stage]?.ms;
+        // The report is written during export: its time comes from job.json.
+        const ms = stage === 'export' ? job.stages.export?.ms : report.stages[stage]?.ms;
         if (ms === undefined) continue;
         total += ms;
         const shown = await shownNumber(`timing.${stage}`);
@@ -175,6 +177,9 @@ describe(
       // The panel follows: the new report and the settings the job now has.
       await page.locator('[data-row="mesh.textureSize"] .value', { hasText: '512 px' }).waitFor();
       await page.locator('[data-row="settings.textureSize"] dd', { hasText: '512 px' }).waitFor();
+      // …and the new export time (job.json's; the report holds the previous run's).
+      const exportSeconds = `${(jobAfter.stages.export!.ms! / 1000).toFixed(2)} s`;
+      await page.locator('[data-row="timing.export"] .value', { hasText: exportSeconds }).waitFor();
       await page.screenshot({ path: join(SHOTS, 'jobs-window.png') });
     });
 
