@@ -18,6 +18,7 @@ import {
   type StageId,
   type StudioEvent,
 } from '../shared/protocol';
+import type { EngineDiagnostics } from '../shared/diagnostics';
 import { EngineHost } from './engine-host';
 import { watchdogLimitsFromEnv, type WatchdogLimits } from './engine-watchdog';
 import type { EngineLauncher } from './engine-process';
@@ -123,6 +124,11 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   async setupProblems(): Promise<ErrorInfo[]> {
     await this.engine.start();
     return this.engine.setupProblems;
+  }
+
+  /** The engine's diagnostics (providers, native addon, packs verified), for the studio's provider panel. */
+  diagnostics(): Promise<EngineDiagnostics> {
+    return this.engine.diagnose();
   }
 
   async stop(): Promise<void> {

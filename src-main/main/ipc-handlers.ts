@@ -39,6 +39,7 @@ export type IpcBackend = Pick<
   | 'artifactPath'
   | 'on'
   | 'off'
+  | 'diagnostics'
 >;
 
 /** OS dialogs main shows for the renderer (Electron's `dialog` in the app). */
@@ -119,5 +120,6 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
       if (!exportFolders.holds(path)) throw new Error(`${path} is not in a chosen export folder`);
       return dialogs.reveal(path);
     },
+    [IPC.diagnostics]: async () => backend.diagnostics(),
   };
 }

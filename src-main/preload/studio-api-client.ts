@@ -35,6 +35,7 @@ export function createStudioApi(transport: StudioTransport): StudioApi {
     exportJob: (jobId, settings, destination, overwrite) =>
       call(IPC.exportJob, { jobId, settings, destination, overwrite }),
     reveal: (path) => call(IPC.reveal, { path }),
+    diagnostics: () => call(IPC.diagnostics),
     onEvent: (listener) => transport.subscribe(listener),
   };
 }

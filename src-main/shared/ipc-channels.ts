@@ -17,5 +17,6 @@ export const IPC = {
   chooseExportFolder: 'studio:choose-export-folder',
   exportJob: 'studio:export-job',
   reveal: 'studio:reveal',
+  diagnostics: 'studio:diagnostics',
   event: 'studio:event',
 } as const;

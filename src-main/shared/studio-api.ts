@@ -15,6 +15,7 @@ import {
   type StudioEvent,
   type JobSettingsInput,
 } from './protocol';
+import type { EngineDiagnostics } from './diagnostics';
 
 export { IPC } from './ipc-channels';
 
@@ -104,6 +105,8 @@ export interface StudioApi {
   reveal(path: string): Promise<void>;
   /** What the installation lacks (e.g. the native addon not built): no job can run until it is fixed. */
   setupProblems(): Promise<ErrorInfo[]>;
+  /** The engine's diagnostics: ONNX Runtime backends, the 'auto' provider order and why others are skipped. */
+  diagnostics(): Promise<EngineDiagnostics>;
   /** Subscribe to engine and host events; returns the unsubscribe function. */
   onEvent(listener: (event: StudioEvent) => void): () => void;
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import {
   DiffusionSettings,
+  ExportSettings,
   JobSettings,
   type JobSettingsInput,
   type PackInfo,
@@ -22,6 +23,9 @@ export const GenerationChoice = z
     seed: diffusion.seed.unwrap(),
     reconstructMesh: JobSettings.shape.reconstructMesh.unwrap(),
     albedoTexture: z.boolean(),
+    /** Side of the exported texture; defaults kept so choices saved before it existed still read. */
+    textureSize: ExportSettings.shape.textureSize,
+    provider: JobSettings.shape.provider,
   })
   .strict();
 export type GenerationChoice = z.infer<typeof GenerationChoice>;
@@ -31,11 +35,18 @@ export const DEFAULT_CHOICE: GenerationChoice = {
   seed: 0,
   reconstructMesh: 'reconstructed',
   albedoTexture: false,
+  textureSize: 1024,
+  provider: 'auto',
 };
 
 /** Job settings for a new job (or a re-generate) from the panel's choice. */
 export function jobSettingsOf(choice: GenerationChoice): Partial<JobSettingsInput> {
-  const base = { generator: choice.generator, albedoTexture: choice.albedoTexture };
+  const base = {
+    generator: choice.generator,
+    albedoTexture: choice.albedoTexture,
+    provider: choice.provider,
+    export: { textureSize: choice.textureSize },
+  };
   if (choice.generator !== 'diffusion') return base;
   return {
     ...base,

@@ -10,10 +10,12 @@ import {
   type EstimatorId,
   type JobRecord,
   type JobSettingsInput,
+  type StageId,
   type StudioEvent,
 } from '../../src-main/shared/protocol';
 import { errorMessage, studio } from '../api';
 import { useEstimatorsStore } from './estimators';
+import { rerunSettings } from './job-summary';
 import { applyEvent, emptyLiveJob, jobArtifacts, stageViews, type LiveJob } from './stage-view';
 
 export const useJobsStore = defineStore('jobs', () => {
@@ -119,6 +121,15 @@ export const useJobsStore = defineStore('jobs', () => {
       started(await studio().rerunStage(jobId, 'generate', settings));
     });
 
+  /** "Re-run from…": that stage and the ones after it, with the side panel's settings over the job's. */
+  const rerunFrom = (jobId: string, stage: StageId, settings: Partial<JobSettingsInput>) =>
+    attempt(async () => {
+      const job = jobs.value.find((j) => j.id === jobId);
+      if (!job) throw new Error(`no job ${jobId}`);
+      live.value = { ...live.value, [jobId]: emptyLiveJob() };
+      started(await studio().rerunStage(jobId, stage, rerunSettings(job, settings)));
+    });
+
   const remove = (jobId: string) =>
     attempt(async () => {
       await studio().deleteJob(jobId);
@@ -167,6 +178,7 @@ export const useJobsStore = defineStore('jobs', () => {
     cancel,
     switchEstimator,
     regenerate,
+    rerunFrom,
     select: (jobId: string) => (selectedId.value = jobId),
   };
 });

@@ -195,6 +195,7 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     const jobId = await job.getAttribute('data-job-id');
     assert.ok(jobId);
     await job.getByRole('button', { name: 'Delete' }).click();
+    await job.getByTestId('confirm-delete').click();
     await page.locator(`[data-job-id="${jobId}"]`).waitFor({ state: 'detached' });
     assert.equal(existsSync(join(jobsRoot, jobId)), false, 'the job folder is gone');
     assert.equal((await backend.listJobs()).length, 1, 'the sample job remains');
@@ -309,6 +310,7 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     await enlarged.getByRole('button', { name: 'Close the enlarged view' }).click();
     await enlarged.waitFor({ state: 'detached' });
     await page.locator(`[data-job-id="${job.id}"]`).getByRole('button', { name: 'Delete' }).click();
+    await page.locator(`[data-job-id="${job.id}"]`).getByTestId('confirm-delete').click();
     await page.locator(`[data-job-id="${job.id}"]`).waitFor({ state: 'detached' });
   });
 
