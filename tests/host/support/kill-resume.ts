@@ -11,6 +11,7 @@ import { nodeEngineLauncher } from '../../../src-main/host/engine-process';
 import { StudioBackend } from '../../../src-main/host/studio-backend';
 import { readJobRecord } from '../../../src-main/shared/job-folder';
 import type { StageId, StudioEvent } from '../../../src-main/shared/protocol';
+import { seededRandom } from '../../fuzz/support/seeded-random';
 
 /** Files whose bytes hold timings (or the job's own id/state), compared by presence only. */
 const TIMING_RECORDS = new Set(['job.json', 'report.json', 'mesh/hair/hair-report.json']);
@@ -38,18 +39,6 @@ export interface KillResumeResult {
   }[];
   /** job.json read right after a fault that did not parse (should be none). */
   unreadableRecords: string[];
-}
-
-/** Deterministic [0, 1) numbers from a seed (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function listFiles(dir: string, root = dir): Promise<string[]> {
@@ -166,7 +155,7 @@ export async function runKillResume(options: {
   faultsPerJob?: number;
   log?: (line: string) => void;
 }): Promise<KillResumeResult> {
-  const random = seeded(options.seed);
+  const random = seededRandom(options.seed).next;
   const log = options.log ?? (() => undefined);
   let backend = newBackend(options.jobsRoot);
   await backend.start();
