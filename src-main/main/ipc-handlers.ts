@@ -8,6 +8,8 @@ import {
   IPC,
   ImportPhotoArgs,
   ImportPhotoBytesArgs,
+  ImportPackFromDialogArgs,
+  RemovePackArgs,
   JobIdArgs,
   ReadArtifactArgs,
   RerunStageArgs,
@@ -15,6 +17,7 @@ import {
 } from '../shared/studio-api';
 import { parseMessage, type JobRecord, type JobSettingsInput } from '../shared/protocol';
 import type { StudioBackend } from '../host/studio-backend';
+import { importPackFromDialog } from './pack-import';
 
 /** The parts of the backend the handlers use (StudioBackend has them all). */
 export type IpcBackend = Pick<
@@ -30,6 +33,8 @@ export type IpcBackend = Pick<
   | 'switchEstimator'
   | 'listEstimators'
   | 'listPacks'
+  | 'installPack'
+  | 'removePack'
   | 'readArtifact'
   | 'setupProblems'
 >;
@@ -38,6 +43,10 @@ export type IpcBackend = Pick<
 export interface StudioDialogs {
   /** Resolves to the chosen photo's path, or null when the user cancels. */
   openPhoto(): Promise<string | null>;
+  /** Resolves to the chosen pack folder's path, or null when the user cancels. */
+  choosePackFolder(): Promise<string | null>;
+  /** Resolves to the chosen pack zip's path, or null when the user cancels. */
+  choosePackZip(): Promise<string | null>;
 }
 
 export type InvokeChannel = Exclude<(typeof IPC)[keyof typeof IPC], typeof IPC.event>;
@@ -85,6 +94,13 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
     },
     [IPC.listEstimators]: async () => backend.listEstimators(),
     [IPC.listPacks]: async () => backend.listPacks(),
+    [IPC.importPackFromDialog]: async (raw) =>
+      importPackFromDialog(
+        backend,
+        dialogs,
+        parseArgs(IPC.importPackFromDialog, ImportPackFromDialogArgs, raw),
+      ),
+    [IPC.removePack]: async (raw) => backend.removePack(parseArgs(IPC.removePack, RemovePackArgs, raw).id),
     [IPC.readArtifact]: async (raw) => {
       const args = parseArgs(IPC.readArtifact, ReadArtifactArgs, raw);
       // The backend refuses paths that leave the job folder.

@@ -30,7 +30,11 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
     jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-ipc-jobs-'));
     backend = new StudioBackend({ jobsRoot, launcher: nodeEngineLauncher() });
     await backend.start();
-    handlers = createIpcHandlers(backend, { openPhoto: async () => SAMPLE });
+    handlers = createIpcHandlers(backend, {
+      openPhoto: async () => SAMPLE,
+      choosePackFolder: async () => null,
+      choosePackZip: async () => null,
+    });
   });
   after(async () => {
     await backend?.stop();
@@ -55,6 +59,10 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
       [IPC.switchEstimator, { jobId: 'abc', estimator: 'flame' }],
       [IPC.switchEstimator, { jobId: '../abc', estimator: 'deca' }],
       [IPC.readArtifact, { jobId: 'abc' }],
+      // the renderer cannot name a pack path: main shows the dialog
+      [IPC.importPackFromDialog, { kind: 'folder', path: '/etc' }],
+      [IPC.importPackFromDialog, { kind: 'tar' }],
+      [IPC.removePack, { id: '' }],
     ];
     for (const [channel, args] of bad) {
       await assert.rejects(handlers[channel](args), (error: Error) => {

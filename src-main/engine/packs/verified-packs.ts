@@ -11,7 +11,7 @@ import { MANIFEST_FILE, PackManifest } from './pack-manifest';
 import { verifyPack } from './verify-pack';
 
 /** Packs up to this size are hashed by the listing itself (a few seconds at most). */
-export const LIST_VERIFY_LIMIT = 1024 * 2 ** 20;
+export const LIST_VERIFY_LIMIT = 256 * 2 ** 20;
 
 const verified = new Map<string, string>();
 
