@@ -44,6 +44,7 @@ export const useModelPacksStore = defineStore('model-packs', () => {
     ]);
   }
 
+  /** Runs one change at a time; a failure says that nothing changed, then the engine's reason. */
   async function run(action: PackAction, work: () => Promise<string | undefined>): Promise<void> {
     if (busy.value) return;
     busy.value = action;
@@ -52,7 +53,7 @@ export const useModelPacksStore = defineStore('model-packs', () => {
     try {
       notice.value = await work();
     } catch (e) {
-      error.value = errorMessage(e);
+      error.value = `${action === 'remove' ? 'Nothing was removed' : 'Nothing was installed'}: ${errorMessage(e)}`;
     } finally {
       busy.value = undefined;
     }
