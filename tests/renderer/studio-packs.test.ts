@@ -3,7 +3,8 @@
  * side bar's "Models…", imports the tiny diffusion pack (tests/diffusion/support/fixture.ts) from a
  * folder and as a zip (made with the export's zip writer) through the OS dialogs main shows, lists it
  * as sha256 verified with its size, offers it in the generation panel, refuses a corrupt copy with a
- * clear error and nothing installed, and removes it from the list and from disk.
+ * clear error and nothing installed, and removes it from the list and from disk. A tiny estimator pack
+ * imported the same way makes its estimator selectable in the picker (and removing it takes that back).
  *
  * Run: node --import tsx --test tests/renderer/studio-packs.test.ts   (screenshots in test-output/renderer/)
  */
@@ -15,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { diffusionFixture } from '../diffusion/support/fixture';
-import { zipFolder } from '../support/tiny-pack';
+import { writeTinyPack, zipFolder } from '../support/tiny-pack';
 import { formatBytes } from '../../src-renderer/stores/pack-rows';
 import { openStudioSession, SHOTS, type StudioSession } from './support/studio-session';
 
@@ -148,6 +149,31 @@ describe('model manager (chromium, real backend and engine)', { timeout: 240_000
     assert.deepEqual(await packsOnDisk(), [packId], 'nothing installed, no temp folder left');
     assert.ok(!(await generationPackIds()).includes('corrupt-copy'));
     await page.getByTestId('model-manager').screenshot({ path: join(SHOTS, 'model-manager-error.png') });
+  });
+
+  it('an estimator pack imported makes its estimator selectable, and removing it takes that back', async () => {
+    const deca = await writeTinyPack(join(scratch, 'deca-pack'), 'deca');
+    // read without focusing the picker (a focus asks the engine itself): the manager's refresh must do it
+    const decaOption = page.getByTestId('estimator-select').locator('option[value="deca"]');
+    assert.equal(await decaOption.isDisabled(), true, 'no DECA pack yet');
+    session.answer('choosePackFolder', deca);
+    await page.getByTestId('pack-import-folder').click();
+    await row('deca').waitFor({ timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        !(
+          document.querySelector('[data-testid="estimator-select"] option[value="deca"]') as HTMLOptionElement
+        ).disabled,
+    );
+    await row('deca').getByTestId('pack-remove').click();
+    await row('deca').getByTestId('pack-remove-confirm').click();
+    await row('deca').waitFor({ state: 'detached' });
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid="estimator-select"] option[value="deca"]') as HTMLOptionElement)
+          .disabled,
+    );
+    assert.deepEqual(await packsOnDisk(), [packId]);
   });
 
   it('removes the zip-installed pack from the list and the disk; the page had no errors', async () => {
