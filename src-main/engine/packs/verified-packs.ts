@@ -2,7 +2,7 @@
  * Which pack folders this engine has verified in full (every sha256), remembered with the size and
  * modification time of the manifest and every listed file: a changed file makes it unverified again.
  * The listing verifies packs up to LIST_VERIFY_LIMIT bytes itself (once, then from memory); larger
- * ones show as verified once installed or loaded here.
+ * ones show as verified only after this engine installed them (they are still verified when loaded).
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
