@@ -21,6 +21,7 @@ Usage:
   gen3dface generate <photo|folder>... --out <dir> [options]
   gen3dface jobs list|show <id>|delete <id>|resume <id> [--jobs <dir>]
   gen3dface diagnostics [--out <file>] [--log-lines <N>] [--packs <dir>]
+  gen3dface packs list|install <folder|zip>|remove <id> [--packs <dir>]   (gen3dface packs --help)
   gen3dface farm worker|submit|status|retry|cancel ...   (gen3dface farm --help)
   gen3dface eval <photos-folder>... [--out <dir>] [--compare <dir>]   (gen3dface eval --help)
 
@@ -68,6 +69,8 @@ export type CliCommand =
   | { kind: 'farm'; argv: string[] }
   /** `eval …`: both generators on a folder with quality figures (src-main/cli/eval/). */
   | { kind: 'eval'; argv: string[] }
+  /** `packs …`: list, install or remove model packs (src-main/cli/packs-command.ts). */
+  | { kind: 'packs'; argv: string[] }
   | {
       kind: 'generate';
       inputs: string[];
@@ -99,6 +102,7 @@ export class UsageError extends Error {}
 export function parseCliArgs(argv: string[]): CliCommand {
   if (argv[0] === 'farm') return { kind: 'farm', argv: argv.slice(1) };
   if (argv[0] === 'eval') return { kind: 'eval', argv: argv.slice(1) };
+  if (argv[0] === 'packs') return { kind: 'packs', argv: argv.slice(1) };
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -59,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command.kind === 'farm') return (await import('../farm/farm-cli')).farmMain(command.argv);
   if (command.kind === 'eval') return (await import('./eval/eval-command')).evalMain(command.argv);
+  if (command.kind === 'packs') return (await import('./packs-command')).packsMain(command.argv);
   if (command.kind === 'diagnostics') return diagnostics(command);
   try {
     return command.kind === 'generate' ? await generate(command) : await jobs(command);

@@ -7,10 +7,10 @@ import { connectToHost } from './engine-transport';
 import { parseEngineCommand } from './parse-command';
 import { runJob } from './pipeline/run-job';
 import { PIPELINE_STAGES } from './pipeline/stages';
-import { listPacks } from './pipeline/list-packs';
+import { answerInstallPack, answerRemovePack, listVerifiedPacks } from './pipeline/pack-requests';
 import { listEstimators } from './pipeline/estimator-availability';
 import { switchEstimator } from './pipeline/switch-estimator';
-import { embeddedPacksDir, packsDir } from './pipeline/packs-dir';
+import { packsDir } from './pipeline/packs-dir';
 import { findSetupProblems } from './setup-check';
 import { startHeartbeat } from './engine-heartbeat';
 import { ENGINE_SHUTDOWN } from './stage-error';
@@ -79,9 +79,13 @@ transport.onMessage((raw) => {
       if (running?.jobId === command.jobId) running.controller.abort();
       return;
     case 'listPacks':
-      void listPacks(packsDir(), embeddedPacksDir()).then((packs) =>
-        emit({ type: 'packs', requestId: command.requestId, packs }),
-      );
+      void listVerifiedPacks().then((packs) => emit({ type: 'packs', requestId: command.requestId, packs }));
+      return;
+    case 'installPack':
+      void answerInstallPack(command.requestId, command.source, command.replace).then(emit);
+      return;
+    case 'removePack':
+      void answerRemovePack(command.requestId, command.id).then(emit);
       return;
     case 'listEstimators':
       void listEstimators(packsDir()).then((estimators) =>

@@ -24,6 +24,7 @@ import { watchdogLimitsFromEnv, type WatchdogLimits } from './engine-watchdog';
 import type { EngineLauncher } from './engine-process';
 import { acquireJobLock, type JobLock } from './job-lock';
 import { JobStore } from './job-store';
+import { installPackVia, removePackVia } from './pack-requests';
 import { createLogWriter, logLineFor, type LogWriter } from './studio-log';
 import { updateJobRecord } from '../shared/job-folder';
 
@@ -234,6 +235,16 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
       { timeoutMs: ENGINE_LIST_TIMEOUT_MS, timeoutMessage: 'the engine did not list its packs in time' },
     );
     return answer.packs;
+  }
+
+  /** Install a pack from a folder or .zip: verified, then renamed into the packs folder, or nothing changes. */
+  installPack(source: string, replace = false): Promise<PackInfo> {
+    return installPackVia(this.engine, source, replace);
+  }
+
+  /** Remove a user-installed pack (built-in ones are refused). */
+  removePack(id: string): Promise<PackInfo> {
+    return removePackVia(this.engine, id);
   }
 
   /** Stop a job within about a second: ask the engine, and kill it if it does not answer in time. */

@@ -1,6 +1,14 @@
 /** The OS dialogs behind StudioDialogs, with Electron's `dialog`. */
-import { dialog, shell, type BrowserWindow } from 'electron';
+import { dialog, shell, type BrowserWindow, type OpenDialogOptions } from 'electron';
 import type { StudioDialogs } from './ipc-handlers';
+
+async function choosePath(
+  window: BrowserWindow | undefined,
+  options: OpenDialogOptions,
+): Promise<string | null> {
+  const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
 
 export const PHOTO_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'tif', 'tiff', 'avif', 'heic', 'heif'];
 
@@ -18,21 +26,23 @@ export function electronDialogs(parent: () => BrowserWindow | undefined): Studio
         : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
-    async chooseExportFolder(defaultPath) {
-      const options = {
+    chooseExportFolder: (defaultPath) =>
+      choosePath(parent(), {
         title: 'Export to folder',
         buttonLabel: 'Export here',
-        properties: ['openDirectory' as const, 'createDirectory' as const],
+        properties: ['openDirectory', 'createDirectory'],
         ...(defaultPath ? { defaultPath } : {}),
-      };
-      const window = parent();
-      const result = window
-        ? await dialog.showOpenDialog(window, options)
-        : await dialog.showOpenDialog(options);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
-    },
+      }),
     async reveal(path) {
       shell.showItemInFolder(path);
     },
+    choosePackFolder: () =>
+      choosePath(parent(), { title: 'Import model pack folder', properties: ['openDirectory'] }),
+    choosePackZip: () =>
+      choosePath(parent(), {
+        title: 'Import model pack zip',
+        properties: ['openFile'],
+        filters: [{ name: 'Model pack zip', extensions: ['zip'] }],
+      }),
   };
 }

@@ -10,6 +10,8 @@ import {
   ExportJobArgs,
   ImportPhotoArgs,
   ImportPhotoBytesArgs,
+  ImportPackFromDialogArgs,
+  RemovePackArgs,
   JobIdArgs,
   ReadArtifactArgs,
   RerunStageArgs,
@@ -19,6 +21,7 @@ import {
 import { parseMessage, type JobRecord, type JobSettingsInput } from '../shared/protocol';
 import type { StudioBackend } from '../host/studio-backend';
 import { ChosenFolders, exportJobToFolder } from '../host/export-to-folder';
+import { importPackFromDialog } from './pack-import';
 
 /** The parts of the backend the handlers use (StudioBackend has them all). */
 export type IpcBackend = Pick<
@@ -34,6 +37,8 @@ export type IpcBackend = Pick<
   | 'switchEstimator'
   | 'listEstimators'
   | 'listPacks'
+  | 'installPack'
+  | 'removePack'
   | 'readArtifact'
   | 'setupProblems'
   | 'artifactPath'
@@ -50,6 +55,10 @@ export interface StudioDialogs {
   chooseExportFolder(defaultPath?: string): Promise<string | null>;
   /** Shows the file in the OS file manager. */
   reveal(path: string): Promise<void>;
+  /** Resolves to the chosen pack folder's path, or null when the user cancels. */
+  choosePackFolder(): Promise<string | null>;
+  /** Resolves to the chosen pack zip's path, or null when the user cancels. */
+  choosePackZip(): Promise<string | null>;
 }
 
 export type InvokeChannel = Exclude<(typeof IPC)[keyof typeof IPC], typeof IPC.event>;
@@ -99,6 +108,13 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
     },
     [IPC.listEstimators]: async () => backend.listEstimators(),
     [IPC.listPacks]: async () => backend.listPacks(),
+    [IPC.importPackFromDialog]: async (raw) =>
+      importPackFromDialog(
+        backend,
+        dialogs,
+        parseArgs(IPC.importPackFromDialog, ImportPackFromDialogArgs, raw),
+      ),
+    [IPC.removePack]: async (raw) => backend.removePack(parseArgs(IPC.removePack, RemovePackArgs, raw).id),
     [IPC.readArtifact]: async (raw) => {
       const args = parseArgs(IPC.readArtifact, ReadArtifactArgs, raw);
       // The backend refuses paths that leave the job folder.

@@ -29,6 +29,8 @@ export function createStudioApi(transport: StudioTransport): StudioApi {
     switchEstimator: (jobId, estimator) => call(IPC.switchEstimator, { jobId, estimator }),
     listEstimators: () => call(IPC.listEstimators),
     listPacks: () => call(IPC.listPacks),
+    importPackFromDialog: (kind, replace) => call(IPC.importPackFromDialog, { kind, replace }),
+    removePack: (id) => call(IPC.removePack, { id }),
     readArtifact: (jobId, path) => call(IPC.readArtifact, { jobId, path }),
     setupProblems: () => call(IPC.setupProblems),
     chooseExportFolder: (defaultPath) => call(IPC.chooseExportFolder, { defaultPath }),

@@ -12,6 +12,8 @@ export const IPC = {
   switchEstimator: 'studio:switch-estimator',
   listEstimators: 'studio:list-estimators',
   listPacks: 'studio:list-packs',
+  importPackFromDialog: 'studio:import-pack-from-dialog',
+  removePack: 'studio:remove-pack',
   readArtifact: 'studio:read-artifact',
   setupProblems: 'studio:setup-problems',
   chooseExportFolder: 'studio:choose-export-folder',

@@ -265,6 +265,21 @@ export const EngineCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('switchEstimator'), ...JobRef, estimator: EstimatorId }).strict(),
   z.object({ type: z.literal('cancel'), jobId: JobRecord.shape.id }).strict(),
   z.object({ type: z.literal('listPacks'), requestId: z.string().min(1) }).strict(),
+  /**
+   * Install a pack from a folder or a .zip (copied into a temp folder inside the packs folder,
+   * verified, then renamed into place, or nothing changes). Answered by a `packResult` event.
+   */
+  z
+    .object({
+      type: z.literal('installPack'),
+      requestId: z.string().min(1),
+      source: z.string().min(1),
+      /** Replace an installed pack of the same id (else that is refused). */
+      replace: z.boolean().default(false),
+    })
+    .strict(),
+  /** Remove a user-installed pack (never a built-in one). Answered by a `packResult` event. */
+  z.object({ type: z.literal('removePack'), requestId: z.string().min(1), id: z.string().min(1) }).strict(),
   /** Which estimators this installation can run now (answered by an `estimators` event). */
   z.object({ type: z.literal('listEstimators'), requestId: z.string().min(1) }).strict(),
   /** Versions, providers, native addon, packs (verified): for `gen3dface diagnostics`. */
@@ -288,6 +303,12 @@ export const PackInfo = z
     builtIn: z.boolean(),
     ok: z.boolean(),
     problem: z.string().optional(),
+    /** Total bytes of the files the manifest lists (packs with a folder). */
+    sizeBytes: z.number().int().nonnegative().optional(),
+    /** Every listed file's sha256 was checked against the manifest (by this engine, files unchanged since). */
+    sha256Verified: z.boolean().optional(),
+    /** The pack's folder (packs with a folder). */
+    dir: z.string().optional(),
   })
   .strict();
 export type PackInfo = z.infer<typeof PackInfo>;
@@ -357,6 +378,16 @@ export const EngineEvent = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('packs'), requestId: z.string(), packs: z.array(PackInfo) }).strict(),
+  /** The answer to `installPack` / `removePack`: the pack installed or removed, or why nothing changed. */
+  z
+    .object({
+      type: z.literal('packResult'),
+      requestId: z.string(),
+      action: z.enum(['install', 'remove']),
+      pack: PackInfo.optional(),
+      error: ErrorInfo.optional(),
+    })
+    .strict(),
   z
     .object({
       type: z.literal('estimators'),

@@ -39,6 +39,11 @@ export const RerunStageArgs = z
   })
   .strict();
 export const SwitchEstimatorArgs = z.object({ jobId: JobRecord.shape.id, estimator: EstimatorId }).strict();
+/** Which dialog main shows for a pack import; main keeps the chosen path (the renderer never names one). */
+export const ImportPackFromDialogArgs = z
+  .object({ kind: z.enum(['folder', 'zip']), replace: z.boolean().optional() })
+  .strict();
+export const RemovePackArgs = z.object({ id: z.string().min(1).max(200) }).strict();
 export const ReadArtifactArgs = z.object({ jobId: JobRecord.shape.id, path: z.string().min(1) }).strict();
 export const ChooseExportFolderArgs = z.object({ defaultPath: z.string().min(1).optional() }).strict();
 export const ExportJobArgs = z
@@ -83,6 +88,13 @@ export interface StudioApi {
   listEstimators(): Promise<EstimatorAvailability[]>;
   /** The installed model packs (id, kind, role, licence, whether their files check out). */
   listPacks(): Promise<PackInfo[]>;
+  /**
+   * Main shows a folder or zip dialog and installs the chosen pack (verified, then moved into the packs
+   * folder, or nothing changes); null when the dialog was cancelled.
+   */
+  importPackFromDialog(kind: 'folder' | 'zip', replace?: boolean): Promise<PackInfo | null>;
+  /** Remove a user-installed pack (built-in ones are refused). */
+  removePack(id: string): Promise<PackInfo>;
   /** Bytes of an artifact inside the job folder (path relative to it). */
   readArtifact(jobId: string, path: string): Promise<Uint8Array>;
   /**

@@ -136,6 +136,8 @@ describe('estimator stores on a real backend', { timeout: 60_000 }, () => {
       openPhoto: async () => null,
       chooseExportFolder: async () => null,
       reveal: async () => undefined,
+      choosePackFolder: async () => null,
+      choosePackZip: async () => null,
     });
     const studio = createStudioApi({
       invoke: (channel, args) => handlers[channel as InvokeChannel](args),

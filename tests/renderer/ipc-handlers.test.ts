@@ -35,6 +35,8 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
       openPhoto: async () => SAMPLE,
       chooseExportFolder: async () => null,
       reveal: async () => undefined,
+      choosePackFolder: async () => null,
+      choosePackZip: async () => null,
     });
   });
   after(async () => {
@@ -64,6 +66,10 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
       [IPC.exportJob, { jobId: 'abc', settings: {}, destination: '' }],
       [IPC.chooseExportFolder, { defaultPath: 3 }],
       [IPC.reveal, {}],
+      // the renderer cannot name a pack path: main shows the dialog
+      [IPC.importPackFromDialog, { kind: 'folder', path: '/etc' }],
+      [IPC.importPackFromDialog, { kind: 'tar' }],
+      [IPC.removePack, { id: '' }],
     ];
     for (const [channel, args] of bad) {
       await assert.rejects(handlers[channel](args), (error: Error) => {

@@ -41,7 +41,7 @@ async function packsIn(dir: string): Promise<PackInfo[]> {
 /** The quick check of one pack folder (undefined: not a folder). */
 export async function describePack(dir: string, name: string): Promise<PackInfo | undefined> {
   if (!(await stat(dir).catch(() => undefined))?.isDirectory()) return undefined;
-  const unknown = { id: name, kind: 'estimate' as const, version: '?', license: '?', builtIn: false };
+  const unknown = { id: name, kind: 'estimate' as const, version: '?', license: '?', builtIn: false, dir };
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
@@ -59,6 +59,8 @@ export async function describePack(dir: string, name: string): Promise<PackInfo 
     version: m.version,
     license: m.license,
     builtIn: false,
+    sizeBytes: m.files.reduce((sum, f) => sum + f.bytes, 0),
+    dir,
   };
   for (const file of m.files) {
     const size = (await stat(join(dir, file.path)).catch(() => undefined))?.size;
