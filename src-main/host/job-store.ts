@@ -84,7 +84,7 @@ export class JobStore {
       const dir = join(this.root, name);
       if (!(await stat(dir)).isDirectory()) continue;
       try {
-        jobs.push(await readJobRecord(dir));
+        jobs.push(await readOwnJobRecord(dir, name));
       } catch {
         // A folder that is not a readable job is not ours to show (or to delete).
       }
@@ -93,7 +93,7 @@ export class JobStore {
   }
 
   async get(jobId: string): Promise<JobRecord> {
-    return readJobRecord(this.jobDir(jobId));
+    return readOwnJobRecord(this.jobDir(jobId), jobId);
   }
 
   /** Refuses (JobLockedError) a job another process is working on. */
@@ -121,6 +121,14 @@ export class JobStore {
     if (!first) throw new Error(`job ${jobId} has no input photo`);
     return join(dir, first);
   }
+}
+
+/** A job folder's record, refused when it names another job (a copied or edited job.json). */
+async function readOwnJobRecord(dir: string, folderName: string): Promise<JobRecord> {
+  const record = await readJobRecord(dir);
+  if (record.id !== folderName)
+    throw new Error(`${join(dir, 'job.json')} belongs to job ${record.id}, not to its folder ${folderName}`);
+  return record;
 }
 
 /** Temp files of writers that were killed mid-write (see atomic-file.ts); nobody writes this job now. */

@@ -224,8 +224,8 @@ export const JobRecord = z
     id: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/),
     protocolVersion: z.literal(PROTOCOL_VERSION),
     state: JobState,
-    /** The photo's original file name, for display and export names. */
-    sourceName: z.string().min(1),
+    /** The photo's original file name, for display and export names (file names are ≤ 255 bytes). */
+    sourceName: z.string().min(1).max(1024),
     createdAt: z.string(),
     updatedAt: z.string(),
     settings: JobSettings,

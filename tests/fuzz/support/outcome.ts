@@ -14,7 +14,7 @@ export interface Outcome {
 }
 
 export interface FuzzCase {
-  family: 'image' | 'pack' | 'message';
+  family: 'image' | 'pack' | 'message' | 'job-record';
   name: string;
   /** Runs the real code path on this input inside `root` (an empty folder of its own). */
   run(root: string): Promise<Outcome>;
