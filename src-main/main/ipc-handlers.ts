@@ -11,6 +11,7 @@ import {
   JobIdArgs,
   ReadArtifactArgs,
   RerunStageArgs,
+  SaveScreenshotArgs,
   SwitchEstimatorArgs,
 } from '../shared/studio-api';
 import { parseMessage, type JobRecord, type JobSettingsInput } from '../shared/protocol';
@@ -31,6 +32,7 @@ export type IpcBackend = Pick<
   | 'listEstimators'
   | 'listPacks'
   | 'readArtifact'
+  | 'saveScreenshot'
   | 'setupProblems'
 >;
 
@@ -89,6 +91,11 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
       const args = parseArgs(IPC.readArtifact, ReadArtifactArgs, raw);
       // The backend refuses paths that leave the job folder.
       return backend.readArtifact(args.jobId, args.path);
+    },
+    [IPC.saveScreenshot]: async (raw) => {
+      const args = parseArgs(IPC.saveScreenshot, SaveScreenshotArgs, raw);
+      // The backend names the file and keeps it inside the job folder.
+      return backend.saveScreenshot(args.jobId, args.png);
     },
     [IPC.setupProblems]: async () => backend.setupProblems(),
   };

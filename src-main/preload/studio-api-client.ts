@@ -30,6 +30,7 @@ export function createStudioApi(transport: StudioTransport): StudioApi {
     listEstimators: () => call(IPC.listEstimators),
     listPacks: () => call(IPC.listPacks),
     readArtifact: (jobId, path) => call(IPC.readArtifact, { jobId, path }),
+    saveScreenshot: (jobId, png) => call(IPC.saveScreenshot, { jobId, png }),
     setupProblems: () => call(IPC.setupProblems),
     onEvent: (listener) => transport.subscribe(listener),
   };

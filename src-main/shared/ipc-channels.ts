@@ -13,6 +13,7 @@ export const IPC = {
   listEstimators: 'studio:list-estimators',
   listPacks: 'studio:list-packs',
   readArtifact: 'studio:read-artifact',
+  saveScreenshot: 'studio:save-screenshot',
   setupProblems: 'studio:setup-problems',
   event: 'studio:event',
 } as const;

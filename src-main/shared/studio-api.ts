@@ -38,6 +38,13 @@ export const RerunStageArgs = z
   .strict();
 export const SwitchEstimatorArgs = z.object({ jobId: JobRecord.shape.id, estimator: EstimatorId }).strict();
 export const ReadArtifactArgs = z.object({ jobId: JobRecord.shape.id, path: z.string().min(1) }).strict();
+/** The viewport's PNG (64 MiB at most); main picks the file name. */
+export const SaveScreenshotArgs = z
+  .object({
+    jobId: JobRecord.shape.id,
+    png: z.instanceof(Uint8Array).refine((b) => b.length <= 64 * 1024 * 1024),
+  })
+  .strict();
 
 export interface StudioApi {
   /** Native file dialog; resolves to the chosen path or null. */
@@ -69,6 +76,8 @@ export interface StudioApi {
   listPacks(): Promise<PackInfo[]>;
   /** Bytes of an artifact inside the job folder (path relative to it). */
   readArtifact(jobId: string, path: string): Promise<Uint8Array>;
+  /** Save a PNG of the 3D viewport as `screenshots/viewport-<n>.png` in the job folder; resolves to that path. */
+  saveScreenshot(jobId: string, png: Uint8Array): Promise<string>;
   /** What the installation lacks (e.g. the native addon not built): no job can run until it is fixed. */
   setupProblems(): Promise<ErrorInfo[]>;
   /** Subscribe to engine and host events; returns the unsubscribe function. */

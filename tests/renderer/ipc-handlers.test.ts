@@ -55,6 +55,9 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
       [IPC.switchEstimator, { jobId: 'abc', estimator: 'flame' }],
       [IPC.switchEstimator, { jobId: '../abc', estimator: 'deca' }],
       [IPC.readArtifact, { jobId: 'abc' }],
+      [IPC.saveScreenshot, { jobId: 'abc', png: [0x89, 0x50] }],
+      [IPC.saveScreenshot, { jobId: '../abc', png: new Uint8Array(16) }],
+      [IPC.saveScreenshot, { jobId: 'abc', png: new Uint8Array(16), path: 'x.png' }],
     ];
     for (const [channel, args] of bad) {
       await assert.rejects(handlers[channel](args), (error: Error) => {
