@@ -29,6 +29,13 @@ export function worldBox(meshes: readonly AbstractMesh[]): WorldBox | undefined 
 /** Aim the camera at the box's centre, from the front (+Z), at a distance that fits it. */
 export function frameBox(camera: ArcRotateCamera, box: WorldBox): void {
   const size = box.max.subtract(box.min).length();
+  // Stop any coasting orbit/pan/zoom (Babylon's movement system keeps the velocities), or it carries
+  // on from the framed view.
+  camera.movement.resetRotationVelocity();
+  camera.movement.resetPanVelocity();
+  camera.movement.resetZoomVelocity();
+  camera.inertialAlphaOffset = camera.inertialBetaOffset = camera.inertialRadiusOffset = 0;
+  camera.inertialPanningX = camera.inertialPanningY = 0;
   camera.setTarget(box.min.add(box.max).scale(0.5));
   camera.alpha = Math.PI / 2;
   camera.beta = Math.PI / 2.15;
@@ -36,6 +43,7 @@ export function frameBox(camera: ArcRotateCamera, box: WorldBox): void {
   camera.lowerRadiusLimit = size * 0.3;
   camera.upperRadiusLimit = size * 6;
   camera.minZ = size * 0.01;
-  // Panning (right button, or ctrl + left) moves about a model's width per canvas width.
-  camera.panningSensibility = 600 / size;
+  // Panning (right button, or ctrl + left), inertia included, moves about the model's size per canvas
+  // width (measured: 600 / size threw the head out of view on a quarter-width drag).
+  camera.panningSensibility = 6000 / size;
 }

@@ -77,12 +77,16 @@ export class HeadViewport {
 
   private renderIfNeeded(): void {
     const c = this.camera;
+    // Babylon's movement system carries the pan on by itself; the inertial fields show orbit and zoom.
+    const pan = c.movement.panDeltaCurrentFrame;
     const moving =
       c.inertialAlphaOffset ||
       c.inertialBetaOffset ||
       c.inertialRadiusOffset ||
       c.inertialPanningX ||
-      c.inertialPanningY;
+      c.inertialPanningY ||
+      pan.x ||
+      pan.y;
     if (this.turntable) c.alpha += this.engine.getDeltaTime() * TURNTABLE_RAD_PER_MS;
     if (this.pendingFrames <= 0 && !moving && !this.turntable && this.scene.isReady()) return;
     this.pendingFrames = Math.max(0, this.pendingFrames - 1);
