@@ -1,15 +1,17 @@
 /**
  * The bundled environment map (scripts/make-environment-map.ts writes it): a small equirectangular PNG
- * of a photo studio, imported as an app asset (served from 'self' or inlined as data:, both allowed by
- * the CSP; nothing comes from the network). Loaded into a cube map with its irradiance (spherical
- * harmonics) computed up front, so PBR materials are lit by it from the first frame they use it.
+ * of a photo studio, inlined into the bundle (nothing comes from the network). Loaded into a cube map
+ * with its irradiance (spherical harmonics) computed up front, so PBR materials are lit by it from the
+ * first frame they use it.
  */
 import type { Scene } from '@babylonjs/core/scene';
 import type { BaseTexture } from '@babylonjs/core/Materials/Textures/baseTexture';
 import { EquiRectangularCubeTexture } from '@babylonjs/core/Materials/Textures/equiRectangularCubeTexture';
 import { CubeMapToSphericalPolynomialTools } from '@babylonjs/core/Misc/HighDynamicRange/cubemapToSphericalPolynomial';
 import '@babylonjs/core/Materials/Textures/baseTexture.polynomial';
-import studioSoftboxesUrl from '../assets/environment/studio-softboxes.png';
+// ?inline: a data: URL in the bundle. The packaged app runs from file://, where Babylon's CORS-mode image
+// load of a file URL would be refused; data: URLs skip that and are allowed by the CSP (img-src data:).
+import studioSoftboxesUrl from '../assets/environment/studio-softboxes.png?inline';
 
 /** Cube face size: the panorama is 128×64, so 64 keeps its detail. */
 const FACE_SIZE = 64;

@@ -138,17 +138,19 @@ export class HeadViewport {
     this.applyAll();
   }
 
-  setLighting(preset: LightingPreset): void {
+  /** Resolves once the preset is on screen (the environment preset loads its map the first time). */
+  async setLighting(preset: LightingPreset): Promise<void> {
     this.lighting = preset;
     if (preset === 'environment' && !this.environment) {
-      void loadStudioEnvironment(this.scene).then((texture) => {
-        this.environment = texture;
-        if (this.lighting === 'environment') this.setLighting('environment');
-      });
+      const texture = await loadStudioEnvironment(this.scene);
+      this.environment ??= texture;
+      if (this.environment !== texture) texture.dispose();
+      if (this.lighting !== preset) return; // another preset was chosen meanwhile
     }
     for (const light of this.lights) light.dispose();
     this.lights = addPresetLights(this.scene, preset, this.environment);
     this.applyAll();
+    await new Promise<void>((resolve) => this.scene.executeWhenReady(() => resolve()));
   }
 
   setVisibility(visibility: ObjectVisibility): void {

@@ -177,9 +177,9 @@ describe('studio 3D viewport (chromium, real backend and engine)', { timeout: 24
     const means: Record<string, number> = {};
     for (const preset of LIGHTING_PRESETS) {
       await page.getByTestId('lighting-preset').selectOption(preset);
+      // The environment map loads after the switch: the canvas says when the preset is on screen.
+      await page.locator(`${CANVAS}[data-lighting="${preset}"]`).waitFor({ timeout: 15_000 });
       if (preset !== 'studio') await pollCanvasStats(page, CANVAS, (s) => changedShare(s, textured) > 0.02);
-      // The environment map loads after the switch: give the frame time to settle before measuring.
-      await page.waitForTimeout(preset === 'environment' ? 1500 : 300);
       const colour = await shoot(page, `light-${preset}`);
       means[preset] = colour.meanLuma;
       console.log(`# light ${preset}: ${fmt(colour)}`);
