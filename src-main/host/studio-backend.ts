@@ -26,6 +26,7 @@ import { acquireJobLock, type JobLock } from './job-lock';
 import { JobStore } from './job-store';
 import { installPackVia, removePackVia } from './pack-requests';
 import { createLogWriter, logLineFor, type LogWriter } from './studio-log';
+import { saveViewportScreenshot } from './viewport-screenshots';
 import { updateJobRecord } from '../shared/job-folder';
 
 /** Inputs bigger than this are refused before they are copied into a job. */
@@ -313,6 +314,12 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
 
   async readArtifact(jobId: string, path: string): Promise<Uint8Array> {
     return readFile(this.artifactPath(jobId, path));
+  }
+
+  /** A PNG of the 3D viewport into the job folder (`screenshots/viewport-<n>.png`); returns that path. */
+  async saveScreenshot(jobId: string, png: Uint8Array): Promise<string> {
+    await this.getJob(jobId); // the job must exist: no folder is made for an unknown id
+    return saveViewportScreenshot(this.store.jobDir(jobId), png);
   }
 
   private async runJob(jobId: string, type: 'start' | 'resume'): Promise<void> {

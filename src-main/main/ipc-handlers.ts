@@ -16,6 +16,7 @@ import {
   ReadArtifactArgs,
   RerunStageArgs,
   RevealArgs,
+  SaveScreenshotArgs,
   SwitchEstimatorArgs,
 } from '../shared/studio-api';
 import { parseMessage, type JobRecord, type JobSettingsInput } from '../shared/protocol';
@@ -40,6 +41,7 @@ export type IpcBackend = Pick<
   | 'installPack'
   | 'removePack'
   | 'readArtifact'
+  | 'saveScreenshot'
   | 'setupProblems'
   | 'artifactPath'
   | 'on'
@@ -119,6 +121,11 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
       const args = parseArgs(IPC.readArtifact, ReadArtifactArgs, raw);
       // The backend refuses paths that leave the job folder.
       return backend.readArtifact(args.jobId, args.path);
+    },
+    [IPC.saveScreenshot]: async (raw) => {
+      const args = parseArgs(IPC.saveScreenshot, SaveScreenshotArgs, raw);
+      // The backend names the file and keeps it inside the job folder.
+      return backend.saveScreenshot(args.jobId, args.png);
     },
     [IPC.setupProblems]: async () => backend.setupProblems(),
     [IPC.chooseExportFolder]: async (raw) => {

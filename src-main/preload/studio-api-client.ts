@@ -32,6 +32,7 @@ export function createStudioApi(transport: StudioTransport): StudioApi {
     importPackFromDialog: (kind, replace) => call(IPC.importPackFromDialog, { kind, replace }),
     removePack: (id) => call(IPC.removePack, { id }),
     readArtifact: (jobId, path) => call(IPC.readArtifact, { jobId, path }),
+    saveScreenshot: (jobId, png) => call(IPC.saveScreenshot, { jobId, png }),
     setupProblems: () => call(IPC.setupProblems),
     chooseExportFolder: (defaultPath) => call(IPC.chooseExportFolder, { defaultPath }),
     exportJob: (jobId, settings, destination, overwrite) =>

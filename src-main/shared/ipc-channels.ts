@@ -15,6 +15,7 @@ export const IPC = {
   importPackFromDialog: 'studio:import-pack-from-dialog',
   removePack: 'studio:remove-pack',
   readArtifact: 'studio:read-artifact',
+  saveScreenshot: 'studio:save-screenshot',
   setupProblems: 'studio:setup-problems',
   chooseExportFolder: 'studio:choose-export-folder',
   exportJob: 'studio:export-job',

@@ -59,6 +59,13 @@ export const RevealArgs = z.object({ path: z.string().min(1) }).strict();
 /** What an export to a folder did: wrote these files, or wrote nothing because these already exist. */
 export type ExportJobResult =
   { state: 'written'; written: string[] } | { state: 'exists'; existing: string[] };
+/** The viewport's PNG (64 MiB at most); main picks the file name. */
+export const SaveScreenshotArgs = z
+  .object({
+    jobId: JobRecord.shape.id,
+    png: z.instanceof(Uint8Array).refine((b) => b.length <= 64 * 1024 * 1024),
+  })
+  .strict();
 
 export interface StudioApi {
   /** Native file dialog; resolves to the chosen path or null. */
@@ -115,6 +122,8 @@ export interface StudioApi {
   ): Promise<ExportJobResult>;
   /** Show a file written by `exportJob` in the OS file manager. */
   reveal(path: string): Promise<void>;
+  /** Save a PNG of the 3D viewport as `screenshots/viewport-<n>.png` in the job folder; resolves to that path. */
+  saveScreenshot(jobId: string, png: Uint8Array): Promise<string>;
   /** What the installation lacks (e.g. the native addon not built): no job can run until it is fixed. */
   setupProblems(): Promise<ErrorInfo[]>;
   /** The engine's diagnostics: ONNX Runtime backends, the 'auto' provider order and why others are skipped. */

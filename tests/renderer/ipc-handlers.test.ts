@@ -70,6 +70,9 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
       [IPC.importPackFromDialog, { kind: 'folder', path: '/etc' }],
       [IPC.importPackFromDialog, { kind: 'tar' }],
       [IPC.removePack, { id: '' }],
+      [IPC.saveScreenshot, { jobId: 'abc', png: [0x89, 0x50] }],
+      [IPC.saveScreenshot, { jobId: '../abc', png: new Uint8Array(16) }],
+      [IPC.saveScreenshot, { jobId: 'abc', png: new Uint8Array(16), path: 'x.png' }],
     ];
     for (const [channel, args] of bad) {
       await assert.rejects(handlers[channel](args), (error: Error) => {

@@ -119,11 +119,11 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     await page.getByTestId('overlay-canvas').screenshot({ path: join(SHOTS, 'overlay.png') });
     await page.getByTestId('model-canvas').screenshot({ path: join(SHOTS, 'model.png') });
 
-    await page.getByTestId('model-wireframe').check();
+    await page.getByTestId('render-mode-wireframe').click();
     // A wireframe of a dense mesh covers much the same area: compare the frames, not the coverage.
     const wire = await pollStats(page, modelCanvas, (s) => changedShare(s, model) > 0.03);
     await page.getByTestId('model-canvas').screenshot({ path: join(SHOTS, 'model-wireframe.png') });
-    await page.getByTestId('model-wireframe').uncheck();
+    await page.getByTestId('render-mode-textured').click();
     const changed = changedShare(wire, model);
     console.log(`# wireframe: ${(100 * changed).toFixed(1)} % of the viewport changed`);
     assert.ok(changed > 0.03, 'the wireframe toggle changes what the viewport shows');
