@@ -18,5 +18,17 @@ export function electronDialogs(parent: () => BrowserWindow | undefined): Studio
         : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    async openPhotos() {
+      const options = {
+        title: 'Import photos',
+        properties: ['openFile' as const, 'multiSelections' as const],
+        filters: [{ name: 'Photos', extensions: PHOTO_EXTENSIONS }],
+      };
+      const window = parent();
+      const result = window
+        ? await dialog.showOpenDialog(window, options)
+        : await dialog.showOpenDialog(options);
+      return result.canceled ? [] : result.filePaths;
+    },
   };
 }

@@ -38,6 +38,8 @@ export type IpcBackend = Pick<
 export interface StudioDialogs {
   /** Resolves to the chosen photo's path, or null when the user cancels. */
   openPhoto(): Promise<string | null>;
+  /** Several photos at once (multi-selection): their paths, none when the user cancels. */
+  openPhotos(): Promise<string[]>;
 }
 
 export type InvokeChannel = Exclude<(typeof IPC)[keyof typeof IPC], typeof IPC.event>;
@@ -62,6 +64,7 @@ const settingsOf = (settings: object | undefined): JobSettingsInput | undefined 
 export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): IpcHandlers {
   return {
     [IPC.openPhotoDialog]: async () => dialogs.openPhoto(),
+    [IPC.openPhotosDialog]: async () => (await dialogs.openPhotos()) ?? [],
     [IPC.importPhoto]: async (raw): Promise<JobRecord> => {
       const args = parseArgs(IPC.importPhoto, ImportPhotoArgs, raw);
       return backend.importPhoto(args.path, settingsOf(args.settings));

@@ -168,5 +168,7 @@ export const useJobsStore = defineStore('jobs', () => {
     switchEstimator,
     regenerate,
     select: (jobId: string) => (selectedId.value = jobId),
+    /** A job another store started (the import queue, a crop): list it, select it, show it running. */
+    adoptStarted: started,
   };
 });

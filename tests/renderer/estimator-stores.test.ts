@@ -132,7 +132,7 @@ describe('estimator stores on a real backend', { timeout: 60_000 }, () => {
     });
     backend.on('event', (event) => events.push(event));
     await backend.start();
-    const handlers = createIpcHandlers(backend, { openPhoto: async () => null });
+    const handlers = createIpcHandlers(backend, { openPhoto: async () => null, openPhotos: async () => [] });
     const studio = createStudioApi({
       invoke: (channel, args) => handlers[channel as InvokeChannel](args),
       subscribe: (listener) => {

@@ -30,7 +30,10 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
     jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-ipc-jobs-'));
     backend = new StudioBackend({ jobsRoot, launcher: nodeEngineLauncher() });
     await backend.start();
-    handlers = createIpcHandlers(backend, { openPhoto: async () => SAMPLE });
+    handlers = createIpcHandlers(backend, {
+      openPhoto: async () => SAMPLE,
+      openPhotos: async () => [SAMPLE],
+    });
   });
   after(async () => {
     await backend?.stop();

@@ -69,7 +69,7 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     // A complete installation: no set-up banner (it asks main for studio:setup-problems at start).
     assert.equal(await page.getByTestId('setup-problem').count(), 0);
     const started = Date.now();
-    session.answer('openPhoto', SAMPLE);
+    session.answer('openPhotos', [SAMPLE]);
     await page.getByTestId('import-button').click();
     await page.locator('[data-testid="job-state"][data-state="done"]').waitFor({ timeout: 120_000 });
     await page.locator('[data-testid="model-canvas"][data-status="shown"]').waitFor({ timeout: 30_000 });
@@ -201,7 +201,7 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
   });
 
   it('cancels a running job with the Cancel button and resumes it from the job list', async () => {
-    session.answer('openPhoto', SAMPLE);
+    session.answer('openPhotos', [SAMPLE]);
     await page.getByTestId('import-button').click();
     const running = page.locator('[data-testid="stages"] [data-state="running"]');
     await running.first().waitFor({ timeout: 30_000 });
