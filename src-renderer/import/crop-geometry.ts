@@ -18,8 +18,8 @@ export interface Size {
   height: number;
 }
 
-/** Head and shoulders around a face box: the detector's box is about the face alone. */
-const FACE_MARGIN = 2.2;
+/** Head and some shoulder around a face box (the detector's box has a small margin already). */
+const FACE_MARGIN = 1.8;
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), Math.max(lo, hi));
 

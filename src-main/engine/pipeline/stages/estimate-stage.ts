@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { writeJsonAtomic } from '../../../shared/atomic-file';
 import type { FacesFile } from '../../../shared/ingest-report';
 import { expressionModeOf, JOB_PATHS } from '../../../shared/protocol';
@@ -40,6 +41,7 @@ export const estimateStage: StageRunner = {
     const photo = await readJobPhoto(ctx);
     const faces = await detectFaces(photo, ctx.signal);
     // every face, before one is chosen: the studio centres its crop box on them when there are several
+    await mkdir(dirname(ctx.path(JOB_PATHS.faces)), { recursive: true });
     await writeJsonAtomic(ctx.path(JOB_PATHS.faces), {
       faces: faces.map((f) => ({ box: f.box, score: f.score })),
     } satisfies FacesFile);
