@@ -75,6 +75,14 @@ export function removeWaiting(queue: ImportQueue, id: number): ImportQueue {
   return { ...queue, items: queue.items.filter((i) => i.id !== id || i.state !== 'waiting') };
 }
 
+/** Finished items whose job was deleted leave the queue with it. */
+export function forgetDeletedJobs(queue: ImportQueue, existingJobIds: ReadonlySet<string>): ImportQueue {
+  const kept = queue.items.filter(
+    (i) => !i.jobId || existingJobIds.has(i.jobId) || (i.state !== 'done' && i.state !== 'failed'),
+  );
+  return kept.length === queue.items.length ? queue : { ...queue, items: kept };
+}
+
 /** Drops the finished items (done and failed), keeping what is still to come. */
 export function clearFinished(queue: ImportQueue): ImportQueue {
   return { ...queue, items: queue.items.filter((i) => i.state !== 'done' && i.state !== 'failed') };

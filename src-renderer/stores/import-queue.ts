@@ -11,6 +11,7 @@ import { errorMessage, studio } from '../api';
 import {
   clearFinished,
   emptyQueue,
+  forgetDeletedJobs,
   enqueue,
   markJobEnded,
   markRefused,
@@ -56,6 +57,10 @@ export const useImportQueueStore = defineStore('import-queue', () => {
     unsubscribe?.();
     unsubscribe = studio().onEvent(onEvent);
   }
+  watch(
+    () => jobs.jobs.map((j) => j.id).join(),
+    () => (queue.value = forgetDeletedJobs(queue.value, new Set(jobs.jobs.map((j) => j.id)))),
+  );
   // another job (a re-generate, a resume) ended: the queue's turn
   watch(
     () => jobs.runningId,

@@ -5,6 +5,7 @@ import {
   clearFinished,
   emptyQueue,
   enqueue,
+  forgetDeletedJobs,
   markJobEnded,
   markRefused,
   markRunning,
@@ -56,6 +57,8 @@ describe('import queue', () => {
     q = markRefused(markStarting(q, third.id), third.id, '/photos/c.jpg is not a file');
     assert.equal(states(q), 'a.png:failed b.png:done c.png:failed');
     assert.equal(nextToStart(q, false), undefined);
+    // job-b deleted from the job list: its item goes too; c never made a job and stays
+    assert.equal(states(forgetDeletedJobs(q, new Set(['job-a']))), 'a.png:failed c.png:failed');
     assert.equal(clearFinished(q).items.length, 0);
   });
 
