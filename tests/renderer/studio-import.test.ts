@@ -1,7 +1,7 @@
 /**
  * The studio's import and keyboard, in a real browser on a real backend and engine (studio-session.ts):
- * two photos dropped at once become a queue that runs them one after another (a no-face photo fails
- * there with a clear message and the queue goes on), a pasted image becomes a job, the recent photos
+ * photos dropped at once become a queue that runs them one after another (one is removed while it
+ * waits; a no-face photo fails there with a clear message and the queue goes on), Ctrl+O opens the dialog, a pasted image becomes a job, the recent photos
  * list them and import one again, the crop box on a two-person photo is adjusted with the keyboard and
  * applied (the job re-runs from ingest on the cropped photo: the one projection job of this file), the
  * shortcuts work, and axe-core finds no serious or critical violations with that job shown.
@@ -25,6 +25,7 @@ import { openStudioSession, SHOTS, type StudioSession } from './support/studio-s
 const TWO_FACES = 'two-people.png';
 const NO_FACE = 'coffee.png';
 const PASTED = 'pasted-coffee.png';
+const REMOVED = 'removed.png';
 
 interface AxeResult {
   violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
@@ -48,20 +49,25 @@ describe('studio import, crop and keyboard (chromium, real backend and engine)',
     await session?.close();
   });
 
-  it('queues two dropped photos and runs them one after the other; a failure is shown and the queue goes on', async () => {
+  it('queues three photos dropped at once, one removed while waiting; the others run one after the other, a failure shown and the queue going on', async () => {
     const twoFaces = (await twoFacesPhoto()).photo.png;
     await dropFiles(page, [
       { name: TWO_FACES, type: 'image/png', bytes: twoFaces },
       { name: NO_FACE, type: 'image/png', bytes: await readFile(COFFEE) },
+      { name: REMOVED, type: 'image/png', bytes: await readFile(COFFEE) },
     ]);
     await page.getByTestId('import-queue').waitFor();
-    assert.equal(await page.getByTestId('queue-item').count(), 2);
+    assert.equal(await page.getByTestId('queue-item').count(), 3);
     // while the first runs, the second waits (removable)
     await queueItem(TWO_FACES).and(page.locator('[data-state="running"]')).waitFor({ timeout: 30_000 });
     assert.equal(await queueItem(NO_FACE).getAttribute('data-state'), 'waiting');
     assert.equal(await queueItem(NO_FACE).getByTestId('queue-remove').count(), 1);
     assert.equal(await queueItem(TWO_FACES).getByTestId('queue-remove').count(), 0);
     await page.screenshot({ path: join(SHOTS, 'import-queue.png') });
+    // a waiting photo removed never becomes a job
+    await queueItem(REMOVED).getByTestId('queue-remove').click();
+    await queueItem(REMOVED).waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('queue-item').count(), 2);
 
     await queueItem(NO_FACE).and(page.locator('[data-state="failed"]')).waitFor({ timeout: 120_000 });
     assert.equal(await queueItem(TWO_FACES).getAttribute('data-state'), 'failed');
@@ -81,6 +87,7 @@ describe('studio import, crop and keyboard (chromium, real backend and engine)',
     const secondStart = events.findIndex(([, id]) => id === second);
     console.log(`# events: first job ends at #${firstEnd}, second job's first event #${secondStart}`);
     assert.ok(firstEnd >= 0 && secondStart > firstEnd, 'the second job started after the first ended');
+    assert.equal(await jobIdOf(REMOVED), undefined, 'the removed photo made no job');
   });
 
   it('imports a pasted image as a job, lists the photos as recent ones and imports one again', async () => {
@@ -189,6 +196,16 @@ describe('studio import, crop and keyboard (chromium, real backend and engine)',
     );
     await page.keyboard.press(back);
     assert.equal(await selected(), listed[at]);
+
+    // Ctrl+O opens the import dialog (answered: cancelled)
+    const dialogs = session.dialogCalls.length;
+    await page.keyboard.press('Control+o');
+    await page.waitForFunction(() => true); // let the IPC call go out
+    for (let i = 0; i < 50 && session.dialogCalls.length === dialogs; i++) await page.waitForTimeout(100);
+    assert.deepEqual(
+      session.dialogCalls.slice(dialogs).map((c) => c.dialog),
+      ['openPhotos'],
+    );
 
     const count = (await backend.listJobs()).length;
     await page.keyboard.press('Delete');
