@@ -1,10 +1,11 @@
 /**
  * The studio's import and keyboard, in a real browser on a real backend and engine (studio-session.ts):
  * photos dropped at once become a queue that runs them one after another (one is removed while it
- * waits; a no-face photo fails there with a clear message and the queue goes on), Ctrl+O opens the dialog, a pasted image becomes a job, the recent photos
- * list them and import one again, the crop box on a two-person photo is adjusted with the keyboard and
- * applied (the job re-runs from ingest on the cropped photo: the one projection job of this file), the
- * shortcuts work, and axe-core finds no serious or critical violations with that job shown.
+ * waits; a no-face photo fails there with a clear message and the queue goes on), a pasted image
+ * becomes a job, the recent photos list them and import one again, the crop box on a two-person photo
+ * is adjusted with the keyboard and applied (the job re-runs from ingest on the cropped photo: the one
+ * projection job of this file), the shortcuts work (Ctrl+O, ?, arrows, Delete, Escape), and axe-core
+ * finds no serious or critical violations with that job shown.
  *
  * Run: node --import tsx --test tests/renderer/studio-import.test.ts   (screenshots in test-output/renderer/)
  */
