@@ -124,7 +124,7 @@ describe('studio import, crop and keyboard (chromium, real backend and engine)',
     assert.deepEqual(new Uint8Array(a!), new Uint8Array(b!), 'the same photo bytes');
   });
 
-  it('adjusts the crop box on the two-person photo with the keyboard; Apply re-runs the job from ingest', async () => {
+  it('adjusts the crop box on the two-person photo with the mouse and the keyboard; Apply re-runs the job from ingest', async () => {
     const jobId = (await jobIdOf(TWO_FACES))!;
     await page.locator(`[data-job-id="${jobId}"] [data-testid="job-select"]`).click();
     const box = page.getByTestId('crop-box');
@@ -135,10 +135,29 @@ describe('studio import, crop and keyboard (chromium, real backend and engine)',
       );
       return { x: x!, y: y!, width: width!, height: height! };
     };
-    const start = await read();
-    console.log(`# crop box at start: ${JSON.stringify(start)}`);
+    const initial = await read();
+    console.log(`# crop box at start: ${JSON.stringify(initial)}`);
     // around the left (larger) person: the box's centre is in the photo's left half
-    assert.ok(start.x + start.width / 2 < 220, 'centred on the left face');
+    assert.ok(initial.x + initial.width / 2 < 220, 'centred on the left face');
+    // the mouse: drag the box to the right, then its corner handle inwards
+    const area = (await box.boundingBox())!;
+    await page.mouse.move(area.x + area.width / 2, area.y + area.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(area.x + area.width / 2 + 30, area.y + area.height / 2, { steps: 3 });
+    await page.mouse.up();
+    const dragged = await read();
+    assert.ok(
+      dragged.x > initial.x && dragged.width === initial.width,
+      `dragged: ${JSON.stringify(dragged)}`,
+    );
+    const handle = (await box.locator('.crop-handle').boundingBox())!;
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + handle.width / 2 - 25, handle.y + handle.height / 2, { steps: 3 });
+    await page.mouse.up();
+    const start = await read();
+    console.log(`# crop box after the mouse: ${JSON.stringify(start)}`);
+    assert.ok(start.width < dragged.width && start.x === dragged.x, 'the corner handle resizes it');
     await box.focus();
     for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowLeft');
     await page.keyboard.press('ArrowDown');
