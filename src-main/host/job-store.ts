@@ -6,9 +6,10 @@
  * and delete() leave such a job alone.
  */
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, basename, extname } from 'node:path';
+import { join, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { acquireJobLock, liveJobLockOwner } from './job-lock';
+import { inputFileName } from '../shared/input-file-name';
 import { INPUT_DIR, readJobRecord, updateJobRecord, writeJobRecord } from '../shared/job-folder';
 import { JobSettings, PROTOCOL_VERSION, type JobRecord, type JobSettingsInput } from '../shared/protocol';
 
@@ -141,13 +142,4 @@ async function removeStaleTempFiles(jobDir: string): Promise<void> {
 function newJobId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-/** The stored input keeps its extension (format sniffing does not rely on it) under a fixed safe name. */
-function inputFileName(sourceName: string): string {
-  const ext = extname(basename(sourceName))
-    .toLowerCase()
-    .replace(/[^.a-z0-9]/g, '')
-    .slice(0, 8);
-  return `photo${ext || '.bin'}`;
 }

@@ -44,5 +44,17 @@ export function electronDialogs(parent: () => BrowserWindow | undefined): Studio
         properties: ['openFile'],
         filters: [{ name: 'Model pack zip', extensions: ['zip'] }],
       }),
+    async openPhotos() {
+      const options = {
+        title: 'Import photos',
+        properties: ['openFile' as const, 'multiSelections' as const],
+        filters: [{ name: 'Photos', extensions: PHOTO_EXTENSIONS }],
+      };
+      const window = parent();
+      const result = window
+        ? await dialog.showOpenDialog(window, options)
+        : await dialog.showOpenDialog(options);
+      return result.canceled ? [] : result.filePaths;
+    },
   };
 }

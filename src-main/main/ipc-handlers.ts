@@ -61,6 +61,8 @@ export interface StudioDialogs {
   choosePackFolder(): Promise<string | null>;
   /** Resolves to the chosen pack zip's path, or null when the user cancels. */
   choosePackZip(): Promise<string | null>;
+  /** Several photos at once (multi-selection): their paths, none when the user cancels. */
+  openPhotos(): Promise<string[]>;
 }
 
 export type InvokeChannel = Exclude<(typeof IPC)[keyof typeof IPC], typeof IPC.event>;
@@ -87,6 +89,7 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
   const exportFolders = new ChosenFolders();
   return {
     [IPC.openPhotoDialog]: async () => dialogs.openPhoto(),
+    [IPC.openPhotosDialog]: async () => (await dialogs.openPhotos()) ?? [],
     [IPC.importPhoto]: async (raw): Promise<JobRecord> => {
       const args = parseArgs(IPC.importPhoto, ImportPhotoArgs, raw);
       return backend.importPhoto(args.path, settingsOf(args.settings));

@@ -17,6 +17,7 @@ export function createStudioApi(transport: StudioTransport): StudioApi {
     transport.invoke(channel, args) as Promise<T>;
   return {
     openPhotoDialog: () => call(IPC.openPhotoDialog),
+    openPhotosDialog: () => call(IPC.openPhotosDialog),
     importPhoto: (path, settings) => call(IPC.importPhoto, { path, settings }),
     importPhotoBytes: (name, bytes, settings) => call(IPC.importPhotoBytes, { name, bytes, settings }),
     listJobs: () => call(IPC.listJobs),

@@ -1,6 +1,7 @@
 /** IPC channel names, apart from the schemas so the preload stays small (no zod in it). */
 export const IPC = {
   openPhotoDialog: 'studio:open-photo-dialog',
+  openPhotosDialog: 'studio:open-photos-dialog',
   importPhoto: 'studio:import-photo',
   importPhotoBytes: 'studio:import-photo-bytes',
   listJobs: 'studio:list-jobs',

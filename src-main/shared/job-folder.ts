@@ -8,7 +8,7 @@ import { writeJsonAtomic } from './atomic-file';
 import { JobRecord, parseMessage, type StageId, type StageRecord } from './protocol';
 
 export const JOB_FILE = 'job.json';
-export const INPUT_DIR = 'input';
+export { INPUT_DIR } from './input-file-name';
 
 export async function readJobRecord(jobDir: string): Promise<JobRecord> {
   const text = await readFile(join(jobDir, JOB_FILE), 'utf8');

@@ -27,6 +27,19 @@ export type ProviderId = z.infer<typeof ProviderId>;
 export const FaceSelection = z.union([z.literal('refuse'), z.literal('largest'), z.number().int().min(0)]);
 export type FaceSelection = z.infer<typeof FaceSelection>;
 
+/** Smallest side of a crop box (original photo pixels): smaller leaves too little face to fit. */
+export const MIN_CROP_SIDE = 64;
+/** A crop of the upright original photo, in its pixels, applied by ingest before anything else. */
+export const CropBox = z
+  .object({
+    x: z.number().int().min(0),
+    y: z.number().int().min(0),
+    width: z.number().int().min(MIN_CROP_SIDE),
+    height: z.number().int().min(MIN_CROP_SIDE),
+  })
+  .strict();
+export type CropBox = z.infer<typeof CropBox>;
+
 export const ExportFormat = z.enum(['glb', 'obj']);
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
@@ -102,6 +115,8 @@ export const JobSettings = z
     diffusion: DiffusionSettings.default(DiffusionSettings.parse({})),
     estimator: EstimatorId.default('builtin'),
     faceSelection: FaceSelection.default('refuse'),
+    /** Crop of the original photo (the studio's crop box); unset: the whole photo. */
+    crop: CropBox.optional(),
     /** Unset: 'neutral' for the FLAME estimators (RingNet, DECA, MICA), 'photo' for the built-in. */
     expression: ExpressionMode.optional(),
     provider: ProviderId.default('auto'),
@@ -638,6 +653,10 @@ export type HeadMetrics = z.infer<typeof HeadMetrics>;
 /** Where each artifact lives inside a job folder (relative paths). */
 export const JOB_PATHS = {
   photo: 'photo.png',
+  /** Ingest's report: the original's size and format, the crop applied, the working copy's size. */
+  ingestReport: 'ingest.json',
+  /** Every face the estimate stage found (boxes in photo.png pixels), written before one is chosen. */
+  faces: 'prior/faces.json',
   mask: 'mask.png',
   cutout: 'cutout.png',
   landmarks: 'prior/landmarks.json',

@@ -70,6 +70,8 @@ export const SaveScreenshotArgs = z
 export interface StudioApi {
   /** Native file dialog; resolves to the chosen path or null. */
   openPhotoDialog(): Promise<string | null>;
+  /** Native file dialog with multi-selection; resolves to the chosen paths (none: cancelled). */
+  openPhotosDialog(): Promise<string[]>;
   /** Create a job from a photo on disk and start it. */
   importPhoto(path: string, settings?: Partial<JobSettingsInput>): Promise<JobRecord>;
   /** Create a job from dropped bytes (the sandboxed renderer has no paths) and start it. */

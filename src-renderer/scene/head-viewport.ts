@@ -54,8 +54,14 @@ export class HeadViewport {
   private pendingFrames = 2;
 
   constructor(canvas: HTMLCanvasElement) {
-    // preserveDrawingBuffer: the canvas can be read back (screenshots, the browser test).
-    this.engine = new Engine(canvas, true, { preserveDrawingBuffer: true, stencil: true }, true);
+    // preserveDrawingBuffer: the canvas can be read back (screenshots, the browser test). canvasTabIndex 0:
+    // in the page's focus order (Babylon's default 1 jumps ahead of everything).
+    this.engine = new Engine(
+      canvas,
+      true,
+      { preserveDrawingBuffer: true, stencil: true, canvasTabIndex: 0 },
+      true,
+    );
     this.scene = new Scene(this.engine);
     this.scene.clearColor = new Color4(0.13, 0.14, 0.16, 1);
     // glTF faces look +Z; after the loader's handedness flip that is still +Z, so look from +Z.

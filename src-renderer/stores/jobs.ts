@@ -180,5 +180,7 @@ export const useJobsStore = defineStore('jobs', () => {
     regenerate,
     rerunFrom,
     select: (jobId: string) => (selectedId.value = jobId),
+    /** A job another store started (the import queue, a crop): list it, select it, show it running. */
+    adoptStarted: started,
   };
 });

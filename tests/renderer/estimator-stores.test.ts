@@ -134,6 +134,7 @@ describe('estimator stores on a real backend', { timeout: 60_000 }, () => {
     await backend.start();
     const handlers = createIpcHandlers(backend, {
       openPhoto: async () => null,
+      openPhotos: async () => [],
       chooseExportFolder: async () => null,
       reveal: async () => undefined,
       choosePackFolder: async () => null,

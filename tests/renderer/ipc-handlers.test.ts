@@ -37,6 +37,7 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
       reveal: async () => undefined,
       choosePackFolder: async () => null,
       choosePackZip: async () => null,
+      openPhotos: async () => [SAMPLE],
     });
   });
   after(async () => {
@@ -90,6 +91,7 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
   it('passes good arguments through: dialog, import, get, read artifact (inside the job only), delete', async () => {
     const path = (await handlers[IPC.openPhotoDialog](undefined)) as string;
     assert.equal(path, SAMPLE);
+    assert.deepEqual(await handlers[IPC.openPhotosDialog](undefined), [SAMPLE], 'the multi-selection dialog');
     const job = (await handlers[IPC.importPhoto]({ path })) as { id: string; sourceName: string };
     assert.equal(job.sourceName, 'astronaut.png');
     const outcome = await backend.waitForJob(job.id);

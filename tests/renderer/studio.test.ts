@@ -69,7 +69,7 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     // A complete installation: no set-up banner (it asks main for studio:setup-problems at start).
     assert.equal(await page.getByTestId('setup-problem').count(), 0);
     const started = Date.now();
-    session.answer('openPhoto', SAMPLE);
+    session.answer('openPhotos', [SAMPLE]);
     await page.getByTestId('import-button').click();
     await page.locator('[data-testid="job-state"][data-state="done"]').waitFor({ timeout: 120_000 });
     await page.locator('[data-testid="model-canvas"][data-status="shown"]').waitFor({ timeout: 30_000 });
@@ -195,14 +195,14 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     const jobId = await job.getAttribute('data-job-id');
     assert.ok(jobId);
     await job.getByRole('button', { name: 'Delete' }).click();
-    await job.getByTestId('confirm-delete').click();
+    await page.getByTestId('confirm-delete-ok').click();
     await page.locator(`[data-job-id="${jobId}"]`).waitFor({ state: 'detached' });
     assert.equal(existsSync(join(jobsRoot, jobId)), false, 'the job folder is gone');
     assert.equal((await backend.listJobs()).length, 1, 'the sample job remains');
   });
 
   it('cancels a running job with the Cancel button and resumes it from the job list', async () => {
-    session.answer('openPhoto', SAMPLE);
+    session.answer('openPhotos', [SAMPLE]);
     await page.getByTestId('import-button').click();
     const running = page.locator('[data-testid="stages"] [data-state="running"]');
     await running.first().waitFor({ timeout: 30_000 });
@@ -310,7 +310,7 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     await enlarged.getByRole('button', { name: 'Close the enlarged view' }).click();
     await enlarged.waitFor({ state: 'detached' });
     await page.locator(`[data-job-id="${job.id}"]`).getByRole('button', { name: 'Delete' }).click();
-    await page.locator(`[data-job-id="${job.id}"]`).getByTestId('confirm-delete').click();
+    await page.getByTestId('confirm-delete-ok').click();
     await page.locator(`[data-job-id="${job.id}"]`).waitFor({ state: 'detached' });
   });
 

@@ -1,5 +1,7 @@
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
+import type { CropBox } from '../../shared/protocol';
 import { StageError } from '../stage-error';
+import { checkCropBox, extractRegion } from './crop-box';
 
 /**
  * Ingest: turn the user's file into the working copy every later stage reads — an 8-bit RGB PNG,
@@ -13,6 +15,8 @@ export interface IngestOptions {
   maxInputPixels: number;
   /** Longest side of the working copy; larger photos are downscaled. */
   workingMaxSide: number;
+  /** Cut this box (upright original pixels) out first: the studio's crop box. */
+  crop?: CropBox;
 }
 
 export interface IngestedPhoto {
@@ -22,6 +26,8 @@ export interface IngestedPhoto {
   height: number;
   /** The file as given: format and size as displayed (i.e. after EXIF orientation). */
   original: { width: number; height: number; format: string };
+  /** The crop applied (checked against the upright original), if any. */
+  crop?: CropBox;
 }
 
 /** Raster formats we take photos in; sharp also reads svg/raw/pdf, which are not photos. */
@@ -62,9 +68,11 @@ export async function ingestPhoto(bytes: Buffer, opts: IngestOptions): Promise<I
   if (width * height > opts.maxInputPixels) throw tooLarge(width, height, opts.maxInputPixels);
 
   const upright = meta.autoOrient ?? { width, height };
+  const crop = opts.crop && checkCropBox(opts.crop, upright.width, upright.height);
   try {
-    const { data, info } = await sharp(bytes, sharpInput(opts.maxInputPixels))
-      .autoOrient()
+    // autoOrient before extract: the crop is in the upright photo's pixels, as the user saw it
+    const oriented = sharp(bytes, sharpInput(opts.maxInputPixels)).autoOrient();
+    const { data, info } = await (crop ? oriented.extract(extractRegion(crop)) : oriented)
       .resize({
         width: opts.workingMaxSide,
         height: opts.workingMaxSide,
@@ -81,6 +89,7 @@ export async function ingestPhoto(bytes: Buffer, opts: IngestOptions): Promise<I
       width: info.width,
       height: info.height,
       original: { width: upright.width, height: upright.height, format },
+      ...(crop ? { crop } : {}),
     };
   } catch (err) {
     if (err instanceof StageError) throw err;

@@ -3,7 +3,7 @@
  * (electron-vite, under its production CSP) in Debian's chromium via playwright-core; `window.studio`
  * bridged to main's own IPC handler table (createIpcHandlers) over a real StudioBackend whose engine is
  * a real child process. Only the OS dialogs are answered by the test (a browser cannot show them):
- * `answer('openPhoto', path)` queues what the next call of that dialog returns.
+ * `answer('openPhotos', [path])` queues what the next call of that dialog returns.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -182,7 +182,7 @@ export async function pollCanvasStats(
 export async function importAndWait(session: StudioSession, photo: string): Promise<string> {
   const { page } = session;
   const before = new Set((await session.backend.listJobs()).map((j) => j.id));
-  session.answer('openPhoto', photo);
+  session.answer('openPhotos', [photo]);
   await page.getByTestId('import-button').click();
   await page.locator('[data-testid="job-state"][data-state="done"]').waitFor({ timeout: 180_000 });
   await page.locator('[data-testid="model-canvas"][data-status="shown"]').waitFor({ timeout: 30_000 });

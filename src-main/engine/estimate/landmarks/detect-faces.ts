@@ -109,7 +109,8 @@ export function selectFace(faces: readonly DetectedFace[], selection: FaceSelect
     throw new StageError(
       'several-faces',
       `The photo has ${faces.length} faces; choose which one to use.`,
-      `Use --face largest for the largest face, or --face N (0–${faces.length - 1}, counted left to right).`,
+      `In the studio, crop the photo to one face (adjust the crop box on the photo, then Apply crop); ` +
+        `on the command line, use --face largest for the largest face, or --face N (0–${faces.length - 1}, counted left to right).`,
     );
   }
   return faces[0]!;

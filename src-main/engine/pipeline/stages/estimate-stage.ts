@@ -1,4 +1,7 @@
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { writeJsonAtomic } from '../../../shared/atomic-file';
+import type { FacesFile } from '../../../shared/ingest-report';
 import { expressionModeOf, JOB_PATHS } from '../../../shared/protocol';
 import {
   createBuiltinEstimator,
@@ -37,6 +40,11 @@ export const estimateStage: StageRunner = {
     ctx.progress(0, steps, 'finding faces');
     const photo = await readJobPhoto(ctx);
     const faces = await detectFaces(photo, ctx.signal);
+    // every face, before one is chosen: the studio centres its crop box on them when there are several
+    await mkdir(dirname(ctx.path(JOB_PATHS.faces)), { recursive: true });
+    await writeJsonAtomic(ctx.path(JOB_PATHS.faces), {
+      faces: faces.map((f) => ({ box: f.box, score: f.score })),
+    } satisfies FacesFile);
     const face = selectFace(faces, ctx.job.settings.faceSelection);
     ctx.progress(1, steps, `${faces.length} face${faces.length === 1 ? '' : 's'} found`);
     const landmarks: LandmarksFile = {
