@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildZip } from '../../src-main/engine/export/zip';
-import { installPack } from '../../src-main/engine/packs/install-pack';
+import { installPack, STALE_LEFTOVER_MS } from '../../src-main/engine/packs/install-pack';
 import { removePack } from '../../src-main/engine/packs/remove-pack';
 import { withVerification } from '../../src-main/engine/packs/verified-packs';
 import { listPacks } from '../../src-main/engine/pipeline/list-packs';
@@ -66,6 +66,18 @@ describe('installing and removing model packs', () => {
     const mine = listed.find((p) => p.id === 'tiny-test-pack');
     assert.equal(mine?.sha256Verified, true);
     assert.equal(mine?.builtIn, false);
+  });
+
+  it('clears what a killed install or removal left a day ago, not one that may be running', async () => {
+    await freshPacksDir();
+    for (const name of ['.installing-old', '.removing-old', '.installing-new']) {
+      await mkdir(path.join(packsDir, name, 'content'), { recursive: true });
+    }
+    const dayAgo = (Date.now() - STALE_LEFTOVER_MS - 60_000) / 1000;
+    await utimes(path.join(packsDir, '.installing-old'), dayAgo, dayAgo);
+    await utimes(path.join(packsDir, '.removing-old'), dayAgo, dayAgo);
+    await install(source);
+    assert.deepEqual((await readdir(packsDir)).sort(), ['.installing-new', 'tiny-test-pack']);
   });
 
   it('installs a zip with the files at the top, and one holding the pack folder', async () => {

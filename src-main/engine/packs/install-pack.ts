@@ -37,6 +37,7 @@ export async function installPack(options: InstallPackOptions): Promise<PackInfo
   if (!info || (!info.isDirectory() && !info.isFile()))
     throw new PackInstallError('pack-source-unreadable', `${source} is neither a folder nor a file.`);
   await mkdir(packsDir, { recursive: true });
+  await removeStaleLeftovers(packsDir);
   const temp = await mkdtemp(path.join(packsDir, '.installing-'));
   try {
     const content = path.join(temp, 'content');
@@ -73,6 +74,23 @@ export async function installPack(options: InstallPackOptions): Promise<PackInfo
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
+}
+
+/** Older than this, an `.installing-`/`.removing-` folder is a killed install's, not a running one's. */
+export const STALE_LEFTOVER_MS = 24 * 3600 * 1000;
+
+/** Removes what installs and removals killed mid-way left behind (hidden, but taking disk space). */
+export async function removeStaleLeftovers(packsDir: string, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(packsDir).catch(() => [] as string[])) {
+    if (!name.startsWith('.installing-') && !name.startsWith('.removing-')) continue;
+    const dir = path.join(packsDir, name);
+    const info = await stat(dir).catch(() => undefined);
+    if (!info?.isDirectory() || now - info.mtimeMs < STALE_LEFTOVER_MS) continue;
+    await rm(dir, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /** The pack's listing after install: it was just verified in full (its folder moved, files unchanged). */

@@ -43,7 +43,9 @@ export async function findEstimatorPack(
   const direct = path.join(packsDir, id);
   if (await hasManifest(direct)) return direct;
   const entries = await readdir(packsDir, { withFileTypes: true }).catch(() => []);
-  for (const e of entries.filter((d) => d.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+  // Dot-folders are installs and removals in progress (install-pack.ts, remove-pack.ts), never packs.
+  const folders = entries.filter((d) => d.isDirectory() && !d.name.startsWith('.'));
+  for (const e of folders.sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = path.join(packsDir, e.name);
     try {
       const manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as {
