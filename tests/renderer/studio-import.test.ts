@@ -59,16 +59,16 @@ describe('studio import, crop and keyboard (chromium, real backend and engine)',
     ]);
     await page.getByTestId('import-queue').waitFor();
     assert.equal(await page.getByTestId('queue-item').count(), 3);
+    // a waiting photo removed never becomes a job (at once: the first two fail within seconds)
+    await queueItem(REMOVED).getByTestId('queue-remove').click();
+    await queueItem(REMOVED).waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('queue-item').count(), 2);
     // while the first runs, the second waits (removable)
     await queueItem(TWO_FACES).and(page.locator('[data-state="running"]')).waitFor({ timeout: 30_000 });
     assert.equal(await queueItem(NO_FACE).getAttribute('data-state'), 'waiting');
     assert.equal(await queueItem(NO_FACE).getByTestId('queue-remove').count(), 1);
     assert.equal(await queueItem(TWO_FACES).getByTestId('queue-remove').count(), 0);
     await page.screenshot({ path: join(SHOTS, 'import-queue.png') });
-    // a waiting photo removed never becomes a job
-    await queueItem(REMOVED).getByTestId('queue-remove').click();
-    await queueItem(REMOVED).waitFor({ state: 'detached' });
-    assert.equal(await page.getByTestId('queue-item').count(), 2);
 
     await queueItem(NO_FACE).and(page.locator('[data-state="failed"]')).waitFor({ timeout: 120_000 });
     assert.equal(await queueItem(TWO_FACES).getAttribute('data-state'), 'failed');
@@ -263,6 +263,14 @@ describe('studio import, crop and keyboard (chromium, real backend and engine)',
     await page.getByTestId('shortcuts-help').waitFor();
     bad.push(...(await runAxe('shortcuts help open')));
     await page.keyboard.press('Escape');
+    await page.getByTestId('models-button').click();
+    await page.locator('[data-testid="pack-table"][data-loading="false"]').waitFor();
+    bad.push(...(await runAxe('model manager open')));
+    await page.getByTestId('model-manager-close').click();
+    await page.getByTestId('export-button').click();
+    await page.getByTestId('export-dialog').waitFor();
+    bad.push(...(await runAxe('export dialog open')));
+    await page.getByTestId('export-close').click();
     assert.deepEqual(bad, []);
     assert.deepEqual(session.pageProblems, []);
   });
