@@ -155,12 +155,7 @@ describe('studio 3D viewport (chromium, real backend and engine)', { timeout: 24
         `${(100 * textured.offBackground).toFixed(1)} %), left third ${(100 * leftThird(side)).toFixed(1)} % drawn ` +
         `(result alone ${(100 * leftThird(textured)).toFixed(1)} %)`,
     );
-    assert.ok(blueShift > 15, `the overlaid prior tints the head blue (${blueShift})`);
-    assert.ok(
-      leftThird(side) > 0.1 && leftThird(side) > 4 * leftThird(textured),
-      'side by side: the prior fills the left third',
-    );
-    assert.ok(side.offBackground > textured.offBackground * 1.1, 'side by side adds pixels');
+    // Back to the head alone first, so a failed check below leaves the next tests a clean view.
     await page.getByTestId('prior-placement').selectOption('overlay');
     await page.getByTestId('show-prior').uncheck();
     assert.equal(
@@ -171,6 +166,10 @@ describe('studio 3D viewport (chromium, real backend and engine)', { timeout: 24
     await page.getByTestId('viewport-frame').click();
     const reset = await pollCanvasStats(page, CANVAS, (s) => changedShare(s, textured) < 0.01);
     assert.ok(changedShare(reset, textured) < 0.01, 'prior off and framed: the view is as before');
+    assert.ok(blueShift > 15, `the overlaid prior tints the head blue (${blueShift})`);
+    // The head alone already reaches into the left third of a narrow viewport: judge what is added.
+    assert.ok(leftThird(side) > leftThird(textured) + 0.15, 'side by side: the prior fills the left third');
+    assert.ok(side.offBackground > textured.offBackground * 1.1, 'side by side adds pixels');
   });
 
   it('lighting presets change the mean luminance of the head', async () => {
