@@ -7,14 +7,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { NodeIO } from '@gltf-transform/core';
 import { nodeEngineLauncher } from '../../src-main/host/engine-process';
 import { StudioBackend } from '../../src-main/host/studio-backend';
 import { readJobRecord } from '../../src-main/shared/job-folder';
 import { SAMPLE_PHOTO } from '../support/backend';
+import { listFiles } from './support/kill-resume';
 
 function tryMount(dir: string, size: string, remount = false): boolean {
   try {
@@ -24,16 +25,6 @@ function tryMount(dir: string, size: string, remount = false): boolean {
   } catch {
     return false;
   }
-}
-
-async function allFiles(dir: string, root = dir): Promise<string[]> {
-  const files: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await allFiles(path, root)));
-    else files.push(relative(root, path));
-  }
-  return files;
 }
 
 test('a disk that fills up during a job: clear error, nothing lost, resumes once there is space', async (t) => {
@@ -64,7 +55,7 @@ test('a disk that fills up during a job: clear error, nothing lost, resumes once
       .map(([id]) => id);
     console.log(`# stages kept: ${done.join(', ')}`);
     assert.ok(done.includes('ingest') && done.includes('segment'), `finished stages kept: ${done}`);
-    const leftovers = (await allFiles(dir)).filter((f) => /\.tmp|\.partial|\.staging/.test(f));
+    const leftovers = (await listFiles(dir)).filter((f) => /\.tmp|\.partial|\.staging/.test(f));
     assert.deepEqual(leftovers, [], 'no half-written files');
 
     assert.ok(tryMount(mountPoint, '64m', true), 'remount with more space');
@@ -72,7 +63,7 @@ test('a disk that fills up during a job: clear error, nothing lost, resumes once
     await backend.resumeJob(job.id);
     const second = await resumed;
     assert.equal(second.state, 'done', JSON.stringify(second.job.error));
-    const glb = (await allFiles(join(dir, 'export'))).find((f) => f.endsWith('.glb'));
+    const glb = (await listFiles(join(dir, 'export'))).find((f) => f.endsWith('.glb'));
     assert.ok(glb, 'the GLB is exported');
     const document = await new NodeIO().read(join(dir, 'export', glb));
     assert.ok(document.getRoot().listMeshes().length >= 2, 'head and hair meshes');

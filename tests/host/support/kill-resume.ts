@@ -41,7 +41,8 @@ export interface KillResumeResult {
   unreadableRecords: string[];
 }
 
-async function listFiles(dir: string, root = dir): Promise<string[]> {
+/** Every file under dir, relative to it, sorted. */
+export async function listFiles(dir: string, root = dir): Promise<string[]> {
   const files: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
