@@ -2,30 +2,29 @@
 import { dialog, shell, type BrowserWindow, type OpenDialogOptions } from 'electron';
 import type { StudioDialogs } from './ipc-handlers';
 
+/** The OS open dialog, over the studio window when there is one; the chosen paths, none if cancelled. */
+async function showOpen(window: BrowserWindow | undefined, options: OpenDialogOptions): Promise<string[]> {
+  const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? [] : result.filePaths;
+}
+
 async function choosePath(
   window: BrowserWindow | undefined,
   options: OpenDialogOptions,
 ): Promise<string | null> {
-  const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
-  return result.canceled ? null : (result.filePaths[0] ?? null);
+  return (await showOpen(window, options))[0] ?? null;
 }
 
 export const PHOTO_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'tif', 'tiff', 'avif', 'heic', 'heif'];
 
 export function electronDialogs(parent: () => BrowserWindow | undefined): StudioDialogs {
   return {
-    async openPhoto() {
-      const options = {
+    openPhoto: () =>
+      choosePath(parent(), {
         title: 'Import photo',
-        properties: ['openFile' as const],
+        properties: ['openFile'],
         filters: [{ name: 'Photos', extensions: PHOTO_EXTENSIONS }],
-      };
-      const window = parent();
-      const result = window
-        ? await dialog.showOpenDialog(window, options)
-        : await dialog.showOpenDialog(options);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
-    },
+      }),
     chooseExportFolder: (defaultPath) =>
       choosePath(parent(), {
         title: 'Export to folder',
@@ -44,17 +43,11 @@ export function electronDialogs(parent: () => BrowserWindow | undefined): Studio
         properties: ['openFile'],
         filters: [{ name: 'Model pack zip', extensions: ['zip'] }],
       }),
-    async openPhotos() {
-      const options = {
+    openPhotos: () =>
+      showOpen(parent(), {
         title: 'Import photos',
-        properties: ['openFile' as const, 'multiSelections' as const],
+        properties: ['openFile', 'multiSelections'],
         filters: [{ name: 'Photos', extensions: PHOTO_EXTENSIONS }],
-      };
-      const window = parent();
-      const result = window
-        ? await dialog.showOpenDialog(window, options)
-        : await dialog.showOpenDialog(options);
-      return result.canceled ? [] : result.filePaths;
-    },
+      }),
   };
 }

@@ -102,18 +102,6 @@ export const useJobsStore = defineStore('jobs', () => {
     runningId.value = job.id;
   }
 
-  /** `settings`: the side panel's generation settings the new job starts with. */
-  const importFromDialog = (settings?: Partial<JobSettingsInput>) =>
-    attempt(async () => {
-      const path = await studio().openPhotoDialog();
-      if (path) started(await studio().importPhoto(path, settings));
-    });
-
-  const importFile = (file: File, settings?: Partial<JobSettingsInput>) =>
-    attempt(async () =>
-      started(await studio().importPhotoBytes(file.name, new Uint8Array(await file.arrayBuffer()), settings)),
-    );
-
   /** Re-runs generate → export of a job with other generation settings (generator, pack, seed…). */
   const regenerate = (jobId: string, settings: Partial<JobSettingsInput>) =>
     attempt(async () => {
@@ -171,8 +159,6 @@ export const useJobsStore = defineStore('jobs', () => {
     setupProblems,
     init,
     refresh,
-    importFromDialog,
-    importFile,
     remove,
     resume,
     cancel,

@@ -12,6 +12,7 @@ import { StudioBackend } from '../../../src-main/host/studio-backend';
 import { readJobRecord } from '../../../src-main/shared/job-folder';
 import type { StageId, StudioEvent } from '../../../src-main/shared/protocol';
 import { seededRandom } from '../../fuzz/support/seeded-random';
+import { nextEvent } from '../../support/backend';
 
 /** Files whose bytes hold timings (or the job's own id/state), compared by presence only. */
 const TIMING_RECORDS = new Set(['job.json', 'report.json', 'mesh/hair/hair-report.json']);
@@ -121,18 +122,15 @@ class StageTracker {
   }
 }
 
-/** Resolves at the next event of the job's run (a resumed run has reached the engine). */
-function firstEventOf(backend: StudioBackend, jobId: string): Promise<void> {
-  return new Promise((resolve) => {
-    const listener = (event: StudioEvent): void => {
-      if (!('jobId' in event) || event.jobId !== jobId) return;
-      if (!['stageStarted', 'progress', 'jobDone', 'error', 'cancelled'].includes(event.type)) return;
-      backend.off('event', listener);
-      resolve();
-    };
-    backend.on('event', listener);
-  });
-}
+/** The next event of the job's run (a resumed run has reached the engine). */
+const firstEventOf = (backend: StudioBackend, jobId: string) =>
+  nextEvent(
+    backend,
+    (event) =>
+      'jobId' in event &&
+      event.jobId === jobId &&
+      ['stageStarted', 'progress', 'jobDone', 'error', 'cancelled'].includes(event.type),
+  );
 
 /** The job's state once its run has ended (race-free: listens before it looks). */
 async function settled(backend: StudioBackend, jobId: string): Promise<string> {
