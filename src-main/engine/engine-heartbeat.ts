@@ -4,6 +4,7 @@
  * and `expectSilence`, with which code about to make a long blocking call (creating the session of a
  * big ONNX pack) tells the host to wait longer than its limit before calling the engine hung.
  */
+import { existsSync } from 'node:fs';
 import type { EngineEvent } from '../shared/protocol';
 
 const DEFAULT_INTERVAL_MS = 5_000;
@@ -55,11 +56,22 @@ export async function withSilence<T>(key: string, firstMs: number, call: () => P
  * as a native call that never returns would), 'spin-ignoring-sigterm' (the same, with a SIGTERM
  * handler, so only SIGKILL ends it) or 'await' (a promise that never settles: the loop stays free,
  * the heartbeat goes on, only the progress stops) or 'announced' (a busy wait of GEN3D_TEST_HANG_MS,
- * announced with expectSilence of twice that: a long call that is not a hang).
+ * announced with expectSilence of twice that: a long call that is not a hang) or 'until-cancelled' (the
+ * stage waits, heartbeat on, until the job is cancelled: a long stage a test can cancel without a race).
+ * With GEN3D_TEST_HANG_WHILE_FILE=<path> the hook holds only while that file exists, so one engine can
+ * run the stage normally first and hang it later.
  */
-export async function testHangAt(stage: string, env = process.env): Promise<void> {
+export async function testHangAt(stage: string, signal: AbortSignal, env = process.env): Promise<void> {
   if (env.GEN3D_TEST_HOOKS !== '1' || env.GEN3D_TEST_HANG_AT !== stage || process.versions.electron) return;
+  if (env.GEN3D_TEST_HANG_WHILE_FILE && !existsSync(env.GEN3D_TEST_HANG_WHILE_FILE)) return;
   const mode = env.GEN3D_TEST_HANG_MODE ?? 'spin';
+  if (mode === 'until-cancelled') {
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    return;
+  }
   if (mode === 'await') {
     await new Promise<void>(() => undefined);
     return;

@@ -10,7 +10,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeIO } from '@gltf-transform/core';
@@ -94,18 +94,29 @@ describe('export dialog (chromium, real backend and engine)', { timeout: 600_000
   let outDir: string;
   let otherDir: string;
   let firstGlb: Buffer;
+  let holdDir: string;
 
   before(async () => {
-    session = await openStudioSession();
-    page = session.page;
     outDir = await mkdtemp(join(tmpdir(), 'gen3d-export-chosen-'));
     otherDir = await mkdtemp(join(tmpdir(), 'gen3d-export-other-'));
+    holdDir = await mkdtemp(join(tmpdir(), 'gen3d-export-hold-'));
+    // The cancel test holds the export stage until it is cancelled (a real export of this head can end
+    // between "Cancel is offered" and the click); the hold is on only while its file exists.
+    session = await openStudioSession({
+      engineEnv: {
+        GEN3D_TEST_HOOKS: '1',
+        GEN3D_TEST_HANG_AT: 'export',
+        GEN3D_TEST_HANG_MODE: 'until-cancelled',
+        GEN3D_TEST_HANG_WHILE_FILE: join(holdDir, 'hold'),
+      },
+    });
+    page = session.page;
     jobId = await importAndWait(session, ASTRONAUT);
   });
 
   after(async () => {
     await session?.close();
-    for (const dir of [outDir, otherDir]) if (dir) await rm(dir, { recursive: true, force: true });
+    for (const dir of [outDir, otherDir, holdDir]) if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('opens from Export… as a modal with the photo name; Escape closes it', async () => {
@@ -285,6 +296,7 @@ describe('export dialog (chromium, real backend and engine)', { timeout: 600_000
       'the last folder',
     );
     await page.getByTestId('export-file-name').fill('cancelled head');
+    await writeFile(join(holdDir, 'hold'), '');
     await page.getByTestId('export-submit').click();
     // Cancel is offered once the stage runs (before, the engine has nothing to cancel).
     await page.locator('[data-testid="export-cancel"]:not([disabled])').waitFor({ timeout: 60_000 });

@@ -59,7 +59,7 @@ export async function runJob({
       if (signal.aborted) throw new CancelledError();
       job = await updateJobRecord(jobDir, (r) => withStage(r, stage.id, { ...CLEARED, state: 'running' }));
       emit({ type: 'stageStarted', jobId, stage: stage.id });
-      await testHangAt(stage.id);
+      await testHangAt(stage.id, signal);
       testOutOfMemoryAt(stage.id, job.settings.workingMaxSide);
       const artifacts: Artifact[] = [];
       const started = performance.now();

@@ -65,6 +65,8 @@ export interface StudioSessionOptions {
   /** Fill the packs folder before the engine starts. */
   preparePacks?: (packsDir: string) => Promise<unknown>;
   viewport?: { width: number; height: number };
+  /** More environment for the engine (test hooks, with GEN3D_TEST_HOOKS=1). */
+  engineEnv?: Record<string, string>;
 }
 
 /** Every dialog answers from its queue; a dialog with nothing queued answers null (cancelled). */
@@ -102,7 +104,7 @@ export async function openStudioSession(options: StudioSessionOptions = {}): Pro
     await options.preparePacks?.(packsDir);
     const backend = new StudioBackend({
       jobsRoot,
-      launcher: nodeEngineLauncher({ env: { GEN3D_PACKS_DIR: packsDir } }),
+      launcher: nodeEngineLauncher({ env: { GEN3D_PACKS_DIR: packsDir, ...options.engineEnv } }),
     });
     await backend.start();
     cleanups.push(() => backend.stop());
