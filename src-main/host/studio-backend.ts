@@ -28,6 +28,7 @@ import { installPackVia, removePackVia } from './pack-requests';
 import { createLogWriter, logLineFor, type LogWriter } from './studio-log';
 import { saveViewportScreenshot } from './viewport-screenshots';
 import { updateJobRecord } from '../shared/job-folder';
+import { assertViewCandidateAllowed } from './view-candidate-checks';
 
 /** Inputs bigger than this are refused before they are copied into a job. */
 export const MAX_INPUT_BYTES = 200 * 1024 * 1024;
@@ -216,6 +217,38 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
       this.engine.send({ type: 'switchEstimator', jobId, jobDir: this.store.jobDir(jobId), estimator }),
     );
     return job;
+  }
+
+  /**
+   * Sample the job's views again with `seed` for view `view`: the engine writes only the candidate
+   * (views/candidates/NN-seed<seed>.png) and ends with a `viewCandidate` event.
+   */
+  async regenerateView(jobId: string, view: number, seed: number): Promise<void> {
+    await this.sendViewCandidate('regenerateView', jobId, view, seed, true);
+  }
+
+  /** The candidate replaces views/NN.png (the old one kept), then reconstruct → export run again. */
+  async keepViewCandidate(jobId: string, view: number, seed: number): Promise<void> {
+    await this.sendViewCandidate('keepViewCandidate', jobId, view, seed, true);
+  }
+
+  /** Delete the candidate (the job does not run). */
+  async discardViewCandidate(jobId: string, view: number, seed: number): Promise<void> {
+    await this.sendViewCandidate('discardViewCandidate', jobId, view, seed, false);
+  }
+
+  private async sendViewCandidate(
+    type: 'regenerateView' | 'keepViewCandidate' | 'discardViewCandidate',
+    jobId: string,
+    view: number,
+    seed: number,
+    claim: boolean,
+  ): Promise<void> {
+    const jobDir = this.store.jobDir(jobId);
+    await assertViewCandidateAllowed(jobDir, await this.store.get(jobId), view, this.activeJob === jobId);
+    const send = (): void => this.engine.send({ type, jobId, jobDir, view, seed });
+    if (claim) await this.runClaimed(jobId, send);
+    else send();
   }
 
   /** Which estimators the engine can run now, and for the others which pack is missing and how to add it. */
