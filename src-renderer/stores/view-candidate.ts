@@ -112,8 +112,10 @@ export const useViewCandidateStore = defineStore('view-candidate', () => {
     if (!c || c.phase !== 'ready') return;
     patch({ phase: action === 'keep' ? 'keeping' : 'discarding' });
     try {
-      if (action === 'keep') await studio().keepViewCandidate(c.jobId, c.view, c.seed);
-      else await studio().discardViewCandidate(c.jobId, c.view, c.seed);
+      if (action === 'keep') {
+        jobs.forgetLiveStages(c.jobId); // reconstruct → export run again: their old states are not current
+        await studio().keepViewCandidate(c.jobId, c.view, c.seed);
+      } else await studio().discardViewCandidate(c.jobId, c.view, c.seed);
     } catch (error) {
       patch({ phase: 'failed', error: errorMessage(error) });
     }
