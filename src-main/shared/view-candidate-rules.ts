@@ -17,6 +17,10 @@ export const viewPath = (view: number): string => `${JOB_PATHS.viewsDir}/${pad(v
 export const candidatePath = (view: number, seed: number): string =>
   `${CANDIDATES_DIR}/${pad(view)}-seed${seed}.png`;
 
+/** Where a candidate's joint sample is written before view N is taken from it (removed after). */
+export const candidateScratchPath = (view: number, seed: number): string =>
+  `${CANDIDATES_DIR}/.run-${view}-${seed}`;
+
 /** `views/candidates/05-previous.png`: the picture a kept candidate replaced. */
 export const previousViewPath = (view: number): string => `${CANDIDATES_DIR}/${pad(view)}-previous.png`;
 

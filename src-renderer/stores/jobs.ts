@@ -85,7 +85,7 @@ export const useJobsStore = defineStore('jobs', () => {
     if (endsJobRun(event) && runningId.value === jobId) runningId.value = undefined;
     // Started from the menu or elsewhere: a job we have not listed yet.
     if (!jobs.value.some((j) => j.id === jobId)) void refresh();
-    else if (event.type !== 'progress') void reload(jobId);
+    else if (event.type !== 'progress' && event.type !== 'viewCandidateProgress') void reload(jobId);
   }
 
   async function init(): Promise<void> {

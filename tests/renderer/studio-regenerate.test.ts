@@ -11,7 +11,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
@@ -66,13 +66,22 @@ describe(
     it('shows the time left while the views are sampled', async () => {
       const gallery = page.getByTestId('view-gallery');
       const timeLeft = gallery.getByTestId('gallery-time-left');
-      await timeLeft.waitFor({ timeout: 180_000 });
-      const text = await timeLeft.innerText().catch(() => '');
+      // read text and aria-valuetext in one go: the estimate shows only for the last few steps
+      const seen = await page.waitForFunction(
+        () => {
+          const text = document.querySelector('[data-testid="gallery-time-left"]')?.textContent ?? '';
+          const bar = document.querySelector('[data-testid="gallery-progress"]');
+          const valueText = bar?.getAttribute('aria-valuetext') ?? '';
+          return text && valueText.includes(text.trim()) ? { text: text.trim(), valueText } : undefined;
+        },
+        undefined,
+        { timeout: 180_000, polling: 50 },
+      );
+      const { text, valueText } = (await seen.jsonValue())!;
       await gallery.screenshot({ path: join(SHOTS, 'gallery-time-left.png') }).catch(() => undefined);
-      const valueText = (await gallery.getByTestId('gallery-progress').getAttribute('aria-valuetext')) ?? '';
       console.log(`# time left during sampling: "${text}"; aria-valuetext "${valueText}"`);
-      assert.match(text, /left|finishing/);
-      assert.match(valueText, /diffusion step \d\/6.*(left|finishing)/);
+      assert.match(text, /^(about (\d+ min )?\d+ s left|about \d+ min left|finishing)$/);
+      assert.match(valueText, /diffusion step \d\/6 .* · /);
       const outcome = await firstRun;
       assert.equal(outcome.state, 'done', JSON.stringify(outcome.job.error));
       assert.equal(await timeLeft.count(), 0, 'no time left once the views are sampled');
@@ -80,6 +89,7 @@ describe(
 
     it('samples view 05 again with a new seed beside the current one, and discards it', async () => {
       const tiles = page.getByTestId('view-gallery').getByTestId('gallery-tile');
+      assert.equal((await firstRun).state, 'done');
       await page.locator('[data-testid="job-state"][data-state="done"]').waitFor({ timeout: 30_000 });
       await tiles.nth(5).click();
       const enlarged = page.getByTestId('enlarged-view');
@@ -120,6 +130,30 @@ describe(
       await candidate.waitFor({ state: 'detached', timeout: 30_000 });
       assert.ok(!existsSync(file), 'the discarded candidate is deleted');
       assert.deepEqual(await readFile(join(jobDir, viewPath(5))), before, 'views/05.png unchanged');
+    });
+
+    it('cancels a candidate while it samples: no file is left and the job stays done', async () => {
+      const enlarged = page.getByTestId('enlarged-view');
+      await enlarged.getByTestId('view-new-seed').click();
+      const candidate = enlarged.getByTestId('view-candidate');
+      await candidate.getByTestId('candidate-progress').waitFor({ timeout: 60_000 });
+      const seed = Number(await candidate.getAttribute('data-seed'));
+      const from = events.length;
+      await candidate.getByTestId('candidate-cancel').click();
+      await candidate.and(page.locator('[data-phase="failed"]')).waitFor({ timeout: 30_000 });
+      const killed = events.slice(from).some((e) => e.type === 'engineExited');
+      console.log(
+        `# candidate cancelled ${killed ? 'by killing and restarting the engine (no answer in 0.8 s)' : 'by the engine'}`,
+      );
+      assert.match(await candidate.getByTestId('candidate-problem').innerText(), /cancelled/);
+      assert.ok(!existsSync(join(jobDir, candidatePath(5, seed))), 'no candidate file');
+      const left = (await readdir(join(jobDir, 'views/candidates'))).filter(
+        (f) => !f.endsWith('-previous.png'),
+      );
+      assert.deepEqual(left, [], 'no scratch sampling folder left');
+      assert.equal((await backend.getJob(jobId)).state, 'done');
+      await candidate.getByTestId('candidate-dismiss').click();
+      await candidate.waitFor({ state: 'detached' });
     });
 
     it('keeps a second candidate: it becomes view 05 and reconstruct → export run again', async () => {

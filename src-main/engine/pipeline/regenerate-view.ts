@@ -16,6 +16,7 @@ import { CancelledError } from '../stage-error';
 import { runDiffusionViews } from './diffusion-views';
 import { runJob, toErrorInfo, type RunJobArgs } from './run-job';
 import { createStageContext } from './stage-context';
+import { candidateScratchPath } from '../../shared/view-candidate-rules';
 import {
   CANDIDATES_DIR,
   candidatePath,
@@ -41,7 +42,8 @@ export async function regenerateView({ jobDir, view, seed, emit, signal }: ViewC
   const job = await readJobRecord(jobDir);
   const ref = { jobId: job.id, view, seed };
   // every view of the new sample lands here first; only view N leaves it
-  const runRel = `${CANDIDATES_DIR}/.run-${view}-${seed}`;
+  const runRel = candidateScratchPath(view, seed);
+  let outcome: EngineEvent;
   try {
     await refuseViewCandidate(jobDir, job, view);
     await rm(join(jobDir, runRel), { recursive: true, force: true });
@@ -60,14 +62,16 @@ export async function regenerateView({ jobDir, view, seed, emit, signal }: ViewC
     const temp = tempPathFor(join(jobDir, path));
     await copyFile(join(jobDir, runRel, viewFileName(view)), temp);
     await rename(temp, join(jobDir, path));
-    emit({ type: 'viewCandidate', ...ref, state: 'ready', path });
+    outcome = { type: 'viewCandidate', ...ref, state: 'ready', path };
   } catch (error) {
-    if (error instanceof CancelledError || signal.aborted)
-      emit({ type: 'viewCandidate', ...ref, state: 'cancelled' });
-    else emit({ type: 'viewCandidate', ...ref, state: 'failed', error: toErrorInfo(error) });
-  } finally {
-    await rm(join(jobDir, runRel), { recursive: true, force: true });
+    outcome =
+      error instanceof CancelledError || signal.aborted
+        ? { type: 'viewCandidate', ...ref, state: 'cancelled' }
+        : { type: 'viewCandidate', ...ref, state: 'failed', error: toErrorInfo(error) };
   }
+  // the scratch run is gone before anyone hears the outcome
+  await rm(join(jobDir, runRel), { recursive: true, force: true }).catch(() => undefined);
+  emit(outcome);
 }
 
 /** Keep the candidate as views/NN.png, then re-run reconstruct → export so the mesh uses it. */
