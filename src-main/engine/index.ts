@@ -10,6 +10,7 @@ import { PIPELINE_STAGES } from './pipeline/stages';
 import { answerInstallPack, answerRemovePack, listVerifiedPacks } from './pipeline/pack-requests';
 import { listEstimators } from './pipeline/estimator-availability';
 import { switchEstimator } from './pipeline/switch-estimator';
+import { discardCandidate, keepCandidateAndRebuild, regenerateView } from './pipeline/regenerate-view';
 import { packsDir } from './pipeline/packs-dir';
 import { findSetupProblems } from './setup-check';
 import { startHeartbeat } from './engine-heartbeat';
@@ -73,6 +74,40 @@ transport.onMessage((raw) => {
           running = undefined;
         });
       running = { jobId: command.jobId, controller, done };
+      return;
+    }
+    case 'regenerateView':
+    case 'keepViewCandidate': {
+      const ref = { jobId: command.jobId, view: command.view, seed: command.seed };
+      const fail = (code: string, message: string): void =>
+        emit({ type: 'viewCandidate', ...ref, state: 'failed', error: { code, message } });
+      if (running) {
+        fail('engine-busy', `job ${running.jobId} is still running`);
+        return;
+      }
+      const controller = new AbortController();
+      const args = { ...command, emit, signal: controller.signal };
+      const run =
+        command.type === 'regenerateView'
+          ? regenerateView(args)
+          : keepCandidateAndRebuild({ ...args, stages: PIPELINE_STAGES, setupProblems });
+      const done = run
+        .catch((error: Error) => fail('job-unreadable', error.message))
+        .finally(() => {
+          running = undefined;
+        });
+      running = { jobId: command.jobId, controller, done };
+      return;
+    }
+    case 'discardViewCandidate': {
+      const ref = { jobId: command.jobId, view: command.view, seed: command.seed };
+      const fail = (code: string, message: string): void =>
+        emit({ type: 'viewCandidate', ...ref, state: 'failed', error: { code, message } });
+      if (running?.jobId === command.jobId) fail('job-running', `job ${command.jobId} is running`);
+      else
+        void discardCandidate({ ...command, emit }).catch((error: Error) =>
+          fail('job-unreadable', error.message),
+        );
       return;
     }
     case 'cancel':

@@ -4,7 +4,7 @@
  */
 import { outOfMemoryError, outOfMemoryFallback } from './out-of-memory';
 import { EventEmitter } from 'node:events';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import {
   endsJobRun,
@@ -28,6 +28,8 @@ import { installPackVia, removePackVia } from './pack-requests';
 import { createLogWriter, logLineFor, type LogWriter } from './studio-log';
 import { saveViewportScreenshot } from './viewport-screenshots';
 import { updateJobRecord } from '../shared/job-folder';
+import { assertViewCandidateAllowed } from './view-candidate-checks';
+import { candidateScratchPath } from '../shared/view-candidate-rules';
 
 /** Inputs bigger than this are refused before they are copied into a job. */
 export const MAX_INPUT_BYTES = 200 * 1024 * 1024;
@@ -79,6 +81,8 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
   private readonly outOfMemoryRetries = new Set<string>();
   private readonly resumes = new Map<string, number>();
   private readonly cancelling = new Set<string>();
+  /** Jobs whose run is a view candidate's sampling (regenerateView), not their stages. */
+  private readonly candidateRuns = new Map<string, { view: number; seed: number }>();
   /** The job lock held while a job runs here (from start/resume/rerun to its end, crashes included). */
   private readonly locks = new Map<string, JobLock>();
   private readonly releasing = new Set<Promise<void>>();
@@ -218,6 +222,39 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     return job;
   }
 
+  /**
+   * Sample the job's views again with `seed` for view `view`: the engine writes only the candidate
+   * (views/candidates/NN-seed<seed>.png) and ends with a `viewCandidate` event.
+   */
+  async regenerateView(jobId: string, view: number, seed: number): Promise<void> {
+    await this.sendViewCandidate('regenerateView', jobId, view, seed, true);
+  }
+
+  /** The candidate replaces views/NN.png (the old one kept), then reconstruct → export run again. */
+  async keepViewCandidate(jobId: string, view: number, seed: number): Promise<void> {
+    await this.sendViewCandidate('keepViewCandidate', jobId, view, seed, true);
+  }
+
+  /** Delete the candidate (the job does not run). */
+  async discardViewCandidate(jobId: string, view: number, seed: number): Promise<void> {
+    await this.sendViewCandidate('discardViewCandidate', jobId, view, seed, false);
+  }
+
+  private async sendViewCandidate(
+    type: 'regenerateView' | 'keepViewCandidate' | 'discardViewCandidate',
+    jobId: string,
+    view: number,
+    seed: number,
+    claim: boolean,
+  ): Promise<void> {
+    const jobDir = this.store.jobDir(jobId);
+    await assertViewCandidateAllowed(jobDir, await this.store.get(jobId), view, this.activeJob === jobId);
+    const send = (): void => this.engine.send({ type, jobId, jobDir, view, seed });
+    if (!claim) return send();
+    await this.runClaimed(jobId, send);
+    if (type === 'regenerateView') this.candidateRuns.set(jobId, { view, seed });
+  }
+
   /** Which estimators the engine can run now, and for the others which pack is missing and how to add it. */
   async listEstimators(): Promise<EstimatorAvailability[]> {
     const answer = await this.engine.request(
@@ -273,11 +310,39 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
       asked = false; // the engine is down (e.g. restarting after a crash): nothing to ask, just record it
     }
     if (!asked || !(await acknowledged)) {
-      this.engine.kill();
-      await this.markCancelled(jobId);
-      this.emit('event', { type: 'cancelled', jobId });
+      const candidate = this.candidateRuns.get(jobId);
+      if (candidate) {
+        await this.killForCandidate(jobId, candidate);
+      } else {
+        this.engine.kill();
+        await this.markCancelled(jobId);
+        this.emit('event', { type: 'cancelled', jobId });
+      }
     }
     this.cancelling.delete(jobId);
+  }
+
+  /**
+   * Only a view candidate was being sampled and the engine did not stop in time: it is killed, and
+   * once it is back its scratch folder is removed and the candidate reported cancelled, so a new seed
+   * can be asked for at once. The job itself stays as it was (done).
+   */
+  private async killForCandidate(jobId: string, candidate: { view: number; seed: number }): Promise<void> {
+    const exited = new Promise<void>((resolve) => {
+      const listener = (event: StudioEvent): void => {
+        if (event.type !== 'engineExited') return;
+        this.engine.off('event', listener);
+        resolve();
+      };
+      this.engine.on('event', listener);
+    });
+    this.engine.kill();
+    await exited;
+    await this.engine.start().catch(() => undefined);
+    const scratch = join(this.store.jobDir(jobId), candidateScratchPath(candidate.view, candidate.seed));
+    await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+    this.endJob(jobId);
+    this.emit('event', { type: 'viewCandidate', jobId, ...candidate, state: 'cancelled' });
   }
 
   /** Resolves when the job ends, however it ends. */
@@ -383,6 +448,7 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
       void this.onEngineExited(event.willRestart);
     }
     if (event.type === 'jobDone') this.hungAt.delete(event.jobId);
+    if (event.type === 'viewCandidate' || event.type === 'jobDone') this.candidateRuns.delete(event.jobId);
     this.emit('event', event);
   }
 

@@ -18,6 +18,7 @@ import {
   RevealArgs,
   SaveScreenshotArgs,
   SwitchEstimatorArgs,
+  ViewCandidateArgs,
 } from '../shared/studio-api';
 import { parseMessage, type JobRecord, type JobSettingsInput } from '../shared/protocol';
 import type { StudioBackend } from '../host/studio-backend';
@@ -47,6 +48,9 @@ export type IpcBackend = Pick<
   | 'on'
   | 'off'
   | 'diagnostics'
+  | 'regenerateView'
+  | 'keepViewCandidate'
+  | 'discardViewCandidate'
 >;
 
 /** OS dialogs main shows for the renderer (Electron's `dialog` in the app). */
@@ -147,5 +151,17 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
       return dialogs.reveal(path);
     },
     [IPC.diagnostics]: async () => backend.diagnostics(),
+    [IPC.regenerateView]: async (raw) => {
+      const { jobId, view, seed } = parseArgs(IPC.regenerateView, ViewCandidateArgs, raw);
+      return backend.regenerateView(jobId, view, seed);
+    },
+    [IPC.keepViewCandidate]: async (raw) => {
+      const { jobId, view, seed } = parseArgs(IPC.keepViewCandidate, ViewCandidateArgs, raw);
+      return backend.keepViewCandidate(jobId, view, seed);
+    },
+    [IPC.discardViewCandidate]: async (raw) => {
+      const { jobId, view, seed } = parseArgs(IPC.discardViewCandidate, ViewCandidateArgs, raw);
+      return backend.discardViewCandidate(jobId, view, seed);
+    },
   };
 }

@@ -40,6 +40,9 @@ export function createStudioApi(transport: StudioTransport): StudioApi {
       call(IPC.exportJob, { jobId, settings, destination, overwrite }),
     reveal: (path) => call(IPC.reveal, { path }),
     diagnostics: () => call(IPC.diagnostics),
+    regenerateView: (jobId, view, seed) => call(IPC.regenerateView, { jobId, view, seed }),
+    keepViewCandidate: (jobId, view, seed) => call(IPC.keepViewCandidate, { jobId, view, seed }),
+    discardViewCandidate: (jobId, view, seed) => call(IPC.discardViewCandidate, { jobId, view, seed }),
     onEvent: (listener) => transport.subscribe(listener),
   };
 }

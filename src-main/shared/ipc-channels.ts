@@ -22,5 +22,8 @@ export const IPC = {
   exportJob: 'studio:export-job',
   reveal: 'studio:reveal',
   diagnostics: 'studio:diagnostics',
+  regenerateView: 'studio:regenerate-view',
+  keepViewCandidate: 'studio:keep-view-candidate',
+  discardViewCandidate: 'studio:discard-view-candidate',
   event: 'studio:event',
 } as const;

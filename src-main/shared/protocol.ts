@@ -256,6 +256,11 @@ export type JobRecord = z.infer<typeof JobRecord>;
 // ---------------------------------------------------------------------------------------------
 
 const JobRef = { jobId: JobRecord.shape.id, jobDir: z.string().min(1) };
+/** One view of a diffusion job and the seed of its candidate (the range is checked against the job). */
+const ViewCandidateRef = {
+  view: z.number().int().min(0).max(999),
+  seed: z.number().int().min(0).max(0xffffffff),
+};
 
 export const EngineCommand = z.discriminatedUnion('type', [
   /** Run a job whose folder the host has created (job.json + input/). */
@@ -279,6 +284,15 @@ export const EngineCommand = z.discriminatedUnion('type', [
    */
   z.object({ type: z.literal('switchEstimator'), ...JobRef, estimator: EstimatorId }).strict(),
   z.object({ type: z.literal('cancel'), jobId: JobRecord.shape.id }).strict(),
+  /**
+   * Sample a diffusion job's views again with `seed` and write only view `view` as the candidate
+   * `views/candidates/NN-seed<seed>.png` (views/NN.png untouched). Answered by `viewCandidate`.
+   */
+  z.object({ type: z.literal('regenerateView'), ...JobRef, ...ViewCandidateRef }).strict(),
+  /** Put the candidate in place of views/NN.png (the old one kept) and re-run reconstruct → export. */
+  z.object({ type: z.literal('keepViewCandidate'), ...JobRef, ...ViewCandidateRef }).strict(),
+  /** Delete the candidate. Answered by `viewCandidate` (discarded, or failed with why). */
+  z.object({ type: z.literal('discardViewCandidate'), ...JobRef, ...ViewCandidateRef }).strict(),
   z.object({ type: z.literal('listPacks'), requestId: z.string().min(1) }).strict(),
   /**
    * Install a pack from a folder or a .zip (copied into a temp folder inside the packs folder,
@@ -423,6 +437,32 @@ export const EngineEvent = z.discriminatedUnion('type', [
       error: ErrorInfo,
     })
     .strict(),
+  /** A `regenerateView`'s sampling step (not a stage's: the job's stages stay as they are). */
+  z
+    .object({
+      type: z.literal('viewCandidateProgress'),
+      ...JobId,
+      ...ViewCandidateRef,
+      step: z.number().int().nonnegative(),
+      total: z.number().int().positive(),
+      message: z.string().optional(),
+    })
+    .strict(),
+  /**
+   * What became of a view candidate: 'ready' (written at `path`), 'kept' (now views/NN.png; the
+   * reconstruct → export run follows), 'discarded', 'cancelled', or 'failed' (`error` says why, e.g.
+   * a refusal). Every state but 'kept' ends the command's run.
+   */
+  z
+    .object({
+      type: z.literal('viewCandidate'),
+      ...JobId,
+      ...ViewCandidateRef,
+      state: z.enum(['ready', 'kept', 'discarded', 'cancelled', 'failed']),
+      path: z.string().optional(),
+      error: ErrorInfo.optional(),
+    })
+    .strict(),
   z
     .object({ type: z.literal('diagnostics'), requestId: z.string(), diagnostics: EngineDiagnostics })
     .strict(),
@@ -495,6 +535,7 @@ export function endsJobRun(event: StudioEvent): boolean {
     event.type === 'jobDone' ||
     event.type === 'cancelled' ||
     event.type === 'estimatorSwitchFailed' ||
+    (event.type === 'viewCandidate' && event.state !== 'kept') ||
     (event.type === 'error' && event.jobId !== undefined)
   );
 }

@@ -54,6 +54,14 @@ export const ExportJobArgs = z
     overwrite: z.boolean().optional(),
   })
   .strict();
+/** One view of a job and the seed of its candidate (range checked against the job by the host). */
+export const ViewCandidateArgs = z
+  .object({
+    jobId: JobRecord.shape.id,
+    view: z.number().int().min(0).max(999),
+    seed: z.number().int().min(0).max(0xffffffff),
+  })
+  .strict();
 export const RevealArgs = z.object({ path: z.string().min(1) }).strict();
 
 /** What an export to a folder did: wrote these files, or wrote nothing because these already exist. */
@@ -130,6 +138,15 @@ export interface StudioApi {
   setupProblems(): Promise<ErrorInfo[]>;
   /** The engine's diagnostics: ONNX Runtime backends, the 'auto' provider order and why others are skipped. */
   diagnostics(): Promise<EngineDiagnostics>;
+  /**
+   * Sample a diffusion job's views again with `seed`, writing only view `view` as a candidate;
+   * `viewCandidateProgress` events follow, then `viewCandidate` (ready, with its path, or why not).
+   */
+  regenerateView(jobId: string, view: number, seed: number): Promise<void>;
+  /** The candidate replaces views/NN.png (the old one kept as NN-previous.png); reconstruct → export re-run. */
+  keepViewCandidate(jobId: string, view: number, seed: number): Promise<void>;
+  /** Delete the candidate; a `viewCandidate` event (discarded) confirms it. */
+  discardViewCandidate(jobId: string, view: number, seed: number): Promise<void>;
   /** Subscribe to engine and host events; returns the unsubscribe function. */
   onEvent(listener: (event: StudioEvent) => void): () => void;
 }

@@ -85,7 +85,7 @@ export const useJobsStore = defineStore('jobs', () => {
     if (endsJobRun(event) && runningId.value === jobId) runningId.value = undefined;
     // Started from the menu or elsewhere: a job we have not listed yet.
     if (!jobs.value.some((j) => j.id === jobId)) void refresh();
-    else if (event.type !== 'progress') void reload(jobId);
+    else if (event.type !== 'progress' && event.type !== 'viewCandidateProgress') void reload(jobId);
   }
 
   async function init(): Promise<void> {
@@ -134,6 +134,17 @@ export const useJobsStore = defineStore('jobs', () => {
   const cancel = (jobId: string) => attempt(() => studio().cancelJob(jobId));
 
   /**
+   * A run of some later stages is about to start outside these actions (a kept view candidate):
+   * forget what the last run said of the stages, keep the artifacts' versions (pictures re-read).
+   */
+  function forgetLiveStages(jobId: string): void {
+    live.value = {
+      ...live.value,
+      [jobId]: { ...emptyLiveJob(), artifacts: live.value[jobId]?.artifacts ?? {} },
+    };
+  }
+
+  /**
    * Another estimator: re-runs estimate → generate → export, since the estimator shapes the head
    * (the built-in head is registered onto its surface), not only the overlay. One whose pack is not
    * installed is refused here, before any run; one that fails anyway leaves the job as it was.
@@ -168,5 +179,6 @@ export const useJobsStore = defineStore('jobs', () => {
     select: (jobId: string) => (selectedId.value = jobId),
     /** A job another store started (the import queue, a crop): list it, select it, show it running. */
     adoptStarted: started,
+    forgetLiveStages,
   };
 });

@@ -74,6 +74,10 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
       [IPC.saveScreenshot, { jobId: 'abc', png: [0x89, 0x50] }],
       [IPC.saveScreenshot, { jobId: '../abc', png: new Uint8Array(16) }],
       [IPC.saveScreenshot, { jobId: 'abc', png: new Uint8Array(16), path: 'x.png' }],
+      [IPC.regenerateView, { jobId: 'abc', view: 1.5, seed: 1 }],
+      [IPC.regenerateView, { jobId: '../abc', view: 1, seed: 1 }],
+      [IPC.keepViewCandidate, { jobId: 'abc', view: 1, seed: -1 }],
+      [IPC.discardViewCandidate, { jobId: 'abc', view: 1, seed: 1, path: 'x.png' }],
     ];
     for (const [channel, args] of bad) {
       await assert.rejects(handlers[channel](args), (error: Error) => {
@@ -98,6 +102,11 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
     assert.equal(outcome.state, 'done');
     const record = (await handlers[IPC.getJob]({ jobId: job.id })) as { state: string };
     assert.equal(record.state, 'done');
+    // a projection job has no views to sample again: refused by the host, nothing sent to the engine
+    await assert.rejects(
+      handlers[IPC.regenerateView]({ jobId: job.id, view: 0, seed: 1 }),
+      /projection generator, which makes no views/,
+    );
     const photo = (await handlers[IPC.readArtifact]({ jobId: job.id, path: 'photo.png' })) as Uint8Array;
     assert.deepEqual([...photo.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG');
     await assert.rejects(

@@ -25,9 +25,21 @@ import { readJobPhoto } from './job-photo';
 import { embeddedPacksDir, packsDir } from './packs-dir';
 import type { StageContext } from './stage-context';
 
-export async function runDiffusionViews(ctx: StageContext): Promise<DiffusionReport> {
+/** A run other than the stage's (a view candidate): another seed, written into another folder. */
+export interface DiffusionRunOverrides {
+  seed?: number;
+  /** The folder (relative to the job) the views go into, instead of `views/`. */
+  viewsRel?: string;
+  previewEvery?: number;
+}
+
+export async function runDiffusionViews(
+  ctx: StageContext,
+  overrides: DiffusionRunOverrides = {},
+): Promise<DiffusionReport> {
   const settings = ctx.job.settings;
-  const d = settings.diffusion;
+  const d = { ...settings.diffusion, ...overrides };
+  const viewsRel = overrides.viewsRel ?? JOB_PATHS.viewsDir;
   ctx.progress(0, 1, 'verifying the diffusion pack');
   const dir = await findDiffusionPack(packsDir(), d.pack, embeddedPacksDir());
   const dp = await loadDiffusionPack(dir, ctx.signal);
@@ -42,7 +54,7 @@ export async function runDiffusionViews(ctx: StageContext): Promise<DiffusionRep
   const R = dp.spec.conditionResolution;
   const viewS = await cropInputView(cutout, mask, S, crop);
   const viewR = R === S ? viewS : await cropInputView(cutout, mask, R, crop);
-  await ctx.writeArtifact('view', `${JOB_PATHS.viewsDir}/input.png`, viewS.png);
+  await ctx.writeArtifact('view', `${viewsRel}/input.png`, viewS.png);
 
   const { positions, camera } = await readHeadFit(ctx);
   const origin = headFrameOrigin(positions);
@@ -84,8 +96,8 @@ export async function runDiffusionViews(ctx: StageContext): Promise<DiffusionRep
         checkpointEvery: d.checkpointEvery,
       },
       {
-        dir: ctx.path(JOB_PATHS.viewsDir),
-        rel: JOB_PATHS.viewsDir,
+        dir: ctx.path(viewsRel),
+        rel: viewsRel,
         writeArtifact: (kind, rel, data) => ctx.writeArtifact(kind, rel, data),
         progress: (step, total, message) => ctx.progress(step, total, message),
       },
