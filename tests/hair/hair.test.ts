@@ -31,7 +31,7 @@ import type { TexturedMesh } from '../../src-main/engine/geometry/textured-mesh'
 import { renderTexturedMesh } from '../../src-main/engine/native/native-addon';
 import { decodeRawImage } from '../../src-main/engine/image/raw-image';
 import { segmentPerson } from '../../src-main/engine/segment/segment-person';
-import { ASTRONAUT, GRACE_HOPPER } from '../support/photos';
+import { ASTRONAUT, GRACE_HOPPER, JESPER } from '../support/photos';
 import { loadPhoto } from '../head/support/photos';
 import { importInBlender, removeTempDirs, tempDir } from '../export/support';
 
@@ -70,7 +70,11 @@ async function runCase(name: string, file: string): Promise<Case> {
   return { name, photo, fit, personMask, hair, ms: performance.now() - t0 };
 }
 
-const cases = [await runCase('astronaut', ASTRONAUT), await runCase('grace_hopper', GRACE_HOPPER)];
+const cases = [
+  await runCase('astronaut', ASTRONAUT),
+  await runCase('grace_hopper', GRACE_HOPPER),
+  await runCase('kpa_jesper', JESPER),
+];
 for (const c of cases) {
   const r = c.hair.report;
   console.log(
@@ -117,6 +121,13 @@ test('segmentation: hair (or a cap) above the forehead, none on the face below t
   }
   assert.equal(cases[0]!.hair.report.headwear, false, 'astronaut wears no cap');
   assert.equal(cases[1]!.hair.report.headwear, true, "Grace Hopper's cap is headwear");
+  // His short cut ends above the ears: the shadowed skin along his jaw and the dark background by
+  // his neck are not hair (they made the fit hang a bob to his chin, lengthBelowEars 0.72).
+  const jesper = cases[2]!.hair.report.outline;
+  assert.ok(
+    jesper.lengthBelowEars < 0.2,
+    `kpa_jesper: hair ${jesper.lengthBelowEars} face heights below the ears`,
+  );
 });
 
 test('fit: the chosen style matches the photo hair outline; a wrong style does not', async () => {

@@ -77,6 +77,10 @@ const GREY_HAIR_CHROMA = 0.6;
 const GREY_HAIR_MIN_L = 45;
 /** Lab distance between the colour above the forehead and the side hair that makes it headwear. */
 const HEADWEAR_CONTRAST = 25;
+/** Below this local y (face heights under the eye line) hair must match the hair above… */
+const BELOW_EYES = 0.1;
+/** …within this normalised Lab distance. */
+const HAIR_CONTINUITY = 3;
 
 export function faceFrame(landmarks: ArrayLike<number>): FaceFrame {
   const at = (i: number): [number, number] => [landmarks[i * 3]!, landmarks[i * 3 + 1]!];
@@ -172,7 +176,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     foreheadY - 0.1,
     chinY - 0.05,
   ]);
-  const hairAll = keepComponentsTouching(candidate, width, height, (p) => ly[p]! < foreheadY + 0.05);
+  let hairAll = keepComponentsTouching(candidate, width, height, (p) => ly[p]! < foreheadY + 0.05);
   fillHoles(hairAll, face, width, height, 0.02 * frame.faceHeight * frame.faceHeight);
 
   // Headwear: the colour right above the forehead against the hair beside the face.
@@ -192,6 +196,11 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     labDistanceBetween(topColour, sideColour) > HEADWEAR_CONTRAST &&
     labDistanceBetween(topColour, skin.median) > HEADWEAR_CONTRAST;
 
+  if (!hasHeadwear) {
+    // (a cap's band at the temples would make the grey hair below it look off-colour)
+    dropOffColourBelowEyes({ candidate: hairAll, lab, lx, ly, face, frame, n }, foreheadY);
+    hairAll = keepComponentsTouching(hairAll, width, height, (p) => ly[p]! < foreheadY + 0.05);
+  }
   const headwear = new Uint8Array(n);
   const hair = hairAll;
   let headwearBottom: number | null = null;
@@ -222,6 +231,50 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     headwearRgb: headwearPixels.length > 0 ? meanRgb(photo.data, headwearPixels) : null,
     headwearBottom,
   };
+}
+
+/**
+ * Below the eye line, hair continues the colour of the hair above it. Skin in shadow along the jaw
+ * (darker than the lit cheeks, so not skin by their statistics) and the dark edge of a collar read as
+ * hair there, and a short cut then hangs down to the chin as a bob. When the top of the head and the
+ * temples agree on one hair colour (no cap, no two-tone), a candidate below the eyes further than
+ * HAIR_CONTINUITY from it (normalised by its spread, floored) is not hair.
+ */
+function dropOffColourBelowEyes(
+  c: {
+    candidate: Uint8Array;
+    lab: Float32Array;
+    lx: Float32Array;
+    ly: Float32Array;
+    face: Uint8Array;
+    frame: FaceFrame;
+    n: number;
+  },
+  foreheadY: number,
+): void {
+  const { candidate, lab, lx, ly, face, frame, n } = c;
+  const top: number[] = [];
+  const temples: number[] = [];
+  for (let p = 0; p < n; p++) {
+    if (!candidate[p]) continue;
+    if (Math.abs(lx[p]!) < 0.25 && ly[p]! > foreheadY - 0.3 && ly[p]! < foreheadY - 0.05) top.push(p);
+    if (!face[p] && Math.abs(lx[p]!) > 0.3 && ly[p]! > foreheadY + 0.1 && ly[p]! < 0) temples.push(p);
+  }
+  const minSamples = 0.002 * frame.faceHeight * frame.faceHeight;
+  if (top.length < minSamples || temples.length < minSamples) return;
+  const topStats = robustLabStats(lab, top);
+  if (labDistanceBetween(topStats.median, robustLabStats(lab, temples).median) > HEADWEAR_CONTRAST) return;
+  const hair = robustLabStats(lab, [...top, ...temples]);
+  const sigma: Lab = [Math.max(hair.sigma[0], 8), Math.max(hair.sigma[1], 4), Math.max(hair.sigma[2], 4)];
+  for (let p = 0; p < n; p++) {
+    if (!candidate[p] || ly[p]! < BELOW_EYES) continue;
+    const d = Math.hypot(
+      (lab[p * 3]! - hair.median[0]) / sigma[0],
+      (lab[p * 3 + 1]! - hair.median[1]) / sigma[1],
+      (lab[p * 3 + 2]! - hair.median[2]) / sigma[2],
+    );
+    if (d > HAIR_CONTINUITY) candidate[p] = 0;
+  }
 }
 
 /**
