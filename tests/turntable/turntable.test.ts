@@ -46,8 +46,9 @@ const PHOTOS = [
   { name: 'astronaut', file: ASTRONAUT, identityAt45: true },
   { name: 'grace_hopper', file: GRACE_HOPPER, identityAt45: true },
   { name: 'cameraman', file: CAMERAMAN, identityAt45: false },
-  // Printed, not asserted: 0.67 at 45° (2026-12-02) — his short hair is fitted as a bob helmet and the
-  // fit's open mouth is exaggerated; the front matches. Issue 8 stays open on it.
+  // Printed, not asserted: 0.67 at 45° (2026-12-03) — the fitted face is narrower than his and its open
+  // mouth exaggerated (the hair no longer hangs to his chin; the descriptor's crop is the face anyway);
+  // the front matches. Issue 8 stays open on it.
   { name: 'kpa_jesper', file: JESPER, identityAt45: false },
 ];
 
