@@ -164,9 +164,9 @@ test(
     assert.ok(r.head.report.watertight.marched);
     assert.ok(r.chamferPercent <= 1, `Chamfer ${r.chamferPercent} % of the diagonal`);
     assert.ok(r.normalConsistency >= 0.95, `normal consistency ${r.normalConsistency}`);
-    // Measured 23.4 dB with the photometric refinement (21.8 without; the issue's target, 25 dB, is
-    // the todo test below): guard against regressions.
-    assert.ok(r.psnr >= 23, `PSNR ${r.psnr} dB`);
+    // Measured 23.9 dB with the photometric refinement kept inside the visual hull (21.8 without the
+    // refinement, 23.4 without the hull; the issue's target, 25 dB, is the todo test below).
+    assert.ok(r.psnr >= 23.5, `PSNR ${r.psnr} dB`);
     assert.ok(r.breakdown.both >= 27.3, `PSNR inside both masks ${r.breakdown.both} dB`);
   },
 );
@@ -175,7 +175,7 @@ test(
   'ellipsoid: held-out texture PSNR ≥ 25 dB',
   {
     skip,
-    todo: 'measured 23.4 dB: inside both masks 28.0 dB (the bake on the true mesh: 29.0), but the pixels on only one silhouette (~45/view, ~0.3 px of geometry between the rims) are ~62 % of the error (native/README, "Limits")',
+    todo: 'measured 23.9 dB: inside both masks 28.1 dB (the bake on the true mesh: 29.0), but the pixels on only one silhouette (~39/view, geometry between the rims) are ~59 % of the error (native/README, "Limits")',
   },
   async () => {
     const r = await ellipsoidResult();
@@ -263,7 +263,7 @@ test(
     assert.ok(r.chamferPercent <= 1, `Chamfer ${r.chamferPercent} % of the diagonal`);
     // Measured 0.9538 (0.9519 before the photometric refinement and its fairing).
     assert.ok(r.normalConsistency >= 0.95, `normal consistency ${r.normalConsistency}`);
-    // Measured 21.6 dB with the photometric refinement (21.1 without; the issue's target, 25 dB, is
+    // Measured 21.7 dB with the photometric refinement in the hull (21.1 without; the issue's target, 25 dB, is
     // the todo test below): guard against regressions.
     assert.ok(r.psnr >= 21.3, `PSNR ${r.psnr} dB`);
     assert.ok(r.breakdown.both >= 27.3, `PSNR inside both masks ${r.breakdown.both} dB`);
@@ -275,7 +275,7 @@ test(
   'head model with hair: held-out PSNR ≥ 25 dB',
   {
     skip,
-    todo: 'measured 21.6 dB: inside both masks 27.8 dB (the bake on the true mesh: 32.3), but the pixels on only one silhouette (~129/view: hair outline, ears, neck) are ~74 % of the error',
+    todo: 'measured 21.7 dB: inside both masks 27.7 dB (the bake on the true mesh: 32.3), but the pixels on only one silhouette (~127/view: hair outline, ears, neck) are ~74 % of the error',
   },
   async () => {
     const r = await headResult();

@@ -54,6 +54,8 @@ interface ViewData {
   rgb: Float32Array;
   /** The mask eroded by a pixel (colours there are mixed with the background). */
   mask: Uint8Array;
+  /** The view's own mask, 0/1 as floats (the visual hull's test, bilinear). */
+  hull: Float32Array;
   depth: Float32Array;
   width: number;
   height: number;
@@ -366,6 +368,70 @@ function fair(
   return p;
 }
 
+/** Whether a point projects inside every view's mask (bilinear coverage ≥ HULL_COVERAGE; off-image is outside). */
+function insideHull(x: number, y: number, z: number, views: readonly ViewData[]): boolean {
+  for (const view of views) {
+    const { cam, hull, width, height } = view;
+    const R = cam.R;
+    const zc = R[6]! * x + R[7]! * y + R[8]! * z + cam.t[2]!;
+    const u = (cam.fx * (R[0]! * x + R[1]! * y + R[2]! * z + cam.t[0]!)) / zc + cam.cx;
+    const v = (cam.fy * (R[3]! * x + R[4]! * y + R[5]! * z + cam.t[1]!)) / zc + cam.cy;
+    if (!(u >= 0 && v >= 0 && u <= width - 1 && v <= height - 1)) return false;
+    const x0 = Math.min(width - 2, Math.floor(u));
+    const y0 = Math.min(height - 2, Math.floor(v));
+    const fx = u - x0;
+    const fy = v - y0;
+    const p = y0 * width + x0;
+    const m =
+      (1 - fx) * (1 - fy) * hull[p]! +
+      fx * (1 - fy) * hull[p + 1]! +
+      (1 - fx) * fy * hull[p + width]! +
+      fx * fy * hull[p + width + 1]!;
+    if (m < HULL_COVERAGE) return false;
+  }
+  return true;
+}
+
+/**
+ * Keeps the surface inside the visual hull: the colour cost cannot see a silhouette, and left alone the
+ * rounds pushed the rims outwards (on the ellipsoid the rig's own views went from 2.6 to 34 pixels per
+ * view on one silhouette only). A vertex outside some view's mask moves inwards along its normal, in
+ * HULL_STEP steps up to HULL_RANGE, to the first point inside all of them; one that finds none stays.
+ */
+function clampToHull(positions: Float32Array, normals: Float32Array, views: readonly ViewData[]): number {
+  const nv = positions.length / 3;
+  let moved = 0;
+  for (let v = 0; v < nv; v++) {
+    const x = positions[v * 3]!;
+    const y = positions[v * 3 + 1]!;
+    const z = positions[v * 3 + 2]!;
+    if (insideHull(x, y, z, views)) continue;
+    for (let t = HULL_STEP; t <= HULL_RANGE + 1e-9; t += HULL_STEP) {
+      const px = x - t * normals[v * 3]!;
+      const py = y - t * normals[v * 3 + 1]!;
+      const pz = z - t * normals[v * 3 + 2]!;
+      if (!insideHull(px, py, pz, views)) continue;
+      positions[v * 3] = px;
+      positions[v * 3 + 1] = py;
+      positions[v * 3 + 2] = pz;
+      moved++;
+      break;
+    }
+  }
+  return moved;
+}
+
+const HULL_STEP = 0.0001;
+const HULL_RANGE = 0.003;
+/**
+ * Mask coverage (bilinear) a point needs in every view: only points clearly outside a silhouette (by
+ * about half a pixel or more) are pushed in. A vertex on a rim projects onto the silhouette, where
+ * coverage is about ½, and the head's hair outline and ears are thin: held-out PSNR on the ellipsoid /
+ * head + hair was 23.41 / 21.60 dB without the clamp, 24.41 / 21.36 at 0.3,
+ * 23.93 / 21.58 at 0.1, 23.88 / 21.67 at 0.02.
+ */
+const HULL_COVERAGE = 0.02;
+
 /** Refined positions (a new array); the topology is unchanged. */
 export async function refineMeshPhotometric(
   positions: Float32Array,
@@ -391,6 +457,7 @@ export async function refineMeshPhotometric(
       centre: cameraCentre(v.camera),
       rgb,
       mask: erode(v.mask, width, height, 1),
+      hull: Float32Array.from(v.mask, (m) => (m > 127 ? 1 : 0)),
       depth: new Float32Array(0),
       width,
       height,
@@ -439,6 +506,9 @@ export async function refineMeshPhotometric(
       total += Math.abs(d);
       for (let k = 0; k < 3; k++) current[v * 3 + k] = current[v * 3 + k]! + d * normals[v * 3 + k]!;
     }
+    clampToHull(current, normals, data);
   }
-  return { positions: fair(current, ring, settings.fair), meanShift: total / Math.max(1, nv), rounds };
+  const faired = fair(current, ring, settings.fair);
+  if (rounds > 0) clampToHull(faired, computeVertexNormals(faired, indices), data);
+  return { positions: faired, meanShift: total / Math.max(1, nv), rounds };
 }
