@@ -154,20 +154,44 @@ function visibility(
   }
 }
 
-/** Bilinear RGB of a view at pixel coordinates (centre of pixel (0,0) at (0,0)); false outside the eroded mask. */
-function sample(view: ViewData, u: number, v: number, out: Float32Array, o: number): boolean {
-  const { width, height, rgb, mask } = view;
+/** Pixel coordinates of a world point in a camera, written into `uv` (no allocation in the hot loops). */
+function project(cam: PinholeCamera, x: number, y: number, z: number, uv: Float64Array): void {
+  const R = cam.R;
+  const zc = R[6]! * x + R[7]! * y + R[8]! * z + cam.t[2]!;
+  uv[0] = (cam.fx * (R[0]! * x + R[1]! * y + R[2]! * z + cam.t[0]!)) / zc + cam.cx;
+  uv[1] = (cam.fy * (R[3]! * x + R[4]! * y + R[5]! * z + cam.t[1]!)) / zc + cam.cy;
+}
+const UV = new Float64Array(2);
+
+/**
+ * The bilinear cell of pixel coordinates (centre of pixel (0,0) at (0,0)) in `cell`: top-left pixel
+ * index and the four weights (00, 10, 01, 11); false off the image.
+ */
+function bilinearCell(u: number, v: number, width: number, height: number, cell: Float64Array): boolean {
   if (!(u >= 0 && v >= 0 && u <= width - 1 && v <= height - 1)) return false;
   const x0 = Math.min(width - 2, Math.floor(u));
   const y0 = Math.min(height - 2, Math.floor(v));
   const fx = u - x0;
   const fy = v - y0;
-  const p = y0 * width + x0;
+  cell[0] = y0 * width + x0;
+  cell[1] = (1 - fx) * (1 - fy);
+  cell[2] = fx * (1 - fy);
+  cell[3] = (1 - fx) * fy;
+  cell[4] = fx * fy;
+  return true;
+}
+const CELL = new Float64Array(5);
+
+/** Bilinear RGB of a view at pixel coordinates; false outside the eroded mask. */
+function sample(view: ViewData, u: number, v: number, out: Float32Array, o: number): boolean {
+  const { width, height, rgb, mask } = view;
+  if (!bilinearCell(u, v, width, height, CELL)) return false;
+  const p = CELL[0]!;
   if (!mask[p] || !mask[p + 1] || !mask[p + width] || !mask[p + width + 1]) return false;
-  const w00 = (1 - fx) * (1 - fy);
-  const w10 = fx * (1 - fy);
-  const w01 = (1 - fx) * fy;
-  const w11 = fx * fy;
+  const w00 = CELL[1]!;
+  const w10 = CELL[2]!;
+  const w01 = CELL[3]!;
+  const w11 = CELL[4]!;
   for (let c = 0; c < 3; c++) {
     out[o + c] =
       w00 * rgb[p * 3 + c]! +
@@ -202,12 +226,8 @@ function pointCost(
     const w = weights[v * V + i]!;
     if (w <= 0) continue;
     const view = views[i]!;
-    const { cam } = view;
-    const R = cam.R;
-    const zc = R[6]! * x + R[7]! * y + R[8]! * z + cam.t[2]!;
-    const u = (cam.fx * (R[0]! * x + R[1]! * y + R[2]! * z + cam.t[0]!)) / zc + cam.cx;
-    const vv = (cam.fy * (R[3]! * x + R[4]! * y + R[5]! * z + cam.t[1]!)) / zc + cam.cy;
-    if (!sample(view, u, vv, colour, 0)) continue;
+    project(view.cam, x, y, z, UV);
+    if (!sample(view, UV[0]!, UV[1]!, colour, 0)) continue;
     sw += w;
     s0 += w * colour[0]!;
     s1 += w * colour[1]!;
@@ -371,22 +391,15 @@ function fair(
 /** Whether a point projects inside every view's mask (bilinear coverage ≥ HULL_COVERAGE; off-image is outside). */
 function insideHull(x: number, y: number, z: number, views: readonly ViewData[]): boolean {
   for (const view of views) {
-    const { cam, hull, width, height } = view;
-    const R = cam.R;
-    const zc = R[6]! * x + R[7]! * y + R[8]! * z + cam.t[2]!;
-    const u = (cam.fx * (R[0]! * x + R[1]! * y + R[2]! * z + cam.t[0]!)) / zc + cam.cx;
-    const v = (cam.fy * (R[3]! * x + R[4]! * y + R[5]! * z + cam.t[1]!)) / zc + cam.cy;
-    if (!(u >= 0 && v >= 0 && u <= width - 1 && v <= height - 1)) return false;
-    const x0 = Math.min(width - 2, Math.floor(u));
-    const y0 = Math.min(height - 2, Math.floor(v));
-    const fx = u - x0;
-    const fy = v - y0;
-    const p = y0 * width + x0;
+    const { hull, width, height } = view;
+    project(view.cam, x, y, z, UV);
+    if (!bilinearCell(UV[0]!, UV[1]!, width, height, CELL)) return false;
+    const p = CELL[0]!;
     const m =
-      (1 - fx) * (1 - fy) * hull[p]! +
-      fx * (1 - fy) * hull[p + 1]! +
-      (1 - fx) * fy * hull[p + width]! +
-      fx * fy * hull[p + width + 1]!;
+      CELL[1]! * hull[p]! +
+      CELL[2]! * hull[p + 1]! +
+      CELL[3]! * hull[p + width]! +
+      CELL[4]! * hull[p + width + 1]!;
     if (m < HULL_COVERAGE) return false;
   }
   return true;

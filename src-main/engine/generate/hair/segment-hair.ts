@@ -198,7 +198,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
 
   if (!hasHeadwear) {
     // (a cap's band at the temples would make the grey hair below it look off-colour)
-    dropOffColourBelowEyes({ candidate: hairAll, lab, lx, ly, face, frame, n }, foreheadY);
+    dropOffColourBelowEyes({ candidate: hairAll, lab, lx, ly, face, frame, width, height }, foreheadY);
     hairAll = keepComponentsTouching(hairAll, width, height, (p) => ly[p]! < foreheadY + 0.05);
   }
   const headwear = new Uint8Array(n);
@@ -240,19 +240,9 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
  * temples agree on one hair colour (no cap, no two-tone), a candidate below the eyes further than
  * HAIR_CONTINUITY from it (normalised by its spread, floored) is not hair.
  */
-function dropOffColourBelowEyes(
-  c: {
-    candidate: Uint8Array;
-    lab: Float32Array;
-    lx: Float32Array;
-    ly: Float32Array;
-    face: Uint8Array;
-    frame: FaceFrame;
-    n: number;
-  },
-  foreheadY: number,
-): void {
-  const { candidate, lab, lx, ly, face, frame, n } = c;
+function dropOffColourBelowEyes(c: LocalPixels, foreheadY: number): void {
+  const { candidate, lab, lx, ly, face, frame, width, height } = c;
+  const n = width * height;
   const top: number[] = [];
   const temples: number[] = [];
   for (let p = 0; p < n; p++) {
@@ -284,19 +274,23 @@ function dropOffColourBelowEyes(
  * background's beside the head (k-means of the masked-out pixels further out), not skin and not
  * clothing. Only what joins the rest of the hair is kept later (keepComponentsTouching).
  */
+/** The photo's pixels in face-local coordinates, with the hair candidates being decided. */
+interface LocalPixels {
+  candidate: Uint8Array;
+  lab: Float32Array;
+  lx: Float32Array;
+  ly: Float32Array;
+  face: Uint8Array;
+  frame: FaceFrame;
+  width: number;
+  height: number;
+}
+
 function addSideHairOutsideMask(
-  c: {
-    candidate: Uint8Array;
-    lab: Float32Array;
-    lx: Float32Array;
-    ly: Float32Array;
-    face: Uint8Array;
+  c: LocalPixels & {
     person: (p: number) => boolean;
     notSkin: (p: number) => boolean;
     clothing: Lab[];
-    frame: FaceFrame;
-    width: number;
-    height: number;
   },
   [fromY, toY]: [number, number],
 ): void {
