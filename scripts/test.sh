@@ -16,7 +16,10 @@ npx eslint --max-warnings 0 .
 npx prettier --check .
 
 step "build (electron-vite)"
-npx electron-vite build
+# one build for the whole run: the studio's browser tests and the bundle test share it (read-only)
+export GEN3D_TEST_APP_BUILD="$PWD/test-output/app-build" # absolute: the renderer's outDir resolves from src-renderer/
+rm -rf "$GEN3D_TEST_APP_BUILD"
+npx electron-vite build --outDir "$GEN3D_TEST_APP_BUILD"
 
 step "native core tests (ctest)"
 ctest --test-dir native/build --output-on-failure
