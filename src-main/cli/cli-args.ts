@@ -180,6 +180,11 @@ export function parseCliArgs(argv: string[]): CliCommand {
         values.topology,
         '--topology',
       );
+      // Known before any work: the built-in estimator has no FLAME mesh (the stage says so too).
+      if (exportSettings.topology === 'flame' && (settings.estimator ?? 'builtin') === 'builtin')
+        throw new UsageError(
+          '--topology flame: the FLAME mesh can be exported only with a FLAME estimator (--estimator ringnet, deca or mica)',
+        );
     }
     if (values.views !== undefined && values['views-out'] === undefined)
       throw new UsageError('--views needs --views-out <dir>');

@@ -20,6 +20,9 @@ import { meshBounds } from '../../src-main/engine/geometry/textured-mesh';
 import { estimatorFixtures } from '../adapters/support/estimator-fixtures';
 import { readGlbMesh, validateGlb } from '../support/glb';
 import { ASTRONAUT } from '../support/photos';
+import { flameTopologyHead } from '../../src-main/engine/pipeline/flame-topology-head';
+import type { StageError } from '../../src-main/engine/stage-error';
+import { JobSettings } from '../../src-main/shared/protocol';
 import { deformedHead, NOSE_EXTRA_M, writeStandInPack } from './support-standin';
 
 const CLI = path.join(process.cwd(), 'bin/gen3dface.mjs');
@@ -186,8 +189,29 @@ describe('the estimator shapes the exported head', { concurrency: 1 }, () => {
   it('asks for the FLAME UV template when the topology option cannot be met', async () => {
     const out = await mkdtemp(path.join(tmpdir(), 'flame-builtin-'));
     const run = generate([ASTRONAUT, '--out', out, '--topology', 'flame']);
-    assert.equal(run.status, 1, run.out);
+    // refused as a usage error before any work (the stage's own refusal stays for the studio)
+    assert.equal(run.status, 2, run.out);
     assert.match(run.out, /FLAME mesh can be exported only with a FLAME estimator/);
+    assert.deepEqual(await readdir(out), [], 'no job started');
+
+    // The studio asks the stage itself: a job without prior/flame-head/ is refused with a hint.
+    const jobDir = await mkdtemp(path.join(tmpdir(), 'flame-stage-'));
+    const job = { settings: JobSettings.parse({}) } as Parameters<typeof flameTopologyHead>[0]['job'];
+    const mesh = {
+      name: 'head',
+      positions: model.positions,
+      uvs: model.uvs,
+      indices: model.uvTriangles,
+      texturePng: Buffer.alloc(0),
+    };
+    await assert.rejects(
+      flameTopologyHead(
+        { path: (r) => path.join(jobDir, r), job },
+        { mesh, model, positions: model.positions },
+      ),
+      (error: StageError) =>
+        error.code === 'flame-topology-unavailable' && /only with a FLAME estimator/.test(error.message),
+    );
   });
 
   for (const estimator of ['deca', 'mica'] as const) {
