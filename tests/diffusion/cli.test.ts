@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { parseCliArgs } from '../../src-main/cli/cli-args';
-import { EngineEvent, HeadMetrics, JobSettings } from '../../src-main/shared/protocol';
+import { EngineEvent, JobSettings } from '../../src-main/shared/protocol';
 import { importInBlender } from '../export/support';
 import { ASTRONAUT } from '../support/photos';
 import { diffusionFixture } from './support/fixture';
@@ -93,6 +93,9 @@ test('generate --generator diffusion writes 16 views + cameras.json into the job
     '4',
     '--seed',
     '5',
+    // the default full figures after diffusion are checked on the shipped pack (shipped-pack.test.ts)
+    '--metrics',
+    'off',
     '--json',
   ]);
   assert.equal(run.status, 0, run.stderr + run.stdout.slice(-2000));
@@ -124,14 +127,6 @@ test('generate --generator diffusion writes 16 views + cameras.json into the job
   assert.equal(report.diffusion?.provider, 'cpu');
   assert.equal(report.diffusion?.steps, 4);
   assert.match(report.diffusion?.noise ?? '', /seed 5/);
-  // After diffusion the report has the full quality figures, the 16 generated views among them.
-  const metrics = HeadMetrics.parse((report as { metrics?: unknown }).metrics);
-  assert.equal(metrics.views.filter((v) => v.source === 'generated').length, 16);
-  assert.equal(metrics.photoFace, true);
-  assert.ok(metrics.identity && metrics.janus && metrics.crossView?.generated, JSON.stringify(metrics));
-  console.log(
-    `metrics: ${metrics.ms} ms, 0°: ${metrics.identity.at0.distance}, generated faces ${metrics.crossView.generated.facesFound}/16, Janus ${metrics.janus.flagged}`,
-  );
   assert.ok((await readdir(out)).includes('astronaut.glb'));
   // Real Blender imports the reconstructed head (its triangle count, not the prior's) with its texture.
   const [check] = await importInBlender([{ file: path.join(out, 'astronaut.glb'), format: 'glb' }]);

@@ -67,7 +67,12 @@ test('--generator diffusion without --pack runs the shipped pack on the sample p
   assert.equal(report.diffusion?.pack.id, 'gen3dface-heads-compact');
   const metrics = HeadMetrics.parse(report.metrics);
   assert.equal(metrics.views.filter((v) => v.source === 'generated').length, 16);
-  assert.ok(metrics.identity && metrics.janus, JSON.stringify(metrics).slice(0, 400));
+  // the default after diffusion: the full figures
+  assert.equal(metrics.photoFace, true);
+  assert.ok(
+    metrics.identity && metrics.janus && metrics.crossView?.generated,
+    JSON.stringify(metrics).slice(0, 400),
+  );
   console.log(
     `shipped pack: 0° ${metrics.identity.at0.distance ?? 'no face'}, generated faces ${metrics.crossView?.generated?.facesFound}/16, Janus ${metrics.janus.flagged}`,
   );
