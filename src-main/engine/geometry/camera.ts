@@ -14,8 +14,18 @@ export interface PinholeCamera {
   height: number;
 }
 
+/** What projecting a point needs (the native addon's camera is one too): no image size, read-only arrays. */
+export interface CameraPose {
+  fx: number;
+  fy: number;
+  cx: number;
+  cy: number;
+  R: ArrayLike<number>;
+  t: ArrayLike<number>;
+}
+
 /** Camera-frame point of a world point. */
-export function toCamera(cam: PinholeCamera, x: number, y: number, z: number): [number, number, number] {
+export function toCamera(cam: CameraPose, x: number, y: number, z: number): [number, number, number] {
   const R = cam.R;
   return [
     R[0]! * x + R[1]! * y + R[2]! * z + cam.t[0]!,
@@ -25,13 +35,13 @@ export function toCamera(cam: PinholeCamera, x: number, y: number, z: number): [
 }
 
 /** Pixel (u, v) and camera depth of a world point. */
-export function projectPoint(cam: PinholeCamera, x: number, y: number, z: number): [number, number, number] {
+export function projectPoint(cam: CameraPose, x: number, y: number, z: number): [number, number, number] {
   const [X, Y, Z] = toCamera(cam, x, y, z);
   return [(cam.fx * X) / Z + cam.cx, (cam.fy * Y) / Z + cam.cy, Z];
 }
 
 /** World position of the camera centre (−Rᵀt). */
-export function cameraCentre(cam: PinholeCamera): [number, number, number] {
+export function cameraCentre(cam: CameraPose): [number, number, number] {
   const R = cam.R;
   const t = cam.t;
   return [

@@ -10,6 +10,7 @@
  * Pure TypeScript after the native fit, so the CPU and CUDA paths refine the same surface.
  * Hot loops are module-level functions (tsx wraps closures).
  */
+import { cameraCentre, projectPoint } from '../geometry/camera';
 import { computeVertexNormals } from '../geometry/textured-mesh';
 import { renderTexturedMesh, type PinholeCamera } from '../native/native-addon';
 
@@ -59,16 +60,6 @@ interface ViewData {
   depth: Float32Array;
   width: number;
   height: number;
-}
-
-function cameraCentre(c: PinholeCamera): [number, number, number] {
-  const R = c.R;
-  const t = c.t;
-  return [
-    -(R[0]! * t[0]! + R[3]! * t[1]! + R[6]! * t[2]!),
-    -(R[1]! * t[0]! + R[4]! * t[1]! + R[7]! * t[2]!),
-    -(R[2]! * t[0]! + R[5]! * t[1]! + R[8]! * t[2]!),
-  ];
 }
 
 function erode(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
@@ -127,7 +118,6 @@ function visibility(
   for (let i = 0; i < V; i++) {
     const view = views[i]!;
     const { cam, centre, depth, mask, width, height } = view;
-    const R = cam.R;
     for (let v = 0; v < nv; v++) {
       const x = positions[v * 3]!;
       const y = positions[v * 3 + 1]!;
@@ -139,9 +129,7 @@ function visibility(
       const dl = Math.hypot(dx, dy, dz);
       const cos = (normals[v * 3]! * dx + normals[v * 3 + 1]! * dy + normals[v * 3 + 2]! * dz) / dl;
       if (cos >= minCos) {
-        const zc = R[6]! * x + R[7]! * y + R[8]! * z + cam.t[2]!;
-        const u = (cam.fx * (R[0]! * x + R[1]! * y + R[2]! * z + cam.t[0]!)) / zc + cam.cx;
-        const vv = (cam.fy * (R[3]! * x + R[4]! * y + R[5]! * z + cam.t[1]!)) / zc + cam.cy;
+        const [u, vv, zc] = projectPoint(cam, x, y, z);
         const px = Math.round(u);
         const py = Math.round(vv);
         if (px >= 0 && py >= 0 && px < width && py < height) {
@@ -153,15 +141,6 @@ function visibility(
     }
   }
 }
-
-/** Pixel coordinates of a world point in a camera, written into `uv` (no allocation in the hot loops). */
-function project(cam: PinholeCamera, x: number, y: number, z: number, uv: Float64Array): void {
-  const R = cam.R;
-  const zc = R[6]! * x + R[7]! * y + R[8]! * z + cam.t[2]!;
-  uv[0] = (cam.fx * (R[0]! * x + R[1]! * y + R[2]! * z + cam.t[0]!)) / zc + cam.cx;
-  uv[1] = (cam.fy * (R[3]! * x + R[4]! * y + R[5]! * z + cam.t[1]!)) / zc + cam.cy;
-}
-const UV = new Float64Array(2);
 
 /**
  * The bilinear cell of pixel coordinates (centre of pixel (0,0) at (0,0)) in `cell`: top-left pixel
@@ -226,8 +205,8 @@ function pointCost(
     const w = weights[v * V + i]!;
     if (w <= 0) continue;
     const view = views[i]!;
-    project(view.cam, x, y, z, UV);
-    if (!sample(view, UV[0]!, UV[1]!, colour, 0)) continue;
+    const [u, vv] = projectPoint(view.cam, x, y, z);
+    if (!sample(view, u, vv, colour, 0)) continue;
     sw += w;
     s0 += w * colour[0]!;
     s1 += w * colour[1]!;
@@ -392,8 +371,8 @@ function fair(
 function insideHull(x: number, y: number, z: number, views: readonly ViewData[]): boolean {
   for (const view of views) {
     const { hull, width, height } = view;
-    project(view.cam, x, y, z, UV);
-    if (!bilinearCell(UV[0]!, UV[1]!, width, height, CELL)) return false;
+    const [u, v] = projectPoint(view.cam, x, y, z);
+    if (!bilinearCell(u, v, width, height, CELL)) return false;
     const p = CELL[0]!;
     const m =
       CELL[1]! * hull[p]! +
@@ -411,9 +390,8 @@ function insideHull(x: number, y: number, z: number, views: readonly ViewData[])
  * view on one silhouette only). A vertex outside some view's mask moves inwards along its normal, in
  * HULL_STEP steps up to HULL_RANGE, to the first point inside all of them; one that finds none stays.
  */
-function clampToHull(positions: Float32Array, normals: Float32Array, views: readonly ViewData[]): number {
+function clampToHull(positions: Float32Array, normals: Float32Array, views: readonly ViewData[]): void {
   const nv = positions.length / 3;
-  let moved = 0;
   for (let v = 0; v < nv; v++) {
     const x = positions[v * 3]!;
     const y = positions[v * 3 + 1]!;
@@ -427,11 +405,9 @@ function clampToHull(positions: Float32Array, normals: Float32Array, views: read
       positions[v * 3] = px;
       positions[v * 3 + 1] = py;
       positions[v * 3 + 2] = pz;
-      moved++;
       break;
     }
   }
-  return moved;
 }
 
 const HULL_STEP = 0.0001;
