@@ -39,6 +39,19 @@ export function labDistanceBetween(a: Lab, b: Lab): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 }
 
+/**
+ * A pixel's distance from a colour population in units of its spread per channel, the spread floored
+ * (L* 8, a* and b* 4) so a very uniform sample (a dark, flat hair colour) does not make every pixel "far".
+ */
+export function spreadDistance(lab: Float32Array, p: number, stats: { median: Lab; sigma: Lab }): number {
+  const { median, sigma } = stats;
+  return Math.hypot(
+    (lab[p * 3]! - median[0]) / Math.max(sigma[0], 8),
+    (lab[p * 3 + 1]! - median[1]) / Math.max(sigma[1], 4),
+    (lab[p * 3 + 2]! - median[2]) / Math.max(sigma[2], 4),
+  );
+}
+
 /** Per-channel median and scaled median absolute deviation (≈ σ for normal data) of the pixels. */
 export function robustLabStats(lab: Float32Array, pixels: number[]): { median: Lab; sigma: Lab } {
   const median: Lab = [0, 0, 0];

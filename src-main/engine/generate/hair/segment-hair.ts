@@ -20,6 +20,7 @@ import {
   meanRgb,
   rgbaToLab,
   robustLabStats,
+  spreadDistance,
   type Lab,
 } from './photo-colours';
 
@@ -131,13 +132,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     if (face[p] && ax > 0.08 && ax < 0.25 && ly[p]! > 0.12 && ly[p]! < 0.35) cheeks.push(p);
   }
   const skin = robustLabStats(lab, cheeks);
-  const skinSigma: Lab = [Math.max(skin.sigma[0], 8), Math.max(skin.sigma[1], 4), Math.max(skin.sigma[2], 4)];
-  const skinDistance = (p: number) =>
-    Math.hypot(
-      (lab[p * 3]! - skin.median[0]) / skinSigma[0],
-      (lab[p * 3 + 1]! - skin.median[1]) / skinSigma[1],
-      (lab[p * 3 + 2]! - skin.median[2]) / skinSigma[2],
-    );
+  const skinDistance = (p: number) => spreadDistance(lab, p, skin);
 
   // Grey and white hair: as light as skin but with much less colour. Wrinkled, unevenly lit skin
   // spreads the skin statistics so wide that such hair passes for skin; off the face oval its chroma
@@ -255,15 +250,9 @@ function dropOffColourBelowEyes(c: LocalPixels, foreheadY: number): void {
   const topStats = robustLabStats(lab, top);
   if (labDistanceBetween(topStats.median, robustLabStats(lab, temples).median) > HEADWEAR_CONTRAST) return;
   const hair = robustLabStats(lab, [...top, ...temples]);
-  const sigma: Lab = [Math.max(hair.sigma[0], 8), Math.max(hair.sigma[1], 4), Math.max(hair.sigma[2], 4)];
   for (let p = 0; p < n; p++) {
-    if (!candidate[p] || ly[p]! < BELOW_EYES) continue;
-    const d = Math.hypot(
-      (lab[p * 3]! - hair.median[0]) / sigma[0],
-      (lab[p * 3 + 1]! - hair.median[1]) / sigma[1],
-      (lab[p * 3 + 2]! - hair.median[2]) / sigma[2],
-    );
-    if (d > HAIR_CONTINUITY) candidate[p] = 0;
+    if (candidate[p] && ly[p]! >= BELOW_EYES && spreadDistance(lab, p, hair) > HAIR_CONTINUITY)
+      candidate[p] = 0;
   }
 }
 
