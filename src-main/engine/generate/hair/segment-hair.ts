@@ -171,7 +171,8 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     foreheadY - 0.1,
     chinY - 0.05,
   ]);
-  let hairAll = keepComponentsTouching(candidate, width, height, (p) => ly[p]! < foreheadY + 0.05);
+  const atTopOfHead = (p: number) => ly[p]! < foreheadY + 0.05;
+  let hairAll = keepComponentsTouching(candidate, width, height, atTopOfHead);
   fillHoles(hairAll, face, width, height, 0.02 * frame.faceHeight * frame.faceHeight);
 
   // Headwear: the colour right above the forehead against the hair beside the face.
@@ -194,7 +195,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   if (!hasHeadwear) {
     // (a cap's band at the temples would make the grey hair below it look off-colour)
     dropOffColourBelowEyes({ candidate: hairAll, lab, lx, ly, face, frame, width, height }, foreheadY);
-    hairAll = keepComponentsTouching(hairAll, width, height, (p) => ly[p]! < foreheadY + 0.05);
+    hairAll = keepComponentsTouching(hairAll, width, height, atTopOfHead);
   }
   const headwear = new Uint8Array(n);
   const hair = hairAll;
