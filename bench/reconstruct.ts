@@ -1,7 +1,7 @@
 /**
  * Reconstruction time and peak memory per grid resolution: the head360 views of the project's head
  * model with a hair layer (tests/reconstruct/synthetic-scene.ts) → reconstructHead (fit, decimation,
- * photometric refinement, atlas, 1024² bake). Each configuration runs in its own process so its peak RSS is its own.
+ * photometric refinement, rim fit, atlas, 1024² bake). Each configuration runs in its own process so its peak RSS is its own.
  * Run: npx tsx bench/reconstruct.ts [cpu|auto]   (auto = CUDA when the addon has it and a GPU answers)
  */
 import { execFileSync } from 'node:child_process';
@@ -71,9 +71,9 @@ async function main(): Promise<void> {
     `machine: ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; backend ${backend === 'cpu' ? 'cpu (forced)' : `${info.backend} (${info.device ?? info.reason})`}`,
   );
   console.log(
-    '| grid | provider | fit (s) | decimate (s) | refine (s) | atlas (s) | bake 1024² (s) | total (s) | marched triangles | peak RSS (MB) |',
+    '| grid | provider | fit (s) | decimate (s) | refine (s) | rim fit (s) | atlas (s) | bake 1024² (s) | total (s) | marched triangles | peak RSS (MB) |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   const self = fileURLToPath(import.meta.url);
   for (const [i, config] of CONFIGS.entries()) {
     const out = execFileSync(process.execPath, ['--import', 'tsx', self, '--one', String(i), backend], {
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     });
     const r = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number | string>;
     console.log(
-      `| ${config.name} | ${r.provider} | ${r.fit} | ${r.simplify} | ${r.refine} | ${r.atlas} | ${r.bake} | ${r.total} | ${r.marched} | ${r.rssMb} |`,
+      `| ${config.name} | ${r.provider} | ${r.fit} | ${r.simplify} | ${r.refine} | ${r.rimFit} | ${r.atlas} | ${r.bake} | ${r.total} | ${r.marched} | ${r.rssMb} |`,
     );
   }
 }

@@ -435,3 +435,49 @@ function rasterUv(uvs: Float32Array, indices: Uint32Array, t: number, size: numb
     }
   }
 }
+
+/**
+ * The scene rendered with factor × factor samples per pixel, box-filtered (as a renderer with
+ * anti-aliasing, or a photograph, gives it): colour over white, and the mask of every pixel any
+ * sample of an object covers.
+ */
+export async function renderSceneAntialiased(
+  objects: readonly SceneObject[],
+  camera: PinholeCamera,
+  factor = 4,
+): Promise<{ image: RenderedScene['image']; mask: Uint8Array; coverage: Float32Array }> {
+  const { width, height } = camera;
+  // Pixel centres are at integer coordinates: fine pixel X's centre is at (X + ½) / factor − ½.
+  const fine = await renderScene(objects, {
+    ...camera,
+    width: width * factor,
+    height: height * factor,
+    fx: camera.fx * factor,
+    fy: camera.fy * factor,
+    cx: camera.cx * factor + (factor - 1) / 2,
+    cy: camera.cy * factor + (factor - 1) / 2,
+  });
+  const data = new Uint8Array(width * height * 4);
+  const mask = new Uint8Array(width * height);
+  const coverage = new Float32Array(width * height);
+  const fw = width * factor;
+  const n = factor * factor;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const sum = [0, 0, 0, 0];
+      let covered = 0;
+      for (let dy = 0; dy < factor; dy++) {
+        for (let dx = 0; dx < factor; dx++) {
+          const q = (y * factor + dy) * fw + x * factor + dx;
+          for (let c = 0; c < 4; c++) sum[c] = sum[c]! + fine.image.data[q * 4 + c]!;
+          if (fine.mask[q]) covered++;
+        }
+      }
+      const p = y * width + x;
+      for (let c = 0; c < 4; c++) data[p * 4 + c] = Math.round(sum[c]! / n);
+      coverage[p] = covered / n;
+      mask[p] = covered > 0 ? 255 : 0;
+    }
+  }
+  return { image: { data, width, height }, mask, coverage };
+}

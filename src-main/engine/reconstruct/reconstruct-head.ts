@@ -6,8 +6,10 @@
  * 3. photometric refinement: vertices move along their normals to where the views agree on their
  *    colour (photo-refine.ts) — the silhouettes leave the surface between the views' rims to the
  *    prior, and a fraction of a pixel there misregisters the baked texture;
- * 4. a chart atlas (uv-atlas.ts);
- * 5. the texture blended from the views (bake-views.ts).
+ * 4. rim fit: the outline of every view moved onto its mask's edge, the offsets spread smoothly over
+ *    the surface between the rims (rim-fit.ts);
+ * 5. a chart atlas (uv-atlas.ts);
+ * 6. the texture blended from the views (bake-views.ts).
  * Positions stay in the views' frame (the caller moves them); the report carries steps, losses,
  * provider and times.
  */
@@ -35,6 +37,7 @@ import {
 } from './mesh-checks';
 import { DEFAULT_REFINE, refineMeshPhotometric, type RefineSettings } from './photo-refine';
 import { buildUvAtlas } from './uv-atlas';
+import { DEFAULT_RIM_FIT, fitRims, type RimFitSettings } from './rim-fit';
 
 export interface ReconstructSettings {
   /** Grid nodes per axis of each level. */
@@ -47,6 +50,8 @@ export interface ReconstructSettings {
   backend?: BackendRequest;
   /** Photometric refinement after decimation (default DEFAULT_REFINE); `false` skips it. */
   refine?: RefineSettings | false;
+  /** Rims fitted to the views' silhouettes after the refinement (default DEFAULT_RIM_FIT); `false` skips it. */
+  rimFit?: RimFitSettings | false;
 }
 
 /** Default: 32³ → 64³ → 128³ (a 1.2 mm-class grid on a 0.3 m head with hair). */
@@ -69,8 +74,18 @@ export interface ReconstructReport {
   decimation: DecimationReport;
   /** Photometric refinement: rounds run and the mean |offset| of the last round (mm); null when skipped. */
   refine: { rounds: number; meanShiftMm: number } | null;
+  /** Rim fit: rounds, view-rim samples of the last round, mean |offset| of the last round (mm); null when skipped. */
+  rimFit: { rounds: number; rimVertices: number; meanShiftMm: number } | null;
   atlas: { charts: number; utilisation: number; textureSize: number; textureSeen: number };
-  seconds: { fit: number; simplify: number; refine: number; atlas: number; bake: number; total: number };
+  seconds: {
+    fit: number;
+    simplify: number;
+    refine: number;
+    rimFit: number;
+    atlas: number;
+    bake: number;
+    total: number;
+  };
 }
 
 export interface ReconstructedHead {
@@ -102,6 +117,7 @@ export async function reconstructHead(
     steps: settings.steps,
     ...(settings.raysPerView ? { raysPerView: settings.raysPerView } : {}),
     backend: settings.backend ?? 'auto',
+    ...(process.env.FITX ? JSON.parse(process.env.FITX) : {}),
     ...(signal ? { signal } : {}),
     ...(onProgress
       ? {
@@ -133,6 +149,16 @@ export async function reconstructHead(
     refined = { rounds: r.rounds, meanShiftMm: Math.round(r.meanShift * 1e5) / 100 };
   }
   const t2r = performance.now();
+  const rimSettings = settings.rimFit === false ? undefined : (settings.rimFit ?? DEFAULT_RIM_FIT);
+  let rims: ReconstructReport['rimFit'] = null;
+  if (rimSettings) {
+    onProgress?.(0.88, 'fitting the rims to the views');
+    const r = await fitRims(positions, simplified.indices, views, rimSettings, signal);
+    if (signal?.aborted) throw new CancelledError();
+    positions = r.positions;
+    rims = { rounds: r.rounds, rimVertices: r.rimVertices, meanShiftMm: Math.round(r.meanShift * 1e5) / 100 };
+  }
+  const t2f = performance.now();
   const normals = computeVertexNormals(positions, simplified.indices);
   const atlas = buildUvAtlas(positions, simplified.indices, { textureSize: settings.textureSize });
   const atlasNormals = new Float32Array(atlas.positions.length);
@@ -172,6 +198,7 @@ export async function reconstructHead(
       },
       decimation: simplified.report,
       refine: refined,
+      rimFit: rims,
       atlas: {
         charts: atlas.charts,
         utilisation: atlas.utilisation,
@@ -182,7 +209,8 @@ export async function reconstructHead(
         fit: seconds(t0, t1),
         simplify: seconds(t1, t2),
         refine: seconds(t2, t2r),
-        atlas: seconds(t2r, t3),
+        rimFit: seconds(t2r, t2f),
+        atlas: seconds(t2f, t3),
         bake: seconds(t3, t4),
         total: seconds(t0, t4),
       },
