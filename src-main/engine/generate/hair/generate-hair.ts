@@ -59,6 +59,9 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
     personMask: input.personMask,
     landmarks: input.landmarks,
     faceOval: model.namedLandmarks.faceOval ?? [],
+    // The model's +Z (the face's forward) in camera coordinates is R's third column; the back of the
+    // head lies the other way, and its image-plane part is where it shows in the photo.
+    backOfHead: [-camera.R[2]!, -camera.R[5]!],
   });
   const outline = measureHairOutline(segmentation);
   throwIfCancelled(signal);

@@ -43,6 +43,12 @@ export interface HairSegmentationInput {
   landmarks: ArrayLike<number>;
   /** Landmark indices of the face oval, in order around it. */
   faceOval: number[];
+  /**
+   * Where the back of the head lies in the photo, from the fitted head: the image-plane part of the
+   * direction from the face to the back of the skull (photo x right, y down); its length is the sine
+   * of the head's turn away from the camera (0 when it faces the camera). Absent: a frontal reach.
+   */
+  backOfHead?: [number, number];
 }
 
 export interface HairSegmentation {
@@ -78,6 +84,18 @@ const GREY_HAIR_CHROMA = 0.6;
 const GREY_HAIR_MIN_L = 45;
 /** Lab distance between the colour above the forehead and the side hair that makes it headwear. */
 const HEADWEAR_CONTRAST = 25;
+/** How far from the eye line (face heights, across the face) hair can reach on a head facing the camera. */
+const FRONTAL_REACH = 1.1;
+/**
+ * On a turned head the back of the skull shows further out on one side: its projected distance from
+ * the eyes' midpoint is about depth · sin(turn) + half-width · cos(turn), plus the hair's volume
+ * (face heights). The cameraman (turned 62°) lost the hair behind his crown to the frontal reach.
+ */
+const SKULL_DEPTH = 1.0;
+const SKULL_HALF_WIDTH = 0.45;
+const HAIR_VOLUME_REACH = 0.35;
+/** The wider reach only above this local y: lower down, behind the neck, are collars and coats. */
+const BACK_REACH_ABOVE = 0.3;
 /** Below this local y (face heights under the eye line) hair must match the hair above… */
 const BELOW_EYES = 0.1;
 /** …within this normalised Lab distance. */
@@ -91,6 +109,24 @@ export function faceFrame(landmarks: ArrayLike<number>): FaceFrame {
   const faceHeight = Math.hypot(top[0] - chin[0], top[1] - chin[1]);
   const up: [number, number] = [(top[0] - chin[0]) / faceHeight, (top[1] - chin[1]) / faceHeight];
   return { origin: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], right: [-up[1], up[0]], up, faceHeight };
+}
+
+/** The side of the face frame's x where the back of the head shows, and how far hair can reach there. */
+function reachBehind(
+  frame: FaceFrame,
+  backOfHead: [number, number] | undefined,
+): { side: number; reach: number } {
+  if (!backOfHead) return { side: 0, reach: FRONTAL_REACH };
+  const sin = Math.min(1, Math.hypot(backOfHead[0], backOfHead[1]));
+  const cos = Math.sqrt(1 - sin * sin);
+  const across = backOfHead[0] * frame.right[0] + backOfHead[1] * frame.right[1];
+  return {
+    side: Math.sign(across),
+    reach: Math.max(
+      FRONTAL_REACH,
+      SKULL_DEPTH * Math.abs(across) + SKULL_HALF_WIDTH * cos + HAIR_VOLUME_REACH,
+    ),
+  };
 }
 
 /** Local coordinates of a photo point: x along `right`, y down the face, in face heights. */
@@ -153,11 +189,13 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     .map((c) => c.centre);
   const jawY = chinY - 0.15;
 
+  const backReach = reachBehind(frame, input.backOfHead);
   const candidate = new Uint8Array(n);
   for (let p = 0; p < n; p++) {
     const x = lx[p]!,
       y = ly[p]!;
-    if (!person(p) || Math.abs(x) > 1.1 || y > chinY + 1.2) continue;
+    const reach = y < BACK_REACH_ABOVE && x * backReach.side > 0 ? backReach.reach : FRONTAL_REACH;
+    if (!person(p) || Math.abs(x) > reach || y > chinY + 1.2) continue;
     if (face[p] && y > foreheadY + 0.12) continue; // the face below a possible fringe
     if (y > chinY - 0.1 && Math.abs(x) < 0.3) continue; // hair does not hang in front of the neck
     // Above the forehead only clear skin is skin: highlights in light hair come close to it.
