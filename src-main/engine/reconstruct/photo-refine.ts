@@ -14,6 +14,7 @@ import { cameraCentre, projectPoint } from '../geometry/camera';
 import { computeVertexNormals } from '../geometry/textured-mesh';
 import { renderTexturedMesh, type PinholeCamera } from '../native/native-addon';
 import { fairMesh, meshAdjacency, type MeshAdjacency } from './mesh-adjacency';
+import { bilinearCell, bilinearValue, cosToCamera } from './view-sampling';
 
 export interface RefineView {
   camera: PinholeCamera;
@@ -103,11 +104,7 @@ function visibility(
       const y = positions[v * 3 + 1]!;
       const z = positions[v * 3 + 2]!;
       let w = 0;
-      const dx = centre[0] - x;
-      const dy = centre[1] - y;
-      const dz = centre[2] - z;
-      const dl = Math.hypot(dx, dy, dz);
-      const cos = (normals[v * 3]! * dx + normals[v * 3 + 1]! * dy + normals[v * 3 + 2]! * dz) / dl;
+      const cos = cosToCamera(positions, normals, v, centre);
       if (cos >= minCos) {
         const [u, vv, zc] = projectPoint(cam, x, y, z);
         const px = Math.round(u);
@@ -122,23 +119,6 @@ function visibility(
   }
 }
 
-/**
- * The bilinear cell of pixel coordinates (centre of pixel (0,0) at (0,0)) in `cell`: top-left pixel
- * index and the four weights (00, 10, 01, 11); false off the image.
- */
-function bilinearCell(u: number, v: number, width: number, height: number, cell: Float64Array): boolean {
-  if (!(u >= 0 && v >= 0 && u <= width - 1 && v <= height - 1)) return false;
-  const x0 = Math.min(width - 2, Math.floor(u));
-  const y0 = Math.min(height - 2, Math.floor(v));
-  const fx = u - x0;
-  const fy = v - y0;
-  cell[0] = y0 * width + x0;
-  cell[1] = (1 - fx) * (1 - fy);
-  cell[2] = fx * (1 - fy);
-  cell[3] = (1 - fx) * fy;
-  cell[4] = fx * fy;
-  return true;
-}
 const CELL = new Float64Array(5);
 
 /** Bilinear RGB of a view at pixel coordinates; false outside the eroded mask. */
@@ -322,13 +302,7 @@ function insideHull(x: number, y: number, z: number, views: readonly ViewData[])
   for (const view of views) {
     const { hull, width, height } = view;
     const [u, v] = projectPoint(view.cam, x, y, z);
-    if (!bilinearCell(u, v, width, height, CELL)) return false;
-    const p = CELL[0]!;
-    const m =
-      CELL[1]! * hull[p]! +
-      CELL[2]! * hull[p + 1]! +
-      CELL[3]! * hull[p + width]! +
-      CELL[4]! * hull[p + width + 1]!;
+    const m = bilinearValue(hull, width, height, u, v);
     if (m < HULL_COVERAGE) return false;
   }
   return true;

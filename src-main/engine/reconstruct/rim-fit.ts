@@ -13,6 +13,7 @@
 import { cameraCentre, projectPoint } from '../geometry/camera';
 import { computeVertexNormals } from '../geometry/textured-mesh';
 import { renderTexturedMesh, type PinholeCamera } from '../native/native-addon';
+import { bilinearValue, cosToCamera } from './view-sampling';
 import { fairMesh, meshAdjacency, type MeshAdjacency } from './mesh-adjacency';
 
 export interface RimFitView {
@@ -57,22 +58,6 @@ interface RimView {
   height: number;
 }
 
-/** Bilinear value of a w×h float image at pixel coordinates (pixel centres at integers); 0 off the image. */
-function bilinear(img: Float32Array, w: number, h: number, u: number, v: number): number {
-  if (!(u >= 0 && v >= 0 && u <= w - 1 && v <= h - 1)) return 0;
-  const x0 = Math.min(w - 2, Math.floor(u));
-  const y0 = Math.min(h - 2, Math.floor(v));
-  const fx = u - x0;
-  const fy = v - y0;
-  const p = y0 * w + x0;
-  return (
-    (1 - fx) * (1 - fy) * img[p]! +
-    fx * (1 - fy) * img[p + 1]! +
-    (1 - fx) * fy * img[p + w]! +
-    fx * fy * img[p + w + 1]!
-  );
-}
-
 /** Whether the current mesh covers pixel (u, v) (rounded). */
 function meshCovers(view: RimView, u: number, v: number): boolean {
   const x = Math.round(u);
@@ -96,10 +81,10 @@ function edgeOffset(
   range: number,
 ): number | null {
   const step = 0.25;
-  let previous = bilinear(coverage, width, height, u - range * dx, v - range * dy);
+  let previous = bilinearValue(coverage, width, height, u - range * dx, v - range * dy);
   if (previous < 0.5) return null;
   for (let s = -range + step; s <= range + 1e-9; s += step) {
-    const m = bilinear(coverage, width, height, u + s * dx, v + s * dy);
+    const m = bilinearValue(coverage, width, height, u + s * dx, v + s * dy);
     if (m < 0.5) return s - step + (step * (previous - 0.5)) / (previous - m);
     previous = m;
   }
@@ -123,14 +108,11 @@ function rimTargets(
       const x = positions[v * 3]!;
       const y = positions[v * 3 + 1]!;
       const z = positions[v * 3 + 2]!;
+      const cos = cosToCamera(positions, normals, v, centre);
+      if (Math.abs(cos) >= settings.rimCos) continue;
       const nx = normals[v * 3]!;
       const ny = normals[v * 3 + 1]!;
       const nz = normals[v * 3 + 2]!;
-      const rx = centre[0] - x;
-      const ry = centre[1] - y;
-      const rz = centre[2] - z;
-      const cos = (nx * rx + ny * ry + nz * rz) / Math.hypot(rx, ry, rz);
-      if (Math.abs(cos) >= settings.rimCos) continue;
       const [u, vv, zc] = projectPoint(cam, x, y, z);
       if (!(zc > 0)) continue;
       // The outline's normal in the image: where p + εn projects.
