@@ -44,5 +44,6 @@ export GEN3D_LOG_FILE="${GEN3D_LOG_FILE:-$(mktemp -d)/gen3dface.log}"
 mapfile -t files < <(find tests -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 # Two test files at a time (node's default is one per core minus one: one here): most files spend
 # their time waiting on child processes — the CLI's engine, Chromium, Blender, redis — so the two
-# cores both work. Measured on this 2-core machine: 770 s against ~1075 s one at a time.
+# cores both work. Measured on this 2-core machine: node tests 770–831 s against ~1075 s one at a
+# time. (Node sorts the files it is given, so they cannot be started longest first.)
 node --import tsx --test --test-concurrency="${GEN3D_TEST_CONCURRENCY:-2}" "${files[@]}"
