@@ -24,6 +24,7 @@ import { isWatertightWelded } from '../../src-main/engine/reconstruct/mesh-check
 import {
   DEFAULT_RECONSTRUCT,
   reconstructHead,
+  SMALL_RECONSTRUCT,
   type ReconstructedHead,
 } from '../../src-main/engine/reconstruct/reconstruct-head';
 import { makeHeadFixture, SAMPLE_PHOTO } from '../fixtures/head-fixture';
@@ -44,7 +45,7 @@ import {
 } from './synthetic-scene';
 
 const skip = isNativeAddonAvailable() ? false : `native addon: ${nativeAddonProblem()}`;
-export const TEST_FIT = { resolutions: [32, 64], steps: [60, 60], targetTriangles: 40000 };
+export const TEST_FIT = SMALL_RECONSTRUCT;
 /** GEN3D_SCENES_FIT=default runs the scenes at the stage's settings (32³ → 64³ → 128³, 60k; minutes, not in CI). */
 const SCENE_FIT = process.env.GEN3D_SCENES_FIT === 'default' ? DEFAULT_RECONSTRUCT : TEST_FIT;
 

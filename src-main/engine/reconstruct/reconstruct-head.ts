@@ -61,6 +61,13 @@ export const DEFAULT_RECONSTRUCT: Omit<ReconstructSettings, 'textureSize'> = {
   targetTriangles: 60000,
 };
 
+/** 32³ → 64³, 40k triangles: the synthetic scenes' tests, and browser tests through the engine's test hook. */
+export const SMALL_RECONSTRUCT: Omit<ReconstructSettings, 'textureSize'> = {
+  resolutions: [32, 64],
+  steps: [60, 60],
+  targetTriangles: 40000,
+};
+
 export interface ReconstructReport {
   provider: string;
   providerReason: string;

@@ -104,7 +104,15 @@ export async function openStudioSession(options: StudioSessionOptions = {}): Pro
     await options.preparePacks?.(packsDir);
     const backend = new StudioBackend({
       jobsRoot,
-      launcher: nodeEngineLauncher({ env: { GEN3D_PACKS_DIR: packsDir, ...options.engineEnv } }),
+      // The small reconstruction grid: these tests check the studio's flow, not the fit.
+      launcher: nodeEngineLauncher({
+        env: {
+          GEN3D_PACKS_DIR: packsDir,
+          GEN3D_TEST_HOOKS: '1',
+          GEN3D_TEST_RECONSTRUCT: 'small',
+          ...options.engineEnv,
+        },
+      }),
     });
     await backend.start();
     cleanups.push(() => backend.stop());

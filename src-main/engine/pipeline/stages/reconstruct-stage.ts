@@ -6,6 +6,7 @@ import { CAMERAS_FILE, readInputViews, VIEWS_DIR } from '../../reconstruct/read-
 import {
   DEFAULT_RECONSTRUCT,
   reconstructHead,
+  SMALL_RECONSTRUCT,
   type ReconstructSettings,
 } from '../../reconstruct/reconstruct-head';
 import { priorWithReconstructedTexture } from '../../reconstruct/prior-topology';
@@ -40,7 +41,21 @@ export function makeReconstructStage(
   return { id: 'reconstruct', run: (ctx) => runReconstruct(ctx, fit) };
 }
 
-export const reconstructStage: StageRunner = makeReconstructStage();
+/**
+ * Test hook: with `GEN3D_TEST_HOOKS=1` and `GEN3D_TEST_RECONSTRUCT=small`, outside Electron, the
+ * engine reconstructs on the small grid (the studio's browser tests test the flow, not the fit; the
+ * default grid took ~20 s a job here on the tiny test pack's noise views).
+ */
+export function reconstructFitFromEnv(env = process.env): Omit<ReconstructSettings, 'textureSize'> {
+  const small =
+    env.GEN3D_TEST_HOOKS === '1' && env.GEN3D_TEST_RECONSTRUCT === 'small' && !process.versions.electron;
+  return small ? SMALL_RECONSTRUCT : DEFAULT_RECONSTRUCT;
+}
+
+export const reconstructStage: StageRunner = {
+  id: 'reconstruct',
+  run: (ctx) => runReconstruct(ctx, reconstructFitFromEnv()),
+};
 
 async function runReconstruct(
   ctx: StageContext,
