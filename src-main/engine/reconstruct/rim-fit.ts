@@ -3,9 +3,10 @@
  * pixel inside the views' silhouettes (chords of a convex surface, linear zero crossings of a convex φ),
  * and the photometric refinement, which cannot see a silhouette, moves the rims further. Here every
  * vertex on some view's rim (its normal across that view's ray, on the mesh's own outline there) gets a
- * target offset along its normal: the distance, along the outline's normal in the image, from its
- * projection to the view's mask edge (bilinear coverage ½: halfway between the last object and the first
- * background pixel centre). The targets of all views are spread over the mesh as a smooth offset
+ * target offset along its normal: the distance, along the outline's normal in the image, from the
+ * mesh's own rendered edge to the view's mask edge (each where the bilinear coverage of its 0/1 image
+ * falls through ½: halfway between the last object and the first background pixel centre). The
+ * targets of all views are spread over the mesh as a smooth offset
  * field (a membrane: Σ c (δ − t)² + Σ_edges (δᵤ − δᵥ)² + ε Σ δ²), so the surface between two views'
  * rims — what a view between them sees as its rim — moves with them instead of leaving a ridge.
  * Hot loops are module-level functions (tsx wraps closures).
