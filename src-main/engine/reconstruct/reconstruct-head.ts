@@ -124,7 +124,6 @@ export async function reconstructHead(
     steps: settings.steps,
     ...(settings.raysPerView ? { raysPerView: settings.raysPerView } : {}),
     backend: settings.backend ?? 'auto',
-    ...(process.env.FITX ? JSON.parse(process.env.FITX) : {}),
     ...(signal ? { signal } : {}),
     ...(onProgress
       ? {
