@@ -183,14 +183,14 @@ test(
     assert.ok(r.normalConsistency >= 0.95, `normal consistency ${r.normalConsistency}`);
     assert.ok(r.psnrBoth >= 29, `PSNR inside both masks ${r.psnrBoth} dB`);
     // One sample per pixel (every sub-pixel error of the outline a whole pixel of object against white):
-    // 24.2 dB measured (23.9 before the rim fit, 21.8 without the photometric refinement).
+    // 24.1 dB measured (23.9 before the rim fit, 21.8 without the photometric refinement).
     assert.ok(r.pointSampled.psnr >= 23.7, `point-sampled PSNR ${r.pointSampled.psnr} dB`);
     assert.ok(r.pointSampled.both >= 27.3, `point-sampled PSNR inside both masks ${r.pointSampled.both} dB`);
   },
 );
 
 test('ellipsoid: held-out texture PSNR ≥ 25 dB', { skip }, async () => {
-  // Measured 30.1 dB (29.6 without the rim fit; the bake on the true mesh gives 29.0 on one sample per pixel).
+  // Measured 30.0 dB (29.6 without the rim fit; the bake on the true mesh gives 29.0 on one sample per pixel).
   const r = await ellipsoidResult();
   assert.ok(r.psnr >= 25, `PSNR ${r.psnr} dB`);
 });
@@ -285,7 +285,7 @@ test(
 );
 
 test('head model with hair: held-out PSNR ≥ 25 dB', { skip }, async () => {
-  // Measured 27.2 dB (25.2 without the rim fit).
+  // Measured 27.1 dB (25.2 without the rim fit).
   const r = await headResult();
   assert.ok(r.psnr >= 25, `PSNR ${r.psnr} dB`);
 });
