@@ -135,6 +135,18 @@ describe('studio import, crop and keyboard (chromium, real backend and engine)',
       );
       return { x: x!, y: y!, width: width!, height: height! };
     };
+    // The store reads the job's faces over IPC after the box first shows (under load the box can show
+    // the default first): wait for the faces, then assert on where it ended up.
+    await page
+      .waitForFunction(
+        () => {
+          const el = document.querySelector('[data-testid="crop-box"]');
+          return !!el && Number(el.getAttribute('data-x')) + Number(el.getAttribute('data-width')) / 2 < 220;
+        },
+        null,
+        { timeout: 15_000 },
+      )
+      .catch(() => undefined);
     const initial = await read();
     console.log(`# crop box at start: ${JSON.stringify(initial)}`);
     // around the left (larger) person: the box's centre is in the photo's left half
