@@ -166,9 +166,13 @@ async function jobs(command: Extract<CliCommand, { kind: 'jobs' }>): Promise<num
     process.stdout.write(command.json ? `${JSON.stringify(value)}\n` : `${formatJobs(value)}\n`);
   };
   switch (command.action) {
-    case 'list':
+    case 'list': {
       print(await backend.listJobs());
+      // Not jobs, so not in the list (nor its JSON); said, so nobody takes them for lost.
+      for (const u of await backend.listUnreadableJobs())
+        process.stderr.write(`gen3dface: not a readable job, left as it is: ${u.reason}\n`);
       return EXIT.ok;
+    }
     case 'show':
       print(await backend.getJob(command.jobId!));
       return EXIT.ok;

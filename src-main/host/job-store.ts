@@ -11,7 +11,13 @@ import { randomBytes } from 'node:crypto';
 import { acquireJobLock, liveJobLockOwner } from './job-lock';
 import { inputFileName } from '../shared/input-file-name';
 import { INPUT_DIR, readJobRecord, updateJobRecord, writeJobRecord } from '../shared/job-folder';
-import { JobSettings, PROTOCOL_VERSION, type JobRecord, type JobSettingsInput } from '../shared/protocol';
+import {
+  JobSettings,
+  PROTOCOL_VERSION,
+  type JobRecord,
+  type JobSettingsInput,
+  type UnreadableJobFolder,
+} from '../shared/protocol';
 
 const CREATING = '.creating-';
 const DELETING = '.deleting-';
@@ -79,18 +85,32 @@ export class JobStore {
   }
 
   async list(): Promise<JobRecord[]> {
+    return (await this.scan()).jobs;
+  }
+
+  /**
+   * Folders in the jobs folder whose job.json cannot be read (damaged, or written by a newer studio),
+   * with the reason: not shown as jobs, never deleted, but said so the user does not think them lost.
+   */
+  async listUnreadable(): Promise<UnreadableJobFolder[]> {
+    return (await this.scan()).unreadable;
+  }
+
+  private async scan(): Promise<{ jobs: JobRecord[]; unreadable: UnreadableJobFolder[] }> {
     const jobs: JobRecord[] = [];
+    const unreadable: UnreadableJobFolder[] = [];
     for (const name of await readdir(this.root)) {
       if (name.startsWith('.')) continue;
       const dir = join(this.root, name);
       if (!(await stat(dir)).isDirectory()) continue;
       try {
         jobs.push(await readOwnJobRecord(dir, name));
-      } catch {
-        // A folder that is not a readable job is not ours to show (or to delete).
+      } catch (error) {
+        unreadable.push({ folder: dir, reason: (error as Error).message });
       }
     }
-    return jobs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    jobs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return { jobs, unreadable: unreadable.sort((a, b) => a.folder.localeCompare(b.folder)) };
   }
 
   async get(jobId: string): Promise<JobRecord> {

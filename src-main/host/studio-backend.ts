@@ -17,6 +17,7 @@ import {
   type PackInfo,
   type StageId,
   type StudioEvent,
+  type UnreadableJobFolder,
 } from '../shared/protocol';
 import type { EngineDiagnostics } from '../shared/diagnostics';
 import { EngineHost } from './engine-host';
@@ -170,6 +171,10 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
 
   listJobs(): Promise<JobRecord[]> {
     return this.store.list();
+  }
+
+  listUnreadableJobs(): Promise<UnreadableJobFolder[]> {
+    return this.store.listUnreadable();
   }
 
   getJob(jobId: string): Promise<JobRecord> {

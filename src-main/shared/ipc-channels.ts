@@ -5,6 +5,7 @@ export const IPC = {
   importPhoto: 'studio:import-photo',
   importPhotoBytes: 'studio:import-photo-bytes',
   listJobs: 'studio:list-jobs',
+  listUnreadableJobs: 'studio:list-unreadable-jobs',
   getJob: 'studio:get-job',
   deleteJob: 'studio:delete-job',
   cancelJob: 'studio:cancel-job',

@@ -251,6 +251,10 @@ export const JobRecord = z
   .strict();
 export type JobRecord = z.infer<typeof JobRecord>;
 
+/** A folder in the jobs folder whose job.json cannot be read (damaged, or from a newer studio): shown, never deleted. */
+export const UnreadableJobFolder = z.object({ folder: z.string(), reason: z.string() }).strict();
+export type UnreadableJobFolder = z.infer<typeof UnreadableJobFolder>;
+
 // ---------------------------------------------------------------------------------------------
 // Commands: host → engine
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import {
   type JobSettingsInput,
   type StageId,
   type StudioEvent,
+  type UnreadableJobFolder,
 } from '../../src-main/shared/protocol';
 import { errorMessage, studio } from '../api';
 import { useEstimatorsStore } from './estimators';
@@ -20,6 +21,8 @@ import { applyEvent, emptyLiveJob, jobArtifacts, stageViews, type LiveJob } from
 
 export const useJobsStore = defineStore('jobs', () => {
   const jobs = ref<JobRecord[]>([]);
+  /** Folders in the jobs folder that are not readable jobs: said in the list, never deleted. */
+  const unreadable = ref<UnreadableJobFolder[]>([]);
   const selectedId = ref<string | undefined>();
   const live = ref<Record<string, LiveJob>>({});
   /** Running job ids the engine is working on right now (from events). */
@@ -64,7 +67,7 @@ export const useJobsStore = defineStore('jobs', () => {
   }
 
   async function refresh(): Promise<void> {
-    jobs.value = await studio().listJobs();
+    [jobs.value, unreadable.value] = await Promise.all([studio().listJobs(), studio().listUnreadableJobs()]);
     if (!selected.value) selectedId.value = jobs.value[0]?.id;
   }
 
@@ -159,6 +162,7 @@ export const useJobsStore = defineStore('jobs', () => {
 
   return {
     jobs,
+    unreadable,
     selectedId,
     selected,
     selectedStages,

@@ -57,6 +57,18 @@ test('opening the store cleans half-made jobs and marks jobs that were running a
     [job.id],
     'an unreadable folder is not listed',
   );
+  // …but said, with the reason, and kept: a damaged record, and one from a newer studio.
+  await mkdir(join(root, 'from-newer'));
+  const newer = { ...(await readJobRecord(join(root, job.id))), id: 'from-newer', protocolVersion: 99 };
+  await writeFile(join(root, 'from-newer', 'job.json'), JSON.stringify(newer));
+  const unreadable = await store.listUnreadable();
+  assert.deepEqual(
+    unreadable.map((u) => u.folder),
+    [join(root, 'from-newer'), join(root, 'not-a-job')],
+  );
+  assert.match(unreadable[0]!.reason, /is not a valid job record/);
+  assert.match(unreadable[1]!.reason, /is not valid JSON/);
+  assert.equal(await readFile(join(root, 'not-a-job', 'job.json'), 'utf8'), '{ torn');
 });
 
 test('a writer killed mid-write leaves job.json whole: the old state or the new, never torn', async () => {

@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { JOB_PATHS, JobRecord, STAGE_IDS } from '../../src-main/shared/protocol';
@@ -195,6 +195,25 @@ describe(
       assert.equal(await page.getByTestId('texture-size-select').inputValue(), '1024');
       await page.getByTestId('texture-size-select').selectOption('4096');
       assert.equal(await preset.inputValue(), 'custom');
+      assert.deepEqual(session.pageProblems, []);
+    });
+
+    it('a folder whose job.json is damaged is said under the list with the reason, and left as it is', async () => {
+      const damaged = join(session.jobsRoot, '20260101-000000-damage');
+      await mkdir(damaged);
+      await writeFile(join(damaged, 'job.json'), '{ torn');
+      await page.reload();
+      const note = page.getByTestId('unreadable-job');
+      await note.waitFor();
+      assert.match(await note.innerText(), /20260101-000000-damage[\s\S]*is not valid JSON/);
+      await page.locator(`[data-job-id="${jobId}"]`).waitFor();
+      assert.equal(
+        await page.locator('[data-job-id]').count(),
+        1,
+        'the damaged folder is not listed as a job',
+      );
+      assert.equal(await readFile(join(damaged, 'job.json'), 'utf8'), '{ torn', 'nothing was changed');
+      await page.getByTestId('unreadable-jobs').screenshot({ path: join(SHOTS, 'jobs-unreadable.png') });
       assert.deepEqual(session.pageProblems, []);
     });
   },
