@@ -71,12 +71,19 @@ export const useJobsStore = defineStore('jobs', () => {
     if (!selected.value) selectedId.value = jobs.value[0]?.id;
   }
 
+  /** Per job, the latest reload asked for: replies can come back out of order. */
+  const reloads = new Map<string, number>();
   async function reload(jobId: string): Promise<void> {
+    const asked = (reloads.get(jobId) ?? 0) + 1;
+    reloads.set(jobId, asked);
     try {
-      upsert(await studio().getJob(jobId));
+      const job = await studio().getJob(jobId);
+      // A reply to an earlier event's reload arriving last (a record still 'running' after jobDone's
+      // 'done') would leave the job looking busy until its next event.
+      if (reloads.get(jobId) === asked) upsert(job);
     } catch {
       // Deleted meanwhile: drop it.
-      jobs.value = jobs.value.filter((j) => j.id !== jobId);
+      if (reloads.get(jobId) === asked) jobs.value = jobs.value.filter((j) => j.id !== jobId);
     }
   }
 
