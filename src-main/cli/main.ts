@@ -167,9 +167,10 @@ async function jobs(command: Extract<CliCommand, { kind: 'jobs' }>): Promise<num
   };
   switch (command.action) {
     case 'list': {
-      print(await backend.listJobs());
+      const { jobs, unreadable } = await backend.listJobFolders();
+      print(jobs);
       // Not jobs, so not in the list (nor its JSON); said, so nobody takes them for lost.
-      for (const u of await backend.listUnreadableJobs())
+      for (const u of unreadable)
         process.stderr.write(`gen3dface: not a readable job, left as it is: ${u.reason}\n`);
       return EXIT.ok;
     }

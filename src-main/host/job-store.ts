@@ -14,6 +14,7 @@ import { INPUT_DIR, readJobRecord, updateJobRecord, writeJobRecord } from '../sh
 import {
   JobSettings,
   PROTOCOL_VERSION,
+  type JobFolders,
   type JobRecord,
   type JobSettingsInput,
   type UnreadableJobFolder,
@@ -85,18 +86,14 @@ export class JobStore {
   }
 
   async list(): Promise<JobRecord[]> {
-    return (await this.scan()).jobs;
+    return (await this.listFolders()).jobs;
   }
 
   /**
-   * Folders in the jobs folder whose job.json cannot be read (damaged, or written by a newer studio),
-   * with the reason: not shown as jobs, never deleted, but said so the user does not think them lost.
+   * The jobs, and in the same pass the folders whose job.json cannot be read (damaged, or written by a
+   * newer studio) with the reason: not shown as jobs, never deleted, but said so nobody thinks them lost.
    */
-  async listUnreadable(): Promise<UnreadableJobFolder[]> {
-    return (await this.scan()).unreadable;
-  }
-
-  private async scan(): Promise<{ jobs: JobRecord[]; unreadable: UnreadableJobFolder[] }> {
+  async listFolders(): Promise<JobFolders> {
     const jobs: JobRecord[] = [];
     const unreadable: UnreadableJobFolder[] = [];
     for (const name of await readdir(this.root)) {

@@ -12,12 +12,12 @@ import {
   type ErrorInfo,
   type EstimatorAvailability,
   type EstimatorId,
+  type JobFolders,
   type JobRecord,
   type JobSettingsInput,
   type PackInfo,
   type StageId,
   type StudioEvent,
-  type UnreadableJobFolder,
 } from '../shared/protocol';
 import type { EngineDiagnostics } from '../shared/diagnostics';
 import { EngineHost } from './engine-host';
@@ -173,8 +173,8 @@ export class StudioBackend extends EventEmitter<{ event: [StudioEvent] }> {
     return this.store.list();
   }
 
-  listUnreadableJobs(): Promise<UnreadableJobFolder[]> {
-    return this.store.listUnreadable();
+  listJobFolders(): Promise<JobFolders> {
+    return this.store.listFolders();
   }
 
   getJob(jobId: string): Promise<JobRecord> {

@@ -31,7 +31,7 @@ export type IpcBackend = Pick<
   | 'importPhoto'
   | 'importPhotoBytes'
   | 'listJobs'
-  | 'listUnreadableJobs'
+  | 'listJobFolders'
   | 'getJob'
   | 'deleteJob'
   | 'cancelJob'
@@ -104,7 +104,7 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
       return backend.importPhotoBytes(args.name, args.bytes, settingsOf(args.settings));
     },
     [IPC.listJobs]: async () => backend.listJobs(),
-    [IPC.listUnreadableJobs]: async () => backend.listUnreadableJobs(),
+    [IPC.listJobFolders]: async () => backend.listJobFolders(),
     [IPC.getJob]: async (raw) => backend.getJob(parseArgs(IPC.getJob, JobIdArgs, raw).jobId),
     [IPC.deleteJob]: async (raw) => backend.deleteJob(parseArgs(IPC.deleteJob, JobIdArgs, raw).jobId),
     [IPC.cancelJob]: async (raw) => backend.cancelJob(parseArgs(IPC.cancelJob, JobIdArgs, raw).jobId),

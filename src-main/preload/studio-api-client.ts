@@ -21,7 +21,7 @@ export function createStudioApi(transport: StudioTransport): StudioApi {
     importPhoto: (path, settings) => call(IPC.importPhoto, { path, settings }),
     importPhotoBytes: (name, bytes, settings) => call(IPC.importPhotoBytes, { name, bytes, settings }),
     listJobs: () => call(IPC.listJobs),
-    listUnreadableJobs: () => call(IPC.listUnreadableJobs),
+    listJobFolders: () => call(IPC.listJobFolders),
     getJob: (jobId) => call(IPC.getJob, { jobId }),
     deleteJob: (jobId) => call(IPC.deleteJob, { jobId }),
     cancelJob: (jobId) => call(IPC.cancelJob, { jobId }),

@@ -5,7 +5,7 @@ export const IPC = {
   importPhoto: 'studio:import-photo',
   importPhotoBytes: 'studio:import-photo-bytes',
   listJobs: 'studio:list-jobs',
-  listUnreadableJobs: 'studio:list-unreadable-jobs',
+  listJobFolders: 'studio:list-job-folders',
   getJob: 'studio:get-job',
   deleteJob: 'studio:delete-job',
   cancelJob: 'studio:cancel-job',

@@ -255,6 +255,12 @@ export type JobRecord = z.infer<typeof JobRecord>;
 export const UnreadableJobFolder = z.object({ folder: z.string(), reason: z.string() }).strict();
 export type UnreadableJobFolder = z.infer<typeof UnreadableJobFolder>;
 
+/** One look at the jobs folder: its jobs (newest first) and the folders that are not readable jobs. */
+export const JobFolders = z
+  .object({ jobs: z.array(JobRecord), unreadable: z.array(UnreadableJobFolder) })
+  .strict();
+export type JobFolders = z.infer<typeof JobFolders>;
+
 // ---------------------------------------------------------------------------------------------
 // Commands: host → engine
 // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import {
   type PackInfo,
   type StudioEvent,
   type JobSettingsInput,
-  type UnreadableJobFolder,
+  type JobFolders,
 } from './protocol';
 import type { EngineDiagnostics } from './diagnostics';
 
@@ -86,8 +86,8 @@ export interface StudioApi {
   /** Create a job from dropped bytes (the sandboxed renderer has no paths) and start it. */
   importPhotoBytes(name: string, bytes: Uint8Array, settings?: Partial<JobSettingsInput>): Promise<JobRecord>;
   listJobs(): Promise<JobRecord[]>;
-  /** Folders in the jobs folder that are not readable jobs, with the reason (left as they are). */
-  listUnreadableJobs(): Promise<UnreadableJobFolder[]>;
+  /** The jobs and, from the same pass, the folders that are not readable jobs with the reason (left as they are). */
+  listJobFolders(): Promise<JobFolders>;
   getJob(jobId: string): Promise<JobRecord>;
   deleteJob(jobId: string): Promise<void>;
   cancelJob(jobId: string): Promise<void>;

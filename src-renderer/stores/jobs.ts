@@ -67,7 +67,7 @@ export const useJobsStore = defineStore('jobs', () => {
   }
 
   async function refresh(): Promise<void> {
-    [jobs.value, unreadable.value] = await Promise.all([studio().listJobs(), studio().listUnreadableJobs()]);
+    ({ jobs: jobs.value, unreadable: unreadable.value } = await studio().listJobFolders());
     if (!selected.value) selectedId.value = jobs.value[0]?.id;
   }
 

@@ -61,7 +61,7 @@ test('opening the store cleans half-made jobs and marks jobs that were running a
   await mkdir(join(root, 'from-newer'));
   const newer = { ...(await readJobRecord(join(root, job.id))), id: 'from-newer', protocolVersion: 99 };
   await writeFile(join(root, 'from-newer', 'job.json'), JSON.stringify(newer));
-  const unreadable = await store.listUnreadable();
+  const { unreadable } = await store.listFolders();
   assert.deepEqual(
     unreadable.map((u) => u.folder),
     [join(root, 'from-newer'), join(root, 'not-a-job')],
