@@ -46,9 +46,8 @@ const PHOTOS = [
   { name: 'astronaut', file: ASTRONAUT, identityAt45: true },
   { name: 'grace_hopper', file: GRACE_HOPPER, identityAt45: true },
   { name: 'cameraman', file: CAMERAMAN, identityAt45: false },
-  // Printed, not asserted: 0.67 at 45° (2026-12-03) — the fitted face is narrower than his and its open
-  // mouth exaggerated (the hair no longer hangs to his chin; the descriptor's crop is the face anyway);
-  // the front matches. Issue 8 stays open on it.
+  // Printed, not asserted: 0.61–0.66 at 45°, 0.65–0.68 at 315° (2026-12-03, with the jaw contour that
+  // brought his chin down to his; before 0.67/0.71); the front matches. Issue 8 stays open on it.
   { name: 'kpa_jesper', file: JESPER, identityAt45: false },
 ];
 

@@ -1,65 +1,17 @@
 /**
- * face-api's 128-D face descriptor (MIT, weights shipped in the npm package), on TFJS's WASM backend:
- * the identity measure of the paper (Euclidean distance, same person below 0.6). Loaded on first use
- * (about a second: three small networks); its TFJS is the npm package's, not Human's bundled one, so
- * the two never share a backend.
+ * face-api's 128-D face descriptor (runtime/face-api-runtime.ts): the identity measure of the paper
+ * (Euclidean distance, same person below 0.6).
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import sharp from 'sharp';
 import type { RawImage } from '../image/raw-image';
+import { loadFaceApi } from '../runtime/face-api-runtime';
 
-const requireHere = createRequire(import.meta.url);
 /** The paper's threshold: two descriptors closer than this are the same person. */
 export const SAME_PERSON_DISTANCE = 0.6;
 
-interface FaceApi {
-  tf: {
-    setBackend(name: string): Promise<boolean>;
-    ready(): Promise<void>;
-    tensor3d(data: Uint8Array, shape: [number, number, number], dtype: 'int32'): { dispose(): void };
-  };
-  nets: Record<
-    'ssdMobilenetv1' | 'faceLandmark68Net' | 'faceRecognitionNet',
-    { loadFromDisk(dir: string): Promise<void> }
-  >;
-  SsdMobilenetv1Options: new (o: { minConfidence: number }) => unknown;
-  detectAllFaces(
-    input: unknown,
-    options: unknown,
-  ): {
-    withFaceLandmarks(): {
-      withFaceDescriptors(): Promise<
-        { detection: { score: number; box: { area: number } }; descriptor: Float32Array }[]
-      >;
-    };
-  };
-}
-
-let api: Promise<FaceApi> | undefined;
-
-function loadFaceApi(): Promise<FaceApi> {
-  api ??= (async () => {
-    const faceapi = requireHere('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
-    const wasm = requireHere('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(p: string): void };
-    wasm.setWasmPaths(path.join(path.dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
-    await faceapi.tf.setBackend('wasm');
-    await faceapi.tf.ready();
-    const models = path.join(path.dirname(requireHere.resolve('@vladmandic/face-api/package.json')), 'model');
-    await faceapi.nets.ssdMobilenetv1.loadFromDisk(models);
-    await faceapi.nets.faceLandmark68Net.loadFromDisk(models);
-    await faceapi.nets.faceRecognitionNet.loadFromDisk(models);
-    return faceapi;
-  })().catch((error: unknown) => {
-    api = undefined;
-    throw error;
-  });
-  return api;
-}
-
 /**
- * Why the descriptor cannot run here (face-api is a development dependency: an installation without
- * it, e.g. a packaged app, has none), or undefined when it loads.
+ * Why the descriptor cannot run here (face-api or its weights missing from a damaged installation), or
+ * undefined when it loads.
  */
 export async function faceDescriptorProblem(): Promise<string | undefined> {
   try {

@@ -16,6 +16,20 @@ export const LandmarksFile = z
     count: z.number().int().positive(),
     /** count × 3: x, y photo pixels, z same scale (MediaPipe: smaller = closer). */
     landmarks: z.array(z.number()),
+    /**
+     * The outline below the eyes from face-api's jaw contour (estimate/landmarks/fuse-jaw-contour.ts):
+     * whether `landmarks` carry it, the 17 contour points (x, y), how far the outline moved.
+     */
+    jaw: z
+      .object({
+        applied: z.boolean(),
+        reason: z.string().optional(),
+        contour: z.array(z.number()).optional(),
+        medianMovePx: z.number().optional(),
+        maxMovePx: z.number().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type LandmarksFile = z.infer<typeof LandmarksFile>;

@@ -11,6 +11,9 @@ import {
 import { createEstimator } from '../../estimate/create-estimator';
 import type { EstimatorInput, EstimatorOutput } from '../../estimate/estimator';
 import { detectFaces, selectFace } from '../../estimate/landmarks/detect-faces';
+import { detectJawContour } from '../../estimate/landmarks/detect-jaw-contour';
+import { fuseJawContour } from '../../estimate/landmarks/fuse-jaw-contour';
+import { throwIfCancelled } from '../../stage-error';
 import { projectPoint } from '../../geometry/camera';
 import { renderTexturedMesh } from '../../native/native-addon';
 import { writeHeadFit } from '../head-fit-file';
@@ -47,6 +50,9 @@ export const estimateStage: StageRunner = {
     } satisfies FacesFile);
     const face = selectFace(faces, ctx.job.settings.faceSelection);
     ctx.progress(1, steps, `${faces.length} face${faces.length === 1 ? '' : 's'} found`);
+    const rgb = await decodeRawImage(photo.png, 3);
+    const jaw = await jawLine(rgb, face.landmarks);
+    throwIfCancelled(ctx.signal);
     const landmarks: LandmarksFile = {
       faces: faces.map((f) => ({ box: f.box, score: f.score })),
       selected: faces.indexOf(face),
@@ -54,17 +60,18 @@ export const estimateStage: StageRunner = {
       score: face.score,
       meshScore: face.meshScore,
       count: face.count,
-      landmarks: Array.from(face.landmarks, (v) => Math.round(v * 100) / 100),
+      landmarks: Array.from(jaw.landmarks, (v) => Math.round(v * 100) / 100),
+      jaw: jaw.report,
     };
     await ctx.writeJsonArtifact('landmarks', JOB_PATHS.landmarks, landmarks);
 
     const mask = await readJobMask(ctx);
     const expression = expressionModeOf(ctx.job.settings);
     const input: EstimatorInput = {
-      photo: await decodeRawImage(photo.png, 3),
+      photo: rgb,
       mask: mask.data,
       cropBox: { x: face.box[0], y: face.box[1], width: face.box[2], height: face.box[3] },
-      landmarks: { layout: 'mediapipe468', points: face.landmarks, dims: 3 },
+      landmarks: { layout: 'mediapipe468', points: jaw.landmarks, dims: 3 },
       expression,
     };
     ctx.progress(2, steps, 'fitting the head model');
@@ -176,4 +183,46 @@ function finiteOrNull(report: RegistrationReport): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(report).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v]),
   );
+}
+
+/**
+ * The landmarks the fit uses: MediaPipe's, with the outline below the eyes on face-api's jaw contour
+ * where the two are fused (estimate/landmarks/fuse-jaw-contour.ts), and what was done, for the report.
+ */
+async function jawLine(
+  photo: { data: Uint8Array; width: number; height: number },
+  points: Float32Array,
+): Promise<{ landmarks: Float32Array; report: NonNullable<LandmarksFile['jaw']> }> {
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
+  for (let i = 0; i < points.length; i += 3) {
+    minX = Math.min(minX, points[i]!);
+    maxX = Math.max(maxX, points[i]!);
+    minY = Math.min(minY, points[i + 1]!);
+    maxY = Math.max(maxY, points[i + 1]!);
+  }
+  let contour: Float32Array | undefined;
+  try {
+    contour = await detectJawContour(photo, { x: minX, y: minY, width: maxX - minX, height: maxY - minY });
+  } catch (error) {
+    return {
+      landmarks: points,
+      report: { applied: false, reason: `jaw contour: ${(error as Error).message}` },
+    };
+  }
+  if (!contour) return { landmarks: points, report: { applied: false, reason: 'no jaw contour found' } };
+  const fused = fuseJawContour(points, 3, contour);
+  const round = (v: number): number => Math.round(v * 10) / 10;
+  return {
+    landmarks: fused.landmarks,
+    report: {
+      applied: fused.applied,
+      ...(fused.reason ? { reason: fused.reason } : {}),
+      contour: Array.from(contour, round),
+      medianMovePx: round(fused.medianMovePx),
+      maxMovePx: round(fused.maxMovePx),
+    },
+  };
 }
