@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { access, constants, copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, posix, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import {
   endsJobRun,
   JOB_PATHS,
@@ -180,6 +181,19 @@ export async function rerunExportStage(
   }
 }
 
+/** Whether the job's last export ran with these settings and every file it wrote is still there. */
+export async function exportStillThere(
+  backend: Pick<ExportBackend, 'artifactPath'>,
+  job: JobRecord,
+  settings: ExportSettings,
+): Promise<boolean> {
+  if (job.stages.export?.state !== 'done' || !isDeepStrictEqual(job.settings.export, settings)) return false;
+  const files = exportedFiles(job);
+  if (files.length === 0) return false;
+  for (const f of files) if (!(await exists(backend.artifactPath(job.id, f.path)))) return false;
+  return true;
+}
+
 export interface ExportJobRequest {
   jobId: string;
   settings: ExportSettings;
@@ -198,7 +212,10 @@ export async function exportJobToFolder(
   const job = await backend.getJob(request.jobId);
   if (!canExport(job))
     throw new Error(`${job.sourceName} has no finished head to export yet; run or resume the job first.`);
-  await rerunExportStage(backend, request.jobId, request.settings);
+  // "Replace" after "already there", or the same export to a second folder: the stage already wrote
+  // these files with these settings (it ran 4–12 s again for nothing).
+  if (!(await exportStillThere(backend, job, request.settings)))
+    await rerunExportStage(backend, request.jobId, request.settings);
   const done = await backend.getJob(request.jobId);
   const files = exportedFiles(done).map((f) => ({
     source: backend.artifactPath(request.jobId, f.path),

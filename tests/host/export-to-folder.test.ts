@@ -17,6 +17,7 @@ import {
   copyIntoFolder,
   exportedFiles,
   exportJobToFolder,
+  exportStillThere,
   type ExportBackend,
 } from '../../src-main/host/export-to-folder';
 import { ExportSettings, JobRecord, type Artifact } from '../../src-main/shared/protocol';
@@ -160,4 +161,21 @@ test('a full disk part-way: a clear error, no file under its final name, no temp
   const files = [...sources, { source: big, name: 'big.png' }];
   await assert.rejects(copyIntoFolder(files, dir, false), /Not enough space .*ENOSPC/);
   assert.deepEqual(await readdir(dir), [], 'nothing under a final name, no temporary, no folder');
+});
+
+test('the last export is reused only with the same settings and while all its files are there', async () => {
+  const artifacts: Artifact[] = [
+    { kind: 'export-glb', path: 'export/head.glb' },
+    { kind: 'export-obj', path: 'export/head.obj' },
+  ];
+  const backend = { artifactPath: (_id: string, path: string) => join(root, 'job', path) };
+  const settings = ExportSettings.parse({ formats: ['glb', 'obj'] });
+  const job = jobWith(artifacts, settings);
+  assert.equal(await exportStillThere(backend, job, settings), true, 'same settings, files there');
+  const other = ExportSettings.parse({ formats: ['glb', 'obj'], textureSize: 2048 });
+  assert.equal(await exportStillThere(backend, job, other), false, 'other settings');
+  const notDone = JobRecord.parse({ ...job, stages: { export: { state: 'failed', artifacts } } });
+  assert.equal(await exportStillThere(backend, notDone, settings), false, 'the stage did not finish');
+  const gone = jobWith([...artifacts, { kind: 'export-texture', path: 'export/head.png' }], settings);
+  assert.equal(await exportStillThere(backend, gone, settings), false, 'a file of it was deleted');
 });

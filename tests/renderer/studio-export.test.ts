@@ -250,8 +250,14 @@ describe('export dialog (chromium, real backend and engine)', { timeout: 600_000
       'nothing written yet',
     );
 
+    const stageAtAsk = (await session.backend.getJob(jobId)).stages.export;
     await page.getByTestId('export-overwrite-yes').click();
     await phaseIs(page, 'written');
+    assert.deepEqual(
+      (await session.backend.getJob(jobId)).stages.export,
+      stageAtAsk,
+      'Replace copies what the export stage has just made: the stage does not run again',
+    );
     const shown = await page.getByTestId('export-written-file').allInnerTexts();
     assert.deepEqual(shown.sort(), [join(outDir, 'astronaut.glb'), join(outDir, 'astronaut.zip')]);
     const entries = await zipEntries(await readFile(join(outDir, 'astronaut.zip')));
