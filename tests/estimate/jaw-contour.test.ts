@@ -26,18 +26,6 @@ async function faceIn(file: string): Promise<{ rgb: Rgb; face: DetectedFace }> {
   return { rgb: await decodeRawImage(photo.png, 3), face: faces[0]! };
 }
 
-function box(lm: Float32Array): { x: number; y: number; width: number; height: number } {
-  const xs = [];
-  const ys = [];
-  for (let i = 0; i < lm.length; i += 3) {
-    xs.push(lm[i]!);
-    ys.push(lm[i + 1]!);
-  }
-  const x = Math.min(...xs);
-  const y = Math.min(...ys);
-  return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
-}
-
 const xy = (lm: Float32Array, i: number): [number, number] => [lm[i * 3]!, lm[i * 3 + 1]!];
 
 describe('jaw contour on real photos', () => {
@@ -50,7 +38,7 @@ describe('jaw contour on real photos', () => {
 
   it("kpa_jesper.jpg: the chin goes down to his, the features stay (MediaPipe's chin is ~30 px high)", async () => {
     const lm = jesper.face.landmarks;
-    const jaw = await detectJawContour(jesper.rgb, box(lm));
+    const jaw = await detectJawContour(jesper.rgb, lm, 3);
     assert.ok(jaw, 'no jaw contour');
     assert.equal(jaw.length, JAW_POINTS * 2);
     const fused = fuseJawContour(lm, 3, jaw);
@@ -68,7 +56,7 @@ describe('jaw contour on real photos', () => {
 
   it('astronaut.png: the two detectors agree, the outline moves a few pixels', async () => {
     const lm = astronaut.face.landmarks;
-    const jaw = await detectJawContour(astronaut.rgb, box(lm));
+    const jaw = await detectJawContour(astronaut.rgb, lm, 3);
     assert.ok(jaw);
     const fused = fuseJawContour(lm, 3, jaw);
     assert.ok(fused.applied, fused.reason);

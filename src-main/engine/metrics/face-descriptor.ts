@@ -8,6 +8,8 @@ import { loadFaceApi } from '../runtime/face-api-runtime';
 
 /** The paper's threshold: two descriptors closer than this are the same person. */
 export const SAME_PERSON_DISTANCE = 0.6;
+/** The detector, the 68 landmarks (face-api aligns the face by them) and the recognition net. */
+const DESCRIPTOR_NETS = ['ssdMobilenetv1', 'faceLandmark68Net', 'faceRecognitionNet'] as const;
 
 /**
  * Why the descriptor cannot run here (face-api or its weights missing from a damaged installation), or
@@ -15,7 +17,7 @@ export const SAME_PERSON_DISTANCE = 0.6;
  */
 export async function faceDescriptorProblem(): Promise<string | undefined> {
   try {
-    await loadFaceApi();
+    await loadFaceApi(DESCRIPTOR_NETS);
     return undefined;
   } catch (error) {
     return `face descriptor unavailable: ${(error as Error).message.split('\n')[0]}`;
@@ -29,7 +31,7 @@ export interface FoundFace {
 
 /** Faces found in an image (encoded, or raw RGB/RGBA), largest first, each with its descriptor. */
 export async function describeFaces(image: Buffer | RawImage, minConfidence = 0.5): Promise<FoundFace[]> {
-  const faceapi = await loadFaceApi();
+  const faceapi = await loadFaceApi(DESCRIPTOR_NETS);
   const { data, width, height } = Buffer.isBuffer(image) ? await decodeRgb(image) : rawToRgb(image);
   const tensor = faceapi.tf.tensor3d(data, [height, width, 3], 'int32');
   try {

@@ -1,6 +1,6 @@
 /**
- * face-api (MIT, weights shipped in its npm package) on TFJS's WASM backend, loaded once on first use
- * (about a second: three small networks). Two users: the 128-D face descriptor (metrics: identity) and
+ * face-api (MIT, weights shipped in its npm package) on TFJS's WASM backend, loaded on first use, each
+ * network when a caller first needs it (the estimate stage needs no recognition net). Two users: the 128-D face descriptor (metrics: identity) and
  * the 68-point jaw contour (estimate: the face's outline below the ears). Its TFJS is the npm
  * package's, not Human's bundled one, so the two never share a backend.
  */
@@ -40,19 +40,39 @@ export interface FaceApi {
   };
 }
 
-let api: Promise<FaceApi> | undefined;
+export type FaceApiNet = keyof FaceApi['nets'];
 
-export function loadFaceApi(): Promise<FaceApi> {
+let api: Promise<FaceApi> | undefined;
+const nets = new Map<FaceApiNet, Promise<void>>();
+const modelsDir = (): string =>
+  path.join(path.dirname(requireHere.resolve('@vladmandic/face-api/package.json')), 'model');
+
+/** face-api on its WASM backend with these networks loaded (each read from disk once, when first asked for). */
+export async function loadFaceApi(wanted: readonly FaceApiNet[]): Promise<FaceApi> {
+  const faceapi = await loadBackend();
+  await Promise.all(
+    wanted.map((name) => {
+      let loading = nets.get(name);
+      if (!loading) {
+        loading = faceapi.nets[name].loadFromDisk(modelsDir()).catch((error: unknown) => {
+          nets.delete(name);
+          throw error;
+        });
+        nets.set(name, loading);
+      }
+      return loading;
+    }),
+  );
+  return faceapi;
+}
+
+function loadBackend(): Promise<FaceApi> {
   api ??= (async () => {
     const faceapi = requireHere('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
     const wasm = requireHere('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(p: string): void };
     wasm.setWasmPaths(path.join(path.dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
     await faceapi.tf.setBackend('wasm');
     await faceapi.tf.ready();
-    const models = path.join(path.dirname(requireHere.resolve('@vladmandic/face-api/package.json')), 'model');
-    await faceapi.nets.ssdMobilenetv1.loadFromDisk(models);
-    await faceapi.nets.faceLandmark68Net.loadFromDisk(models);
-    await faceapi.nets.faceRecognitionNet.loadFromDisk(models);
     return faceapi;
   })().catch((error: unknown) => {
     api = undefined;

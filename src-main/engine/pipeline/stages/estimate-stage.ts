@@ -193,19 +193,9 @@ async function jawLine(
   photo: { data: Uint8Array; width: number; height: number },
   points: Float32Array,
 ): Promise<{ landmarks: Float32Array; report: NonNullable<LandmarksFile['jaw']> }> {
-  let minX = Infinity,
-    minY = Infinity,
-    maxX = -Infinity,
-    maxY = -Infinity;
-  for (let i = 0; i < points.length; i += 3) {
-    minX = Math.min(minX, points[i]!);
-    maxX = Math.max(maxX, points[i]!);
-    minY = Math.min(minY, points[i + 1]!);
-    maxY = Math.max(maxY, points[i + 1]!);
-  }
   let contour: Float32Array | undefined;
   try {
-    contour = await detectJawContour(photo, { x: minX, y: minY, width: maxX - minX, height: maxY - minY });
+    contour = await detectJawContour(photo, points, 3);
   } catch (error) {
     return {
       landmarks: points,
