@@ -30,7 +30,6 @@ export type IpcBackend = Pick<
   StudioBackend,
   | 'importPhoto'
   | 'importPhotoBytes'
-  | 'listJobs'
   | 'listJobFolders'
   | 'getJob'
   | 'deleteJob'
@@ -103,7 +102,6 @@ export function createIpcHandlers(backend: IpcBackend, dialogs: StudioDialogs): 
       const args = parseArgs(IPC.importPhotoBytes, ImportPhotoBytesArgs, raw);
       return backend.importPhotoBytes(args.name, args.bytes, settingsOf(args.settings));
     },
-    [IPC.listJobs]: async () => backend.listJobs(),
     [IPC.listJobFolders]: async () => backend.listJobFolders(),
     [IPC.getJob]: async (raw) => backend.getJob(parseArgs(IPC.getJob, JobIdArgs, raw).jobId),
     [IPC.deleteJob]: async (raw) => backend.deleteJob(parseArgs(IPC.deleteJob, JobIdArgs, raw).jobId),

@@ -20,7 +20,6 @@ export function createStudioApi(transport: StudioTransport): StudioApi {
     openPhotosDialog: () => call(IPC.openPhotosDialog),
     importPhoto: (path, settings) => call(IPC.importPhoto, { path, settings }),
     importPhotoBytes: (name, bytes, settings) => call(IPC.importPhotoBytes, { name, bytes, settings }),
-    listJobs: () => call(IPC.listJobs),
     listJobFolders: () => call(IPC.listJobFolders),
     getJob: (jobId) => call(IPC.getJob, { jobId }),
     deleteJob: (jobId) => call(IPC.deleteJob, { jobId }),

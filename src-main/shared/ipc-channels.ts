@@ -4,7 +4,6 @@ export const IPC = {
   openPhotosDialog: 'studio:open-photos-dialog',
   importPhoto: 'studio:import-photo',
   importPhotoBytes: 'studio:import-photo-bytes',
-  listJobs: 'studio:list-jobs',
   listJobFolders: 'studio:list-job-folders',
   getJob: 'studio:get-job',
   deleteJob: 'studio:delete-job',

@@ -85,7 +85,6 @@ export interface StudioApi {
   importPhoto(path: string, settings?: Partial<JobSettingsInput>): Promise<JobRecord>;
   /** Create a job from dropped bytes (the sandboxed renderer has no paths) and start it. */
   importPhotoBytes(name: string, bytes: Uint8Array, settings?: Partial<JobSettingsInput>): Promise<JobRecord>;
-  listJobs(): Promise<JobRecord[]>;
   /** The jobs and, from the same pass, the folders that are not readable jobs with the reason (left as they are). */
   listJobFolders(): Promise<JobFolders>;
   getJob(jobId: string): Promise<JobRecord>;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { nodeEngineLauncher, projectRoot } from '../../src-main/host/engine-process';
 import { StudioBackend } from '../../src-main/host/studio-backend';
 import { IPC } from '../../src-main/shared/studio-api';
+import type { JobFolders } from '../../src-main/shared/protocol';
 import { createIpcHandlers, InvalidIpcArgsError, type IpcHandlers } from '../../src-main/main/ipc-handlers';
 import { isTrustedRendererUrl } from '../../src-main/main/trusted-sender';
 import { APP_INDEX_URL } from '../../src-main/main/app-protocol';
@@ -89,7 +90,11 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
         return true;
       });
     }
-    assert.deepEqual(await handlers[IPC.listJobs](undefined), [], 'nothing was created by the refused calls');
+    assert.deepEqual(
+      ((await handlers[IPC.listJobFolders](undefined)) as JobFolders).jobs,
+      [],
+      'nothing was created by the refused calls',
+    );
   });
 
   it('passes good arguments through: dialog, import, get, read artifact (inside the job only), delete', async () => {
@@ -114,7 +119,7 @@ describe('IPC handler table (real backend)', { timeout: 120_000 }, () => {
       /outside the job folder/,
     );
     await handlers[IPC.deleteJob]({ jobId: job.id });
-    assert.deepEqual(await handlers[IPC.listJobs](undefined), []);
+    assert.deepEqual(((await handlers[IPC.listJobFolders](undefined)) as JobFolders).jobs, []);
     // A complete installation: nothing for the studio's set-up banner.
     assert.deepEqual(await handlers[IPC.setupProblems](undefined), []);
   });
