@@ -36,7 +36,7 @@ describe('jaw contour on real photos', () => {
     astronaut = await faceIn(ASTRONAUT);
   });
 
-  it("kpa_jesper.jpg: the chin goes down to his, the features stay (MediaPipe's chin is ~30 px high)", async () => {
+  it('kpa_jesper.jpg: the settled face mesh finds his chin, and the jaw contour agrees with it', async () => {
     const lm = jesper.face.landmarks;
     const jaw = await detectJawContour(jesper.rgb, lm, 3);
     assert.ok(jaw, 'no jaw contour');
@@ -48,8 +48,12 @@ describe('jaw contour on real photos', () => {
     console.log(
       `jaw kpa_jesper: chin y ${chinBefore.toFixed(0)} → ${chinAfter.toFixed(0)} px, median move ${fused.medianMovePx.toFixed(1)} px`,
     );
-    // His chin's lower edge is at y ≈ 405–415 in the photo (looked at: the shadow under it).
-    assert.ok(chinAfter > chinBefore + 15 && chinAfter > 395 && chinAfter < 430, `chin at ${chinAfter}`);
+    // His chin's lower edge is at y ≈ 405–415 in the photo (looked at: the shadow under it). One
+    // facemesh pass on the detector's box put it at 382 and the jaw contour had to move it ~30 px;
+    // the mesh re-run until its crop settles finds it itself.
+    assert.ok(chinBefore > 395 && chinBefore < 430, `face mesh chin at ${chinBefore}`);
+    assert.ok(chinAfter > 395 && chinAfter < 430, `chin at ${chinAfter}`);
+    assert.ok(fused.medianMovePx < 6, `median move ${fused.medianMovePx} px`);
     for (const i of [...MOUTH_CORNERS, NOSE_TIP, FOREHEAD, ...EYE_OUTER])
       assert.deepEqual(xy(fused.landmarks, i), xy(lm, i), `landmark ${i} moved`);
   });

@@ -30,6 +30,8 @@ import { orbitCamera } from '../../src-main/engine/geometry/camera';
 import type { TexturedMesh } from '../../src-main/engine/geometry/textured-mesh';
 import { renderTexturedMesh } from '../../src-main/engine/native/native-addon';
 import { decodeRawImage } from '../../src-main/engine/image/raw-image';
+import { detectJawContour } from '../../src-main/engine/estimate/landmarks/detect-jaw-contour';
+import { fuseJawContour } from '../../src-main/engine/estimate/landmarks/fuse-jaw-contour';
 import { segmentPerson } from '../../src-main/engine/segment/segment-person';
 import { ASTRONAUT, CAMERAMAN, GRACE_HOPPER, JESPER } from '../support/photos';
 import { loadPhoto } from '../head/support/photos';
@@ -42,6 +44,8 @@ const model = await loadHeadModel();
 interface Case {
   name: string;
   photo: Awaited<ReturnType<typeof loadPhoto>>;
+  /** The landmarks the pipeline's later stages read: the face mesh with face-api's jaw contour fused. */
+  landmarks: Float32Array;
   fit: ReturnType<typeof fitHeadModel>;
   personMask: Uint8Array;
   hair: GeneratedHair;
@@ -51,23 +55,22 @@ interface Case {
 async function runCase(name: string, file: string): Promise<Case> {
   const photo = await loadPhoto(file);
   const { width, height } = photo.rgba;
+  const jaw = await detectJawContour(await decodeRawImage(photo.png, 3), photo.face.landmarks, 3);
+  const landmarks = jaw ? fuseJawContour(photo.face.landmarks, 3, jaw).landmarks : photo.face.landmarks;
   const seg = await segmentPerson({ png: photo.png, width, height });
   const personMask = new Uint8Array(await sharp(seg.maskPng).extractChannel(0).raw().toBuffer());
-  const fit = fitHeadModel(
-    { landmarks: photo.face.landmarks, imageWidth: width, imageHeight: height },
-    model,
-  );
+  const fit = fitHeadModel({ landmarks, imageWidth: width, imageHeight: height }, model);
   const t0 = performance.now();
   const hair = await generateHair({
     photoRgba: photo.rgba,
     personMask,
-    landmarks: photo.face.landmarks,
+    landmarks,
     positions: fit.positions,
     model,
     camera: fit.camera,
     textureSize: 1024,
   });
-  return { name, photo, fit, personMask, hair, ms: performance.now() - t0 };
+  return { name, photo, landmarks, fit, personMask, hair, ms: performance.now() - t0 };
 }
 
 const cases = [
@@ -86,7 +89,7 @@ for (const c of cases) {
 test('segmentation: hair (or a cap) above the forehead, none on the face below the brows', async () => {
   for (const c of cases) {
     const seg = c.hair.segmentation;
-    const lm = c.photo.face.landmarks;
+    const lm = c.landmarks;
     const foreheadY = toFaceLocal(seg.frame, lm[10 * 3]!, lm[10 * 3 + 1]!)[1];
     let above = 0,
       aboveHair = 0,
@@ -449,7 +452,7 @@ test('no hair in the photo (an empty person mask): a buzz cut in the skin colour
   const hair = await generateHair({
     photoRgba: c.photo.rgba,
     personMask: new Uint8Array(c.personMask.length),
-    landmarks: c.photo.face.landmarks,
+    landmarks: c.landmarks,
     positions: c.fit.positions,
     model,
     camera: c.fit.camera,

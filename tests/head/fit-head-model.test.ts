@@ -90,9 +90,12 @@ test('3/4 views (the photo-textured head rendered at 40–45° yaw, real detecto
       `rendered yaw ${yaw}: fitted yaw ${r.pose.yaw.toFixed(1)}, median ${(100 * r.reprojectionError.medianFractionOfFaceBox).toFixed(2)} %, visible ${visible}, ` +
         `head overlay IoU ${iou.toFixed(3)}, focal ${r.camera.fx.toFixed(0)} px (render ${camera.fx})`,
     );
-    // Left free, the focal length collapsed on turned faces (45°: 382 px for a 1500 px render) and the
-    // head shrank in the view with it: overlay IoU 0.74 at 45° (0.82 with the turned-face prior).
-    assert.ok(iou >= 0.78, `head overlay IoU ${iou.toFixed(3)} at ${yaw}°`);
+    // One facemesh pass on the detector's box and a free focal length gave overlay IoU 0.80/0.84/0.74
+    // here (45°: focal 382 px for a 1500 px render, the head shrunk in the view); the mesh re-run until
+    // its crop settles gives 0.91/0.89/0.86, and the turned-face focal prior 0.92/0.90/0.88 with the
+    // focal at 940–960 px (without it 740–870).
+    assert.ok(iou >= 0.85, `head overlay IoU ${iou.toFixed(3)} at ${yaw}°`);
+    assert.ok(r.camera.fx > 0.55 * camera.fx, `focal ${r.camera.fx.toFixed(0)} px at ${yaw}°`);
     // Rendering at azimuth +40 shows the head's +X side: the face turns towards the image's left.
     assert.ok(Math.abs(r.pose.yaw + yaw) < 15, `fitted yaw ${r.pose.yaw} for a ${yaw}° view`);
     assert.ok(visible < 440, 'part of the far side is excluded');

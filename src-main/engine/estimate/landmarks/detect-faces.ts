@@ -2,11 +2,12 @@ import { decodeRawImage } from '../../image/raw-image';
 import type { FaceSelection } from '../../../shared/protocol';
 import { getHumanRuntime } from '../../runtime/human-runtime';
 import { StageError, throwIfCancelled } from '../../stage-error';
-import { FACE_MESH_POINTS, refineFaceMesh, type RgbImage } from './refine-face-mesh';
+import { FACE_MESH_POINTS, refineFaceMeshSettled, type RgbImage } from './refine-face-mesh';
 
 /**
  * Face detection and 468 3D landmarks (MediaPipe face mesh) on the working photo, via Human's
- * blazeface + facemesh, refined by our own facemesh pass for sub-pixel x/y and pixel-scaled z.
+ * blazeface + facemesh, refined by our own facemesh passes (until their crop settles) for sub-pixel
+ * x/y and pixel-scaled z.
  */
 
 export interface PhotoPng {
@@ -62,7 +63,7 @@ export async function detectFaces(photo: PhotoPng, signal?: AbortSignal): Promis
           seed[i * 3] = (p[0] + 0.5) * toPhoto; // Human truncates to whole pixels: take the pixel's centre
           seed[i * 3 + 1] = (p[1] + 0.5) * toPhoto;
         }
-        const refined = refineFaceMesh(runtime, full, seed);
+        const refined = refineFaceMeshSettled(runtime, full, seed);
         found.push({
           box: clipBox(face.box.map((v) => v * toPhoto) as [number, number, number, number], full),
           score: face.boxScore,

@@ -2,8 +2,8 @@
  * A second opinion on the face's outline below the ears: face-api's 68-point landmarks (iBUG 300-W
  * layout; points 0–16 run along the jaw from the image's left ear to its right, 8 at the chin), whose
  * jaw is trained on the jaw line itself. MediaPipe's face mesh, dense and precise inside the face, can
- * put the chin and jaw well inside a full face (kpa_jesper.jpg: its chin 30 px above his, its jaw
- * 30 px inside his cheeks); fuse-jaw-contour.ts combines the two.
+ * put the chin and jaw inside a full face (kpa_jesper.jpg, before the mesh's crop was let settle: its
+ * chin 30 px above his, its jaw 30 px inside his cheeks); fuse-jaw-contour.ts combines the two.
  */
 import sharp from 'sharp';
 import { loadFaceApi } from '../../runtime/face-api-runtime';
