@@ -30,8 +30,7 @@ import { orbitCamera } from '../../src-main/engine/geometry/camera';
 import type { TexturedMesh } from '../../src-main/engine/geometry/textured-mesh';
 import { renderTexturedMesh } from '../../src-main/engine/native/native-addon';
 import { decodeRawImage } from '../../src-main/engine/image/raw-image';
-import { detectJawContour } from '../../src-main/engine/estimate/landmarks/detect-jaw-contour';
-import { fuseJawContour } from '../../src-main/engine/estimate/landmarks/fuse-jaw-contour';
+import { landmarksWithJawLine } from '../../src-main/engine/estimate/landmarks/jaw-line';
 import { segmentPerson } from '../../src-main/engine/segment/segment-person';
 import { ASTRONAUT, CAMERAMAN, GRACE_HOPPER, JESPER } from '../support/photos';
 import { loadPhoto } from '../head/support/photos';
@@ -55,8 +54,7 @@ interface Case {
 async function runCase(name: string, file: string): Promise<Case> {
   const photo = await loadPhoto(file);
   const { width, height } = photo.rgba;
-  const jaw = await detectJawContour(await decodeRawImage(photo.png, 3), photo.face.landmarks, 3);
-  const landmarks = jaw ? fuseJawContour(photo.face.landmarks, 3, jaw).landmarks : photo.face.landmarks;
+  const { landmarks } = await landmarksWithJawLine(await decodeRawImage(photo.png, 3), photo.face.landmarks);
   const seg = await segmentPerson({ png: photo.png, width, height });
   const personMask = new Uint8Array(await sharp(seg.maskPng).extractChannel(0).raw().toBuffer());
   const fit = fitHeadModel({ landmarks, imageWidth: width, imageHeight: height }, model);

@@ -6,9 +6,7 @@ import { fitHeadModel } from '../../src-main/engine/estimate/builtin/fit-head-mo
 import { ASTRONAUT, loadPhoto } from './support/photos';
 import { bakedHead, renderAtAzimuth } from './support/render';
 import type { PinholeCamera } from '../../src-main/engine/geometry/camera';
-import { renderTexturedMesh } from '../../src-main/engine/native/native-addon';
-import { toNativeCamera } from '../../src-main/engine/generate/prior-projection/native-camera';
-import { maskIoU } from '../../src-main/engine/generate/hair/fit-hairstyle';
+import { headDepth, maskIoU } from '../../src-main/engine/generate/hair/fit-hairstyle';
 
 const model = await loadHeadModel();
 const photo = await loadPhoto(ASTRONAUT);
@@ -56,14 +54,15 @@ test('mirrored photo gives mirrored yaw and roll, same pitch', async () => {
   assert.ok(b.reprojectionError.medianFractionOfFaceBox <= 0.02);
 });
 
-/** Pixels the head covers in a camera's view (the native rasterizer's depth). */
+/** Pixels the head covers in a camera's view (the depth the hair fit draws the head with). */
 async function headCoverage(positions: Float32Array, camera: PinholeCamera): Promise<Uint8Array> {
-  const { depth } = await renderTexturedMesh({
-    positions,
-    indices: model.triangles,
-    camera: toNativeCamera(camera),
-    width: camera.width,
-    height: camera.height,
+  const { width, height } = camera;
+  const depth = await headDepth({
+    camera,
+    headPositions: positions,
+    headIndices: model.triangles,
+    width,
+    height,
   });
   return Uint8Array.from(depth, (d) => (Number.isFinite(d) ? 1 : 0));
 }

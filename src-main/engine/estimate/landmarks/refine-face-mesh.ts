@@ -41,17 +41,15 @@ export function refineFaceMeshSettled(
   runtime: HumanRuntime,
   photo: RgbImage,
   seed: ArrayLike<number>,
-): RefinedMesh & { passes: number } {
+): RefinedMesh {
   let result = refineFaceMesh(runtime, photo, seed);
-  let passes = 1;
-  while (passes < MAX_PASSES) {
+  for (let pass = 2; pass <= MAX_PASSES; pass++) {
     const next = refineFaceMesh(runtime, photo, result.landmarks);
-    passes++;
     const moved = medianMove(result.landmarks, next.landmarks);
     result = next;
     if (moved < SETTLED_PX) break;
   }
-  return { ...result, passes };
+  return result;
 }
 
 function medianMove(a: Float32Array, b: Float32Array): number {

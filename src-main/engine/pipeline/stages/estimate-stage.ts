@@ -11,8 +11,7 @@ import {
 import { createEstimator } from '../../estimate/create-estimator';
 import type { EstimatorInput, EstimatorOutput } from '../../estimate/estimator';
 import { detectFaces, selectFace } from '../../estimate/landmarks/detect-faces';
-import { detectJawContour } from '../../estimate/landmarks/detect-jaw-contour';
-import { fuseJawContour } from '../../estimate/landmarks/fuse-jaw-contour';
+import { landmarksWithJawLine } from '../../estimate/landmarks/jaw-line';
 import { throwIfCancelled } from '../../stage-error';
 import { projectPoint } from '../../geometry/camera';
 import { renderTexturedMesh } from '../../native/native-addon';
@@ -51,7 +50,7 @@ export const estimateStage: StageRunner = {
     const face = selectFace(faces, ctx.job.settings.faceSelection);
     ctx.progress(1, steps, `${faces.length} face${faces.length === 1 ? '' : 's'} found`);
     const rgb = await decodeRawImage(photo.png, 3);
-    const jaw = await jawLine(rgb, face.landmarks);
+    const jaw = await landmarksWithJawLine(rgb, face.landmarks);
     throwIfCancelled(ctx.signal);
     const landmarks: LandmarksFile = {
       faces: faces.map((f) => ({ box: f.box, score: f.score })),
@@ -183,36 +182,4 @@ function finiteOrNull(report: RegistrationReport): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(report).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v]),
   );
-}
-
-/**
- * The landmarks the fit uses: MediaPipe's, with the outline below the eyes on face-api's jaw contour
- * where the two are fused (estimate/landmarks/fuse-jaw-contour.ts), and what was done, for the report.
- */
-async function jawLine(
-  photo: { data: Uint8Array; width: number; height: number },
-  points: Float32Array,
-): Promise<{ landmarks: Float32Array; report: NonNullable<LandmarksFile['jaw']> }> {
-  let contour: Float32Array | undefined;
-  try {
-    contour = await detectJawContour(photo, points, 3);
-  } catch (error) {
-    return {
-      landmarks: points,
-      report: { applied: false, reason: `jaw contour: ${(error as Error).message}` },
-    };
-  }
-  if (!contour) return { landmarks: points, report: { applied: false, reason: 'no jaw contour found' } };
-  const fused = fuseJawContour(points, 3, contour);
-  const round = (v: number): number => Math.round(v * 10) / 10;
-  return {
-    landmarks: fused.landmarks,
-    report: {
-      applied: fused.applied,
-      ...(fused.reason ? { reason: fused.reason } : {}),
-      contour: Array.from(contour, round),
-      medianMovePx: round(fused.medianMovePx),
-      maxMovePx: round(fused.maxMovePx),
-    },
-  };
 }
