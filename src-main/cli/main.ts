@@ -11,6 +11,7 @@ import { defaultLogPath } from '../host/studio-log';
 import { JOB_LOCK_FILE } from '../shared/job-lock-file';
 import type { ArtifactKind, JobRecord } from '../shared/protocol';
 import { photoBaseName, safeFileStem } from '../shared/file-names';
+import { turnedFaceNote } from '../shared/photo-pose';
 import { parseCliArgs, UsageError, USAGE, type CliCommand } from './cli-args';
 import { createProgressView } from './progress-view';
 import { summarizeDiagnostics, writeDiagnostics } from './diagnostics-command';
@@ -113,6 +114,8 @@ async function generate(command: Extract<CliCommand, { kind: 'generate' }>): Pro
             : command.out;
           const files = await copyExports(backend, outcome.job, outDir);
           view.info(`${label}: wrote ${files.map((f) => join(outDir, f)).join(', ')}`);
+          const turned = await turnedFaceNoteOf(backend, outcome.job);
+          if (turned) view.info(`${label}: note: ${turned}`);
           if (command.viewsOut) {
             const viewsDir = batch
               ? join(command.viewsOut, safeFileStem(photoBaseName(outcome.job.sourceName)))
@@ -285,6 +288,16 @@ async function copyArtifacts(
     names.push(name);
   }
   return names;
+}
+
+/** The turned-face note of a finished job's report, if its face is turned far from the camera. */
+async function turnedFaceNoteOf(backend: StudioBackend, job: JobRecord): Promise<string | undefined> {
+  const report = (job.stages.export?.artifacts ?? []).find((a) => a.kind === 'report');
+  if (!report) return undefined;
+  const text = await readFile(backend.artifactPath(job.id, report.path), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const yaw = (JSON.parse(text) as { estimate?: { pose?: { yaw?: unknown } } }).estimate?.pose?.yaw;
+  return typeof yaw === 'number' ? turnedFaceNote({ yaw }) : undefined;
 }
 
 export async function packageVersion(): Promise<string> {

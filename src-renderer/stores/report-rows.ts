@@ -5,6 +5,12 @@
  */
 import { z } from 'zod';
 import { HeadMetrics, STAGE_IDS, type StageId } from '../../src-main/shared/protocol';
+import {
+  FACING_CAMERA_DEG,
+  TURNED_FACE_DEG,
+  describeYaw,
+  turnedFaceNote,
+} from '../../src-main/shared/photo-pose';
 
 export interface ReportRow {
   /** Stable id of the row (tests and `data-row`). */
@@ -45,6 +51,10 @@ const ReportFile = z
       .object({ vertices: z.number(), triangles: z.number(), textureSize: z.number() })
       .loose()
       .optional(),
+    estimate: z
+      .object({ pose: z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() }).optional() })
+      .loose()
+      .optional(),
   })
   .loose();
 
@@ -75,7 +85,43 @@ export function reportSections(
       },
     ];
   const r = parsed.data;
-  return [qualitySection(r.metrics), timingSection(r, jobStageMs), providerSection(r), outputSection(r)];
+  return [
+    photoSection(r),
+    qualitySection(r.metrics),
+    timingSection(r, jobStageMs),
+    providerSection(r),
+    outputSection(r),
+  ];
+}
+
+/** The face's turn in the photo: past TURNED_FACE_DEG the head is partly guessed, and the row says so. */
+function photoSection(r: z.infer<typeof ReportFile>): ReportSection {
+  const pose = r.estimate?.pose;
+  if (!pose)
+    return {
+      key: 'photo',
+      title: 'Photo',
+      rows: [{ key: 'photo.pose', label: 'Face pose', value: 'not in the report', missing: true }],
+    };
+  const turned = Math.abs(pose.yaw);
+  const note = turnedFaceNote(pose);
+  return {
+    key: 'photo',
+    title: 'Photo',
+    rows: [
+      {
+        key: 'photo.pose',
+        label: 'Face pose',
+        value: describeYaw(pose.yaw),
+        note:
+          note ??
+          (turned <= FACING_CAMERA_DEG
+            ? 'the fit is at its best within this turn'
+            : `the fit holds up to ${TURNED_FACE_DEG}°`),
+        ...(note ? { tone: 'bad' as const } : turned <= FACING_CAMERA_DEG ? { tone: 'ok' as const } : {}),
+      },
+    ],
+  };
 }
 
 function timingSection(r: z.infer<typeof ReportFile>, jobStageMs: Partial<Record<StageId, number>>) {

@@ -84,6 +84,16 @@ test('metrics off, a descriptor problem, and an unreadable report are said as su
   assert.equal(rowsOf({ metrics: { version: 2 } }).get('invalid')?.value, 'unreadable');
 });
 
+test("the face's turn in the photo: fine facing the camera, flagged with a note past 45°", () => {
+  const pose = (yaw: number) => rowsOf({ estimate: { pose: { yaw, pitch: 3, roll: -1 } } }).get('photo.pose');
+  assert.deepEqual([pose(-8.3)?.value, pose(-8.3)?.tone], ['turned 8° to the left', 'ok']);
+  assert.deepEqual([pose(38)?.value, pose(38)?.tone], ['turned 38° to the right', undefined]);
+  const turned = pose(54.2);
+  assert.deepEqual([turned?.value, turned?.tone], ['turned 54° to the right', 'bad']);
+  assert.match(turned?.note ?? '', /partly guessed.*within about 30° of facing the camera/);
+  assert.equal(rowsOf({ stages: {} }).get('photo.pose')?.missing, true, 'a report without the pose');
+});
+
 test('presets: each sets exactly its table row, is recognised back, and editing a field makes it custom', () => {
   for (const preset of GENERATION_PRESETS) {
     const chosen = applyPreset({ ...DEFAULT_CHOICE, seed: 9, steps: 12 }, preset.id);

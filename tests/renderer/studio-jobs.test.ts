@@ -12,6 +12,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { JOB_PATHS, JobRecord, STAGE_IDS } from '../../src-main/shared/protocol';
+import { describeYaw } from '../../src-main/shared/photo-pose';
 import { ASTRONAUT } from '../support/photos';
 import { imageStats } from './support/image-pixels';
 import { importAndWait, openStudioSession, SHOTS, type StudioSession } from './support/studio-session';
@@ -23,6 +24,7 @@ interface ReportFile {
     views: { source: string; azimuthDeg: number; flatShare?: number }[];
   };
   mesh: { textureSize: number };
+  estimate: { pose: { yaw: number } };
 }
 
 describe(
@@ -117,6 +119,9 @@ describe(
         assert.equal(await row.getAttribute('data-missing'), 'true', key);
         assert.match(await row.innerText(), /not computed/);
       }
+      // The astronaut faces the camera: her pose row says so, with no warning.
+      assert.equal(await rowValue('photo.pose'), describeYaw(report.estimate.pose.yaw));
+      assert.ok(Math.abs(report.estimate.pose.yaw) < 10, `fitted yaw ${report.estimate.pose.yaw}`);
       assert.equal(await rowValue('provider.used'), 'not used');
       assert.equal(await rowValue('mesh.textureSize'), `${report.mesh.textureSize} px`);
       assert.equal(await rowValue('settings.generator'), 'projection');

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { JOB_PATHS } from '../../shared/protocol';
+import type { PhotoPose } from '../../shared/photo-pose';
 import type { PinholeCamera } from '../geometry/camera';
 import type { FitResult } from '../estimate/builtin/fit-head-model';
 import type { StageContext } from './stage-context';
@@ -49,6 +50,22 @@ export async function writeHeadFit(ctx: StageContext, fit: FitResult): Promise<v
     reprojectionError: fit.reprojectionError,
     confidence: fit.confidence,
   } satisfies z.infer<typeof HeadFitFile>);
+}
+
+/** The fitted pose (degrees, one decimal), or undefined when the job has no readable head fit. */
+export async function readHeadFitPose(file: string): Promise<PhotoPose | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  let json: { pose?: unknown };
+  try {
+    json = JSON.parse(text) as { pose?: unknown };
+  } catch {
+    return undefined;
+  }
+  const parsed = HeadFitFile.shape.pose.safeParse(json.pose);
+  if (!parsed.success) return undefined;
+  const round = (deg: number) => Math.round(deg * 10) / 10;
+  return { yaw: round(parsed.data.yaw), pitch: round(parsed.data.pitch), roll: round(parsed.data.roll) };
 }
 
 export async function readHeadFit(

@@ -8,6 +8,7 @@ import { renderViews, viewPng } from '../render-views';
 import type { StageRunner } from '../stage-context';
 import { throwIfCancelled } from '../../stage-error';
 import { readHairObject } from '../hair-object';
+import { readHeadFitPose } from '../head-fit-file';
 import { measureJobHead } from '../job-metrics';
 
 export const exportStage: StageRunner = {
@@ -17,7 +18,7 @@ export const exportStage: StageRunner = {
     ctx.progress(0, 5, 'reading the mesh');
     const mesh = await readMeshFolder(ctx.path(JOB_PATHS.meshDir));
     const prior = settings.includePrior ? await readMeshFolder(ctx.path(JOB_PATHS.priorMeshDir)) : undefined;
-    const estimate = await readEstimateSummary(ctx.path(JOB_PATHS.estimate));
+    const estimate = await readEstimateSummary(ctx.path(JOB_PATHS.estimate), ctx.path(JOB_PATHS.headFit));
     const hair = await readHairObject(ctx);
     const diffusion = await readJsonIfThere(ctx.path(JOB_PATHS.diffusionReport));
     const objects = hair ? [mesh, hair.mesh] : [mesh];
@@ -68,12 +69,25 @@ export const exportStage: StageRunner = {
   },
 };
 
-/** What report.json says of the prior: estimator, confidence, expression, registration onto it. */
-async function readEstimateSummary(file: string): Promise<Record<string, unknown> | undefined> {
+/**
+ * What report.json says of the prior: estimator, confidence, expression, registration onto it, and
+ * the head pose the built-in fit found in the photo (the CLI and the studio warn on a turned face).
+ */
+async function readEstimateSummary(
+  file: string,
+  headFitFile: string,
+): Promise<Record<string, unknown> | undefined> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (!text) return undefined;
   const { estimator, confidence, expression, registration } = JSON.parse(text) as Record<string, unknown>;
-  return { estimator, confidence, expression, ...(registration ? { registration } : {}) };
+  const pose = await readHeadFitPose(headFitFile);
+  return {
+    estimator,
+    confidence,
+    expression,
+    ...(registration ? { registration } : {}),
+    ...(pose ? { pose } : {}),
+  };
 }
 
 /** The diffusion's report section (`views/diffusion.json`) when the job ran the diffusion generator. */
