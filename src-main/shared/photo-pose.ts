@@ -22,6 +22,12 @@ export const TURNED_FACE_DEG = 45;
 /** Within this the fit is as good as frontal (3/4 renders: head overlay IoU ≥ 0.88 up to 45°). */
 export const FACING_CAMERA_DEG = 30;
 
+/** Degrees to one decimal: what report.json and overlay.json keep. */
+export function roundPose(pose: PhotoPose): PhotoPose {
+  const round = (deg: number) => Math.round(deg * 10) / 10;
+  return { yaw: round(pose.yaw), pitch: round(pose.pitch), roll: round(pose.roll) };
+}
+
 export function describeYaw(yaw: number): string {
   const deg = Math.round(Math.abs(yaw));
   if (deg === 0) return 'facing the camera';

@@ -588,6 +588,8 @@ export const PriorOverlay = z
     silhouette: z.array(z.array(z.number())).default([]),
     confidence: z.number().min(0).max(1),
     estimator: EstimatorId,
+    /** The head pose the built-in fit found (degrees; photo-pose.ts), so a turned face can be flagged. */
+    pose: z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() }).strict().optional(),
   })
   .strict();
 export type PriorOverlay = z.infer<typeof PriorOverlay>;

@@ -20,7 +20,7 @@ import { RENDERER_CSP } from '../../src-main/main/content-security-policy';
 import { IPC } from '../../src-main/shared/studio-api';
 import { canvasStats, changedShare, type CanvasStats } from './support/canvas-pixels';
 import { dropFile } from './support/drop-file';
-import { ASTRONAUT, COFFEE } from '../support/photos';
+import { ASTRONAUT, CAMERAMAN, COFFEE } from '../support/photos';
 import { writeCorruptEstimatorPack } from '../support/estimator-packs';
 import { JOB_PATHS } from '../../src-main/shared/protocol';
 import { PROJECTION_JOB_STAGES } from './support/projection-job-stages';
@@ -114,6 +114,9 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     );
     assert.ok(model.offBackground > 0.05, `the head covers part of the viewport (${model.offBackground})`);
     assert.ok(model.lumaStd > 8, `the head is shaded/textured, not flat (${model.lumaStd})`);
+    // She faces the camera: the pose is said beside the estimator, with no turned-face warning.
+    assert.match(await page.getByTestId('overlay-estimator').innerText(), /facing the camera/);
+    assert.equal(await page.getByTestId('turned-face-note').count(), 0);
 
     await page.screenshot({ path: join(SHOTS, 'studio-done.png') });
     await page.getByTestId('overlay-canvas').screenshot({ path: join(SHOTS, 'overlay.png') });
@@ -312,6 +315,21 @@ describe('studio window (chromium, real backend and engine)', { timeout: 180_000
     await page.locator(`[data-job-id="${job.id}"]`).getByRole('button', { name: 'Delete' }).click();
     await page.getByTestId('confirm-delete-ok').click();
     await page.locator(`[data-job-id="${job.id}"]`).waitFor({ state: 'detached' });
+  });
+
+  it('says on the photo when the face is turned too far for a true head (the turned cameraman)', async () => {
+    session.answer('openPhotos', [CAMERAMAN]);
+    await page.getByTestId('import-button').click();
+    const note = page.getByTestId('turned-face-note');
+    await note.waitFor({ timeout: 120_000 });
+    assert.match(await note.innerText(), /turned \d+° to the right.*partly guessed/s);
+    assert.match(await page.getByTestId('overlay-estimator').innerText(), /turned \d+° to the right/);
+    await page.locator('[data-testid="job-state"][data-state="done"]').waitFor({ timeout: 120_000 });
+    await page.locator('.photo-pane').screenshot({ path: join(SHOTS, 'studio-turned-face.png') });
+    const job = page.locator('[data-testid="job-list"] li', { hasText: 'cameraman.png' });
+    await job.getByRole('button', { name: 'Delete' }).click();
+    await page.getByTestId('confirm-delete-ok').click();
+    await job.waitFor({ state: 'detached' });
   });
 
   it('rejects malformed calls in the handler table, as main would', async () => {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { JOB_PATHS } from '../../shared/protocol';
-import type { PhotoPose } from '../../shared/photo-pose';
+import { roundPose, type PhotoPose } from '../../shared/photo-pose';
 import type { PinholeCamera } from '../geometry/camera';
 import type { FitResult } from '../estimate/builtin/fit-head-model';
 import type { StageContext } from './stage-context';
@@ -63,9 +63,7 @@ export async function readHeadFitPose(file: string): Promise<PhotoPose | undefin
     return undefined;
   }
   const parsed = HeadFitFile.shape.pose.safeParse(json.pose);
-  if (!parsed.success) return undefined;
-  const round = (deg: number) => Math.round(deg * 10) / 10;
-  return { yaw: round(parsed.data.yaw), pitch: round(parsed.data.pitch), roll: round(parsed.data.roll) };
+  return parsed.success ? roundPose(parsed.data) : undefined;
 }
 
 export async function readHeadFit(

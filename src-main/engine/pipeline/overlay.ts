@@ -1,5 +1,6 @@
 /** The prior overlay (PriorOverlay in protocol.ts) from projected points and a triangle list. */
 import type { EstimatorId, PriorOverlay } from '../../shared/protocol';
+import { roundPose, type PhotoPose } from '../../shared/photo-pose';
 
 /** Unique undirected edges of a polygon list (3 indices per triangle, 4 per quad), as index pairs. */
 export function polygonEdges(indices: ArrayLike<number>, corners: 3 | 4 = 3): number[] {
@@ -47,6 +48,7 @@ export function buildPriorOverlay(args: {
   edges: number[];
   confidence: number;
   estimator: EstimatorId;
+  pose?: PhotoPose;
 }): PriorOverlay {
   const round = (values: ArrayLike<number>): number[] => Array.from(values, (v) => Math.round(v * 10) / 10);
   return {
@@ -59,5 +61,6 @@ export function buildPriorOverlay(args: {
     silhouette: [round(convexHull(args.vertices2d))],
     confidence: Math.max(0, Math.min(1, args.confidence)),
     estimator: args.estimator,
+    ...(args.pose ? { pose: roundPose(args.pose) } : {}),
   };
 }

@@ -171,6 +171,7 @@ export const estimateStage: StageRunner = {
       edges: polygonEdges(visiblePolygons, quads ? 4 : 3),
       confidence: prior.confidence,
       estimator: prior.estimatorId,
+      pose: fit.pose,
     });
     await ctx.writeJsonArtifact('overlay', JOB_PATHS.overlay, overlay);
     ctx.progress(steps, steps);
