@@ -290,14 +290,20 @@ async function copyArtifacts(
   return names;
 }
 
-/** The turned-face note of a finished job's report, if its face is turned far from the camera. */
+/**
+ * The turned-face note of a finished job's report, if its face is turned far from the camera. A note
+ * only: an unreadable report (the files are written already) says nothing rather than failing the run.
+ */
 async function turnedFaceNoteOf(backend: StudioBackend, job: JobRecord): Promise<string | undefined> {
   const report = (job.stages.export?.artifacts ?? []).find((a) => a.kind === 'report');
   if (!report) return undefined;
-  const text = await readFile(backend.artifactPath(job.id, report.path), 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  const yaw = (JSON.parse(text) as { estimate?: { pose?: { yaw?: unknown } } }).estimate?.pose?.yaw;
-  return typeof yaw === 'number' ? turnedFaceNote({ yaw }) : undefined;
+  try {
+    const text = await readFile(backend.artifactPath(job.id, report.path), 'utf8');
+    const yaw = (JSON.parse(text) as { estimate?: { pose?: { yaw?: unknown } } }).estimate?.pose?.yaw;
+    return typeof yaw === 'number' ? turnedFaceNote({ yaw }) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function packageVersion(): Promise<string> {
