@@ -9,7 +9,7 @@ import sharp from 'sharp';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'docs');
-const TURNTABLES = ['astronaut', 'grace_hopper', 'cameraman', 'kpa_jesper'].map((n) =>
+const TURNTABLES = ['astronaut', 'grace_hopper', 'cameraman', 'kpa_jesper', 'kpa_new_wave'].map((n) =>
   path.join(ROOT, 'test-output/turntable', `${n}-blender.png`),
 );
 const STUDIO = path.join(ROOT, 'test-output/renderer/studio-done.png');

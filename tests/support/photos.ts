@@ -14,6 +14,8 @@ export const GRACE_HOPPER = path.join(SAMPLES_DIR, 'grace_hopper.jpg');
 export const CAMERAMAN = path.join(SAMPLES_DIR, 'cameraman.png');
 /** KPhotoAlbum's demo portrait of its author (CC BY-SA 4.0, resources/samples/SOURCES.md). */
 export const JESPER = path.join(SAMPLES_DIR, 'kpa_jesper.jpg');
+/** KPhotoAlbum's demo: its author as a young new-waver, tall quiff, broad smile (CC BY-SA 4.0). */
+export const NEW_WAVE = path.join(SAMPLES_DIR, 'kpa_new_wave.jpg');
 
 export interface Photo {
   png: Buffer;
