@@ -12,6 +12,7 @@ import { JOB_LOCK_FILE } from '../shared/job-lock-file';
 import type { ArtifactKind, JobRecord } from '../shared/protocol';
 import { photoBaseName, safeFileStem } from '../shared/file-names';
 import { turnedFaceNote } from '../shared/photo-pose';
+import { hairFitNote } from '../shared/hair-fit';
 import { parseCliArgs, UsageError, USAGE, type CliCommand } from './cli-args';
 import { createProgressView } from './progress-view';
 import { summarizeDiagnostics, writeDiagnostics } from './diagnostics-command';
@@ -114,8 +115,7 @@ async function generate(command: Extract<CliCommand, { kind: 'generate' }>): Pro
             : command.out;
           const files = await copyExports(backend, outcome.job, outDir);
           view.info(`${label}: wrote ${files.map((f) => join(outDir, f)).join(', ')}`);
-          const turned = await turnedFaceNoteOf(backend, outcome.job);
-          if (turned) view.info(`${label}: note: ${turned}`);
+          for (const note of await reportNotesOf(backend, outcome.job)) view.info(`${label}: note: ${note}`);
           if (command.viewsOut) {
             const viewsDir = batch
               ? join(command.viewsOut, safeFileStem(photoBaseName(outcome.job.sourceName)))
@@ -291,18 +291,27 @@ async function copyArtifacts(
 }
 
 /**
- * The turned-face note of a finished job's report, if its face is turned far from the camera. A note
- * only: an unreadable report (the files are written already) says nothing rather than failing the run.
+ * What a finished job's report asks the user to know: a face turned far from the camera, a hair
+ * style that matched poorly. Notes only: an unreadable report (the files are written already) says
+ * nothing rather than failing the run.
  */
-async function turnedFaceNoteOf(backend: StudioBackend, job: JobRecord): Promise<string | undefined> {
+async function reportNotesOf(backend: StudioBackend, job: JobRecord): Promise<string[]> {
   const report = (job.stages.export?.artifacts ?? []).find((a) => a.kind === 'report');
-  if (!report) return undefined;
+  if (!report) return [];
   try {
     const text = await readFile(backend.artifactPath(job.id, report.path), 'utf8');
-    const yaw = (JSON.parse(text) as { estimate?: { pose?: { yaw?: unknown } } }).estimate?.pose?.yaw;
-    return typeof yaw === 'number' ? turnedFaceNote({ yaw }) : undefined;
+    const r = JSON.parse(text) as {
+      estimate?: { pose?: { yaw?: unknown } };
+      hair?: { style?: unknown; iou?: unknown };
+    };
+    const yaw = r.estimate?.pose?.yaw;
+    const { style, iou } = r.hair ?? {};
+    return [
+      typeof yaw === 'number' ? turnedFaceNote({ yaw }) : undefined,
+      typeof style === 'string' && typeof iou === 'number' ? hairFitNote({ style, iou }) : undefined,
+    ].filter((n): n is string => n !== undefined);
   } catch {
-    return undefined;
+    return [];
   }
 }
 

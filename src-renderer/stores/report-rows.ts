@@ -11,6 +11,7 @@ import {
   describeYaw,
   turnedFaceNote,
 } from '../../src-main/shared/photo-pose';
+import { hairFitNote } from '../../src-main/shared/hair-fit';
 
 export interface ReportRow {
   /** Stable id of the row (tests and `data-row`). */
@@ -55,6 +56,10 @@ const ReportFile = z
       .object({ pose: z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() }).optional() })
       .loose()
       .optional(),
+    hair: z
+      .object({ style: z.string(), iou: z.number(), headwear: z.boolean().optional() })
+      .loose()
+      .optional(),
   })
   .loose();
 
@@ -94,33 +99,39 @@ export function reportSections(
   ];
 }
 
-/** The face's turn in the photo: past TURNED_FACE_DEG the head is partly guessed, and the row says so. */
+function hairRows(r: z.infer<typeof ReportFile>): ReportRow[] {
+  if (!r.hair) return [];
+  const poor = hairFitNote(r.hair);
+  return [
+    {
+      key: 'photo.hair',
+      label: r.hair.headwear ? 'Hair (with headwear)' : 'Hair',
+      value: `${r.hair.style} · IoU ${r.hair.iou.toFixed(2)}`,
+      note: poor ?? "the style's outline matches the photo's hair",
+      tone: poor ? 'bad' : 'ok',
+    },
+  ];
+}
+
+/** The photo as the head read it: the face's turn (past TURNED_FACE_DEG partly guessed) and the hair's fit. */
 function photoSection(r: z.infer<typeof ReportFile>): ReportSection {
-  const pose = r.estimate?.pose;
-  if (!pose)
-    return {
-      key: 'photo',
-      title: 'Photo',
-      rows: [{ key: 'photo.pose', label: 'Face pose', value: 'not in the report', missing: true }],
-    };
+  return { key: 'photo', title: 'Photo', rows: [poseRow(r.estimate?.pose), ...hairRows(r)] };
+}
+
+function poseRow(pose: { yaw: number } | undefined): ReportRow {
+  if (!pose) return { key: 'photo.pose', label: 'Face pose', value: 'not in the report', missing: true };
   const turned = Math.abs(pose.yaw);
   const note = turnedFaceNote(pose);
   return {
-    key: 'photo',
-    title: 'Photo',
-    rows: [
-      {
-        key: 'photo.pose',
-        label: 'Face pose',
-        value: describeYaw(pose.yaw),
-        note:
-          note ??
-          (turned <= FACING_CAMERA_DEG
-            ? 'the fit is at its best within this turn'
-            : `the fit holds up to ${TURNED_FACE_DEG}°`),
-        ...(note ? { tone: 'bad' as const } : turned <= FACING_CAMERA_DEG ? { tone: 'ok' as const } : {}),
-      },
-    ],
+    key: 'photo.pose',
+    label: 'Face pose',
+    value: describeYaw(pose.yaw),
+    note:
+      note ??
+      (turned <= FACING_CAMERA_DEG
+        ? 'the fit is at its best within this turn'
+        : `the fit holds up to ${TURNED_FACE_DEG}°`),
+    ...(note ? { tone: 'bad' as const } : turned <= FACING_CAMERA_DEG ? { tone: 'ok' as const } : {}),
   };
 }
 

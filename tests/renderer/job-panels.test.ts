@@ -94,6 +94,15 @@ test("the face's turn in the photo: fine facing the camera, flagged with a note 
   assert.equal(rowsOf({ stages: {} }).get('photo.pose')?.missing, true, 'a report without the pose');
 });
 
+test("the hair's fit: the style and its IoU, flagged as a guess under 0.75", () => {
+  const hair = (iou: number) =>
+    rowsOf({ hair: { style: 'bob', iou, headwear: false, params: {} } }).get('photo.hair');
+  assert.deepEqual([hair(0.872)?.value, hair(0.872)?.tone], ['bob · IoU 0.87', 'ok']);
+  assert.deepEqual([hair(0.606)?.value, hair(0.606)?.tone], ['bob · IoU 0.61', 'bad']);
+  assert.match(hair(0.606)?.note ?? '', /style may be wrong/);
+  assert.equal(rowsOf({ stages: {} }).get('photo.hair'), undefined, 'no hair object, no row');
+});
+
 test('presets: each sets exactly its table row, is recognised back, and editing a field makes it custom', () => {
   for (const preset of GENERATION_PRESETS) {
     const chosen = applyPreset({ ...DEFAULT_CHOICE, seed: 9, steps: 12 }, preset.id);

@@ -25,6 +25,7 @@ interface ReportFile {
   };
   mesh: { textureSize: number };
   estimate: { pose: { yaw: number } };
+  hair: { style: string; iou: number };
 }
 
 describe(
@@ -122,6 +123,7 @@ describe(
       // The astronaut faces the camera: her pose row says so, with no warning.
       assert.equal(await rowValue('photo.pose'), describeYaw(report.estimate.pose.yaw));
       assert.ok(Math.abs(report.estimate.pose.yaw) < 10, `fitted yaw ${report.estimate.pose.yaw}`);
+      assert.equal(await rowValue('photo.hair'), `${report.hair.style} · IoU ${report.hair.iou.toFixed(2)}`);
       assert.equal(await rowValue('provider.used'), 'not used');
       assert.equal(await rowValue('mesh.textureSize'), `${report.mesh.textureSize} px`);
       assert.equal(await rowValue('settings.generator'), 'projection');

@@ -23,6 +23,7 @@ import {
 } from '../../src-main/engine/metrics/face-descriptor';
 import { measureFlatness } from '../../src-main/engine/generate/prior-projection/flatness';
 import { TURNED_FACE_DEG } from '../../src-main/shared/photo-pose';
+import { HAIR_FIT_GOOD } from '../../src-main/shared/hair-fit';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'bin/gen3dface.mjs');
@@ -113,12 +114,16 @@ describe('turntable of the exported head', { concurrency: 1 }, () => {
       });
       assert.equal(run.status, 0, run.stderr + run.stdout);
       // The turned cameraman (fitted ~54°; ~75° in truth) is told his head is partly guessed; no one else.
-      const { estimate } = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as {
+      const { estimate, hair } = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as {
         estimate: { pose: { yaw: number } };
+        hair: { style: string; iou: number };
       };
       const turned = Math.abs(estimate.pose.yaw) > TURNED_FACE_DEG;
       assert.equal(turned, photo.name === 'cameraman', `fitted yaw ${estimate.pose.yaw}°`);
       assert.equal(/note: The face is turned \d+° to the (left|right)/.test(run.stdout), turned, run.stdout);
+      // A poor hair fit is said too (kpa_new_wave's quiff is a bob at ~0.61).
+      console.log(`turntable ${photo.name}: hair ${hair.style} IoU ${hair.iou.toFixed(3)}`);
+      assert.equal(/note: The hair \(\S+\) matches/.test(run.stdout), hair.iou < HAIR_FIT_GOOD, run.stdout);
       const glbFile = (await readdir(out)).find((f) => f.endsWith('.glb'))!;
       const glb = await readFile(path.join(out, glbFile));
 
