@@ -3,15 +3,7 @@
  * Shared by the engine (report.json), the CLI and the renderer so all three say the same thing.
  */
 
-/** The head pose the built-in fit found, degrees (fit-head-model.ts's convention). */
-export interface PhotoPose {
-  /** > 0: the face turned to the image's right. */
-  yaw: number;
-  /** > 0: looking down. */
-  pitch: number;
-  /** > 0: tilted counter-clockwise in the image. */
-  roll: number;
-}
+import type { PhotoPose } from './protocol';
 
 /**
  * Past this fitted yaw the face mesh (MediaPipe) flattens the face: the cameraman, turned ~75° in his

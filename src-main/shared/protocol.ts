@@ -573,6 +573,14 @@ export function clip(text: string, max: number): string {
 // ---------------------------------------------------------------------------------------------
 
 /** `prior/overlay.json`: the estimated mesh prior drawn over the photo, all in photo pixels. */
+/**
+ * The head pose the built-in fit found in the photo, degrees (fit-head-model.ts's convention: yaw > 0
+ * turns the face to the image's right, pitch > 0 looks down, roll > 0 tilts counter-clockwise).
+ * Kept in prior/head-fit.json, overlay.json and report.json; photo-pose.ts says what it means to the user.
+ */
+export const PhotoPose = z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() });
+export type PhotoPose = z.infer<typeof PhotoPose>;
+
 export const PriorOverlay = z
   .object({
     width: z.number().int().positive(),
@@ -589,7 +597,7 @@ export const PriorOverlay = z
     confidence: z.number().min(0).max(1),
     estimator: EstimatorId,
     /** The head pose the built-in fit found (degrees; photo-pose.ts), so a turned face can be flagged. */
-    pose: z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() }).strict().optional(),
+    pose: PhotoPose.strict().optional(),
   })
   .strict();
 export type PriorOverlay = z.infer<typeof PriorOverlay>;

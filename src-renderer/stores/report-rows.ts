@@ -4,7 +4,7 @@
  * compute. Pure: the panel only renders what this returns, so the unit test checks the wording too.
  */
 import { z } from 'zod';
-import { HeadMetrics, STAGE_IDS, type StageId } from '../../src-main/shared/protocol';
+import { HeadMetrics, PhotoPose, STAGE_IDS, type StageId } from '../../src-main/shared/protocol';
 import {
   FACING_CAMERA_DEG,
   TURNED_FACE_DEG,
@@ -52,10 +52,7 @@ const ReportFile = z
       .object({ vertices: z.number(), triangles: z.number(), textureSize: z.number() })
       .loose()
       .optional(),
-    estimate: z
-      .object({ pose: z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() }).optional() })
-      .loose()
-      .optional(),
+    estimate: z.object({ pose: PhotoPose.optional() }).loose().optional(),
     hair: z
       .object({ style: z.string(), iou: z.number(), headwear: z.boolean().optional() })
       .loose()

@@ -37,8 +37,8 @@ const BACK = new Set([135, 180, 225]);
 const MAX_FLAT_SHARE = 0.5;
 
 /**
- * What each photo must reach at 45° and 315°. The turned cameraman (fitted yaw 54°, ~75° in truth; a 60 px face) is printed,
- * not asserted: his mirror no longer doubles features (the blotched far eye and cheek came from the
+ * What each photo must reach at 45° and 315°. The turned cameraman (fitted yaw 54°, ~75° in truth;
+ * a 60 px face) is printed, not asserted: his mirror no longer doubles features (the blotched far eye and cheek came from the
  * blend, the ghost nose ridge from the outline), but face-api finds no face at 45°/315° above its 0.5
  * confidence on his renders (best 0.05–0.2 with the hair; 315° reaches 0.68 without the hair object, so
  * the low helmet of hair over his brows is the larger obstacle). The doubled features' old renders
@@ -48,8 +48,8 @@ const PHOTOS = [
   { name: 'astronaut', file: ASTRONAUT, identityAt45: true },
   { name: 'grace_hopper', file: GRACE_HOPPER, identityAt45: true },
   { name: 'cameraman', file: CAMERAMAN, identityAt45: false },
-  // Printed, not asserted: 0.61–0.66 at 45°, 0.65–0.68 at 315° (2026-12-03, with the jaw contour that
-  // brought his chin down to his; before 0.67/0.71); the front matches. Issue 8 stays open on it.
+  // Printed, not asserted: 0.535 at 45°, 0.608 at 315° (2026-12-03, with the face mesh settled on its
+  // own crop; before 0.61–0.66 / 0.65–0.68); 315° is 53° from his photo's own −8° turn. Issue 8 stays open on it.
   { name: 'kpa_jesper', file: JESPER, identityAt45: false },
   // A tall quiff and a broad smile from slightly below; its hair outline takes in the dark wood beside
   // him (a bob at IoU ~0.6: the library has no quiff), the face holds at ±45° (0.52–0.55 on 2026-12-03).

@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { JOB_PATHS } from '../../shared/protocol';
-import { roundPose, type PhotoPose } from '../../shared/photo-pose';
+import { JOB_PATHS, PhotoPose } from '../../shared/protocol';
+import { roundPose } from '../../shared/photo-pose';
 import type { PinholeCamera } from '../geometry/camera';
 import type { FitResult } from '../estimate/builtin/fit-head-model';
 import type { StageContext } from './stage-context';
@@ -26,7 +26,7 @@ const HeadFitFile = z.object({
   vertexCount: z.number().int().positive(),
   camera: Camera,
   shape: z.array(z.number()),
-  pose: z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() }),
+  pose: PhotoPose,
   reprojectionError: z.object({
     medianPx: z.number(),
     medianFractionOfFaceBox: z.number(),
@@ -62,7 +62,7 @@ export async function readHeadFitPose(file: string): Promise<PhotoPose | undefin
   } catch {
     return undefined;
   }
-  const parsed = HeadFitFile.shape.pose.safeParse(json.pose);
+  const parsed = PhotoPose.safeParse(json.pose);
   return parsed.success ? roundPose(parsed.data) : undefined;
 }
 

@@ -1,6 +1,6 @@
 /** The prior overlay (PriorOverlay in protocol.ts) from projected points and a triangle list. */
-import type { EstimatorId, PriorOverlay } from '../../shared/protocol';
-import { roundPose, type PhotoPose } from '../../shared/photo-pose';
+import type { EstimatorId, PhotoPose, PriorOverlay } from '../../shared/protocol';
+import { roundPose } from '../../shared/photo-pose';
 
 /** Unique undirected edges of a polygon list (3 indices per triangle, 4 per quad), as index pairs. */
 export function polygonEdges(indices: ArrayLike<number>, corners: 3 | 4 = 3): number[] {
