@@ -19,6 +19,7 @@ import { buildHairMesh } from '../../src-main/engine/generate/hair/build-hair-me
 import { headRadialField } from '../../src-main/engine/generate/hair/head-radial-field';
 import { HAIRSTYLE_PRESETS, hairShape } from '../../src-main/engine/generate/hair/hairstyle-library';
 import {
+  fitHairstyle,
   maskIoU,
   renderHairSilhouette,
   silhouetteScene,
@@ -32,7 +33,7 @@ import { renderTexturedMesh } from '../../src-main/engine/native/native-addon';
 import { decodeRawImage } from '../../src-main/engine/image/raw-image';
 import { landmarksWithJawLine } from '../../src-main/engine/estimate/landmarks/jaw-line';
 import { segmentPerson } from '../../src-main/engine/segment/segment-person';
-import { ASTRONAUT, CAMERAMAN, GRACE_HOPPER, JESPER } from '../support/photos';
+import { ASTRONAUT, CAMERAMAN, GRACE_HOPPER, JESPER, NEW_WAVE } from '../support/photos';
 import { loadPhoto } from '../head/support/photos';
 import { importInBlender, removeTempDirs, tempDir } from '../export/support';
 
@@ -176,6 +177,49 @@ test('a turned head (the cameraman, 62°): the hair behind his crown is found an
   // behind his ear and the fit reached IoU 0.66.
   assert.ok(behind / hair > 0.05, `only ${behind}/${hair} hair pixels behind the frontal reach`);
   assert.ok(c.hair.report.iou >= 0.75, `IoU ${c.hair.report.iou.toFixed(3)}`);
+});
+
+test('bare ears decide: kpa_new_wave.jpg gets a quiff, not a bob over his ears', async () => {
+  // The dark wood beside his head reads as hair down to his shoulders, so by IoU alone a bob
+  // hanging over his ears (0.61) beat any short cut; his ears are plainly seen, bare.
+  const c = await runCase('kpa_new_wave', NEW_WAVE);
+  const seg = c.hair.segmentation;
+  const scene = silhouetteScene({
+    model,
+    positions: c.fit.positions,
+    camera: c.fit.camera,
+    hairMask: Uint8Array.from(seg.hair, (h, p) => h | seg.headwear[p]!),
+    bareSkinMask: seg.skinBesideFace,
+    maskWidth: seg.width,
+    maskHeight: seg.height,
+  });
+  const field = headRadialField(model, c.fit.positions);
+  const bareCovered = async (params: typeof c.hair.report.params) => {
+    const sil = await renderHairSilhouette(scene, buildHairMesh(field, hairShape(field, params)));
+    let bare = 0,
+      covered = 0;
+    for (let p = 0; p < sil.length; p++) {
+      if (!scene.bareSkin[p]) continue;
+      bare++;
+      if (sil[p]) covered++;
+    }
+    return { share: covered / bare, iou: maskIoU(sil, scene.target) };
+  };
+  const bob = await fitHairstyle(scene, field, { styles: ['bob'] });
+  const chosen = await bareCovered(c.hair.report.params);
+  const overEars = await bareCovered(bob.params);
+  console.log(
+    `kpa_new_wave: ${c.hair.report.style} IoU ${c.hair.report.iou.toFixed(3)}, ` +
+      `${(100 * chosen.share).toFixed(1)} % of the bare skin beside the face under hair; ` +
+      `bob IoU ${overEars.iou.toFixed(3)}, ${(100 * overEars.share).toFixed(1)} % under hair`,
+  );
+  assert.equal(c.hair.report.style, 'quiff');
+  // Not by luck of the search (the bob fitted on its own, all its parameters refined, scores lower).
+  const quiffScore = c.hair.report.styleScores.quiff;
+  assert.ok(quiffScore > bob.styleScores.bob, `quiff ${quiffScore} vs bob ${bob.styleScores.bob}`);
+  assert.ok(c.hair.report.params.crest > 0.03, `crest ${c.hair.report.params.crest} m`);
+  assert.ok(chosen.share < 0.25, `${(100 * chosen.share).toFixed(1)} % of his bare ears under hair`);
+  assert.ok(overEars.share > 2 * chosen.share, 'the bob does not cover more of his ears');
 });
 
 test('the scalp never pokes through the fitted hair', () => {

@@ -107,6 +107,7 @@ const STYLE_WEIGHTS: Record<HairstyleId, number> = {
   'long-wavy': 1.5,
   bun: 1,
   afro: 1,
+  quiff: 0.5,
 };
 
 function lerpRgb(a: Rgb, b: Rgb, t: number): Rgb {
@@ -175,6 +176,7 @@ function drawHair(random: RandomSource): HairLook {
     volume: within(bounds.volume),
     sideVolume: within(bounds.sideVolume),
     length: within(bounds.length),
+    crest: style === 'quiff' ? within(bounds.crest) : 0,
     fringe: Math.min(1, Math.max(0, preset.fringe + random.uniform(-0.2, 0.3))),
     parting: style === 'afro' || style === 'buzz' ? 0 : random.uniform(-1, 1),
     wave: style === 'long-wavy' ? random.uniform(0.6, 1) : preset.wave * random.next(),

@@ -24,8 +24,9 @@ const FIT_SIDE = 160;
 
 export interface HairFit {
   params: HairstyleParams;
+  /** The chosen style's silhouette against the photo's hair (plain IoU, no penalty). */
   iou: number;
-  /** Best IoU reached by each style, for the report. */
+  /** Best fit score (fitScore: IoU, bare skin under hair penalised) reached by each style. */
   styleScores: Record<HairstyleId, number>;
   evaluations: number;
 }
@@ -36,6 +37,8 @@ export interface SilhouetteScene {
   headIndices: Uint32Array;
   /** Photo hair ∪ headwear, 0/1, at the fit size. */
   target: Uint8Array;
+  /** Skin the photo shows beside the face (bare ears, temples), 0/1, at the fit size; all 0 if not given. */
+  bareSkin: Uint8Array;
   width: number;
   height: number;
   scale: number;
@@ -47,6 +50,8 @@ export function silhouetteScene(input: {
   positions: Float32Array;
   camera: PinholeCamera;
   hairMask: Uint8Array;
+  /** Photo size, like hairMask: skin seen beside the face (segment-hair's skinBesideFace). */
+  bareSkinMask?: Uint8Array;
   maskWidth: number;
   maskHeight: number;
   side?: number;
@@ -54,23 +59,28 @@ export function silhouetteScene(input: {
   const scale = Math.min(1, (input.side ?? FIT_SIDE) / Math.max(input.maskWidth, input.maskHeight));
   const width = Math.max(1, Math.round(input.maskWidth * scale));
   const height = Math.max(1, Math.round(input.maskHeight * scale));
-  const sums = new Float32Array(width * height);
-  const counts = new Float32Array(width * height);
-  for (let y = 0; y < input.maskHeight; y++) {
-    const ty = Math.min(height - 1, Math.floor(y * scale));
-    for (let x = 0; x < input.maskWidth; x++) {
-      const t = ty * width + Math.min(width - 1, Math.floor(x * scale));
-      sums[t]! += input.hairMask[y * input.maskWidth + x]! ? 1 : 0;
-      counts[t]!++;
+  const shrink = (mask: Uint8Array) => {
+    const sums = new Float32Array(width * height);
+    const counts = new Float32Array(width * height);
+    for (let y = 0; y < input.maskHeight; y++) {
+      const ty = Math.min(height - 1, Math.floor(y * scale));
+      for (let x = 0; x < input.maskWidth; x++) {
+        const t = ty * width + Math.min(width - 1, Math.floor(x * scale));
+        sums[t]! += mask[y * input.maskWidth + x]! ? 1 : 0;
+        counts[t]!++;
+      }
     }
-  }
-  const target = Uint8Array.from(sums, (s, i) => (s * 2 > counts[i]! ? 1 : 0));
+    return Uint8Array.from(sums, (s, i) => (s * 2 > counts[i]! ? 1 : 0));
+  };
+  const target = shrink(input.hairMask);
+  const bareSkin = input.bareSkinMask ? shrink(input.bareSkinMask) : new Uint8Array(width * height);
   const c = input.camera;
   return {
     camera: { ...c, fx: c.fx * scale, fy: c.fy * scale, cx: c.cx * scale, cy: c.cy * scale, width, height },
     headPositions: input.positions,
     headIndices: input.model.triangles,
     target,
+    bareSkin,
     width,
     height,
     scale,
@@ -124,23 +134,54 @@ export function maskIoU(a: Uint8Array, b: Uint8Array): number {
   return union > 0 ? inter / union : 0;
 }
 
+/**
+ * The fit's score: IoU, with hair drawn over skin the photo shows bare (ears, temples) counted this
+ * many times in the union. A dark background beside the head can pass for hair in the photo's mask,
+ * so a style hanging over it is only weakly wrong; one covering ears that are plainly seen is surely
+ * wrong (kpa_new_wave.jpg: a bob over his bare ears beat the quiff by IoU 0.61 to 0.60).
+ */
+const BARE_SKIN_WEIGHT = 4;
+
+export function fitScore(hair: Uint8Array, scene: Pick<SilhouetteScene, 'target' | 'bareSkin'>): number {
+  let inter = 0,
+    union = 0;
+  for (let p = 0; p < hair.length; p++) {
+    const t = scene.target[p]!;
+    if (hair[p] && t) inter++;
+    if (hair[p] || t) union += hair[p] && !t && scene.bareSkin[p] ? BARE_SKIN_WEIGHT : 1;
+  }
+  return union > 0 ? inter / union : 0;
+}
+
 /** Parameters the descent moves, with their step and bounds. */
-const MOVES: { key: 'volume' | 'sideVolume' | 'length' | 'fringe' | 'earCover' | 'parting'; step: number }[] =
-  [
-    { key: 'volume', step: 0.006 },
-    { key: 'sideVolume', step: 0.005 },
-    { key: 'length', step: 0.04 },
-    { key: 'fringe', step: 0.25 },
-    { key: 'earCover', step: 0.35 },
-    { key: 'parting', step: 0.5 },
-  ];
+const MOVES: {
+  key: 'volume' | 'sideVolume' | 'length' | 'crest' | 'fringe' | 'earCover' | 'parting';
+  step: number;
+}[] = [
+  { key: 'volume', step: 0.006 },
+  { key: 'sideVolume', step: 0.005 },
+  { key: 'length', step: 0.04 },
+  { key: 'crest', step: 0.015 },
+  { key: 'fringe', step: 0.25 },
+  { key: 'earCover', step: 0.35 },
+  { key: 'parting', step: 0.5 },
+];
 
 /** The first pass over every style moves only its size; the two best then move everything. */
-const SIZE_MOVES = MOVES.filter((m) => m.key === 'volume' || m.key === 'sideVolume' || m.key === 'length');
+const SIZE_MOVES = MOVES.filter(
+  (m) =>
+    m.key === 'volume' ||
+    m.key === 'sideVolume' ||
+    m.key === 'length' ||
+    m.key === 'crest' ||
+    m.key === 'earCover',
+);
 
 function bounds(style: HairstyleId, key: (typeof MOVES)[number]['key']): [number, number] {
   if (key === 'parting') return [-1, 1];
-  return key === 'fringe' || key === 'earCover' ? [0, 1] : HAIRSTYLE_BOUNDS[style][key];
+  // A quiff's sides are short: never down over the ears.
+  if (key === 'earCover') return style === 'quiff' ? [0, 0.4] : [0, 1];
+  return key === 'fringe' ? [0, 1] : HAIRSTYLE_BOUNDS[style][key];
 }
 
 /**
@@ -158,15 +199,15 @@ export async function fitHairstyle(
     evaluations++;
     options.signal?.throwIfAborted();
     const mesh = buildHairMesh(field, hairShape(field, params), HAIR_MESH_COARSE);
-    return maskIoU(await renderHairSilhouette(scene, mesh, depthOfHead), scene.target);
+    return fitScore(await renderHairSilhouette(scene, mesh, depthOfHead), scene);
   };
   const refine = async (
-    start: { params: HairstyleParams; iou: number },
+    start: { params: HairstyleParams; score: number },
     moves: typeof MOVES,
     rounds: number,
     firstRound: number,
   ) => {
-    let { params, iou } = start;
+    let { params, score: best } = start;
     const style = params.style;
     for (let round = firstRound; round < firstRound + rounds; round++) {
       const shrink = 1 / (round + 1);
@@ -180,28 +221,34 @@ export async function fitHairstyle(
             if (value === params[move.key]) break;
             const trial = { ...params, [move.key]: value };
             const s = await score(trial);
-            if (s <= iou) break;
+            if (s <= best) break;
             params = trial;
-            iou = s;
+            best = s;
             improved = true;
           }
           if (improved) break;
         }
       }
     }
-    return { params, iou };
+    return { params, score: best };
   };
-  const results: { params: HairstyleParams; iou: number }[] = [];
+  const results: { params: HairstyleParams; score: number }[] = [];
   for (const style of options.styles ?? HAIRSTYLE_IDS) {
     const params = { ...HAIRSTYLE_PRESETS[style] };
-    results.push(await refine({ params, iou: await score(params) }, SIZE_MOVES, 1, 0));
+    results.push(await refine({ params, score: await score(params) }, SIZE_MOVES, 1, 0));
   }
-  results.sort((a, b) => b.iou - a.iou);
+  results.sort((a, b) => b.score - a.score);
   for (let k = 0; k < Math.min(2, results.length); k++) results[k] = await refine(results[k]!, MOVES, 2, 0);
-  results.sort((a, b) => b.iou - a.iou);
-  const styleScores = Object.fromEntries(results.map((r) => [r.params.style, r.iou])) as Record<
+  results.sort((a, b) => b.score - a.score);
+  const styleScores = Object.fromEntries(results.map((r) => [r.params.style, r.score])) as Record<
     HairstyleId,
     number
   >;
-  return { params: results[0]!.params, iou: results[0]!.iou, styleScores, evaluations };
+  const params = results[0]!.params;
+  const chosen = await renderHairSilhouette(
+    scene,
+    buildHairMesh(field, hairShape(field, params), HAIR_MESH_COARSE),
+    depthOfHead,
+  );
+  return { params, iou: maskIoU(chosen, scene.target), styleScores, evaluations };
 }

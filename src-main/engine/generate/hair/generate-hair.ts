@@ -74,6 +74,7 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
     positions,
     camera,
     hairMask: target,
+    bareSkinMask: segmentation.skinBesideFace,
     maskWidth: photoRgba.width,
     maskHeight: photoRgba.height,
   });

@@ -18,6 +18,7 @@ export const HAIRSTYLE_IDS = [
   'long-wavy',
   'bun',
   'afro',
+  'quiff',
 ] as const;
 export type HairstyleId = (typeof HAIRSTYLE_IDS)[number];
 
@@ -41,6 +42,11 @@ export interface HairstyleParams {
   bun: number;
   /** 0..1: how far short styles come down over the ears. */
   earCover: number;
+  /**
+   * Extra thickness (metres) swept up over the front of the top — a quiff or pompadour: a mass
+   * rising from the front hairline and sloping back to the crown, the sides staying short.
+   */
+  crest: number;
 }
 
 export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
@@ -55,6 +61,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     curl: 0,
     bun: 0,
     earCover: 0,
+    crest: 0,
   },
   short: {
     style: 'short',
@@ -67,6 +74,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     curl: 0,
     bun: 0,
     earCover: 0.2,
+    crest: 0,
   },
   medium: {
     style: 'medium',
@@ -79,6 +87,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     curl: 0,
     bun: 0,
     earCover: 1,
+    crest: 0,
   },
   bob: {
     style: 'bob',
@@ -91,6 +100,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     curl: 0,
     bun: 0,
     earCover: 1,
+    crest: 0,
   },
   'long-straight': {
     style: 'long-straight',
@@ -103,6 +113,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     curl: 0,
     bun: 0,
     earCover: 1,
+    crest: 0,
   },
   'long-wavy': {
     style: 'long-wavy',
@@ -115,6 +126,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     curl: 0,
     bun: 0,
     earCover: 1,
+    crest: 0,
   },
   bun: {
     style: 'bun',
@@ -127,6 +139,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     curl: 0,
     bun: 0.045,
     earCover: 0.3,
+    crest: 0,
   },
   afro: {
     style: 'afro',
@@ -139,22 +152,43 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     curl: 1,
     bun: 0,
     earCover: 1,
+    crest: 0,
+  },
+  quiff: {
+    style: 'quiff',
+    volume: 0.016,
+    sideVolume: 0.006,
+    length: 0,
+    fringe: 0,
+    parting: 0,
+    wave: 0,
+    curl: 0,
+    bun: 0,
+    earCover: 0.2,
+    crest: 0.05,
   },
 };
 
-/** Ranges the fit may move each style's volume, side volume and length within (metres), so a style stays itself. */
+/** Ranges the fit may move each style's sizes within (metres), so a style stays itself. */
 export const HAIRSTYLE_BOUNDS: Record<
   HairstyleId,
-  Record<'volume' | 'sideVolume' | 'length', [number, number]>
+  Record<'volume' | 'sideVolume' | 'length' | 'crest', [number, number]>
 > = {
-  buzz: { volume: [0.002, 0.007], sideVolume: [0.002, 0.006], length: [0, 0] },
-  short: { volume: [0.008, 0.04], sideVolume: [0.004, 0.025], length: [0, 0] },
-  medium: { volume: [0.012, 0.05], sideVolume: [0.008, 0.04], length: [0, 0.04] },
-  bob: { volume: [0.012, 0.05], sideVolume: [0.01, 0.04], length: [0.06, 0.15] },
-  'long-straight': { volume: [0.008, 0.04], sideVolume: [0.006, 0.03], length: [0.18, 0.4] },
-  'long-wavy': { volume: [0.015, 0.06], sideVolume: [0.015, 0.06], length: [0.15, 0.4] },
-  bun: { volume: [0.004, 0.02], sideVolume: [0.003, 0.015], length: [0, 0] },
-  afro: { volume: [0.045, 0.1], sideVolume: [0.035, 0.09], length: [0, 0] },
+  buzz: { volume: [0.002, 0.007], sideVolume: [0.002, 0.006], length: [0, 0], crest: [0, 0] },
+  short: { volume: [0.008, 0.04], sideVolume: [0.004, 0.025], length: [0, 0], crest: [0, 0] },
+  medium: { volume: [0.012, 0.05], sideVolume: [0.008, 0.04], length: [0, 0.04], crest: [0, 0] },
+  bob: { volume: [0.012, 0.05], sideVolume: [0.01, 0.04], length: [0.06, 0.15], crest: [0, 0] },
+  'long-straight': {
+    volume: [0.008, 0.04],
+    sideVolume: [0.006, 0.03],
+    length: [0.18, 0.4],
+    crest: [0, 0],
+  },
+  'long-wavy': { volume: [0.015, 0.06], sideVolume: [0.015, 0.06], length: [0.15, 0.4], crest: [0, 0] },
+  bun: { volume: [0.004, 0.02], sideVolume: [0.003, 0.015], length: [0, 0], crest: [0, 0] },
+  afro: { volume: [0.045, 0.1], sideVolume: [0.035, 0.09], length: [0, 0], crest: [0, 0] },
+  // Short sides under a crest at least as tall as a medium cut's crown.
+  quiff: { volume: [0.006, 0.018], sideVolume: [0.003, 0.009], length: [0, 0], crest: [0.025, 0.11] },
 };
 
 const DEG = Math.PI / 180;
@@ -197,7 +231,7 @@ function absAzimuth(theta: number): number {
 
 /** The style as radial functions over the fitted head's directions. */
 export function hairShape(field: HeadRadialField, params: HairstyleParams): HairShape {
-  const { volume, sideVolume, length, fringe, parting, wave, curl, bun, earCover } = params;
+  const { volume, sideVolume, length, fringe, parting, wave, curl, bun, earCover, crest } = params;
   const cols = AZIMUTH_BINS;
   // Per azimuth column: the model's hairline (hair weight falls under ½) and the head's widest ρ.
   const hairline = new Float32Array(cols);
@@ -237,11 +271,24 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     const denominator = Math.sin(phi) + flare * Math.cos(phi);
     return denominator > 0.05 ? rho / denominator : 0;
   };
+  /**
+   * 0..1 over the front of the top: full from the front hairline to a little behind the top, falling
+   * off towards the temples (so the sides stay short) and down the back of the crown.
+   */
+  const crestShape = (theta: number, phi: number): number => {
+    if (crest <= 0) return 0;
+    const d = direction(theta, phi);
+    const across = Math.abs(d[0]); // towards the ears
+    const along = d[2]; // towards the face
+    return smoothstep(0.62, 0.3, across) * smoothstep(-0.55, 0.05, along) * smoothstep(0.05, 0.55, d[1]);
+  };
   const thickness = (theta: number, phi: number): number => {
     const up = Math.max(0, Math.cos(phi));
     const t = sideVolume + (volume - sideVolume) * up;
     // The parting side lies flatter, the hair swept from it fuller on the other side.
-    return t * (1 - parting * Math.sin(theta) * (0.35 * up + 0.3 * (1 - up)));
+    return (
+      t * (1 - parting * Math.sin(theta) * (0.35 * up + 0.3 * (1 - up))) + crest * crestShape(theta, phi)
+    );
   };
   const bunDir = direction(Math.PI, 70 * DEG);
   const bunDistance = sampleField(field.radius, Math.PI, 70 * DEG) + volume + 0.3 * bun;

@@ -60,6 +60,12 @@ export interface HairSegmentation {
   headwear: Uint8Array;
   /** 1 inside the face oval. */
   face: Uint8Array;
+  /**
+   * 1 where the photo shows skin beside the face, between the forehead and the jaw: the ears and
+   * temples seen bare. Hair drawn over them is certainly wrong, where hair drawn over a dark
+   * background beside the head may not be.
+   */
+  skinBesideFace: Uint8Array;
   frame: FaceFrame;
   skinRgb: [number, number, number];
   hairRgb: [number, number, number];
@@ -191,9 +197,12 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
 
   const backReach = reachBehind(frame, input.backOfHead);
   const candidate = new Uint8Array(n);
+  const skinBesideFace = new Uint8Array(n);
   for (let p = 0; p < n; p++) {
     const x = lx[p]!,
       y = ly[p]!;
+    if (person(p) && !face[p] && y > foreheadY && y < jawY && Math.abs(x) < FRONTAL_REACH)
+      skinBesideFace[p] = skinDistance(p) < SKIN_DISTANCE && !greyBesideFace(p) ? 1 : 0;
     const reach = y < BACK_REACH_ABOVE && x * backReach.side > 0 ? backReach.reach : FRONTAL_REACH;
     if (!person(p) || Math.abs(x) > reach || y > chinY + 1.2) continue;
     if (face[p] && y > foreheadY + 0.12) continue; // the face below a possible fringe
@@ -259,6 +268,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     hair,
     headwear,
     face,
+    skinBesideFace,
     frame,
     skinRgb: meanRgb(photo.data, cheeks),
     hairRgb: meanRgb(photo.data, hairPixels),
