@@ -16,6 +16,7 @@ import { fitHeadModel } from '../../src-main/engine/estimate/builtin/fit-head-mo
 import { exportHead, EXPORT_PRESETS, HAIR_OBJECT } from '../../src-main/engine/export';
 import { generateHair, type GeneratedHair } from '../../src-main/engine/generate/hair/generate-hair';
 import { buildHairMesh } from '../../src-main/engine/generate/hair/build-hair-mesh';
+import { typicalHairColour } from '../../src-main/engine/generate/hair/bake-hair-texture';
 import { headRadialField } from '../../src-main/engine/generate/hair/head-radial-field';
 import { HAIRSTYLE_PRESETS, hairShape } from '../../src-main/engine/generate/hair/hairstyle-library';
 import {
@@ -220,6 +221,20 @@ test('bare ears decide: kpa_new_wave.jpg gets a quiff, not a bob over his ears',
   assert.ok(c.hair.report.params.crest > 0.03, `crest ${c.hair.report.params.crest} m`);
   assert.ok(chosen.share < 0.25, `${(100 * chosen.share).toFixed(1)} % of his bare ears under hair`);
   assert.ok(overEars.share > 2 * chosen.share, 'the bob does not cover more of his ears');
+});
+
+test("the synthesised hair's colour: kpa_jesper.jpg's brown, not olive", () => {
+  // His hair is dark olive in its shadows and red where lit; a median per channel gave (33, 33, 14).
+  const c = cases[2]!;
+  const { data } = c.photo.rgba;
+  const samples: [number, number, number][] = [];
+  c.hair.segmentation.hair.forEach((h, p) => {
+    if (h) samples.push([data[p * 4]!, data[p * 4 + 1]!, data[p * 4 + 2]!]);
+  });
+  const [r, g, b] = typicalHairColour(samples);
+  console.log(`kpa_jesper: typical hair colour ${[r, g, b].map(Math.round).join(', ')}`);
+  assert.ok(r > g + 4 && g > b + 6, `(${r.toFixed(0)}, ${g.toFixed(0)}, ${b.toFixed(0)}) is not brown`);
+  assert.ok(r + g + b > 60 && r + g + b < 140, 'as dark as his hair');
 });
 
 test('the scalp never pokes through the fitted hair', () => {

@@ -8,7 +8,7 @@
  *   next to the seen hair turned to run as the photo's strands do (a fringe swept sideways stays so);
  * - colour: the seen texels' colours spread over the atlas by normalised convolution (in floats, on
  *   the multi-band pyramid), so the synthesised hair takes the colour of the visible hair around it
- *   (the median far from any); only the patches' high frequencies are added on top.
+ *   (typicalHairColour far from any); only the patches' high frequencies are added on top.
  * The two are joined in the gradient domain (multi-band, as the skin: prior-projection/multiband-blend.ts),
  * so no seam shows where the photo ends. Headwear (above the cap's lower edge) takes its patches and
  * colour from the headwear instead.
@@ -196,7 +196,7 @@ export async function joinProjectedAndSynthesised(
 /**
  * The seen texels' colour spread over the atlas (those where `take` holds): a normalised convolution
  * (blur of colour × seen over blur of seen, σ = size/24), so each unseen texel gets the colour of the
- * visible hair around it; far from any, it fades to the median seen colour.
+ * visible hair around it; far from any, it fades to the seen hair's typical colour.
  */
 function spreadSeenColour(
   rgba: Uint8Array,
@@ -207,15 +207,13 @@ function spreadSeenColour(
 ): Float32Array {
   const n = size * size;
   const weight = new Float32Array(n);
-  const samples: number[][] = [[], [], []];
+  const samples: [number, number, number][] = [];
   for (let p = 0; p < n; p++) {
     const w = take(p) ? seen[p]! : 0;
     weight[p] = w;
-    if (w > 0.5 && (p & 7) === 0) for (let k = 0; k < 3; k++) samples[k]!.push(rgba[p * 4 + k]!);
+    if (w > 0.5 && (p & 7) === 0) samples.push([rgba[p * 4]!, rgba[p * 4 + 1]!, rgba[p * 4 + 2]!]);
   }
-  const median = samples.map((v, k) =>
-    v.length > 0 ? v.sort((a, b) => a - b)[v.length >> 1]! : fallback[k]!,
-  );
+  const typical = samples.length > 0 ? typicalHairColour(samples) : fallback;
   // Reach ~size/24 texels (the pyramid's coarsest level 1/64 of the atlas); the field is that smooth,
   // so it is spread at half size and enlarged.
   const half = size / 2;
@@ -253,11 +251,33 @@ function spreadSeenColour(
   for (let k = 0; k < 3; k++) {
     for (let q = 0; q < half * half; q++) channel[q] = spread.rgb[q * 3 + k]!;
     const full = enlarge2x(channel, half);
-    const m = median[k]!;
+    const m = typical[k]!;
     for (let p = 0; p < n; p++) out[p * 3 + k] = near[p]! * full[p]! + (1 - near[p]!) * m;
   }
   joinSeam(out, size, 3);
   return out;
+}
+
+/**
+ * The hair's typical colour: as bright as its mid-tones (the middle half by brightness), with the
+ * hue of its lit part (50–90 %: above the shadows, under the sheen). A median per channel mixes
+ * channels of different pixels, and shadows lose their hue to the camera's noise: kpa_jesper.jpg's
+ * brown hair (mean 47, 39, 23), dark olive in its shadows and red where lit, came out olive (33, 33,
+ * 14) all over the back of his head.
+ */
+export function typicalHairColour(samples: [number, number, number][]): [number, number, number] {
+  const sorted = [...samples].sort((a, b) => a[0] + a[1] + a[2] - (b[0] + b[1] + b[2]));
+  const bandMean = (lo: number, hi: number) => {
+    const from = Math.min(sorted.length - 1, Math.floor(lo * sorted.length));
+    const to = Math.max(from + 1, Math.ceil(hi * sorted.length));
+    const sum = [0, 0, 0];
+    for (let i = from; i < to; i++) for (let k = 0; k < 3; k++) sum[k]! += sorted[i]![k]!;
+    return sum.map((v) => v / (to - from));
+  };
+  const mid = bandMean(0.25, 0.75);
+  const lit = bandMean(0.5, 0.9);
+  const gain = (mid[0]! + mid[1]! + mid[2]!) / Math.max(1, lit[0]! + lit[1]! + lit[2]!);
+  return lit.map((v) => v * gain) as [number, number, number];
 }
 
 /** The photo weight feathered over ~2 texels (8-bit blur is plenty for a blend mask). */
