@@ -106,9 +106,16 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   // Headwear texels (above the cap's lower edge) and hair texels take colour and detail each from their own.
   const capTexel =
     input.headwearAboveY !== null ? await headwearTexels(mesh, size, input.headwearAboveY) : null;
-  const hairColour = spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => !capTexel?.[p]);
+  const hairColour = spreadSeenColour(
+    baked.atlas.data,
+    seen,
+    size,
+    input.fallbackRgb,
+    (p) => !capTexel?.[p],
+    typicalHairColour,
+  );
   const capColour = capTexel
-    ? spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => capTexel[p] === 1)
+    ? spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => capTexel[p] === 1, medianRgb)
     : null;
   lap('spread colour');
 
@@ -196,7 +203,7 @@ export async function joinProjectedAndSynthesised(
 /**
  * The seen texels' colour spread over the atlas (those where `take` holds): a normalised convolution
  * (blur of colour × seen over blur of seen, σ = size/24), so each unseen texel gets the colour of the
- * visible hair around it; far from any, it fades to the seen hair's typical colour.
+ * visible hair around it; far from any, it fades to `typical` of the seen texels.
  */
 function spreadSeenColour(
   rgba: Uint8Array,
@@ -204,6 +211,7 @@ function spreadSeenColour(
   size: number,
   fallback: [number, number, number],
   take: (p: number) => boolean,
+  typicalOf: (samples: [number, number, number][]) => [number, number, number],
 ): Float32Array {
   const n = size * size;
   const weight = new Float32Array(n);
@@ -213,7 +221,7 @@ function spreadSeenColour(
     weight[p] = w;
     if (w > 0.5 && (p & 7) === 0) samples.push([rgba[p * 4]!, rgba[p * 4 + 1]!, rgba[p * 4 + 2]!]);
   }
-  const typical = samples.length > 0 ? typicalHairColour(samples) : fallback;
+  const typical = samples.length > 0 ? typicalOf(samples) : fallback;
   // Reach ~size/24 texels (the pyramid's coarsest level 1/64 of the atlas); the field is that smooth,
   // so it is spread at half size and enlarged.
   const half = size / 2;
@@ -278,6 +286,18 @@ export function typicalHairColour(samples: [number, number, number][]): [number,
   const lit = bandMean(0.5, 0.9);
   const gain = (mid[0]! + mid[1]! + mid[2]!) / Math.max(1, lit[0]! + lit[1]! + lit[2]!);
   return lit.map((v) => v * gain) as [number, number, number];
+}
+
+/**
+ * A cap's colour far from where it is seen: the median per channel (its dark band, not the white crown
+ * or the gold badge; the hair's lit hue would take the badge's).
+ */
+function medianRgb(samples: [number, number, number][]): [number, number, number] {
+  return [0, 1, 2].map((k) => samples.map((s) => s[k]!).sort((a, b) => a - b)[samples.length >> 1]!) as [
+    number,
+    number,
+    number,
+  ];
 }
 
 /** The photo weight feathered over ~2 texels (8-bit blur is plenty for a blend mask). */
