@@ -219,6 +219,9 @@ test('bare ears decide: kpa_new_wave.jpg gets a quiff, not a bob over his ears',
   const quiffScore = c.hair.report.styleScores.quiff;
   assert.ok(quiffScore > bob.styleScores.bob, `quiff ${quiffScore} vs bob ${bob.styleScores.bob}`);
   assert.ok(c.hair.report.params.crest > 0.03, `crest ${c.hair.report.params.crest} m`);
+  // His forehead is high: the front hairline is raised above the head model's (a negative fringe),
+  // or the shell's edge lies over his forehead skin as a dark band.
+  assert.ok(c.hair.report.params.fringe < 0, `fringe ${c.hair.report.params.fringe}`);
   assert.ok(chosen.share < 0.25, `${(100 * chosen.share).toFixed(1)} % of his bare ears under hair`);
   assert.ok(overEars.share > 2 * chosen.share, 'the bob does not cover more of his ears');
 });

@@ -181,7 +181,7 @@ function bounds(style: HairstyleId, key: (typeof MOVES)[number]['key']): [number
   if (key === 'parting') return [-1, 1];
   // A quiff's sides are short: never down over the ears.
   if (key === 'earCover') return style === 'quiff' ? [0, 0.4] : [0, 1];
-  return key === 'fringe' ? [0, 1] : HAIRSTYLE_BOUNDS[style][key];
+  return key === 'fringe' ? [-0.6, 1] : HAIRSTYLE_BOUNDS[style][key];
 }
 
 /**

@@ -30,7 +30,7 @@ export interface HairstyleParams {
   sideVolume: number;
   /** How far below the head's centre the hair hangs at the sides and back (metres); 0 = ends on the head. */
   length: number;
-  /** 0..1: how far the front hairline comes down towards the brows. */
+  /** 0..1: how far the front hairline comes down towards the brows; under 0 it lies higher than the model's. */
   fringe: number;
   /** −1..1: side of the parting (+1 on the person's left, +X); the parting side lies flatter. */
   parting: number;
@@ -200,6 +200,8 @@ const EDGE_THICKNESS = 0.0025;
 /** Inner surface this far under the scalp, so the scalp never shows through at the edge. */
 const UNDER_SCALP = 0.004;
 const MAX_PHI = 168 * DEG;
+/** How far up a fringe of −1 moves the front hairline (polar angle). */
+const HAIRLINE_RAISE = 20 * DEG;
 
 export interface HairShape {
   /** Polar angle where the hair ends, per azimuth θ. */
@@ -299,8 +301,10 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     const front = smoothstep(55 * DEG, 20 * DEG, a);
     const side = smoothstep(40 * DEG, 70 * DEG, a);
     const sweep = 1 - 0.5 * parting * Math.sin(theta);
-    let end = hl + front * Math.min(1, fringe * sweep) * Math.max(0, BROW_PHI - hl);
+    let end = hl + front * Math.min(1, Math.max(0, fringe) * sweep) * Math.max(0, BROW_PHI - hl);
     end = Math.max(end, hl + side * earCover * Math.max(0, EAR_BOTTOM_PHI - hl));
+    // A negative fringe: the front hairline higher than the head model's (a high forehead).
+    end += front * Math.min(0, fringe) * HAIRLINE_RAISE;
     return end + 2 * DEG;
   };
   const outerNoWave = (theta: number, phi: number, end: number): number => {
