@@ -14,7 +14,11 @@ import validator from 'gltf-validator';
 import sharp from 'sharp';
 import { fitHeadModel } from '../../src-main/engine/estimate/builtin/fit-head-model';
 import { exportHead, EXPORT_PRESETS, HAIR_OBJECT } from '../../src-main/engine/export';
-import { generateHair, type GeneratedHair } from '../../src-main/engine/generate/hair/generate-hair';
+import {
+  generateHair,
+  hairFitScene,
+  type GeneratedHair,
+} from '../../src-main/engine/generate/hair/generate-hair';
 import { buildHairMesh } from '../../src-main/engine/generate/hair/build-hair-mesh';
 import { typicalHairColour } from '../../src-main/engine/generate/hair/bake-hair-texture';
 import { headRadialField } from '../../src-main/engine/generate/hair/head-radial-field';
@@ -23,7 +27,6 @@ import {
   fitHairstyle,
   maskIoU,
   renderHairSilhouette,
-  silhouetteScene,
 } from '../../src-main/engine/generate/hair/fit-hairstyle';
 import { toFaceLocal } from '../../src-main/engine/generate/hair/segment-hair';
 import { bakedHead } from '../head/support/render';
@@ -138,15 +141,7 @@ test('fit: the chosen style matches the photo hair outline; a wrong style does n
     const { report } = c.hair;
     assert.ok(report.iou >= 0.8, `${c.name}: IoU ${report.iou.toFixed(3)}`);
     // The same measure on a style from the wrong family: long straight hair on these short cuts.
-    const seg = c.hair.segmentation;
-    const scene = silhouetteScene({
-      model,
-      positions: c.fit.positions,
-      camera: c.fit.camera,
-      hairMask: Uint8Array.from(seg.hair, (h, p) => h | seg.headwear[p]!),
-      maskWidth: seg.width,
-      maskHeight: seg.height,
-    });
+    const scene = hairFitScene(c.hair.segmentation, { model, ...c.fit });
     const field = headRadialField(model, c.fit.positions);
     const wrong = buildHairMesh(field, hairShape(field, HAIRSTYLE_PRESETS['long-straight']));
     const wrongIoU = maskIoU(await renderHairSilhouette(scene, wrong), scene.target);
@@ -184,16 +179,7 @@ test('bare ears decide: kpa_new_wave.jpg gets a quiff, not a bob over his ears',
   // The dark wood beside his head reads as hair down to his shoulders, so by IoU alone a bob
   // hanging over his ears (0.61) beat any short cut; his ears are plainly seen, bare.
   const c = await runCase('kpa_new_wave', NEW_WAVE);
-  const seg = c.hair.segmentation;
-  const scene = silhouetteScene({
-    model,
-    positions: c.fit.positions,
-    camera: c.fit.camera,
-    hairMask: Uint8Array.from(seg.hair, (h, p) => h | seg.headwear[p]!),
-    bareSkinMask: seg.skinBesideFace,
-    maskWidth: seg.width,
-    maskHeight: seg.height,
-  });
+  const scene = hairFitScene(c.hair.segmentation, { model, ...c.fit });
   const field = headRadialField(model, c.fit.positions);
   const bareCovered = async (params: typeof c.hair.report.params) => {
     const sil = await renderHairSilhouette(scene, buildHairMesh(field, hairShape(field, params)));

@@ -12,7 +12,7 @@ import { computeVertexNormals, type TexturedMesh } from '../../geometry/textured
 import { throwIfCancelled } from '../../stage-error';
 import { bakeHairTexture, type HairTextureInput } from './bake-hair-texture';
 import { buildHairMesh } from './build-hair-mesh';
-import { fitHairstyle, silhouetteScene, type HairFit } from './fit-hairstyle';
+import { fitHairstyle, silhouetteScene, type HairFit, type SilhouetteScene } from './fit-hairstyle';
 import { headRadialField } from './head-radial-field';
 import { HAIRSTYLE_IDS, hairShape } from './hairstyle-library';
 import { measureHairOutline, type HairOutline } from './measure-hair-outline';
@@ -68,16 +68,7 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
   const t1 = performance.now();
 
   const field = headRadialField(model, positions);
-  const target = Uint8Array.from(segmentation.hair, (h, p) => h | segmentation.headwear[p]!);
-  const scene = silhouetteScene({
-    model,
-    positions,
-    camera,
-    hairMask: target,
-    bareSkinMask: segmentation.skinBesideFace,
-    maskWidth: photoRgba.width,
-    maskHeight: photoRgba.height,
-  });
+  const scene = hairFitScene(segmentation, input);
   // Under a cap a bun or an afro would push through the cap's shell: not candidates then.
   const styles = HAIRSTYLE_IDS.filter(
     (s) => segmentation.headwearBottom === null || (s !== 'bun' && s !== 'afro'),
@@ -118,6 +109,22 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
       ms: { segment: round(t1 - t0), fit: round(t2 - t1), mesh: round(t3 - t2), texture: round(t4 - t3) },
     },
   };
+}
+
+/** The fit's scene for a segmentation: its hair ∪ headwear as the target, its bare skin beside the face. */
+export function hairFitScene(
+  segmentation: HairSegmentation,
+  head: Pick<GenerateHairInput, 'model' | 'positions' | 'camera'>,
+): SilhouetteScene {
+  return silhouetteScene({
+    model: head.model,
+    positions: head.positions,
+    camera: head.camera,
+    hairMask: Uint8Array.from(segmentation.hair, (h, p) => h | segmentation.headwear[p]!),
+    bareSkinMask: segmentation.skinBesideFace,
+    maskWidth: segmentation.width,
+    maskHeight: segmentation.height,
+  });
 }
 
 /** What the hair texture bake takes from the generator's inputs, its segmentation and the built shell. */
