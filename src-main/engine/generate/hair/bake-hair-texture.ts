@@ -17,6 +17,7 @@ import sharp from 'sharp';
 import type { PinholeCamera } from '../../geometry/camera';
 import { bakeProjectedTexture } from '../../native/native-addon';
 import { toNativeCamera } from '../prior-projection/native-camera';
+import { medianRgb } from '../prior-projection/measure-colours';
 import { blendProjected, spreadKnown } from '../prior-projection/multiband-blend';
 import { atlasTriangleIds } from '../prior-projection/photo-projection';
 import type { HairMeshGeometry } from './build-hair-mesh';
@@ -115,7 +116,8 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
     typicalHairColour,
   );
   const capColour = capTexel
-    ? spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => capTexel[p] === 1, medianRgb)
+    ? // A cap's median per channel: its dark band; the hair's lit hue would take a gold badge's.
+      spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => capTexel[p] === 1, medianRgb)
     : null;
   lap('spread colour');
 
@@ -286,18 +288,6 @@ export function typicalHairColour(samples: [number, number, number][]): [number,
   const lit = bandMean(0.5, 0.9);
   const gain = (mid[0]! + mid[1]! + mid[2]!) / Math.max(1, lit[0]! + lit[1]! + lit[2]!);
   return lit.map((v) => v * gain) as [number, number, number];
-}
-
-/**
- * A cap's colour far from where it is seen: the median per channel (its dark band, not the white crown
- * or the gold badge; the hair's lit hue would take the badge's).
- */
-function medianRgb(samples: [number, number, number][]): [number, number, number] {
-  return [0, 1, 2].map((k) => samples.map((s) => s[k]!).sort((a, b) => a - b)[samples.length >> 1]!) as [
-    number,
-    number,
-    number,
-  ];
 }
 
 /** The photo weight feathered over ~2 texels (8-bit blur is plenty for a blend mask). */

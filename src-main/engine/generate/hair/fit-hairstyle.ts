@@ -167,20 +167,11 @@ const MOVES: {
   { key: 'parting', step: 0.5 },
 ];
 
-/** The first pass over every style moves only its size; the two best then move everything. */
-const SIZE_MOVES = MOVES.filter(
-  (m) =>
-    m.key === 'volume' ||
-    m.key === 'sideVolume' ||
-    m.key === 'length' ||
-    m.key === 'crest' ||
-    m.key === 'earCover',
-);
+/** The first pass over every style moves only its size and ear cover; the two best then move everything. */
+const SIZE_MOVES = MOVES.filter((m) => m.key !== 'fringe' && m.key !== 'parting');
 
 function bounds(style: HairstyleId, key: (typeof MOVES)[number]['key']): [number, number] {
   if (key === 'parting') return [-1, 1];
-  // A quiff's sides are short: never down over the ears.
-  if (key === 'earCover') return style === 'quiff' ? [0, 0.4] : [0, 1];
   return key === 'fringe' ? [-0.6, 1] : HAIRSTYLE_BOUNDS[style][key];
 }
 

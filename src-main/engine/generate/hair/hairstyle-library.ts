@@ -169,26 +169,63 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
   },
 };
 
-/** Ranges the fit may move each style's sizes within (metres), so a style stays itself. */
+/** Ranges the fit may move each style's sizes (metres) and ear cover (0..1) within, so a style stays itself. */
 export const HAIRSTYLE_BOUNDS: Record<
   HairstyleId,
-  Record<'volume' | 'sideVolume' | 'length' | 'crest', [number, number]>
+  Record<'volume' | 'sideVolume' | 'length' | 'crest' | 'earCover', [number, number]>
 > = {
-  buzz: { volume: [0.002, 0.007], sideVolume: [0.002, 0.006], length: [0, 0], crest: [0, 0] },
-  short: { volume: [0.008, 0.04], sideVolume: [0.004, 0.025], length: [0, 0], crest: [0, 0] },
-  medium: { volume: [0.012, 0.05], sideVolume: [0.008, 0.04], length: [0, 0.04], crest: [0, 0] },
-  bob: { volume: [0.012, 0.05], sideVolume: [0.01, 0.04], length: [0.06, 0.15], crest: [0, 0] },
+  buzz: {
+    volume: [0.002, 0.007],
+    sideVolume: [0.002, 0.006],
+    length: [0, 0],
+    crest: [0, 0],
+    earCover: [0, 1],
+  },
+  short: {
+    volume: [0.008, 0.04],
+    sideVolume: [0.004, 0.025],
+    length: [0, 0],
+    crest: [0, 0],
+    earCover: [0, 1],
+  },
+  medium: {
+    volume: [0.012, 0.05],
+    sideVolume: [0.008, 0.04],
+    length: [0, 0.04],
+    crest: [0, 0],
+    earCover: [0, 1],
+  },
+  bob: {
+    volume: [0.012, 0.05],
+    sideVolume: [0.01, 0.04],
+    length: [0.06, 0.15],
+    crest: [0, 0],
+    earCover: [0, 1],
+  },
   'long-straight': {
     volume: [0.008, 0.04],
     sideVolume: [0.006, 0.03],
     length: [0.18, 0.4],
     crest: [0, 0],
+    earCover: [0, 1],
   },
-  'long-wavy': { volume: [0.015, 0.06], sideVolume: [0.015, 0.06], length: [0.15, 0.4], crest: [0, 0] },
-  bun: { volume: [0.004, 0.02], sideVolume: [0.003, 0.015], length: [0, 0], crest: [0, 0] },
-  afro: { volume: [0.045, 0.1], sideVolume: [0.035, 0.09], length: [0, 0], crest: [0, 0] },
-  // Short sides under a crest at least as tall as a medium cut's crown.
-  quiff: { volume: [0.006, 0.018], sideVolume: [0.003, 0.009], length: [0, 0], crest: [0.025, 0.11] },
+  'long-wavy': {
+    volume: [0.015, 0.06],
+    sideVolume: [0.015, 0.06],
+    length: [0.15, 0.4],
+    crest: [0, 0],
+    earCover: [0, 1],
+  },
+  bun: { volume: [0.004, 0.02], sideVolume: [0.003, 0.015], length: [0, 0], crest: [0, 0], earCover: [0, 1] },
+  afro: { volume: [0.045, 0.1], sideVolume: [0.035, 0.09], length: [0, 0], crest: [0, 0], earCover: [0, 1] },
+  // Short sides, never down over the ears, under a crest at least as tall as a medium cut's crown.
+  quiff: {
+    volume: [0.006, 0.018],
+    sideVolume: [0.003, 0.009],
+    length: [0, 0],
+    crest: [0.025, 0.11],
+    earCover: [0, 0.4],
+  },
 };
 
 const DEG = Math.PI / 180;

@@ -101,7 +101,8 @@ export function measureHair(
   return samples.length >= 10 ? medianRgb(samples) : null;
 }
 
-function medianRgb(samples: [number, number, number][]): [number, number, number] {
+/** Median per channel (each channel sorted on its own). */
+export function medianRgb(samples: [number, number, number][]): [number, number, number] {
   return [0, 1, 2].map((k) => {
     const s = samples.map((x) => x[k]!).sort((a, b) => a - b);
     return s[s.length >> 1]!;
