@@ -68,7 +68,7 @@ async function headCoverage(positions: Float32Array, camera: PinholeCamera): Pro
 }
 
 test('3/4 views (the photo-textured head rendered at 40–45° yaw, real detector): yaw recovered, hidden side skipped, the head laid over its view', async () => {
-  // No real 3/4 portrait with a clear licence ships in Debian/npm here (resources/samples/SOURCES.md);
+  // No real 3/4 portrait is in the repository yet (licensed candidates: resources/samples/SOURCES.md);
   // a render of the astronaut's fitted, textured head stands in for one.
   const fit = fitHeadModel(fitInput(photo), model);
   const mesh = await bakedHead(photo.rgba, fit, model);
