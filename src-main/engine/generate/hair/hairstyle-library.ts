@@ -181,8 +181,9 @@ export const HAIRSTYLE_BOUNDS: Record<
     crest: [0, 0],
     earCover: [0, 1],
   },
+  // From a thin crown over fuller sides (petsc's dave.jpg, 4 mm) to a full short cut.
   short: {
-    volume: [0.008, 0.04],
+    volume: [0.004, 0.04],
     sideVolume: [0.004, 0.025],
     length: [0, 0],
     crest: [0, 0],
