@@ -37,7 +37,7 @@ import { renderTexturedMesh } from '../../src-main/engine/native/native-addon';
 import { decodeRawImage } from '../../src-main/engine/image/raw-image';
 import { landmarksWithJawLine } from '../../src-main/engine/estimate/landmarks/jaw-line';
 import { segmentPerson } from '../../src-main/engine/segment/segment-person';
-import { ASTRONAUT, CAMERAMAN, GRACE_HOPPER, JESPER, NEW_WAVE } from '../support/photos';
+import { ASTRONAUT, CAMERAMAN, GRACE_HOPPER, JESPER, MARIE_CURIE, NEW_WAVE } from '../support/photos';
 import { loadPhoto } from '../head/support/photos';
 import { importInBlender, removeTempDirs, tempDir } from '../export/support';
 
@@ -210,6 +210,34 @@ test('bare ears decide: kpa_new_wave.jpg gets a quiff, not a bob over his ears',
   assert.ok(c.hair.report.params.fringe < 0, `fringe ${c.hair.report.params.fringe}`);
   assert.ok(chosen.share < 0.25, `${(100 * chosen.share).toFixed(1)} % of his bare ears under hair`);
   assert.ok(overEars.share > 2 * chosen.share, 'the bob does not cover more of his ears');
+});
+
+test('black and white (marie_curie.jpg): grey curls are hair by their texture, not a cap', async () => {
+  // No colour tells grey hair from skin here, and her lit crown against the darker hair at her
+  // temples passed for a cap: the fit got a sliver of hair (IoU 0.18) and a black helmet.
+  const c = await runCase('marie_curie', MARIE_CURIE);
+  const seg = c.hair.segmentation;
+  const foreheadY = toFaceLocal(seg.frame, c.landmarks[10 * 3]!, c.landmarks[10 * 3 + 1]!)[1];
+  let above = 0,
+    aboveHair = 0;
+  for (let p = 0; p < seg.width * seg.height; p++) {
+    const [x, y] = toFaceLocal(seg.frame, (p % seg.width) + 0.5, Math.floor(p / seg.width) + 0.5);
+    if (Math.abs(x) < 0.25 && y < foreheadY - 0.05 && y > foreheadY - 0.25) {
+      above++;
+      if (seg.hair[p]) aboveHair++;
+    }
+  }
+  const r = c.hair.report;
+  console.log(
+    `marie_curie: ${r.style} IoU ${r.iou.toFixed(3)}, headwear ${r.headwear}, ` +
+      `${((100 * aboveHair) / above).toFixed(1)} % hair above the forehead, hair rgb ${seg.hairRgb.map(Math.round).join(',')}`,
+  );
+  assert.equal(r.headwear, false);
+  // 51 % (the other photos: > 85 %): the lit hair swept back off her forehead is as smooth as skin.
+  assert.ok(aboveHair / above > 0.45, `${aboveHair}/${above} pixels above the forehead are hair`);
+  assert.ok(r.iou >= 0.5, `IoU ${r.iou.toFixed(3)}`);
+  // Her hair is grey, lighter than the black a sliver of shadowed hair gave.
+  assert.ok(Math.min(...seg.hairRgb) > 70, `hair rgb ${seg.hairRgb.join(', ')}`);
 });
 
 test("the synthesised hair's colour: kpa_jesper.jpg's brown, not olive", () => {

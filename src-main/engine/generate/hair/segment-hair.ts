@@ -23,6 +23,8 @@ import {
   spreadDistance,
   type Lab,
 } from './photo-colours';
+import { lightnessTexture } from './lightness-texture';
+import { median } from '../prior-projection/skin-colour-model';
 
 export interface FaceFrame {
   /** Midpoint of the outer eye corners (photo pixels). */
@@ -88,6 +90,10 @@ const BACKGROUND_DISTANCE = 14;
 /** Grey/white hair beside the face: chroma under this share of the skin's, lightness over this L*. */
 const GREY_HAIR_CHROMA = 0.6;
 const GREY_HAIR_MIN_L = 45;
+/** Skin chroma (Lab) under which the photo is black and white (or nearly); colour photos' skin has 15–30. */
+const MONOCHROME_CHROMA = 6;
+/** There, hair beside the face has this many times the cheeks' lightness texture (lightness-texture.ts). */
+const HAIR_TEXTURE = 2;
 /** Lab distance between the colour above the forehead and the side hair that makes it headwear. */
 const HEADWEAR_CONTRAST = 25;
 /** How far from the eye line (face heights, across the face) hair can reach on a head facing the camera. */
@@ -180,9 +186,16 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   // spreads the skin statistics so wide that such hair passes for skin; off the face oval its chroma
   // tells them apart.
   const skinChroma = Math.hypot(skin.median[1], skin.median[2]);
-  const greyBesideFace = (p: number) =>
-    lab[p * 3]! > GREY_HAIR_MIN_L &&
-    Math.hypot(lab[p * 3 + 1]!, lab[p * 3 + 2]!) < GREY_HAIR_CHROMA * skinChroma;
+  // In a black-and-white photo nothing has colour: hair beside the face is told from skin by its
+  // texture (strands and curls against smooth skin), and a cap cannot be told from lit hair.
+  const monochrome = skinChroma < MONOCHROME_CHROMA;
+  const texture = monochrome ? lightnessTexture(lab, width, height) : null;
+  const hairTexture = texture ? HAIR_TEXTURE * median(cheeks.map((p) => texture[p]!)) : 0;
+  const greyBesideFace = texture
+    ? (p: number) => texture[p]! > hairTexture
+    : (p: number) =>
+        lab[p * 3]! > GREY_HAIR_MIN_L &&
+        Math.hypot(lab[p * 3 + 1]!, lab[p * 3 + 2]!) < GREY_HAIR_CHROMA * skinChroma;
 
   // Clothing: the person's main colours well below the chin.
   const clothingPixels: number[] = [];
@@ -234,6 +247,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   const topColour = top.length > minSamples ? robustLabStats(lab, top).median : null;
   const sideColour = side.length > minSamples ? robustLabStats(lab, side).median : null;
   const hasHeadwear =
+    !monochrome &&
     topColour !== null &&
     sideColour !== null &&
     labDistanceBetween(topColour, sideColour) > HEADWEAR_CONTRAST &&

@@ -57,7 +57,8 @@ function luma(r: number, g: number, b: number): number {
   return 0.299 * r + 0.587 * g + 0.114 * b;
 }
 
-function median(values: number[]): number {
+/** The upper median (the middle of an odd count). */
+export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[s.length >> 1]!;
 }
