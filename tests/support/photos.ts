@@ -16,6 +16,14 @@ export const CAMERAMAN = path.join(SAMPLES_DIR, 'cameraman.png');
 export const JESPER = path.join(SAMPLES_DIR, 'kpa_jesper.jpg');
 /** KPhotoAlbum's demo: its author as a young new-waver, tall quiff, broad smile (CC BY-SA 4.0). */
 export const NEW_WAVE = path.join(SAMPLES_DIR, 'kpa_new_wave.jpg');
+/** PETSc's team photos (BSD-2-clause, SOURCES.md): a full beard; darker skin, moustache; glasses. */
+export const PETSC_DAVE = path.join(SAMPLES_DIR, 'petsc_dave.jpg');
+export const PETSC_DINESH = path.join(SAMPLES_DIR, 'petsc_dinesh.jpg');
+export const PETSC_DMITRY = path.join(SAMPLES_DIR, 'petsc_dmitry.jpg');
+/** Marie Curie, black and white, turned ~25°, grey curly hair pinned up (public domain). */
+export const MARIE_CURIE = path.join(SAMPLES_DIR, 'marie_curie.jpg');
+/** A 10-month-old child in a knitted headscarf, head rolled ~30° (LPPL 1.3, © 2008 Alpha Huang). */
+export const CHILD_HEADSCARF = path.join(SAMPLES_DIR, 'child_headscarf.jpg');
 
 export interface Photo {
   png: Buffer;

@@ -1,40 +1,13 @@
 /**
  * The head from every side, as an artist checks it: each real test photo through the CLI, the
  * exported GLB read back and turned all the way round (0, 45 … 315°) on the project's renderer and in
- * real Blender. Asserts what must hold from every side; the strips are saved under
- * test-output/turntable/ — look at them.
+ * real Blender (support.ts). The strips are saved under test-output/turntable/ — look at them. The
+ * photos added for issue 8's variety (beard, darker skin, glasses, black and white, a child) are in
+ * turntable-more-photos.test.ts, so the two files run side by side.
  */
-import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { NodeIO } from '@gltf-transform/core';
-import sharp from 'sharp';
-import { renderViews, viewPng, viewStripPng } from '../../src-main/engine/pipeline/render-views';
-import type { RenderableObject } from '../../src-main/engine/pipeline/render-views';
 import { ASTRONAUT, CAMERAMAN, JESPER, GRACE_HOPPER, NEW_WAVE } from '../support/photos';
-import {
-  describeFaces,
-  descriptorDistance,
-  SAME_PERSON_DISTANCE,
-} from '../../src-main/engine/metrics/face-descriptor';
-import { measureFlatness } from '../../src-main/engine/generate/prior-projection/flatness';
-import { TURNED_FACE_DEG } from '../../src-main/shared/photo-pose';
-import { HAIR_FIT_GOOD } from '../../src-main/shared/hair-fit';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const CLI = path.join(ROOT, 'bin/gen3dface.mjs');
-const OUT = path.join(ROOT, 'test-output/turntable');
-const AZIMUTHS = [0, 45, 90, 135, 180, 225, 270, 315];
-const BACK = new Set([135, 180, 225]);
-/**
- * Flatness (prior-projection/flatness.ts: 7×7 colour deviation under 2/255, unlit): a flat-filled
- * head scores ~100 % from behind; the old bake 85–94 % there.
- */
-const MAX_FLAT_SHARE = 0.5;
+import { checkTurntable, type TurntablePhoto } from './support';
 
 /**
  * What each photo must reach at 45° and 315°. The turned cameraman (fitted yaw 54°, ~75° in truth;
@@ -44,10 +17,10 @@ const MAX_FLAT_SHARE = 0.5;
  * the low helmet of hair over his brows is the larger obstacle). The doubled features' old renders
  * scored 0.23 at 45° — the detector took the blotches for eyes.
  */
-const PHOTOS: { name: string; file: string; identityAt45: boolean; hairStyle?: string }[] = [
+const PHOTOS: TurntablePhoto[] = [
   { name: 'astronaut', file: ASTRONAUT, identityAt45: true, hairStyle: 'medium' },
   { name: 'grace_hopper', file: GRACE_HOPPER, identityAt45: true, hairStyle: 'short' },
-  { name: 'cameraman', file: CAMERAMAN, identityAt45: false },
+  { name: 'cameraman', file: CAMERAMAN, identityAt45: false, turned: true },
   // Printed, not asserted: 0.535 at 45°, 0.608 at 315° (2026-12-03, with the face mesh settled on its
   // own crop; before 0.61–0.66 / 0.65–0.68); 315° is 53° from his photo's own −8° turn. Issue 8 stays open on it.
   { name: 'kpa_jesper', file: JESPER, identityAt45: false },
@@ -57,127 +30,9 @@ const PHOTOS: { name: string; file: string; identityAt45: boolean; hairStyle?: s
   { name: 'kpa_new_wave', file: NEW_WAVE, identityAt45: true, hairStyle: 'quiff' },
 ];
 
-async function readGlbObjects(glb: Buffer): Promise<(RenderableObject & { name: string })[]> {
-  const doc = await new NodeIO().readBinary(glb);
-  const objects: (RenderableObject & { name: string })[] = [];
-  for (const node of doc.getRoot().listNodes()) {
-    const mesh = node.getMesh();
-    if (!mesh) continue;
-    for (const prim of mesh.listPrimitives()) {
-      const image = prim.getMaterial()?.getBaseColorTexture()?.getImage();
-      assert.ok(image, `${node.getName()} has no base-colour texture`);
-      objects.push({
-        name: node.getName(),
-        positions: prim.getAttribute('POSITION')!.getArray() as Float32Array,
-        uvs: prim.getAttribute('TEXCOORD_0')!.getArray() as Float32Array,
-        indices: Uint32Array.from(prim.getIndices()!.getArray()!),
-        texturePng: await sharp(Buffer.from(image)).png().toBuffer(),
-      });
-    }
-  }
-  return objects;
-}
-
-interface BlenderTurntable {
-  blender: string;
-  objects: { name: string; closed: boolean; textured: boolean; boundary_edges: number }[];
-  views: string[];
-}
-
-async function blenderTurntable(glb: string, outDir: string): Promise<BlenderTurntable> {
-  const script = path.join(ROOT, 'scripts/blender/render_turntable.py');
-  const args = ['-b', '--factory-startup', '--python-exit-code', '1', '--python', script, '--'];
-  const { stdout } = await promisify(execFile)('blender', [...args, glb, outDir, String(AZIMUTHS.length)], {
-    maxBuffer: 64 << 20,
-    timeout: 240_000,
-  });
-  const line = stdout.split('\n').find((l) => l.startsWith('TURNTABLE_JSON '));
-  assert.ok(line, stdout.slice(-2000));
-  return JSON.parse(line.slice('TURNTABLE_JSON '.length)) as BlenderTurntable;
-}
-
-async function stripOfFiles(files: string[]): Promise<Buffer> {
-  const size = (await sharp(files[0]!).metadata()).width!;
-  return sharp({ create: { width: size * files.length, height: size, channels: 3, background: '#fff' } })
-    .composite(files.map((f, i) => ({ input: f, left: i * size, top: 0 })))
-    .png()
-    .toBuffer();
-}
-
 describe('turntable of the exported head', { concurrency: 1 }, () => {
   for (const photo of PHOTOS) {
-    it(`${photo.name}: closed, textured, no face at the back, the person at 45°`, async () => {
-      await mkdir(OUT, { recursive: true });
-      const out = await mkdtemp(path.join(tmpdir(), `turntable-${photo.name}-`));
-      const run = spawnSync(process.execPath, [CLI, 'generate', photo.file, '--out', out], {
-        encoding: 'utf8',
-        timeout: 240_000,
-      });
-      assert.equal(run.status, 0, run.stderr + run.stdout);
-      // The turned cameraman (fitted ~54°; ~75° in truth) is told his head is partly guessed; no one else.
-      const { estimate, hair } = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as {
-        estimate: { pose: { yaw: number } };
-        hair: { style: string; iou: number };
-      };
-      const turned = Math.abs(estimate.pose.yaw) > TURNED_FACE_DEG;
-      assert.equal(turned, photo.name === 'cameraman', `fitted yaw ${estimate.pose.yaw}°`);
-      assert.equal(/note: The face is turned \d+° to the (left|right)/.test(run.stdout), turned, run.stdout);
-      // A poor hair fit is said too (kpa_new_wave's outline, the wood beside him taken for hair: ~0.6).
-      console.log(`turntable ${photo.name}: hair ${hair.style} IoU ${hair.iou.toFixed(3)}`);
-      if (photo.hairStyle) assert.equal(hair.style, photo.hairStyle);
-      assert.equal(/note: The hair \(\S+\) matches/.test(run.stdout), hair.iou < HAIR_FIT_GOOD, run.stdout);
-      const glbFile = (await readdir(out)).find((f) => f.endsWith('.glb'))!;
-      const glb = await readFile(path.join(out, glbFile));
-
-      // The project's renderer, from every side: lit for the eye, unlit for flatness.
-      const objects = await readGlbObjects(glb);
-      assert.deepEqual(
-        objects.map((o) => o.name).filter((n) => n === 'hair'),
-        ['hair'],
-        `objects: ${objects.map((o) => o.name).join(', ')}`,
-      );
-      const views = await renderViews(objects, AZIMUTHS, { size: 384 });
-      await sharp(await viewStripPng(views)).toFile(path.join(OUT, `${photo.name}-ours.png`));
-      const unlit = await renderViews(objects, AZIMUTHS, { size: 512, shading: 'none' });
-      const flat = unlit.map((v) => measureFlatness(v.image, v.covered).flatShare);
-      console.log(
-        `turntable ${photo.name}: flat share per view ${flat.map((f) => `${(f * 100).toFixed(0)} %`).join(' ')}`,
-      );
-      for (const [i, f] of flat.entries())
-        assert.ok(
-          f <= MAX_FLAT_SHARE,
-          `${AZIMUTHS[i]}°: ${(f * 100).toFixed(0)} % of the head is flat colour`,
-        );
-
-      // Real Blender: import, weld seams, closed surfaces with their textures; its renders saved.
-      const blenderDir = path.join(out, 'blender');
-      const blender = await blenderTurntable(path.join(out, glbFile), blenderDir);
-      await sharp(await stripOfFiles(blender.views.map((v) => path.join(blenderDir, v)))).toFile(
-        path.join(OUT, `${photo.name}-blender.png`),
-      );
-      assert.equal(blender.objects.length, objects.length, JSON.stringify(blender.objects));
-      for (const o of blender.objects) {
-        assert.ok(o.closed, `${o.name} is open in Blender: ${o.boundary_edges} boundary edges`);
-        assert.ok(o.textured, `${o.name} has no texture in Blender`);
-      }
-
-      // Janus check: no face where the back of the head is; the person still there at ±45°.
-      const reference = (await describeFaces(await readFile(photo.file)))[0];
-      assert.ok(reference, 'no face in the test photo itself');
-      const distances: string[] = [];
-      for (const view of views) {
-        const faces = await describeFaces(await viewPng(view));
-        if (BACK.has(view.azimuthDeg)) {
-          assert.equal(faces.length, 0, `a face at ${view.azimuthDeg}° (the back of the head)`);
-          continue;
-        }
-        if (view.azimuthDeg !== 45 && view.azimuthDeg !== 315) continue;
-        const d = faces[0] ? descriptorDistance(reference.descriptor, faces[0].descriptor) : Infinity;
-        distances.push(`${view.azimuthDeg}°: ${d.toFixed(3)}`);
-        if (photo.identityAt45)
-          assert.ok(d < SAME_PERSON_DISTANCE, `${view.azimuthDeg}° view is not the person (distance ${d})`);
-      }
-      console.log(`turntable ${photo.name}: descriptor distance to the photo ${distances.join(', ')}`);
-    });
+    it(`${photo.name}: closed, textured, no face at the back, the person at 45°`, () =>
+      checkTurntable(photo));
   }
 });
