@@ -9,9 +9,17 @@ import sharp from 'sharp';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'docs');
-const TURNTABLES = ['astronaut', 'grace_hopper', 'cameraman', 'kpa_jesper', 'kpa_new_wave'].map((n) =>
-  path.join(ROOT, 'test-output/turntable', `${n}-blender.png`),
-);
+const TURNTABLES = [
+  'astronaut',
+  'grace_hopper',
+  'cameraman',
+  'kpa_jesper',
+  'kpa_new_wave',
+  'petsc_dave',
+  'petsc_dinesh',
+  'marie_curie',
+  'child_headscarf',
+].map((n) => path.join(ROOT, 'test-output/turntable', `${n}-blender.png`));
 const STUDIO = path.join(ROOT, 'test-output/renderer/studio-done.png');
 const WIDTH = 1024;
 

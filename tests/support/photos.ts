@@ -22,6 +22,8 @@ export const PETSC_DINESH = path.join(SAMPLES_DIR, 'petsc_dinesh.jpg');
 export const PETSC_DMITRY = path.join(SAMPLES_DIR, 'petsc_dmitry.jpg');
 /** Marie Curie, black and white, turned ~25°, grey curly hair pinned up (public domain). */
 export const MARIE_CURIE = path.join(SAMPLES_DIR, 'marie_curie.jpg');
+/** Dmitri Mendeleev, elderly, long hair and beard, half-length, greyscale (public domain). */
+export const MENDELEEV = path.join(SAMPLES_DIR, 'mendeleev.jpg');
 /** A 10-month-old child in a knitted headscarf, head rolled ~30° (LPPL 1.3, © 2008 Alpha Huang). */
 export const CHILD_HEADSCARF = path.join(SAMPLES_DIR, 'child_headscarf.jpg');
 

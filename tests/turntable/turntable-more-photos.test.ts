@@ -1,10 +1,18 @@
 /**
  * The turntable (support.ts) on the photos added for issue 8's variety: a full beard, darker skin
  * with a moustache, glasses, a woman turned ~25° in a black-and-white photo with grey curls, a child
- * in a headscarf. Beside turntable.test.ts, so the two files run side by side.
+ * in a headscarf, an elderly man with long hair and beard. Beside turntable.test.ts, so the two
+ * files run side by side.
  */
 import { describe, it } from 'node:test';
-import { CHILD_HEADSCARF, MARIE_CURIE, PETSC_DAVE, PETSC_DINESH, PETSC_DMITRY } from '../support/photos';
+import {
+  CHILD_HEADSCARF,
+  MARIE_CURIE,
+  MENDELEEV,
+  PETSC_DAVE,
+  PETSC_DINESH,
+  PETSC_DMITRY,
+} from '../support/photos';
 import { checkTurntable, type TurntablePhoto } from './support';
 
 /**
@@ -25,6 +33,11 @@ const PHOTOS: TurntablePhoto[] = [
   { name: 'marie_curie', file: MARIE_CURIE, identityAt45: true, hairStyle: 'afro' },
   // The headscarf is fitted as hair in its own colours (no cap: its colour runs on down her shoulders).
   { name: 'child_headscarf', file: CHILD_HEADSCARF, identityAt45: true, maxFlatShare: FLAT_DARK_SCARF },
+  // Elderly, long hair to the jaw and a long beard, a half-length photo (his face ~200 px). Printed, not
+  // asserted, issue 8 open on it: face-api finds no face at ±45° on our renders (0.55 at +45° in the
+  // CLI's 512 px metrics); the bob hangs like a hood round a hairline cut straight across his
+  // forehead, and the beard is only painted on the chin and neck (no beard geometry).
+  { name: 'mendeleev', file: MENDELEEV, identityAt45: false, hairStyle: 'bob' },
 ];
 
 describe('turntable of the exported head, more photos', { concurrency: 1 }, () => {
