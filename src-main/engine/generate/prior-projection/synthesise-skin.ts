@@ -215,7 +215,7 @@ const MAX_FINE_GAIN = 3;
  * Mean luma standard deviation over (2r+1)² windows (every third pixel) lying wholly where `ok`
  * holds: the detail's contrast at the scale of pores and grain.
  */
-function fineContrast(
+export function fineContrast(
   img: Float32Array,
   width: number,
   height: number,
