@@ -6,7 +6,8 @@
  *    zone below is placed the same way whatever the photo's size or roll.
  * 2. Skin: robust Lab statistics of the cheeks; clothing: k-means clusters of the person below the
  *    chin; a pixel is a hair candidate when it is in the person, off the face oval (or on the forehead
- *    above the brows: a fringe), not skin-like, and not clothing-like below the jaw.
+ *    above the brows: a fringe), not skin-like, and not clothing-like below the jaw. In a
+ *    black-and-white photo, beside the face, texture tells hair from skin instead of colour.
  * 3. Only candidate regions connected to the top of the head are kept (collars, badges and straps
  *    are not hair).
  * 4. Headwear: when the colour right above the forehead differs from both the hair beside the face
@@ -191,7 +192,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   const monochrome = skinChroma < MONOCHROME_CHROMA;
   const texture = monochrome ? lightnessTexture(lab, width, height) : null;
   const hairTexture = texture ? HAIR_TEXTURE * median(cheeks.map((p) => texture[p]!)) : 0;
-  const greyBesideFace = texture
+  const hairLikeBesideFace = texture
     ? (p: number) => texture[p]! > hairTexture
     : (p: number) =>
         lab[p * 3]! > GREY_HAIR_MIN_L &&
@@ -215,18 +216,18 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     const x = lx[p]!,
       y = ly[p]!;
     if (person(p) && !face[p] && y > foreheadY && y < jawY && Math.abs(x) < FRONTAL_REACH)
-      skinBesideFace[p] = skinDistance(p) < SKIN_DISTANCE && !greyBesideFace(p) ? 1 : 0;
+      skinBesideFace[p] = skinDistance(p) < SKIN_DISTANCE && !hairLikeBesideFace(p) ? 1 : 0;
     const reach = y < BACK_REACH_ABOVE && x * backReach.side > 0 ? backReach.reach : FRONTAL_REACH;
     if (!person(p) || Math.abs(x) > reach || y > chinY + 1.2) continue;
     if (face[p] && y > foreheadY + 0.12) continue; // the face below a possible fringe
     if (y > chinY - 0.1 && Math.abs(x) < 0.3) continue; // hair does not hang in front of the neck
     // Above the forehead only clear skin is skin: highlights in light hair come close to it.
     const skinLike = skinDistance(p) < (y < foreheadY - 0.05 ? SKIN_DISTANCE / 2 : SKIN_DISTANCE);
-    if (skinLike && !(greyBesideFace(p) && !face[p])) continue;
+    if (skinLike && !(hairLikeBesideFace(p) && !face[p])) continue;
     if (y > jawY && clothing.some((c) => labDistance(lab, p, c) < CLOTHING_DISTANCE)) continue;
     candidate[p] = 1;
   }
-  const notSkin = (p: number) => skinDistance(p) >= SKIN_DISTANCE || greyBesideFace(p);
+  const notSkin = (p: number) => skinDistance(p) >= SKIN_DISTANCE || hairLikeBesideFace(p);
   addSideHairOutsideMask({ candidate, lab, lx, ly, face, person, notSkin, clothing, frame, width, height }, [
     foreheadY - 0.1,
     chinY - 0.05,
