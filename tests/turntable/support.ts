@@ -28,6 +28,8 @@ const CLI = path.join(ROOT, 'bin/gen3dface.mjs');
 const OUT = path.join(ROOT, 'test-output/turntable');
 const AZIMUTHS = [0, 45, 90, 135, 180, 225, 270, 315];
 const BACK = new Set([135, 180, 225]);
+/** Where the person must still be recognised. */
+const IDENTITY = new Set([45, 315]);
 /**
  * Flatness (prior-projection/flatness.ts: 7×7 colour deviation under 2/255, unlit): a flat-filled
  * head scores ~100 % from behind; the old bake 85–94 % there.
@@ -154,12 +156,13 @@ export async function checkTurntable(photo: TurntablePhoto): Promise<void> {
   assert.ok(reference, 'no face in the test photo itself');
   const distances: string[] = [];
   for (const view of views) {
+    // The front and the profiles are looked at, not measured: no descriptor is spent on them.
+    if (!BACK.has(view.azimuthDeg) && !IDENTITY.has(view.azimuthDeg)) continue;
     const faces = await describeFaces(await viewPng(view));
     if (BACK.has(view.azimuthDeg)) {
       assert.equal(faces.length, 0, `a face at ${view.azimuthDeg}° (the back of the head)`);
       continue;
     }
-    if (view.azimuthDeg !== 45 && view.azimuthDeg !== 315) continue;
     const d = faces[0] ? descriptorDistance(reference.descriptor, faces[0].descriptor) : Infinity;
     distances.push(`${view.azimuthDeg}°: ${d.toFixed(3)}`);
     if (photo.identityAt45)
