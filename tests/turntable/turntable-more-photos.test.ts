@@ -36,7 +36,8 @@ const PHOTOS: TurntablePhoto[] = [
   // Elderly, long hair to the jaw and a long beard, a half-length photo (his face ~200 px). Printed, not
   // asserted, issue 8 open on it: face-api finds no face at ±45° on our renders (0.55 at +45° in the
   // CLI's 512 px metrics); the bob hangs like a hood round a hairline cut straight across his
-  // forehead, and the beard is only painted on the chin and neck (no beard geometry).
+  // forehead, the beard is only painted on the chin and neck (no beard geometry), and at 45° a straight
+  // vertical edge in the skin runs down his far cheek (seen in Blender; not yet traced).
   { name: 'mendeleev', file: MENDELEEV, identityAt45: false, hairStyle: 'bob' },
 ];
 
