@@ -36,8 +36,9 @@ const PHOTOS: TurntablePhoto[] = [
   // Elderly, long hair to the jaw and a long beard, a half-length photo (his face ~200 px). Printed, not
   // asserted, issue 8 open on it: face-api finds no face at ±45° on our renders (0.55 at +45° in the
   // CLI's 512 px metrics); the bob hangs like a hood round a hairline cut straight across his
-  // forehead, the beard is only painted on the chin and neck (no beard geometry), and at 45° a straight
-  // vertical edge in the skin runs down his far cheek (seen in Blender; not yet traced).
+  // forehead, its flat front edge crossing his far cheek as a straight vertical line at ±45° (the
+  // skin under it joins the photo without a seam: traced on an unlit source map), and the beard is
+  // only painted on the chin and neck (no beard geometry).
   { name: 'mendeleev', file: MENDELEEV, identityAt45: false, hairStyle: 'bob' },
 ];
 
