@@ -45,8 +45,6 @@ export interface TurntablePhoto {
   hairStyle?: string;
   /** The photo is turned past TURNED_FACE_DEG: the CLI must say so. */
   turned?: boolean;
-  /** A looser flatness bound than MAX_FLAT_SHARE, for a known failure (say why where it is set). */
-  maxFlatShare?: number;
 }
 
 async function readGlbObjects(glb: Buffer): Promise<(RenderableObject & { name: string })[]> {
@@ -134,10 +132,7 @@ export async function checkTurntable(photo: TurntablePhoto): Promise<void> {
     `turntable ${photo.name}: flat share per view ${flat.map((f) => `${(f * 100).toFixed(0)} %`).join(' ')}`,
   );
   for (const [i, f] of flat.entries())
-    assert.ok(
-      f <= (photo.maxFlatShare ?? MAX_FLAT_SHARE),
-      `${AZIMUTHS[i]}°: ${(f * 100).toFixed(0)} % of the head is flat colour`,
-    );
+    assert.ok(f <= MAX_FLAT_SHARE, `${AZIMUTHS[i]}°: ${(f * 100).toFixed(0)} % of the head is flat colour`);
 
   // Real Blender: import, weld seams, closed surfaces with their textures; its renders saved.
   const blenderDir = path.join(out, 'blender');
