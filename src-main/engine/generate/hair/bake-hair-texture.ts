@@ -20,7 +20,7 @@ import { toNativeCamera } from '../prior-projection/native-camera';
 import { medianRgb } from '../prior-projection/measure-colours';
 import { blendProjected, spreadKnown } from '../prior-projection/multiband-blend';
 import { atlasTriangleIds } from '../prior-projection/photo-projection';
-import { fineContrast } from '../prior-projection/synthesise-skin';
+import { fineContrast, fineContrastGain, fineContrastRadius } from '../prior-projection/synthesise-skin';
 import type { HairMeshGeometry } from './build-hair-mesh';
 import {
   clamp255,
@@ -172,12 +172,9 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   };
 }
 
-/** How far the synthesised hair's fine contrast may be raised towards the seen hair's. */
-const MAX_FINE_GAIN = 3;
-
 /**
  * Raises the synthesised hair's detail (its deviation from `base`) until its contrast over 7 × 7
- * texels matches the projected photo hair's, never lowering it. The strands' relative contrast comes
+ * texels matches the projected photo hair's, never lowering it (fineContrastGain). The strands' relative contrast comes
  * from neighbouring photo pixels, but the photo's hair is spread over several texels each: a dark
  * headscarf (child_headscarf.jpg) or black hair came out at under 2/255 per 7 × 7 window, flat, beside
  * seen hair with twice that.
@@ -190,15 +187,12 @@ function matchSeenFineContrast(
   size: number,
   isHair: (p: number) => boolean,
 ): void {
-  const texels = size * size;
-  const photoRgb = new Float32Array(texels * 3);
-  for (let p = 0; p < texels; p++) for (let k = 0; k < 3; k++) photoRgb[p * 3 + k] = photoAtlas[p * 4 + k]!;
-  const r = Math.max(1, Math.round((3 * size) / 1024));
-  const seenFine = fineContrast(photoRgb, size, size, r, (p) => seen[p]! > 0.9 && isHair(p));
-  const synthFine = fineContrast(synthesised, size, size, r, (p) => seen[p]! < 0.1 && isHair(p));
-  if (seenFine <= 0 || synthFine <= 0) return;
-  const gain = Math.min(MAX_FINE_GAIN, Math.max(1, seenFine / synthFine));
-  for (let p = 0; p < texels; p++) {
+  const r = fineContrastRadius(size);
+  const gain = fineContrastGain(
+    fineContrast(photoAtlas, size, size, r, (p) => seen[p]! > 0.9 && isHair(p), 4),
+    fineContrast(synthesised, size, size, r, (p) => seen[p]! < 0.1 && isHair(p)),
+  );
+  for (let p = 0; p < size * size; p++) {
     if (!isHair(p)) continue;
     for (let k = 0; k < 3; k++) {
       const i = p * 3 + k;

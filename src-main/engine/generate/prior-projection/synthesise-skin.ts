@@ -194,10 +194,11 @@ function quiltDetail(
   // Patches need patch² good texels, so they come from the smoothest stretches of skin: the quilt
   // had half the exemplar's fine contrast (dmitry.jpg: 0.70 % against 1.31 % over 7 × 7 texels) and
   // the neck it covers read as flat. Its deviation from 1 is scaled back to the exemplar's.
-  const fine = Math.max(1, Math.round((3 * size) / 1024));
-  const exemplarFine = fineContrast(ratio, width, height, fine, (q) => good[q]! > 0);
-  const canvasFine = fineContrast(canvas, canvasSize, canvasSize, fine, () => true);
-  const gain = canvasFine > 0 ? Math.min(MAX_FINE_GAIN, Math.max(1, exemplarFine / canvasFine)) : 1;
+  const fine = fineContrastRadius(size);
+  const gain = fineContrastGain(
+    fineContrast(ratio, width, height, fine, (q) => good[q]! > 0),
+    fineContrast(canvas, canvasSize, canvasSize, fine, () => true),
+  );
   for (let i = 0; i < canvas.length; i++) canvas[i] = 1 + gain * (canvas[i]! - 1);
   return {
     canvas,
@@ -208,19 +209,34 @@ function quiltDetail(
   };
 }
 
-/** How far the quilt's fine contrast may be raised towards the exemplar's. */
+/** How far synthesised detail's fine contrast may be raised towards its source's (skin quilt, hair). */
 const MAX_FINE_GAIN = 3;
+
+/** The window radius of fineContrast for an atlas of this size: 7 × 7 texels at 1024². */
+export function fineContrastRadius(atlasSize: number): number {
+  return Math.max(1, Math.round((3 * atlasSize) / 1024));
+}
+
+/**
+ * The factor that brings synthesised detail's fine contrast up to its source's: never below 1 (it
+ * only restores contrast lost in synthesis), at most MAX_FINE_GAIN; 1 when either is unmeasured.
+ */
+export function fineContrastGain(source: number, synthesised: number): number {
+  if (source <= 0 || synthesised <= 0) return 1;
+  return Math.min(MAX_FINE_GAIN, Math.max(1, source / synthesised));
+}
 
 /**
  * Mean luma standard deviation over (2r+1)² windows (every third pixel) lying wholly where `ok`
- * holds: the detail's contrast at the scale of pores and grain.
+ * holds: the detail's contrast at the scale of pores and grain. `channels` per pixel, RGB first.
  */
 export function fineContrast(
-  img: Float32Array,
+  img: ArrayLike<number>,
   width: number,
   height: number,
   r: number,
   ok: (p: number) => boolean,
+  channels = 3,
 ): number {
   const side = 2 * r + 1;
   let total = 0,
@@ -237,7 +253,8 @@ export function fineContrast(
             inside = false;
             break;
           }
-          const v = 0.299 * img[q * 3]! + 0.587 * img[q * 3 + 1]! + 0.114 * img[q * 3 + 2]!;
+          const i = q * channels;
+          const v = 0.299 * img[i]! + 0.587 * img[i + 1]! + 0.114 * img[i + 2]!;
           s1 += v;
           s2 += v * v;
         }
