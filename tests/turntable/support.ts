@@ -1,14 +1,15 @@
 /**
- * The turntable check of one real photo, shared by the turntable test files: the photo through the
- * CLI, the exported GLB read back and turned all the way round (0, 45 … 315°) on the project's
- * renderer and in real Blender. Asserts what must hold from every side; the strips are saved under
- * test-output/turntable/ — look at them.
+ * The turntable check of real photos, shared by the turntable test files: the photos through one CLI
+ * batch (one engine for all, as an artist's folder would run), each exported GLB read back and turned
+ * all the way round (0, 45 … 315°) on the project's renderer and in real Blender. Asserts what must
+ * hold from every side; the strips are saved under test-output/turntable/ — look at them.
  */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { NodeIO } from '@gltf-transform/core';
 import sharp from 'sharp';
@@ -94,14 +95,52 @@ async function stripOfFiles(files: string[]): Promise<Buffer> {
     .toBuffer();
 }
 
-export async function checkTurntable(photo: TurntablePhoto): Promise<void> {
-  await mkdir(OUT, { recursive: true });
-  const out = await mkdtemp(path.join(tmpdir(), `turntable-${photo.name}-`));
-  const run = spawnSync(process.execPath, [CLI, 'generate', photo.file, '--out', out], {
-    encoding: 'utf8',
-    timeout: 240_000,
+/** The CLI's batch run: one sub-folder per photo, and the lines it printed for each. */
+interface TurntableBatch {
+  out: string;
+  status: number | null;
+  stdout: string;
+}
+
+/** All photos in one CLI batch: GLB only and no quality figures, which this test computes itself. */
+function generateHeads(photos: TurntablePhoto[], out: string): TurntableBatch {
+  const files = photos.map((p) => p.file);
+  const args = [CLI, 'generate', ...files, '--out', out, '--format', 'glb', '--metrics', 'off'];
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 150_000 * photos.length });
+  return { out, status: run.status, stdout: run.stdout + run.stderr };
+}
+
+/** The batch's lines about one photo (the CLI labels them "[i/n] file: …"). */
+function linesOf(batch: TurntableBatch, index: number, count: number, file: string): string {
+  const label = `[${index + 1}/${count}] ${path.basename(file)}`;
+  return batch.stdout
+    .split('\n')
+    .filter((line) => line.startsWith(label))
+    .join('\n');
+}
+
+/** One test per photo, over one CLI batch of them all (its folders removed afterwards). */
+export function describeTurntable(title: string, photos: TurntablePhoto[]): void {
+  describe(title, { concurrency: 1 }, () => {
+    let batch: TurntableBatch;
+    before(
+      async () => {
+        await mkdir(OUT, { recursive: true });
+        batch = generateHeads(photos, await mkdtemp(path.join(tmpdir(), 'turntable-')));
+      },
+      { timeout: 150_000 * photos.length },
+    );
+    after(() => rm(batch.out, { recursive: true, force: true }));
+    for (const [i, photo] of photos.entries()) {
+      it(`${photo.name}: closed, textured, no face at the back, the person at 45°`, () =>
+        checkTurntable(photo, batch, linesOf(batch, i, photos.length, photo.file)));
+    }
   });
-  assert.equal(run.status, 0, run.stderr + run.stdout);
+}
+
+async function checkTurntable(photo: TurntablePhoto, batch: TurntableBatch, stdout: string): Promise<void> {
+  const out = path.join(batch.out, path.parse(photo.file).name);
+  assert.ok(/: wrote /.test(stdout), `no head for ${photo.name} (exit ${batch.status}):\n${batch.stdout}`);
   // A photo turned past TURNED_FACE_DEG (the cameraman) is told its head is partly guessed; no other.
   const { estimate, hair } = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as {
     estimate: { pose: { yaw: number } };
@@ -109,11 +148,11 @@ export async function checkTurntable(photo: TurntablePhoto): Promise<void> {
   };
   const turned = Math.abs(estimate.pose.yaw) > TURNED_FACE_DEG;
   assert.equal(turned, photo.turned ?? false, `fitted yaw ${estimate.pose.yaw}°`);
-  assert.equal(/note: The face is turned \d+° to the (left|right)/.test(run.stdout), turned, run.stdout);
+  assert.equal(/note: The face is turned \d+° to the (left|right)/.test(stdout), turned, stdout);
   // A poor hair fit is said too (kpa_new_wave's outline, the wood beside him taken for hair: ~0.6).
   console.log(`turntable ${photo.name}: hair ${hair.style} IoU ${hair.iou.toFixed(3)}`);
   if (photo.hairStyle) assert.equal(hair.style, photo.hairStyle);
-  assert.equal(/note: The hair \(\S+\) matches/.test(run.stdout), hair.iou < HAIR_FIT_GOOD, run.stdout);
+  assert.equal(/note: The hair \(\S+\) matches/.test(stdout), hair.iou < HAIR_FIT_GOOD, stdout);
   const glbFile = (await readdir(out)).find((f) => f.endsWith('.glb'))!;
   const glb = await readFile(path.join(out, glbFile));
 

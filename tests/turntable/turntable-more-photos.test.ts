@@ -4,7 +4,6 @@
  * in a headscarf, an elderly man with long hair and beard. Beside turntable.test.ts, so the two
  * files run side by side.
  */
-import { describe, it } from 'node:test';
 import {
   CHILD_HEADSCARF,
   MARIE_CURIE,
@@ -13,7 +12,7 @@ import {
   PETSC_DINESH,
   PETSC_DMITRY,
 } from '../support/photos';
-import { checkTurntable, type TurntablePhoto } from './support';
+import { describeTurntable, type TurntablePhoto } from './support';
 
 const PHOTOS: TurntablePhoto[] = [
   // Short hair, all three: before the bun had to be seen (fit-hairstyle.ts's BUN_EVIDENCE) each got a bun.
@@ -35,9 +34,4 @@ const PHOTOS: TurntablePhoto[] = [
   { name: 'mendeleev', file: MENDELEEV, identityAt45: false, hairStyle: 'bob' },
 ];
 
-describe('turntable of the exported head, more photos', { concurrency: 1 }, () => {
-  for (const photo of PHOTOS) {
-    it(`${photo.name}: closed, textured, no face at the back, the person at 45°`, () =>
-      checkTurntable(photo));
-  }
-});
+describeTurntable('turntable of the exported head, more photos', PHOTOS);

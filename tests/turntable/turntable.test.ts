@@ -5,9 +5,8 @@
  * photos added for issue 8's variety (beard, darker skin, glasses, black and white, a child) are in
  * turntable-more-photos.test.ts, so the two files run side by side.
  */
-import { describe, it } from 'node:test';
 import { ASTRONAUT, CAMERAMAN, JESPER, GRACE_HOPPER, NEW_WAVE } from '../support/photos';
-import { checkTurntable, type TurntablePhoto } from './support';
+import { describeTurntable, type TurntablePhoto } from './support';
 
 /**
  * What each photo must reach at 45° and 315°. The turned cameraman (fitted yaw 54°, ~75° in truth;
@@ -30,9 +29,4 @@ const PHOTOS: TurntablePhoto[] = [
   { name: 'kpa_new_wave', file: NEW_WAVE, identityAt45: true, hairStyle: 'quiff' },
 ];
 
-describe('turntable of the exported head', { concurrency: 1 }, () => {
-  for (const photo of PHOTOS) {
-    it(`${photo.name}: closed, textured, no face at the back, the person at 45°`, () =>
-      checkTurntable(photo));
-  }
-});
+describeTurntable('turntable of the exported head', PHOTOS);
