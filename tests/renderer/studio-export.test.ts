@@ -1,8 +1,8 @@
 /**
  * The Export dialog in the studio window (real browser, real backend and engine; only the OS dialogs
- * answered by the test): one projection job on the astronaut, then Export… → preset Unreal, GLB + OBJ,
- * a 512 texture, a 3000-triangle budget, a folder chosen through `chooseExportFolder` → the files in
- * that folder are checked for real: the GLB passes the Khronos validator and keeps to the budget, the
+ * answered by the test): one done projection job on the astronaut (support/done-job.ts), then
+ * Export… → preset Unreal, GLB + OBJ, a 512 texture, a 3000-triangle budget, a folder chosen through
+ * `chooseExportFolder` → the files in that folder are checked for real: the GLB passes the Khronos validator and keeps to the budget, the
  * OBJ is the GLB in centimetres and Z-up, the PNG is 512². A second export to that folder asks before
  * replacing; main refuses a folder the dialog did not choose.
  *
@@ -18,12 +18,12 @@ import sharp from 'sharp';
 import yauzl from 'yauzl';
 import type { Page } from 'playwright-core';
 import { ExportSettings, JOB_PATHS } from '../../src-main/shared/protocol';
-import { ASTRONAUT } from '../support/photos';
 import { validateGlb } from '../support/glb';
+import { doneSampleJobs } from './support/done-job';
 import {
-  importAndWait,
   openStudioSession,
   SHOTS,
+  showOnlyJob,
   type PageBridge,
   type StudioSession,
 } from './support/studio-session';
@@ -103,6 +103,7 @@ describe('export dialog (chromium, real backend and engine)', { timeout: 600_000
     // The cancel test holds the export stage until it is cancelled (a real export of this head can end
     // between "Cancel is offered" and the click); the hold is on only while its file exists.
     session = await openStudioSession({
+      jobsFrom: await doneSampleJobs(),
       engineEnv: {
         GEN3D_TEST_HOOKS: '1',
         GEN3D_TEST_HANG_AT: 'export',
@@ -111,7 +112,7 @@ describe('export dialog (chromium, real backend and engine)', { timeout: 600_000
       },
     });
     page = session.page;
-    jobId = await importAndWait(session, ASTRONAUT);
+    jobId = await showOnlyJob(session);
   });
 
   after(async () => {

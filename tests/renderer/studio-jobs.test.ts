@@ -1,6 +1,6 @@
 /**
  * The job history and the job's panels in a real browser on a real backend and engine (one session,
- * one projection job): the list's thumbnail, the quality panel against the job's own report.json, the
+ * one done projection job of the sample photo, support/done-job.ts): the list's thumbnail, the quality panel against the job's own report.json, the
  * provider panel against the engine's diagnostics, "Re-run from… export" with another texture size
  * (only export runs again; the report's texture size changes on disk), and the presets.
  *
@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { JOB_PATHS, JobRecord, STAGE_IDS } from '../../src-main/shared/protocol';
 import { describeYaw } from '../../src-main/shared/photo-pose';
-import { ASTRONAUT } from '../support/photos';
 import { imageStats } from './support/image-pixels';
-import { importAndWait, openStudioSession, SHOTS, type StudioSession } from './support/studio-session';
+import { doneSampleJobs } from './support/done-job';
+import { openStudioSession, SHOTS, showOnlyJob, type StudioSession } from './support/studio-session';
 
 interface ReportFile {
   stages: Record<string, { ms?: number }>;
@@ -48,9 +48,9 @@ describe(
     };
 
     before(async () => {
-      session = await openStudioSession();
+      session = await openStudioSession({ jobsFrom: await doneSampleJobs() });
       page = session.page;
-      jobId = await importAndWait(session, ASTRONAUT);
+      jobId = await showOnlyJob(session);
     });
 
     after(async () => {

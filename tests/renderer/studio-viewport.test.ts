@@ -15,12 +15,12 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { changedShare, THUMB, type CanvasStats } from './support/canvas-pixels';
 import { pngColourStats, type ColourStats } from './support/png-colour';
-import { ASTRONAUT } from '../support/photos';
+import { doneSampleJobs } from './support/done-job';
 import {
-  importAndWait,
   openStudioSession,
   pollCanvasStats,
   SHOTS,
+  showOnlyJob,
   VIEWPORT_BACKGROUND,
   type StudioSession,
 } from './support/studio-session';
@@ -72,9 +72,9 @@ describe('studio 3D viewport (chromium, real backend and engine)', { timeout: 24
 
   before(
     async () => {
-      session = await openStudioSession();
+      session = await openStudioSession({ jobsFrom: await doneSampleJobs() });
       page = session.page;
-      jobId = await importAndWait(session, ASTRONAUT);
+      jobId = await showOnlyJob(session);
       textured = await pollCanvasStats(page, CANVAS, (s) => s.offBackground > 0.05 && s.lumaStd > 8);
     },
     { timeout: 300_000 },

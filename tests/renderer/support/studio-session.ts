@@ -5,7 +5,7 @@
  * a real child process. Only the OS dialogs are answered by the test (a browser cannot show them):
  * `answer('openPhotos', [path])` queues what the next call of that dialog returns.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -23,6 +23,7 @@ import { bundlePageBridge } from './bundle-bridge';
 import { decodeBytesDeep, encodeBytesDeep } from './bytes-codec';
 import { canvasStats, type CanvasStats } from './canvas-pixels';
 import { serveFolder } from './static-server';
+import { STUDIO_ENGINE_ENV } from './studio-engine-env';
 
 export const SHOTS = join(projectRoot(), 'test-output/renderer');
 /** The viewport's clear colour (head-viewport.ts: Color4(0.13, 0.14, 0.16)) in 8-bit. */
@@ -67,6 +68,8 @@ export interface StudioSessionOptions {
   viewport?: { width: number; height: number };
   /** More environment for the engine (test hooks, with GEN3D_TEST_HOOKS=1). */
   engineEnv?: Record<string, string>;
+  /** A jobs folder whose jobs the studio finds when it opens (done-job.ts). */
+  jobsFrom?: string;
 }
 
 /** Every dialog answers from its queue; a dialog with nothing queued answers null (cancelled). */
@@ -102,16 +105,11 @@ export async function openStudioSession(options: StudioSessionOptions = {}): Pro
     const packsDir = await mkdtemp(join(tmpdir(), 'gen3d-renderer-packs-'));
     cleanups.push(() => rm(packsDir, { recursive: true, force: true }));
     await options.preparePacks?.(packsDir);
+    if (options.jobsFrom) await cp(options.jobsFrom, jobsRoot, { recursive: true });
     const backend = new StudioBackend({
       jobsRoot,
-      // The small reconstruction grid: these tests check the studio's flow, not the fit.
       launcher: nodeEngineLauncher({
-        env: {
-          GEN3D_PACKS_DIR: packsDir,
-          GEN3D_TEST_HOOKS: '1',
-          GEN3D_TEST_RECONSTRUCT: 'small',
-          ...options.engineEnv,
-        },
+        env: { GEN3D_PACKS_DIR: packsDir, ...STUDIO_ENGINE_ENV, ...options.engineEnv },
       }),
     });
     await backend.start();
@@ -186,6 +184,17 @@ export async function pollCanvasStats(
     if (done(stats) || Date.now() > deadline) return stats;
     await page.waitForTimeout(250);
   }
+}
+
+/** Shows the one job the session opened with (jobsFrom) from the job list, as a user would. */
+export async function showOnlyJob(session: StudioSession): Promise<string> {
+  const [job, ...more] = await session.backend.listJobs();
+  if (!job || more.length > 0) throw new Error(`expected one job, found ${more.length + (job ? 1 : 0)}`);
+  const { page } = session;
+  await page.locator(`[data-job-id="${job.id}"] [data-testid="job-select"]`).click();
+  await page.locator('[data-testid="job-state"][data-state="done"]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid="model-canvas"][data-status="shown"]').waitFor({ timeout: 30_000 });
+  return job.id;
 }
 
 /** Imports a photo through the Import button and waits until its job is done and the head is shown. */
