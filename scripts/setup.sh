@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the studio needs on a fresh Debian machine, offline-safe: Debian packages the
 # tests use, npm dependencies (without the downloads that fail here), and the native addon.
-# Idempotent: each step is skipped when already done. Usage: bash scripts/setup.sh [--with-test-tools]
+# Idempotent: each step is skipped when already done.
+# Usage: bash scripts/setup.sh [--with-test-tools] [--debian-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +11,14 @@ cd "$(dirname "$0")/.."
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1 ONNXRUNTIME_NODE_INSTALL=skip
 
 want_test_tools=0
-[ "${1:-}" = "--with-test-tools" ] && want_test_tools=1
+debian_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-test-tools) want_test_tools=1 ;;
+    --debian-only) debian_only=1 ;; # what training/'s tests need: test.sh starts them early
+    *) echo "setup: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 # Which Debian packages, and why, is data: scripts/debian-packages.txt (its test keeps it complete).
 groups="build"
@@ -29,6 +37,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+[ "$debian_only" = 1 ] && exit 0
 
 # npm ci only when node_modules is missing or older than the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -3,16 +3,18 @@
 # addon's own tests, training/'s CPU tests, then every Node test (the last lines are its summary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --with-test-tools
 
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s (at %d s)\n' "$*" "$SECONDS"; }
 
-# training/'s CPU tests (mostly ONNX exports, ~90 s) run beside the checks below, which are
-# single-threaded node processes: the two cores both work. Their output is printed in its own step.
+# training/'s CPU tests (mostly ONNX exports, ~90 s) need only Debian's packages: they run beside the
+# rest of the set-up (npm ci waits on the registry) and the checks below, which are single-threaded
+# node processes, so the two cores both work. Their output is printed in its own step.
+bash scripts/setup.sh --with-test-tools --debian-only
 pytest_log="$(mktemp)"
 /usr/bin/python3 -m pytest -q -p no:cacheprovider training/tests >"$pytest_log" 2>&1 &
 pytest_pid=$!
 trap 'kill "$pytest_pid" 2>/dev/null || true' EXIT # a failed check ends the run: not the tests
+bash scripts/setup.sh --with-test-tools
 
 step "type checks"
 npx tsc -p tsconfig.node.json --noEmit
