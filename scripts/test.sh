@@ -16,13 +16,20 @@ pytest_pid=$!
 trap 'kill "$pytest_pid" 2>/dev/null || true' EXIT # a failed check ends the run: not the tests
 bash scripts/setup.sh --with-test-tools
 
-step "type checks"
-npx tsc -p tsconfig.node.json --noEmit
+step "type checks, lint and format"
+# Two chains side by side (each a single-threaded node process): tsc then ESLint in the background,
+# its output printed after vue-tsc then Prettier.
+checks_log="$(mktemp)"
+{ npx tsc -p tsconfig.node.json --noEmit && npx eslint --max-warnings 0 .; } >"$checks_log" 2>&1 &
+checks_pid=$!
+trap 'kill "$pytest_pid" "$checks_pid" 2>/dev/null || true' EXIT
 npx vue-tsc -p tsconfig.web.json --noEmit
-
-step "lint and format"
-npx eslint --max-warnings 0 .
 npx prettier --check .
+checks_rc=0
+wait "$checks_pid" || checks_rc=$?
+cat "$checks_log"
+rm -f "$checks_log"
+[ "$checks_rc" = 0 ] || { echo "tsc or ESLint failed (exit $checks_rc)"; exit "$checks_rc"; }
 
 step "build (electron-vite)"
 # one build for the whole run: the studio's browser tests and the bundle test share it (read-only)
@@ -33,7 +40,7 @@ npx electron-vite build --outDir "$GEN3D_TEST_APP_BUILD"
 step "native core tests (ctest)"
 ctest --test-dir native/build --output-on-failure
 
-step "training CPU tests (Debian python3-torch, /usr/bin/python3; started with the checks)"
+step "training CPU tests (Debian python3-torch, /usr/bin/python3; started with the set-up)"
 pytest_rc=0
 wait "$pytest_pid" || pytest_rc=$?
 cat "$pytest_log"
