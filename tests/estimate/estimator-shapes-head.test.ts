@@ -49,8 +49,13 @@ function noseProjection(positions: Float32Array): number {
   return lm[n.noseTip![0]! * 3 + 2]! - eyeZ;
 }
 
+/** The CLI on a photo: GLB only, no quality figures (the shapes are under test here, not those). */
 function generate(args: string[]): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, [CLI, 'generate', ...args], { encoding: 'utf8', timeout: 240_000 });
+  const light = ['--format', 'glb', '--metrics', 'off'];
+  const r = spawnSync(process.execPath, [CLI, 'generate', ...args, ...light], {
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
   return { status: r.status, out: r.stderr + r.stdout };
 }
 
