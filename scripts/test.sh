@@ -16,20 +16,13 @@ pytest_pid=$!
 trap 'kill "$pytest_pid" 2>/dev/null || true' EXIT # a failed check ends the run: not the tests
 bash scripts/setup.sh --with-test-tools
 
-step "type checks, lint and format"
-# Two chains side by side (each a single-threaded node process): tsc then ESLint in the background,
-# its output printed after vue-tsc then Prettier.
-checks_log="$(mktemp)"
-{ npx tsc -p tsconfig.node.json --noEmit && npx eslint --max-warnings 0 .; } >"$checks_log" 2>&1 &
-checks_pid=$!
-trap 'kill "$pytest_pid" "$checks_pid" 2>/dev/null || true' EXIT
+step "type checks"
+npx tsc -p tsconfig.node.json --noEmit
 npx vue-tsc -p tsconfig.web.json --noEmit
+
+step "lint and format"
+npx eslint --max-warnings 0 .
 npx prettier --check .
-checks_rc=0
-wait "$checks_pid" || checks_rc=$?
-cat "$checks_log"
-rm -f "$checks_log"
-[ "$checks_rc" = 0 ] || { echo "tsc or ESLint failed (exit $checks_rc)"; exit "$checks_rc"; }
 
 step "build (electron-vite)"
 # one build for the whole run: the studio's browser tests and the bundle test share it (read-only)
@@ -50,9 +43,8 @@ rm -f "$pytest_log"
 step "node tests"
 # the CLIs the tests run log somewhere of their own, not into the user's ~/.gen3dface
 export GEN3D_LOG_FILE="${GEN3D_LOG_FILE:-$(mktemp -d)/gen3dface.log}"
-mapfile -t files < <(find tests -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 # Two test files at a time (node's default is one per core minus one: one here): most files spend
 # their time waiting on child processes — the CLI's engine, Chromium, Blender, redis — so the two
-# cores both work. Measured on this 2-core machine: node tests 770–831 s against ~1075 s one at a
-# time. (Node sorts the files it is given, so they cannot be started longest first.)
-node --import tsx --test --test-concurrency="${GEN3D_TEST_CONCURRENCY:-2}" "${files[@]}"
+# cores both work (a third only slowed them: 1153 s against 1142 s, and timed-out tests). The longest
+# files start first (run-node-tests.mjs), so no core idles at the end behind the turntables.
+node --import tsx scripts/run-node-tests.mjs
