@@ -23,6 +23,7 @@ import {
 import { measureFlatness } from '../../src-main/engine/generate/prior-projection/flatness';
 import { TURNED_FACE_DEG } from '../../src-main/shared/photo-pose';
 import { HAIR_FIT_GOOD } from '../../src-main/shared/hair-fit';
+import { photoBaseName, safeFileStem } from '../../src-main/shared/file-names';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'bin/gen3dface.mjs');
@@ -95,7 +96,7 @@ async function stripOfFiles(files: string[]): Promise<Buffer> {
     .toBuffer();
 }
 
-/** The CLI's batch run: one sub-folder per photo, and the lines it printed for each. */
+/** The CLI's batch run: one sub-folder per photo under `out`, and all it printed. */
 interface TurntableBatch {
   out: string;
   status: number | null;
@@ -139,7 +140,8 @@ export function describeTurntable(title: string, photos: TurntablePhoto[]): void
 }
 
 async function checkTurntable(photo: TurntablePhoto, batch: TurntableBatch, stdout: string): Promise<void> {
-  const out = path.join(batch.out, path.parse(photo.file).name);
+  // the batch's sub-folder per photo, named as the CLI names it (cli/main.ts)
+  const out = path.join(batch.out, safeFileStem(photoBaseName(photo.file)));
   assert.ok(/: wrote /.test(stdout), `no head for ${photo.name} (exit ${batch.status}):\n${batch.stdout}`);
   // A photo turned past TURNED_FACE_DEG (the cameraman) is told its head is partly guessed; no other.
   const { estimate, hair } = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as {

@@ -28,7 +28,7 @@ export async function doneSampleJobs(): Promise<string> {
   const dir = join(tmpdir(), `${PREFIX}${process.ppid}`);
   // earlier runs' copies (their runner is gone)
   for (const name of await readdir(tmpdir())) {
-    const pid = Number(/^gen3d-studio-done-job-(\d+)$/.exec(name)?.[1]);
+    const pid = name.startsWith(PREFIX) ? Number(name.slice(PREFIX.length)) : 0;
     if (pid && pid !== process.ppid && !alive(pid))
       await rm(join(tmpdir(), name), { recursive: true, force: true });
   }
