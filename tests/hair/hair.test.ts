@@ -21,7 +21,7 @@ import {
 } from '../../src-main/engine/generate/hair/generate-hair';
 import { buildHairMesh } from '../../src-main/engine/generate/hair/build-hair-mesh';
 import { typicalHairColour } from '../../src-main/engine/generate/hair/bake-hair-texture';
-import { headRadialField } from '../../src-main/engine/generate/hair/head-radial-field';
+import { headRadialField, sampleField } from '../../src-main/engine/generate/hair/head-radial-field';
 import { HAIRSTYLE_PRESETS, hairShape } from '../../src-main/engine/generate/hair/hairstyle-library';
 import {
   fitHairstyle,
@@ -276,6 +276,35 @@ test('the scalp never pokes through the fitted hair', () => {
     }
     assert.ok(checked > 1000, `${c.name}: only ${checked} scalp vertices under the hair`);
     assert.deepEqual(through.slice(0, 5), [], `${c.name}: ${through.length} scalp vertices outside the hair`);
+  }
+});
+
+test('long hair frames the face: beside it the curtain lies on the head, behind the ears it hangs out', () => {
+  // Until 2026-12-04 the curtain stood as far out beside the face as behind the ears, so long hair
+  // hung round the face like a hood's opening (mendeleev.jpg) and hid the cheeks at 45°.
+  const field = headRadialField(model, cases[0]!.fit.positions);
+  const DEG = Math.PI / 180;
+  for (const style of ['bob', 'long-straight', 'long-wavy'] as const) {
+    const params = HAIRSTYLE_PRESETS[style];
+    const shape = hairShape(field, params);
+    const phi = 105 * DEG; // below the head's centre: cheeks in front, the hanging hair behind the ears
+    for (const side of [1, -1]) {
+      // The hair's first azimuth on this ring, coming round from the face.
+      let edge = 0;
+      while (edge < 150 && shape.endPhi(side * edge * DEG) <= phi) edge++;
+      const standOut = (deg: number) => {
+        const theta = side * deg * DEG;
+        const { outer } = shape.radii(theta, phi, shape.endPhi(theta));
+        return outer - sampleField(field.radius, theta, phi);
+      };
+      const atFace = standOut(edge + 2);
+      const behindEars = standOut(110);
+      const label = `${style} side ${side}: edge at ${edge}°, ${(1000 * atFace).toFixed(1)} mm out beside the face, ${(1000 * behindEars).toFixed(1)} mm behind the ears`;
+      console.log(label);
+      assert.ok(edge > 30 && edge < 110, label);
+      assert.ok(atFace < 0.5 * behindEars, label);
+      assert.ok(behindEars >= params.sideVolume, label);
+    }
   }
 });
 

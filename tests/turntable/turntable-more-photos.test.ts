@@ -25,13 +25,12 @@ const PHOTOS: TurntablePhoto[] = [
   // Flat share from behind before the skin quilt and the hair kept their fine contrast
   // (synthesise-skin.ts, bake-hair-texture.ts): 70 %, her dark headscarf and her neck; now ~31 %.
   { name: 'child_headscarf', file: CHILD_HEADSCARF, identityAt45: true },
-  // Elderly, long hair to the jaw and a long beard, a half-length photo (his face ~200 px). Printed, not
-  // asserted, issue 8 open on it: face-api finds no face at ±45° on our renders (0.55 at +45° in the
-  // CLI's 512 px metrics); the bob hangs like a hood round a hairline cut straight across his
-  // forehead, its flat front edge crossing his far cheek as a straight vertical line at ±45° (the
-  // skin under it joins the photo without a seam: traced on an unlit source map), and the beard is
-  // only painted on the chin and neck (no beard geometry).
-  { name: 'mendeleev', file: MENDELEEV, identityAt45: false, hairStyle: 'bob' },
+  // Elderly, long wavy hair to the jaw and a long beard, a half-length photo (his face ~200 px). Bob and
+  // long wavy fit his outline within 0.01 of each other. Printed, not asserted, issue 8 open on it:
+  // face-api finds no face at −45° on our renders (0.49–0.51 at +45° in the CLI's 512 px metrics), and
+  // the beard is only painted on the chin and neck (no beard geometry). Until 2026-12-04 the hair hung
+  // like a hood round his face: the curtain stood as far out beside the face as behind the ears.
+  { name: 'mendeleev', file: MENDELEEV, identityAt45: false, hairStyle: ['bob', 'long-wavy'] },
 ];
 
 describeTurntable('turntable of the exported head, more photos', PHOTOS);

@@ -240,6 +240,16 @@ const UNDER_SCALP = 0.004;
 const MAX_PHI = 168 * DEG;
 /** How far up a fringe of −1 moves the front hairline (polar angle). */
 const HAIRLINE_RAISE = 20 * DEG;
+/**
+ * Towards its edge the hair thins to EDGE_THICKNESS over this angle (down to its end; for hanging hair
+ * also across to where the next azimuth ends, beside the face); a curtain draws in to the head beside
+ * the face over the next one.
+ */
+const EDGE_TAPER = 10 * DEG;
+const CURTAIN_TAPER = 20 * DEG;
+/** The end is tabulated every 3.75° of azimuth; the edge is looked for up to 26° either side. */
+const END_STEPS = 96;
+const EDGE_REACH_STEPS = 7;
 
 export interface HairShape {
   /** Polar angle where the hair ends, per azimuth θ. */
@@ -302,7 +312,7 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     return grid[j0]! * (1 - t) + grid[(j0 + 1) % cols]! * t;
   };
   const flare = 0.12 * wave;
-  const sideWindow = (theta: number) => smoothstep(45 * DEG, 75 * DEG, absAzimuth(theta));
+  const sideWindow = (theta: number) => smoothstep(60 * DEG, 85 * DEG, absAzimuth(theta));
 
   /** Distance along (θ, φ) to the curtain hanging from the head's widest ring (φ > 90°). */
   const curtain = (theta: number, phi: number): number => {
@@ -345,32 +355,43 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     end += front * Math.min(0, fringe) * HAIRLINE_RAISE;
     return end + 2 * DEG;
   };
-  const outerNoWave = (theta: number, phi: number, end: number): number => {
+  /**
+   * The outer surface, `end` the hair's end on this azimuth and `beside` the angle across to the
+   * nearest direction past the end on another (`distanceBeside`): the hair thins towards its end on
+   * the scalp, so it reads as a hairline, and a curtain draws in to the head beside the face, so long
+   * hair frames the face instead of standing round it like a hood's opening.
+   */
+  const outerNoWave = (theta: number, phi: number, end: number, beside: number): number => {
     // Over the smoothed head (not into every dip behind the ears), yet never under the scalp.
     const raw = sampleField(field.radius, theta, phi);
     const smooth = sampleField(field.smoothRadius, theta, phi);
     const onScalp = smoothstep(0.2, 0.5, sampleField(field.hairWeight, theta, phi));
     const head = smooth + onScalp * Math.max(0, raw + 0.001 - smooth);
-    // Thin out towards the edge on the scalp, so it reads as a hairline.
-    const t = Math.max(EDGE_THICKNESS, thickness(theta, phi) * smoothstep(end, end - 10 * DEG, phi));
+    // Hanging hair thins across to the face too; short styles keep their full sides there (an afro's
+    // outline is its volume round the temples).
+    const across = length > 0 ? smoothstep(0, EDGE_TAPER, beside) : 1;
+    const toEdge = smoothstep(end, end - EDGE_TAPER, phi) * across;
+    const t = Math.max(EDGE_THICKNESS, thickness(theta, phi) * toEdge);
     const base = head + t;
     const c = curtain(theta, phi);
     // Smooth maximum of the scalp shell and the curtain (no crease where the hair leaves the head).
     const k = 0.012;
     const h = Math.max(k - Math.abs(base - c), 0) / k;
-    return Math.max(base, c) + (h * h * k) / 4;
+    const hanging = Math.max(base, c) + (h * h * k) / 4;
+    return base + (hanging - base) * smoothstep(0, CURTAIN_TAPER, beside);
   };
-  const endPhi = (theta: number): number => {
+  /** The end on azimuth θ, the hanging hair's found to 78° / 2^bisections. */
+  const endPhiTo = (theta: number, bisections: number): number => {
     let end = headEnd(theta);
     const drop = length * sideWindow(theta);
     if (drop > 0) {
       // The polar angle where the hanging hair reaches `drop` below the centre (bisection).
       let lo = Math.PI / 2,
         hi = MAX_PHI;
-      const below = (phi: number) => -outerNoWave(theta, phi, MAX_PHI) * Math.cos(phi);
+      const below = (phi: number) => -outerNoWave(theta, phi, MAX_PHI, Math.PI) * Math.cos(phi);
       if (below(hi) < drop) lo = hi;
       else {
-        for (let it = 0; it < 24; it++) {
+        for (let it = 0; it < bisections; it++) {
           const mid = (lo + hi) / 2;
           if (below(mid) < drop) lo = mid;
           else hi = mid;
@@ -380,11 +401,29 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     }
     return Math.min(end, MAX_PHI);
   };
+  const endPhi = (theta: number) => endPhiTo(theta, 24);
+  // The end per azimuth, tabulated (to 0.02°) for `distanceBeside`, which looks along the ring for it.
+  const endTable = new Float32Array(END_STEPS + 1);
+  for (let k = 0; k <= END_STEPS; k++) endTable[k] = endPhiTo((k / END_STEPS) * 2 * Math.PI - Math.PI, 12);
+  const tabulatedEnd = (theta: number): number => {
+    const f = (((((theta + Math.PI) / (2 * Math.PI)) * END_STEPS) % END_STEPS) + END_STEPS) % END_STEPS;
+    const k = Math.floor(f);
+    return endTable[k]! + (endTable[k + 1]! - endTable[k]!) * (f - k);
+  };
+  /** Angular distance across the hair (along the ring of polar angle φ) to a direction past its end. */
+  const distanceBeside = (theta: number, phi: number): number => {
+    const across = Math.max(0.2, Math.sin(phi));
+    for (let k = 1; k <= EDGE_REACH_STEPS; k++) {
+      const delta = (k * 2 * Math.PI) / END_STEPS;
+      if (tabulatedEnd(theta - delta) < phi || tabulatedEnd(theta + delta) < phi) return delta * across;
+    }
+    return Math.PI;
+  };
   return {
     endPhi,
     radii(theta, phi, end) {
       const head = sampleField(field.radius, theta, phi);
-      let outer = outerNoWave(theta, phi, end);
+      let outer = outerNoWave(theta, phi, end, distanceBeside(theta, phi));
       const tc = Math.max(thickness(theta, phi), 0.02) + 0.012;
       // Under the scalp; where an ear pokes through the hair, still under the outer surface.
       const inner = Math.min(Math.max(head - UNDER_SCALP, outer - tc), outer - 0.002);
