@@ -11,7 +11,8 @@ step() { printf '\n== %s (at %d s)\n' "$*" "$SECONDS"; }
 # node processes, so the two cores both work. Their output is printed in its own step.
 bash scripts/setup.sh --with-test-tools --debian-only
 pytest_log="$(mktemp)"
-/usr/bin/python3 -m pytest -q -p no:cacheprovider training/tests >"$pytest_log" 2>&1 &
+pytest_tmp="$(mktemp -d)" # its own base temp, removed below: pytest keeps its last three (~1.4 GB each)
+/usr/bin/python3 -m pytest -q -p no:cacheprovider --basetemp "$pytest_tmp" training/tests >"$pytest_log" 2>&1 &
 pytest_pid=$!
 trap 'kill "$pytest_pid" 2>/dev/null || true' EXIT # a failed check ends the run: not the tests
 bash scripts/setup.sh --with-test-tools
@@ -38,6 +39,7 @@ pytest_rc=0
 wait "$pytest_pid" || pytest_rc=$?
 cat "$pytest_log"
 rm -f "$pytest_log"
+[ "${KEEP_TEST_OUTPUT:-}" = 1 ] || rm -rf "$pytest_tmp"
 [ "$pytest_rc" = 0 ] || { echo "training tests failed (exit $pytest_rc)"; exit "$pytest_rc"; }
 
 step "node tests"

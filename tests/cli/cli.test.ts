@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, copyFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { readJobRecord } from '../../src-main/shared/job-folder';
@@ -12,6 +11,7 @@ import { ASTRONAUT as SAMPLE, COFFEE as NO_FACE, GRACE_HOPPER, writeBadPhotos } 
 import { readGlbMesh, validateGlb } from '../support/glb';
 import { cameraCentre, projectPoint, type PinholeCamera } from '../../src-main/engine/geometry/camera';
 import { computeVertexNormals, meshBounds } from '../../src-main/engine/geometry/textured-mesh';
+import { scratchDir } from '../support/scratch-dir';
 
 const CLI = join(process.cwd(), 'bin/gen3dface.mjs');
 
@@ -21,7 +21,7 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
 }
 
 test('generate on a real photo writes a valid, head-sized GLB textured from the photo, plus OBJ+MTL+PNG', async () => {
-  const out = await mkdtemp(join(tmpdir(), 'cli-out-'));
+  const out = await scratchDir('cli-out');
   const run = cli(['generate', SAMPLE, '--out', out, '--json']);
   assert.equal(run.status, 0, run.stderr + run.stdout);
   const events = run.stdout
@@ -139,7 +139,7 @@ test('generate on a real photo writes a valid, head-sized GLB textured from the 
 });
 
 test('a second real photo (JPEG, glasses, cap): the fit meets its landmark target and the head exports', async () => {
-  const out = await mkdtemp(join(tmpdir(), 'cli-hopper-'));
+  const out = await scratchDir('cli-hopper');
   const run = cli(['generate', GRACE_HOPPER, '--out', out, '--format', 'glb']);
   assert.equal(run.status, 0, run.stderr + run.stdout);
   const [jobId] = await readdir(join(out, '.jobs'));
@@ -157,7 +157,7 @@ test('a second real photo (JPEG, glasses, cap): the fit meets its landmark targe
 });
 
 test('bad input: each file gets a clear error and exit code 1, and no half-written job or output', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cli-bad-'));
+  const dir = await scratchDir('cli-bad');
   const cases = await writeBadPhotos(dir);
   cases.push([NO_FACE, 'no-face']);
   for (const [file, code] of cases) {
@@ -177,7 +177,7 @@ test('bad input: each file gets a clear error and exit code 1, and no half-writt
 });
 
 test('several faces: refused with a hint, or the largest taken with --face largest; a folder runs as a batch', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cli-multi-'));
+  const dir = await scratchDir('cli-multi');
   const photos = join(dir, 'photos');
   await mkdir(photos);
   const half = await sharp(SAMPLE).resize(400, 400).toBuffer();
@@ -217,7 +217,7 @@ test('several faces: refused with a hint, or the largest taken with --face large
 });
 
 test('Ctrl-C cancels the running job: exit 130, the job is cancelled and resumes to the end', async () => {
-  const out = await mkdtemp(join(tmpdir(), 'cli-sigint-'));
+  const out = await scratchDir('cli-sigint');
   // its own process group, so the signal reaches the CLI and its engine alike, as a terminal's Ctrl-C does
   const child = spawn(process.execPath, [CLI, 'generate', SAMPLE, '--out', out, '--json'], {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiagnosticsReport } from '../../src-main/shared/diagnostics';
 import { COFFEE as NO_FACE } from '../support/photos';
+import { scratchDir } from '../support/scratch-dir';
 
 const CLI = join(process.cwd(), 'bin/gen3dface.mjs');
 
@@ -42,7 +42,7 @@ async function writePack(dir: string, id: string): Promise<void> {
 }
 
 test('diagnostics writes one JSON file: versions, providers, native addon, packs verified, the log tail — no photo data', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cli-diagnostics-'));
+  const dir = await scratchDir('cli-diagnostics');
   const env = { GEN3D_LOG_FILE: join(dir, 'logs', 'gen3dface.log') };
   const packs = join(dir, 'packs');
   await writePack(join(packs, 'good'), 'good-pack');

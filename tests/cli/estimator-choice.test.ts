@@ -2,20 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { nodeEngineLauncher } from '../../src-main/host/engine-process';
 import { StudioBackend } from '../../src-main/host/studio-backend';
 import { JOB_PATHS, PriorOverlay, type StudioEvent } from '../../src-main/shared/protocol';
 import { estimatorFixtures } from '../adapters/support/estimator-fixtures';
 import { SAMPLE_PHOTO } from '../support/backend';
+import { scratchDir } from '../support/scratch-dir';
 
 // A DECA pack of the official shapes (random weights, real converter) drives the pipeline's estimate
 // stage; a re-run of that stage alone (`only`) leaves the textured head as it was. (The studio's
 // estimator switch re-runs generate and export too: tests/estimate/estimator-shapes-head.test.ts.)
 test('estimator choice: DECA pack as prior, re-run of only the estimate stage, missing pack is a clear error', async () => {
   const { packsDir } = await estimatorFixtures(['deca']);
-  const jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-est-'));
+  const jobsRoot = await scratchDir('gen3d-est');
   const backend = new StudioBackend({
     jobsRoot,
     launcher: nodeEngineLauncher({ env: { GEN3D_PACKS_DIR: packsDir } }),

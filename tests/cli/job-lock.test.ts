@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { JobStore } from '../../src-main/host/job-store';
 import { readJobRecord } from '../../src-main/shared/job-folder';
 import { JOB_LOCK_FILE, JobLockOwner } from '../../src-main/shared/job-lock-file';
 import { ASTRONAUT as SAMPLE } from '../support/photos';
 import { validateGlb } from '../support/glb';
+import { scratchDir } from '../support/scratch-dir';
 
 const CLI = join(process.cwd(), 'bin/gen3dface.mjs');
 
@@ -22,7 +23,7 @@ function cli(args: string[]): Promise<{ status: number | null; stdout: string; s
 }
 
 test('two CLIs on one job: a stale lock is taken over, the second CLI is refused (exit 4), the first finishes', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'cli-lock-'));
+  const root = await scratchDir('cli-lock');
   const store = new JobStore(root);
   await store.open();
   const job = await store.create({

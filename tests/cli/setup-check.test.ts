@@ -4,20 +4,20 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { nodeEngineLauncher } from '../../src-main/host/engine-process';
 import { StudioBackend } from '../../src-main/host/studio-backend';
 import { ASTRONAUT } from '../support/photos';
+import { scratchDir } from '../support/scratch-dir';
 
 const CLI = join(process.cwd(), 'bin/gen3dface.mjs');
 /** The engine looks only here for its addon: as if native/build were never built. */
 const NO_ADDON = { GEN3D_NATIVE_ADDON: '/nonexistent/native/build/gen3d_native.node' };
 
 test('the CLI refuses before any stage with exit code 2 and says to run the set-up', async () => {
-  const out = await mkdtemp(join(tmpdir(), 'cli-no-addon-'));
+  const out = await scratchDir('cli-no-addon');
   const r = spawnSync(process.execPath, [CLI, 'generate', ASTRONAUT, '--out', out], {
     encoding: 'utf8',
     timeout: 120_000,
@@ -36,7 +36,7 @@ test('the CLI refuses before any stage with exit code 2 and says to run the set-
 });
 
 test('the engine fails a job before its first stage, with the set-up hint the studio shows', async () => {
-  const jobsRoot = await mkdtemp(join(tmpdir(), 'engine-no-addon-'));
+  const jobsRoot = await scratchDir('engine-no-addon');
   const backend = new StudioBackend({ jobsRoot, launcher: nodeEngineLauncher({ env: NO_ADDON }) });
   await backend.start();
   try {

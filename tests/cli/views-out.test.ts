@@ -1,12 +1,12 @@
 /** `--views-out`: renders of the generated head from N azimuths; the job keeps a four-view preview. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { ASTRONAUT, meanAbsDiff } from '../support/photos';
+import { scratchDir } from '../support/scratch-dir';
 
 const CLI = join(process.cwd(), 'bin/gen3dface.mjs');
 
@@ -16,7 +16,7 @@ function cli(args: string[]): { status: number | null; out: string } {
 }
 
 test('--views-out writes N renders round the head, and the job keeps front, 3/4, profile and back', async () => {
-  const out = await mkdtemp(join(tmpdir(), 'views-out-'));
+  const out = await scratchDir('views-out');
   const viewsDir = join(out, 'views');
   const run = cli(['generate', ASTRONAUT, '--out', out, '--views-out', viewsDir, '--views', '4']);
   assert.equal(run.status, 0, run.out);

@@ -7,8 +7,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JobStore } from '../../src-main/host/job-store';
 import { readJobRecord, updateJobRecord } from '../../src-main/shared/job-folder';
@@ -21,6 +20,7 @@ import {
   viewPath,
 } from '../../src-main/engine/pipeline/view-candidates';
 import { StageError } from '../../src-main/engine/stage-error';
+import { scratchDir } from '../support/scratch-dir';
 
 const bytes = (text: string): Buffer => Buffer.from(text);
 
@@ -40,7 +40,7 @@ describe('view candidate files', () => {
   let projectionDir: string;
 
   before(async () => {
-    store = new JobStore(await mkdtemp(join(tmpdir(), 'gen3d-candidates-')));
+    store = new JobStore(await scratchDir('gen3d-candidates'));
     await store.open();
     const photoBytes = bytes('not read here');
     const diffusion = await store.create({

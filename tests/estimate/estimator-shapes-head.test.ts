@@ -6,8 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
@@ -24,6 +23,7 @@ import { flameTopologyHead } from '../../src-main/engine/pipeline/flame-topology
 import type { StageError } from '../../src-main/engine/stage-error';
 import { JobSettings } from '../../src-main/shared/protocol';
 import { deformedHead, NOSE_EXTRA_M, writeStandInPack } from './support-standin';
+import { scratchDir } from '../support/scratch-dir';
 
 const CLI = path.join(process.cwd(), 'bin/gen3dface.mjs');
 const model = await loadHeadModel();
@@ -117,14 +117,14 @@ describe('the estimator shapes the exported head', { concurrency: 1 }, () => {
     const fx = await estimatorFixtures(['deca']);
     const [deca] = (await readdir(fx.packsDir)).filter((n) => n.includes('deca'));
     assert.ok(deca, `no DECA pack in ${fx.packsDir}`);
-    const packs = await mkdtemp(path.join(tmpdir(), 'standin-packs-'));
+    const packs = await scratchDir('standin-packs');
     const standIn = deformedHead(model);
     await writeStandInPack(path.join(fx.packsDir, deca), path.join(packs, deca), model, standIn);
 
-    const outDeca = await mkdtemp(path.join(tmpdir(), 'standin-deca-'));
+    const outDeca = await scratchDir('standin-deca');
     const runDeca = generate([ASTRONAUT, '--out', outDeca, '--estimator', 'deca', '--packs', packs]);
     assert.equal(runDeca.status, 0, runDeca.out);
-    const outBuiltin = await mkdtemp(path.join(tmpdir(), 'standin-builtin-'));
+    const outBuiltin = await scratchDir('standin-builtin');
     const runBuiltin = generate([ASTRONAUT, '--out', outBuiltin]);
     assert.equal(runBuiltin.status, 0, runBuiltin.out);
 
@@ -155,7 +155,7 @@ describe('the estimator shapes the exported head', { concurrency: 1 }, () => {
 
     // FLAME's own mesh and UV template, textured by transfer from the studio head. The stand-in's
     // template is the head's own layout on the same surface, so the texture must come back the same.
-    const outFlame = await mkdtemp(path.join(tmpdir(), 'standin-flame-'));
+    const outFlame = await scratchDir('standin-flame');
     const runFlame = generate([
       ASTRONAUT,
       ...['--out', outFlame, '--estimator', 'deca', '--packs', packs, '--topology', 'flame'],
@@ -192,7 +192,7 @@ describe('the estimator shapes the exported head', { concurrency: 1 }, () => {
   });
 
   it('asks for the FLAME UV template when the topology option cannot be met', async () => {
-    const out = await mkdtemp(path.join(tmpdir(), 'flame-builtin-'));
+    const out = await scratchDir('flame-builtin');
     const run = generate([ASTRONAUT, '--out', out, '--topology', 'flame']);
     // refused as a usage error before any work (the stage's own refusal stays for the studio)
     assert.equal(run.status, 2, run.out);
@@ -200,7 +200,7 @@ describe('the estimator shapes the exported head', { concurrency: 1 }, () => {
     assert.deepEqual(await readdir(out), [], 'no job started');
 
     // The studio asks the stage itself: a job without prior/flame-head/ is refused with a hint.
-    const jobDir = await mkdtemp(path.join(tmpdir(), 'flame-stage-'));
+    const jobDir = await scratchDir('flame-stage');
     const job = { settings: JobSettings.parse({}) } as Parameters<typeof flameTopologyHead>[0]['job'];
     const mesh = {
       name: 'head',
@@ -222,7 +222,7 @@ describe('the estimator shapes the exported head', { concurrency: 1 }, () => {
   for (const estimator of ['deca', 'mica'] as const) {
     it(`random-weight ${estimator} pack: still a watertight, UV-mapped, head-sized export`, async () => {
       const fx = await estimatorFixtures([estimator]);
-      const out = await mkdtemp(path.join(tmpdir(), `random-${estimator}-`));
+      const out = await scratchDir(`random-${estimator}`);
       const run = generate([ASTRONAUT, '--out', out, '--estimator', estimator, '--packs', fx.packsDir]);
       assert.equal(run.status, 0, run.out);
       const glb = await readFile(path.join(out, 'astronaut.glb'));

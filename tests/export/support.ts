@@ -1,25 +1,14 @@
 /** Shared helpers of the export tests: a small OBJ reader and a batched headless-Blender run. */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { removeScratchDirs, scratchDir } from '../support/scratch-dir';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 
-const created: string[] = [];
-
-/** A fresh folder under the OS temp dir, removed by `removeTempDirs` (kept with KEEP_TEST_OUTPUT=1). */
-export async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), `gen3d-export-${prefix}-`));
-  created.push(dir);
-  return dir;
-}
-
-export async function removeTempDirs(): Promise<void> {
-  if (process.env.KEEP_TEST_OUTPUT === '1') return;
-  for (const dir of created.splice(0)) await rm(dir, { recursive: true, force: true });
-}
+/** A fresh folder under the OS temp dir, removed by `removeTempDirs` or at exit (`scratchDir`). */
+export const tempDir = (prefix: string): Promise<string> => scratchDir(`export-${prefix}`);
+export const removeTempDirs = removeScratchDirs;
 
 export interface ObjObject {
   name: string;

@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeEngineLauncher } from '../../src-main/host/engine-process';
 import { EngineWatchdog, watchdogLimitsFromEnv } from '../../src-main/host/engine-watchdog';
@@ -10,6 +8,7 @@ import { StudioBackend } from '../../src-main/host/studio-backend';
 import { readJobRecord } from '../../src-main/shared/job-folder';
 import type { JobSettingsInput, StudioEvent } from '../../src-main/shared/protocol';
 import { SAMPLE_PHOTO, nextEvent } from '../support/backend';
+import { scratchDir } from '../support/scratch-dir';
 
 /** The test's watchdog: 1.5 s without a heartbeat (the engine sends one every 100 ms). */
 const LIMIT_MS = 1500;
@@ -51,7 +50,7 @@ test('the watchdog: heartbeat and progress limits, and an announced silence stre
 });
 
 test('an engine whose event loop blocks is killed within the limit, its job interrupted with the reason, not resumed in a loop; the restarted engine runs a new job', async () => {
-  const jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-watchdog-'));
+  const jobsRoot = await scratchDir('gen3d-watchdog');
   // read at every launch: removing the hook below makes the next engine a healthy one
   const env: NodeJS.ProcessEnv = {
     GEN3D_TEST_HOOKS: '1',
@@ -128,7 +127,7 @@ test('an engine whose event loop blocks is killed within the limit, its job inte
 });
 
 test('the CLI says the engine stopped responding and exits non-zero', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'gen3d-watchdog-cli-'));
+  const dir = await scratchDir('gen3d-watchdog-cli');
   const run = spawnSync(
     process.execPath,
     [
@@ -158,7 +157,7 @@ test('the CLI says the engine stopped responding and exits non-zero', async () =
 });
 
 test('a stage that awaits forever (heartbeat on, no progress) is caught by the progress limit; an engine that ignores SIGTERM is SIGKILLed after the grace', async () => {
-  const jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-watchdog-'));
+  const jobsRoot = await scratchDir('gen3d-watchdog');
   const env: NodeJS.ProcessEnv = {
     GEN3D_TEST_HOOKS: '1',
     GEN3D_TEST_HANG_AT: 'segment',
@@ -209,7 +208,7 @@ test('a stage that awaits forever (heartbeat on, no progress) is caught by the p
 });
 
 test('a long blocking call the engine announced (expectSilence) is waited for, not taken for a hang', async () => {
-  const jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-watchdog-'));
+  const jobsRoot = await scratchDir('gen3d-watchdog');
   const BLOCK_MS = 2500;
   const backend = new StudioBackend({
     jobsRoot,
@@ -257,7 +256,7 @@ test('a long blocking call the engine announced (expectSilence) is waited for, n
 });
 
 test('a hung engine that cannot be started again: the job still ends, interrupted, saying so', async () => {
-  const jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-watchdog-'));
+  const jobsRoot = await scratchDir('gen3d-watchdog');
   const env: NodeJS.ProcessEnv = {
     GEN3D_TEST_HOOKS: '1',
     GEN3D_TEST_HANG_AT: 'segment',

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { acquireJobLock, JobLockedError, liveJobLockOwner } from '../../src-main/host/job-lock';
 import { JobStore } from '../../src-main/host/job-store';
 import { JOB_LOCK_FILE, JobLockOwner } from '../../src-main/shared/job-lock-file';
 import { readJobRecord, updateJobRecord } from '../../src-main/shared/job-folder';
+import { scratchDir } from '../support/scratch-dir';
 
 /** The pid of a process that has exited (pids are not reused this quickly). */
 function deadPid(): number {
@@ -32,7 +33,7 @@ const readOwner = async (dir: string): Promise<JobLockOwner> =>
   JobLockOwner.parse(JSON.parse(await readFile(join(dir, JOB_LOCK_FILE), 'utf8')));
 
 test('a held lock refuses others with who holds it, and is gone once released', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'lock-'));
+  const dir = await scratchDir('lock');
   const lock = await acquireJobLock(dir, 'job-a');
   assert.equal((await readOwner(dir)).pid, process.pid);
   const refused = await acquireJobLock(dir, 'job-a').catch((e: unknown) => e);
@@ -58,7 +59,7 @@ test('stale locks are taken over: a dead pid here, our own pid from an earlier l
     ['another host, untouched for 2 minutes', { pid: 1, host: 'elsewhere.example' }, 120],
   ];
   for (const [why, owner, ageS] of stale) {
-    const dir = await mkdtemp(join(tmpdir(), 'lock-'));
+    const dir = await scratchDir('lock');
     await writeLock(dir, owner);
     const then = new Date(Date.now() - ageS * 1000);
     await utimes(join(dir, JOB_LOCK_FILE), then, then);
@@ -67,7 +68,7 @@ test('stale locks are taken over: a dead pid here, our own pid from an earlier l
     assert.equal((await readOwner(dir)).token, lock.owner.token, why);
     await lock.release();
   }
-  const torn = await mkdtemp(join(tmpdir(), 'lock-'));
+  const torn = await scratchDir('lock');
   await writeFile(join(torn, JOB_LOCK_FILE), '');
   const old = new Date(Date.now() - 60_000);
   await utimes(join(torn, JOB_LOCK_FILE), old, old);
@@ -78,7 +79,7 @@ test('stale locks are taken over: a dead pid here, our own pid from an earlier l
     { pid: 1, host: 'elsewhere.example' },
     { pid: process.ppid, token: 'the-parent' },
   ]) {
-    const dir = await mkdtemp(join(tmpdir(), 'lock-'));
+    const dir = await scratchDir('lock');
     await writeLock(dir, owner);
     const refused = await acquireJobLock(dir, 'j').catch((e: unknown) => e);
     assert.ok(refused instanceof JobLockedError, JSON.stringify(owner));
@@ -125,8 +126,8 @@ async function race(dir: string, count: number): Promise<string[]> {
 }
 
 test('processes racing for a free lock, or for one stale lock, end with exactly one holder', async () => {
-  const free = await mkdtemp(join(tmpdir(), 'lock-race-'));
-  const stale = await mkdtemp(join(tmpdir(), 'lock-race-'));
+  const free = await scratchDir('lock-race');
+  const stale = await scratchDir('lock-race');
   await writeLock(stale, { pid: deadPid() });
   const [onFree, onStale] = await Promise.all([race(free, 4), race(stale, 4)]);
   for (const results of [onFree, onStale]) {
@@ -136,7 +137,7 @@ test('processes racing for a free lock, or for one stale lock, end with exactly 
 });
 
 test('the store leaves a job that another process is working on alone: open() and delete()', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'jobs-'));
+  const root = await scratchDir('jobs');
   const store = new JobStore(root);
   await store.open();
   const job = await store.create({ photoBytes: Buffer.from('x'), sourceName: 'a.png' });

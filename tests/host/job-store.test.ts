@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JobStore } from '../../src-main/host/job-store';
 import { readJobRecord, updateJobRecord } from '../../src-main/shared/job-folder';
+import { scratchDir } from '../support/scratch-dir';
 
 const photo = Buffer.from('not really a photo: the store does not look inside');
 
 test('create, list, get and delete jobs; they survive a new store on the same root', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'jobs-'));
+  const root = await scratchDir('jobs');
   const store = new JobStore(root);
   await store.open();
   const a = await store.create({
@@ -39,7 +39,7 @@ test('create, list, get and delete jobs; they survive a new store on the same ro
 });
 
 test('opening the store cleans half-made jobs and marks jobs that were running as interrupted', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'jobs-'));
+  const root = await scratchDir('jobs');
   const store = new JobStore(root);
   await store.open();
   const job = await store.create({ photoBytes: photo, sourceName: 'a.png' });
@@ -72,7 +72,7 @@ test('opening the store cleans half-made jobs and marks jobs that were running a
 });
 
 test('a writer killed mid-write leaves job.json whole: the old state or the new, never torn', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'jobs-'));
+  const root = await scratchDir('jobs');
   const store = new JobStore(root);
   await store.open();
   const job = await store.create({ photoBytes: photo, sourceName: 'a.png' });

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLogWriter, logLineFor, readLogTail } from '../../src-main/host/studio-log';
+import { scratchDir } from '../support/scratch-dir';
 
 const at = new Date('2026-12-02T10:00:00.000Z');
 
@@ -39,7 +39,7 @@ test('log lines: errors, crashes and job ends, one line each; progress and artif
 });
 
 test('the log keeps its order, rotates past 1 MB, and its tail is whole lines', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'log-'));
+  const dir = await scratchDir('log');
   const path = join(dir, 'sub', 'gen3dface.log');
   assert.deepEqual(await readLogTail(path, 5), [], 'no log yet');
   const log = createLogWriter(path);

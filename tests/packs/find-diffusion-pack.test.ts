@@ -1,13 +1,13 @@
 /** Which diffusion pack a job gets: a folder, an id, else the first one — the user's before the shipped default. */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { findDiffusionPack } from '../../src-main/engine/generate/multiview-diffusion/diffusion-pack';
 import { DIFFUSION_ROLE } from '../../src-main/engine/packs/pack-manifest';
 import { listPacks } from '../../src-main/engine/pipeline/list-packs';
 import { StageError } from '../../src-main/engine/stage-error';
+import { scratchDir } from '../support/scratch-dir';
 
 async function packFolder(root: string, name: string, id: string): Promise<string> {
   const dir = path.join(root, name);
@@ -26,7 +26,7 @@ async function packFolder(root: string, name: string, id: string): Promise<strin
 }
 
 test('the shipped pack is found when the user has none; a user pack wins; ids look in both', async () => {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'find-pack-'));
+  const root = await scratchDir('find-pack');
   const user = path.join(root, 'user');
   const shipped = path.join(root, 'shipped');
   await mkdir(user, { recursive: true });

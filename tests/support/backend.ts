@@ -1,10 +1,9 @@
 /** A real StudioBackend (real engine child process) on a temporary jobs root, for tests. */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeEngineLauncher } from '../../src-main/host/engine-process';
 import { StudioBackend } from '../../src-main/host/studio-backend';
 import type { StudioEvent } from '../../src-main/shared/protocol';
+import { scratchDir } from './scratch-dir';
 
 export const SAMPLE_PHOTO = join(process.cwd(), 'resources/samples/astronaut.png');
 
@@ -13,7 +12,7 @@ export async function startTestBackend(): Promise<{
   events: StudioEvent[];
   jobsRoot: string;
 }> {
-  const jobsRoot = await mkdtemp(join(tmpdir(), 'gen3d-jobs-'));
+  const jobsRoot = await scratchDir('gen3d-jobs');
   const backend = new StudioBackend({ jobsRoot, launcher: nodeEngineLauncher() });
   const events: StudioEvent[] = [];
   backend.on('event', (e) => events.push(e));

@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CameraRig } from '../../src-main/engine/packs/diffusion-manifest';
 import { writeSyntheticHeads } from '../../training/data/make-synthetic-heads';
 import type { SyntheticHeadOptions } from '../../training/data/synthetic-head';
+import { scratchDir } from '../support/scratch-dir';
 
 async function options(): Promise<SyntheticHeadOptions> {
   const rig = CameraRig.parse(JSON.parse(await readFile('training/data/head360-rig.json', 'utf8')));
@@ -53,8 +53,8 @@ test(
   { timeout: 240_000 },
   async () => {
     const opts = await options();
-    const a = await mkdtemp(join(tmpdir(), 'synth-a-'));
-    const b = await mkdtemp(join(tmpdir(), 'synth-b-'));
+    const a = await scratchDir('synth-a');
+    const b = await scratchDir('synth-b');
     const run = (out: string, start: number, count: number) =>
       writeSyntheticHeads({ out, seed: 7, start, count, options: opts, withPrior: true });
     const first = await run(a, 0, 2);
