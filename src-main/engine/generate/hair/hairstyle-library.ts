@@ -383,9 +383,12 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
   /** The end on azimuth θ, the hanging hair's found to 78° / 2^bisections. */
   const endPhiTo = (theta: number, bisections: number): number => {
     let end = headEnd(theta);
-    const drop = length * sideWindow(theta);
-    if (drop > 0) {
-      // The polar angle where the hanging hair reaches `drop` below the centre (bisection).
+    const hang = sideWindow(theta);
+    if (hang > 0 && length > 0) {
+      // The polar angle where the hanging hair reaches its length below the centre (bisection); the
+      // end goes down to it across the side window, so the hair's front edge runs from the temple
+      // down and back to the jaw, not straight down from the hairline.
+      const drop = length;
       let lo = Math.PI / 2,
         hi = MAX_PHI;
       const below = (phi: number) => -outerNoWave(theta, phi, MAX_PHI, Math.PI) * Math.cos(phi);
@@ -397,7 +400,7 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
           else hi = mid;
         }
       }
-      end = Math.max(end, lo);
+      end = Math.max(end, end + hang * (lo - end));
     }
     return Math.min(end, MAX_PHI);
   };
