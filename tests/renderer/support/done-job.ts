@@ -26,9 +26,9 @@ function alive(pid: number): boolean {
 /** The jobs folder holding the done job (made now if this run has none yet). */
 export async function doneSampleJobs(): Promise<string> {
   const dir = join(tmpdir(), `${PREFIX}${process.ppid}`);
-  // earlier runs' copies (their runner is gone)
+  // earlier runs' copies and their lock files (their runner is gone)
   for (const name of await readdir(tmpdir())) {
-    const pid = name.startsWith(PREFIX) ? Number(name.slice(PREFIX.length)) : 0;
+    const pid = name.startsWith(PREFIX) ? Number(name.slice(PREFIX.length).replace(/\.lock$/, '')) : 0;
     if (pid && pid !== process.ppid && !alive(pid))
       await rm(join(tmpdir(), name), { recursive: true, force: true });
   }
