@@ -22,6 +22,7 @@ import {
   interpolateVertexField,
 } from '../../src-main/engine/generate/prior-projection/atlas-surface';
 import type { RgbaImage } from '../../src-main/engine/native/native-addon';
+import { skinGate } from '../../src-main/engine/generate/prior-projection/skin-colour-model';
 import { computeVertexNormals } from '../../src-main/engine/geometry/textured-mesh';
 import { GRACE_HOPPER } from '../support/photos';
 import { ASTRONAUT, loadPhoto } from './support/photos';
@@ -353,6 +354,49 @@ test('neck: skin, not the collar or shirt below the chin in the photo', async ()
       `${name}: neck ${neckColour} is nearer the clothing ${clothing} than half its distance to skin`,
     );
   }
+});
+
+test('hair the photo shows over the sides, neck and ears is not painted on the skin; the face keeps the photo', async () => {
+  // All of the photo marked as hair: where the skin test applies (sides, neck, ears) nothing of the
+  // photo may stay, while the face's features (no skin test there) keep their trust.
+  const { width, height } = astronaut.photo.rgba;
+  const allHair = { data: new Uint8Array(width * height).fill(1), width, height };
+  const masked = await bakeHeadTexture({
+    photoRgba: astronaut.photo.rgba,
+    positions: astronaut.fit.positions,
+    model,
+    camera: astronaut.fit.camera,
+    textureSize: SIZE,
+    hairMask: allHair,
+  });
+  const gate = interpolateVertexField(
+    model,
+    surface,
+    Float32Array.from(model.hairWeight, (h, v) => skinGate(h, model.detailWeight[v]!)),
+    1,
+  );
+  const trust = (b: typeof masked, where: (p: number) => boolean) => {
+    let sum = 0;
+    for (let p = 0; p < gate.length; p++)
+      if (surface.chart[p]! >= 0 && where(p)) sum += b.sources.photoTrust[p]!;
+    return sum;
+  };
+  // Where the gate is partial (towards the features and the scalp) hair keeps part of its weight, as
+  // clothing does; where it is (nearly) full none.
+  const gated = (p: number) => gate[p]! > 0.9;
+  const face = (p: number) => gate[p]! === 0 && hairTexel[p]! < 0.3;
+  const [gatedBefore, gatedAfter] = [trust(astronaut.bake, gated), trust(masked, gated)];
+  const [faceBefore, faceAfter] = [trust(astronaut.bake, face), trust(masked, face)];
+  console.log(
+    `photo trust where the skin test applies ${gatedBefore.toFixed(0)} → ${gatedAfter.toFixed(0)} texels, ` +
+      `on the face ${faceBefore.toFixed(0)} → ${faceAfter.toFixed(0)}`,
+  );
+  assert.ok(gatedBefore > 2000, `only ${gatedBefore.toFixed(0)} texels of photo on neck, ears, sides`);
+  assert.ok(gatedAfter < 0.05 * gatedBefore, `${gatedAfter.toFixed(0)} texels of hair kept on the skin`);
+  assert.ok(
+    Math.abs(faceAfter - faceBefore) < 0.02 * faceBefore,
+    `the face's photo ${faceBefore} → ${faceAfter}`,
+  );
 });
 
 test('albedo: a directional light added to the photo is divided out, and reported', async () => {

@@ -1,18 +1,24 @@
 /**
  * The hair object in a job: `mesh/hair/` (a mesh folder of its own, so it keeps its own texture) and
- * `mesh/hair/hair-report.json` (style, parameters, silhouette IoU). Written by the generate stage after
- * the head, read by the export stage; a job without it (written before hair existed) exports the head
+ * `mesh/hair/hair-report.json` (style, parameters, silhouette IoU). The generate stage segments the
+ * photo's hair before the head's bake (which leaves that hair off the skin) and writes the object after
+ * it; the export stage reads it; a job without it (written before hair existed) exports the head
  * alone.
  */
 import { readFile } from 'node:fs/promises';
 import { JOB_PATHS } from '../../shared/protocol';
-import { generateHair, type HairReport } from '../generate/hair/generate-hair';
+import {
+  generateHair,
+  segmentPhotoHair,
+  type HairReport,
+  type SegmentedHair,
+} from '../generate/hair/generate-hair';
 import { photoWithMaskAlpha } from '../generate/prior-projection/photo-projection';
 import type { PinholeCamera } from '../geometry/camera';
 import type { HeadModel } from '../geometry/head-model';
 import { EXTRA_MESH_FOLDERS, readMeshFolderIfPresent, writeMeshFolder } from '../geometry/mesh-file';
 import type { TexturedMesh } from '../geometry/textured-mesh';
-import { decodeRawImage } from '../image/raw-image';
+import { decodeRawImage, type RawImage } from '../image/raw-image';
 import { readJobMask } from './job-mask';
 import { readLandmarksFile } from './landmarks-file';
 import type { StageContext } from './stage-context';
@@ -20,22 +26,46 @@ import type { StageContext } from './stage-context';
 const HAIR_DIR = `${JOB_PATHS.meshDir}/${EXTRA_MESH_FOLDERS.hair}`;
 const HAIR_REPORT = `${HAIR_DIR}/hair-report.json`;
 
-/** Segment the photo's hair, fit a style, texture it, write it; the progress message names style and IoU. */
-export async function writeHairObject(
+/** What the hair takes from the job: the photo, its person mask and landmarks, and the hair segmented in it. */
+export interface JobHairPhoto {
+  photo: RawImage;
+  personMask: Uint8Array;
+  landmarks: ArrayLike<number>;
+  segmented: SegmentedHair;
+}
+
+/** Segment the job photo's hair (the head's bake keeps it off the skin, the hair object is fitted to it). */
+export async function segmentJobHair(
   ctx: StageContext,
-  input: { photoPng: Buffer; positions: Float32Array; camera: PinholeCamera; model: HeadModel; size: number },
-): Promise<HairReport> {
+  input: { photoPng: Buffer; camera: PinholeCamera; model: HeadModel },
+): Promise<JobHairPhoto> {
   const photo = await decodeRawImage(input.photoPng, 4);
-  const landmarks = await readLandmarksFile(ctx);
+  const { landmarks } = await readLandmarksFile(ctx);
   // The mask at the photo's size, from the alpha the bake's helper scales it into.
   const withMask = await photoWithMaskAlpha(photo, await readJobMask(ctx));
   const personMask = new Uint8Array(photo.width * photo.height);
   for (let p = 0; p < personMask.length; p++) personMask[p] = withMask.data[p * 4 + 3]!;
+  const segmented = segmentPhotoHair({
+    photoRgba: photo,
+    personMask,
+    landmarks,
+    model: input.model,
+    camera: input.camera,
+  });
+  return { photo, personMask, landmarks, segmented };
+}
+
+/** Fit a style to the segmented hair, texture it, write it; the progress message names style and IoU. */
+export async function writeHairObject(
+  ctx: StageContext,
+  input: JobHairPhoto & { positions: Float32Array; camera: PinholeCamera; model: HeadModel; size: number },
+): Promise<HairReport> {
   const hair = await generateHair(
     {
-      photoRgba: photo,
-      personMask,
-      landmarks: landmarks.landmarks,
+      photoRgba: input.photo,
+      personMask: input.personMask,
+      landmarks: input.landmarks,
+      segmented: input.segmented,
       positions: input.positions,
       model: input.model,
       camera: input.camera,

@@ -30,6 +30,31 @@ export interface GenerateHairInput {
   model: HeadModel;
   camera: PinholeCamera;
   textureSize: number;
+  /** The photo's hair, segmented already (`segmentPhotoHair`: the head's bake uses it too). */
+  segmented?: SegmentedHair;
+}
+
+export interface SegmentedHair {
+  segmentation: HairSegmentation;
+  ms: number;
+}
+
+/** The photo's hair and headwear, segmented with the fitted head's turn (where the back of the head shows). */
+export function segmentPhotoHair(
+  input: Pick<GenerateHairInput, 'photoRgba' | 'personMask' | 'landmarks' | 'model' | 'camera'>,
+): SegmentedHair {
+  const t0 = performance.now();
+  const { camera } = input;
+  const segmentation = segmentHair({
+    photo: input.photoRgba,
+    personMask: input.personMask,
+    landmarks: input.landmarks,
+    faceOval: input.model.namedLandmarks.faceOval ?? [],
+    // The model's +Z (the face's forward) in camera coordinates is R's third column; the back of the
+    // head lies the other way, and its image-plane part is where it shows in the photo.
+    backOfHead: [-camera.R[2]!, -camera.R[5]!],
+  });
+  return { segmentation, ms: performance.now() - t0 };
 }
 
 export interface HairReport {
@@ -52,17 +77,8 @@ export interface GeneratedHair {
 }
 
 export async function generateHair(input: GenerateHairInput, signal?: AbortSignal): Promise<GeneratedHair> {
-  const { model, positions, camera, photoRgba } = input;
-  const t0 = performance.now();
-  const segmentation = segmentHair({
-    photo: photoRgba,
-    personMask: input.personMask,
-    landmarks: input.landmarks,
-    faceOval: model.namedLandmarks.faceOval ?? [],
-    // The model's +Z (the face's forward) in camera coordinates is R's third column; the back of the
-    // head lies the other way, and its image-plane part is where it shows in the photo.
-    backOfHead: [-camera.R[2]!, -camera.R[5]!],
-  });
+  const { model, positions } = input;
+  const { segmentation, ms: segmentMs } = input.segmented ?? segmentPhotoHair(input);
   const outline = measureHairOutline(segmentation);
   throwIfCancelled(signal);
   const t1 = performance.now();
@@ -106,7 +122,7 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
       headwear: segmentation.headwearBottom !== null,
       outline,
       textureSeenShare: texture.seenShare,
-      ms: { segment: round(t1 - t0), fit: round(t2 - t1), mesh: round(t3 - t2), texture: round(t4 - t3) },
+      ms: { segment: round(segmentMs), fit: round(t2 - t1), mesh: round(t3 - t2), texture: round(t4 - t3) },
     },
   };
 }

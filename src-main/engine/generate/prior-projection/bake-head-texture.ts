@@ -3,8 +3,8 @@
  * everything the photo does not show from the photo's own skin.
  *
  * 1. Each texel takes the photo where its surface point is seen (view angle × person mask); on
- *    neck, ears and sides only where the photo colour is skin (clothing and stray hair count as
- *    unseen); within a few millimetres of the fitted head's outline in the photo (a turned face's
+ *    neck, ears and sides only where the photo colour is skin and the photo's hair segmentation
+ *    finds no hair (clothing and hair count as unseen: the hair object is the hair); within a few millimetres of the fitted head's outline in the photo (a turned face's
  *    nose ridge and cheek line, where the fit misses the photo by pixels) not at all. The mirror
  *    point's photo colour is used only where the mirror is seen clearly better (pose-aware
  *    symmetry: a turned face gets no doubled features).
@@ -21,7 +21,7 @@ import sharp from 'sharp';
 import type { PinholeCamera } from '../../geometry/camera';
 import type { HeadModel } from '../../geometry/head-model';
 import { computeVertexNormals, type TexturedMesh } from '../../geometry/textured-mesh';
-import { dilateAtlas } from '../../native/native-addon';
+import { dilateAtlas, type RgbaImage } from '../../native/native-addon';
 import { throwIfCancelled } from '../../stage-error';
 import { atlasSurface, chartTexelDensity, interpolateVertexField } from './atlas-surface';
 import { evaluateShading, type FittedLighting } from './estimate-lighting';
@@ -58,6 +58,12 @@ export interface BakeInput {
   textureSize: 1024 | 2048;
   /** Divide the photo's fitted lighting out (a texture to relight); default false: keep the photo's shading. */
   albedo?: boolean;
+  /**
+   * Hair and headwear in the photo (segment-hair.ts; 1 = hair, photo size). Where the skin test applies
+   * (sides, neck, ears) they count as unseen, like clothing: hair falling over the side of the face is
+   * the hair object's, and painted on the skin it turned to a dark band down the cheek at ±45°.
+   */
+  hairMask?: { data: Uint8Array; width: number; height: number };
 }
 
 export interface BakeResult {
@@ -164,6 +170,22 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
     projectPhotoOntoAtlas({ photo, surface, camera, size, depthToleranceM: DEPTH_TOLERANCE_M });
   const seenDirect = await project(direct);
   const seenMirrored = await project(mirrored);
+  const hairPhoto = input.hairMask && (await hairMaskAsPhoto(input.hairMask, photo.width, photo.height));
+  const hairOf = async (surface: UvSurface): Promise<Float32Array | undefined> => {
+    if (!hairPhoto) return undefined;
+    const projected = await projectPhotoOntoAtlas({
+      photo: hairPhoto,
+      surface,
+      camera,
+      size,
+      depthToleranceM: DEPTH_TOLERANCE_M,
+    });
+    const hair = new Float32Array(size * size);
+    for (let p = 0; p < hair.length; p++) hair[p] = projected.rgba[p * 4]! / 255;
+    return hair;
+  };
+  const hairDirect = await hairOf(direct);
+  const hairMirrored = await hairOf(mirrored);
   const triangleIds = await atlasTriangleIds(direct.uvs, direct.indices, size);
   lap('project photo');
 
@@ -194,6 +216,7 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
     clearViewOnly: model.regions.map((r) => r.name.startsWith('ear')),
     skin,
     weightOfCos: viewAngleWeight,
+    ...(hairDirect && hairMirrored ? { hair: { direct: hairDirect, mirrored: hairMirrored } } : {}),
   });
   lap('pose-aware mirror');
 
@@ -281,6 +304,27 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
     sources: { photoTrust: seen.seen, mirrorShare: seen.mirror },
     timings,
   };
+}
+
+/** The hair mask as an image to project like the photo: red 255 on hair, opaque everywhere. */
+async function hairMaskAsPhoto(
+  mask: { data: Uint8Array; width: number; height: number },
+  width: number,
+  height: number,
+): Promise<RgbaImage> {
+  const scaled =
+    mask.width === width && mask.height === height
+      ? mask.data
+      : await sharp(mask.data, { raw: { width: mask.width, height: mask.height, channels: 1 } })
+          .resize(width, height, { fit: 'fill', kernel: 'nearest' })
+          .raw()
+          .toBuffer();
+  const data = new Uint8Array(width * height * 4);
+  for (let p = 0; p < width * height; p++) {
+    data[p * 4] = scaled[p]! > 0 ? 255 : 0;
+    data[p * 4 + 3] = 255;
+  }
+  return { width, height, data };
 }
 
 /** Gaussian blur of an RGBA image (sharp), alpha included. */

@@ -48,6 +48,8 @@ export function combineDirectAndMirror(input: {
   clearViewOnly: boolean[];
   skin: SkinColourModel;
   weightOfCos: (cos: number) => number;
+  /** Per texel 0..1, seen directly and through the mirror: the photo shows hair there (not skin). */
+  hair?: { direct: Float32Array; mirrored: Float32Array };
 }): SeenTexels {
   const { direct, mirrored, size, chart, skinGate, skin, weightOfCos } = input;
   const n = chart.length;
@@ -56,17 +58,17 @@ export function combineDirectAndMirror(input: {
   const mirror = new Float32Array(n);
   // Skin likelihood where the skin test applies, eroded so the soft edge of a collar or a strand
   // of hair (half skin, half cloth in the photo) does not pass for skin.
-  const likelihood = (src: AtlasProjection): Float32Array => {
+  const likelihood = (src: AtlasProjection, hair: Float32Array | undefined): Float32Array => {
     const like = new Float32Array(n).fill(1);
     const d = src.rgba;
     for (let p = 0; p < n; p++) {
       if (skinGate[p]! > 0 && src.cos[p]! > 0)
-        like[p] = skinLikelihood(skin, d[p * 4]!, d[p * 4 + 1]!, d[p * 4 + 2]!);
+        like[p] = skinLikelihood(skin, d[p * 4]!, d[p * 4 + 1]!, d[p * 4 + 2]!) * (1 - (hair ? hair[p]! : 0));
     }
     return erodeMin(like, size, SKIN_EROSION_TEXELS);
   };
-  const likeDirect = likelihood(direct);
-  const likeMirrored = likelihood(mirrored);
+  const likeDirect = likelihood(direct, input.hair?.direct);
+  const likeMirrored = likelihood(mirrored, input.hair?.mirrored);
   const weightOf = (src: AtlasProjection, like: Float32Array, p: number): number => {
     const cos = src.cos[p]!;
     if (!(cos > 0)) return 0;

@@ -5,13 +5,12 @@ import { describeLighting } from '../../generate/prior-projection/estimate-light
 import { loadHeadModel } from '../../geometry/head-model';
 import { writeMeshFolder } from '../../geometry/mesh-file';
 import { readHeadFit } from '../head-fit-file';
-import { decodeRawImage } from '../../image/raw-image';
 import { readJobMask } from '../job-mask';
 import { readJobPhoto } from '../job-photo';
 import { photoBaseName, safeFileStem } from '../../../shared/file-names';
 import type { StageRunner } from '../stage-context';
 import { flameTopologyHead } from '../flame-topology-head';
-import { writeHairObject } from '../hair-object';
+import { segmentJobHair, writeHairObject } from '../hair-object';
 import { runDiffusionViews } from '../diffusion-views';
 import { writeJsonAtomic } from '../../../shared/atomic-file';
 
@@ -41,15 +40,22 @@ export const generateStage: StageRunner = {
     const { positions, camera } = await readHeadFit(ctx);
     const model = await loadHeadModel();
     const size = ctx.job.settings.export.textureSize >= 2048 ? 2048 : 1024;
+    const hairPhoto = await segmentJobHair(ctx, { photoPng: photo.png, camera, model });
+    const { segmentation } = hairPhoto.segmented;
     const baked = await bakeHeadTexture(
       {
-        photoRgba: await decodeRawImage(photo.png, 4),
+        photoRgba: hairPhoto.photo,
         mask: await readJobMask(ctx),
         positions,
         model,
         camera,
         textureSize: size,
         albedo: ctx.job.settings.albedoTexture,
+        hairMask: {
+          data: Uint8Array.from(segmentation.hair, (h, p) => h | segmentation.headwear[p]!),
+          width: segmentation.width,
+          height: segmentation.height,
+        },
       },
       ctx.signal,
     );
@@ -72,6 +78,6 @@ export const generateStage: StageRunner = {
     await writeMeshFolder(ctx.path(JOB_PATHS.meshDir), exported);
     ctx.announce('mesh', `${JOB_PATHS.meshDir}/mesh.json`);
     ctx.announce('texture', `${JOB_PATHS.meshDir}/texture.png`);
-    await writeHairObject(ctx, { photoPng: photo.png, positions, camera, model, size });
+    await writeHairObject(ctx, { ...hairPhoto, positions, camera, model, size });
   },
 };
