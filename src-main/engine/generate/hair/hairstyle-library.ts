@@ -388,15 +388,14 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
       // The polar angle where the hanging hair reaches its length below the centre (bisection); the
       // end goes down to it across the side window, so the hair's front edge runs from the temple
       // down and back to the jaw, not straight down from the hairline.
-      const drop = length;
       let lo = Math.PI / 2,
         hi = MAX_PHI;
       const below = (phi: number) => -outerNoWave(theta, phi, MAX_PHI, Math.PI) * Math.cos(phi);
-      if (below(hi) < drop) lo = hi;
+      if (below(hi) < length) lo = hi;
       else {
         for (let it = 0; it < bisections; it++) {
           const mid = (lo + hi) / 2;
-          if (below(mid) < drop) lo = mid;
+          if (below(mid) < length) lo = mid;
           else hi = mid;
         }
       }
