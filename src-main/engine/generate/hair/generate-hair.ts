@@ -16,7 +16,7 @@ import { fitHairstyle, silhouetteScene, type HairFit, type SilhouetteScene } fro
 import { headRadialField } from './head-radial-field';
 import { HAIRSTYLE_IDS, hairShape } from './hairstyle-library';
 import { measureHairOutline, type HairOutline } from './measure-hair-outline';
-import { segmentHair, type HairSegmentation } from './segment-hair';
+import { hairOrHeadwear, segmentHair, type HairSegmentation } from './segment-hair';
 
 export const HAIR_OBJECT_NAME = 'hair';
 
@@ -136,7 +136,7 @@ export function hairFitScene(
     model: head.model,
     positions: head.positions,
     camera: head.camera,
-    hairMask: Uint8Array.from(segmentation.hair, (h, p) => h | segmentation.headwear[p]!),
+    hairMask: hairOrHeadwear(segmentation),
     bareSkinMask: segmentation.skinBesideFace,
     maskWidth: segmentation.width,
     maskHeight: segmentation.height,

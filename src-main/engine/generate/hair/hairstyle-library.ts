@@ -414,10 +414,10 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
   };
   /** Angular distance across the hair (along the ring of polar angle φ) to a direction past its end. */
   const distanceBeside = (theta: number, phi: number): number => {
-    const across = Math.max(0.2, Math.sin(phi));
+    const ringRadius = Math.max(0.2, Math.sin(phi));
     for (let k = 1; k <= EDGE_REACH_STEPS; k++) {
       const delta = (k * 2 * Math.PI) / END_STEPS;
-      if (tabulatedEnd(theta - delta) < phi || tabulatedEnd(theta + delta) < phi) return delta * across;
+      if (tabulatedEnd(theta - delta) < phi || tabulatedEnd(theta + delta) < phi) return delta * ringRadius;
     }
     return Math.PI;
   };

@@ -152,6 +152,11 @@ export function toFaceLocal(frame: FaceFrame, x: number, y: number): [number, nu
   ];
 }
 
+/** 1 where the photo shows hair or headwear: what the hair object stands for. */
+export function hairOrHeadwear(segmentation: HairSegmentation): Uint8Array {
+  return Uint8Array.from(segmentation.hair, (h, p) => h | segmentation.headwear[p]!);
+}
+
 export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   const { photo, personMask, landmarks } = input;
   const { width, height } = photo;

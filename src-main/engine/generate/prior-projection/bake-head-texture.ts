@@ -170,7 +170,7 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
     projectPhotoOntoAtlas({ photo, surface, camera, size, depthToleranceM: DEPTH_TOLERANCE_M });
   const seenDirect = await project(direct);
   const seenMirrored = await project(mirrored);
-  const hairPhoto = input.hairMask && (await hairMaskAsPhoto(input.hairMask, photo.width, photo.height));
+  const hairPhoto = input.hairMask && hairMaskAsPhoto(input.hairMask, photo.width, photo.height);
   const hairOf = async (surface: UvSurface): Promise<Float32Array | undefined> => {
     if (!hairPhoto) return undefined;
     const projected = await projectPhotoOntoAtlas({
@@ -306,22 +306,17 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
   };
 }
 
-/** The hair mask as an image to project like the photo: red 255 on hair, opaque everywhere. */
-async function hairMaskAsPhoto(
+/** The hair mask (photo size) as an image to project like the photo: red 255 on hair, opaque everywhere. */
+function hairMaskAsPhoto(
   mask: { data: Uint8Array; width: number; height: number },
   width: number,
   height: number,
-): Promise<RgbaImage> {
-  const scaled =
-    mask.width === width && mask.height === height
-      ? mask.data
-      : await sharp(mask.data, { raw: { width: mask.width, height: mask.height, channels: 1 } })
-          .resize(width, height, { fit: 'fill', kernel: 'nearest' })
-          .raw()
-          .toBuffer();
+): RgbaImage {
+  if (mask.width !== width || mask.height !== height)
+    throw new Error(`hair mask ${mask.width}×${mask.height} is not the photo's ${width}×${height}`);
   const data = new Uint8Array(width * height * 4);
   for (let p = 0; p < width * height; p++) {
-    data[p * 4] = scaled[p]! > 0 ? 255 : 0;
+    data[p * 4] = mask.data[p]! > 0 ? 255 : 0;
     data[p * 4 + 3] = 255;
   }
   return { width, height, data };

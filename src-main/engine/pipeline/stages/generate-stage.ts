@@ -5,12 +5,12 @@ import { describeLighting } from '../../generate/prior-projection/estimate-light
 import { loadHeadModel } from '../../geometry/head-model';
 import { writeMeshFolder } from '../../geometry/mesh-file';
 import { readHeadFit } from '../head-fit-file';
-import { readJobMask } from '../job-mask';
 import { readJobPhoto } from '../job-photo';
 import { photoBaseName, safeFileStem } from '../../../shared/file-names';
 import type { StageRunner } from '../stage-context';
 import { flameTopologyHead } from '../flame-topology-head';
 import { segmentJobHair, writeHairObject } from '../hair-object';
+import { hairOrHeadwear } from '../../generate/hair/segment-hair';
 import { runDiffusionViews } from '../diffusion-views';
 import { writeJsonAtomic } from '../../../shared/atomic-file';
 
@@ -42,17 +42,19 @@ export const generateStage: StageRunner = {
     const size = ctx.job.settings.export.textureSize >= 2048 ? 2048 : 1024;
     const hairPhoto = await segmentJobHair(ctx, { photoPng: photo.png, camera, model });
     const { segmentation } = hairPhoto.segmented;
+    const { width, height } = hairPhoto.photo;
     const baked = await bakeHeadTexture(
       {
         photoRgba: hairPhoto.photo,
-        mask: await readJobMask(ctx),
+        // the job's mask, already scaled to the photo for the hair
+        mask: { data: hairPhoto.personMask, width, height },
         positions,
         model,
         camera,
         textureSize: size,
         albedo: ctx.job.settings.albedoTexture,
         hairMask: {
-          data: Uint8Array.from(segmentation.hair, (h, p) => h | segmentation.headwear[p]!),
+          data: hairOrHeadwear(segmentation),
           width: segmentation.width,
           height: segmentation.height,
         },
