@@ -5,7 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { combineDirectAndMirror } from '../../src-main/engine/generate/prior-projection/pose-aware-mirror';
+import {
+  combineDirectAndMirror,
+  mirrorRelight,
+} from '../../src-main/engine/generate/prior-projection/pose-aware-mirror';
+import {
+  evaluateShading,
+  UNIFORM_LIGHTING,
+  type FittedLighting,
+} from '../../src-main/engine/generate/prior-projection/estimate-lighting';
 import { outlineTrust } from '../../src-main/engine/generate/prior-projection/outline-trust';
 import { viewAngleWeight } from '../../src-main/engine/generate/prior-projection/bake-head-texture';
 import type { AtlasProjection } from '../../src-main/engine/generate/prior-projection/photo-projection';
@@ -47,6 +55,62 @@ test('a grazing island of the direct view inside the mirrored side takes the mir
   const centre = 65 * SIZE + 95;
   assert.ok(seen.mirror[centre]! > 0.99, `mirror share ${seen.mirror[centre]}`);
   assert.ok(Math.abs(seen.rgb[centre * 3]! - 80) < 3, `island colour ${seen.rgb[centre * 3]} (mirror 80)`);
+});
+
+test('a side-lit photo: the mirror brings the lit twin under the light of the shadowed side', () => {
+  // Light from the subject's left (+X): order 1 adds a term in x to uniform light.
+  const sideLit: FittedLighting = {
+    ...UNIFORM_LIGHTING,
+    sh: UNIFORM_LIGHTING.sh.map((l) => [l[0]!, 0, 0, 0.8, 0, 0, 0, 0, 0]) as FittedLighting['sh'],
+  };
+  const shadingAt = (lighting: FittedLighting) => (x: number, y: number, z: number, out: Float32Array) =>
+    evaluateShading(lighting, x, y, z, out);
+  // Two texels: on the subject's right cheek (normal −X, its mirror +X), and on the midline.
+  const normals = Float32Array.from([-1, 0, 0.2, 0, 0, 1]);
+  const mirrorNormals = Float32Array.from([1, 0, 0.2, 0, 0, 1]);
+  const chart = new Int16Array(2);
+  const sided = mirrorRelight(normals, mirrorNormals, chart, shadingAt(sideLit), 0.35);
+  const uniform = mirrorRelight(normals, mirrorNormals, chart, shadingAt(UNIFORM_LIGHTING), 0.35);
+  assert.ok(sided[0]! < 0.8 && sided[0]! >= 0.5, `shadowed cheek's mirror ratio ${sided[0]}`);
+  assert.ok(Math.abs(sided[3]! - 1) < 1e-6, `midline ratio ${sided[3]}`);
+  assert.ok(
+    uniform.every((r) => Math.abs(r - 1) < 1e-6),
+    'uniform light changes nothing',
+  );
+
+  // The shadowed side (80) seen directly; on its right half the photo's mask is doubtful (half
+  // alpha: hair, outline), so the mirror takes over there. Its lit twin shows 160: brought under this
+  // side's light (ratio 0.5) it continues the direct side.
+  const direct = projection(() => ({ cos: 0.6, grey: 80 }));
+  for (let p = 0; p < SIZE * SIZE; p++) if (p % SIZE >= SIZE / 2) direct.rgba[p * 4 + 3] = 100;
+  const mirrored = projection((x) => (x >= SIZE / 2 ? { cos: 0.9, grey: 160 } : { cos: 0, grey: 0 }));
+  const combine = (seenDirectly: AtlasProjection, mirrorLight?: Float32Array) =>
+    combineDirectAndMirror({
+      direct: seenDirectly,
+      mirrored,
+      size: SIZE,
+      chart: new Int16Array(SIZE * SIZE),
+      skinGate: new Float32Array(SIZE * SIZE),
+      clearViewOnly: [false],
+      skin: { chroma: [0.33, 0.33], luma: 80, chromaSigma: 0.05 },
+      weightOfCos: viewAngleWeight,
+      ...(mirrorLight ? { mirrorLight } : {}),
+    });
+  const halfLight = new Float32Array(SIZE * SIZE * 3).fill(0.5);
+  const relit = combine(direct, halfLight);
+  const asIs = combine(direct);
+  const right = 64 * SIZE + 100;
+  assert.ok(relit.mirror[right]! > 0.99, `mirror share ${relit.mirror[right]}`);
+  assert.ok(Math.abs(relit.rgb[right * 3]! - 80) < 3, `relit mirror ${relit.rgb[right * 3]} (80 expected)`);
+  assert.ok(
+    asIs.rgb[right * 3]! > 150,
+    `without the ratio the mirror keeps its twin's light: ${asIs.rgb[right * 3]}`,
+  );
+
+  // Where the camera does not see the texel's side, the fitted light there is a guess: no ratio.
+  const hidden = projection((x) => (x < SIZE / 2 ? { cos: 0.9, grey: 80 } : { cos: 0, grey: 0 }));
+  const unknownLight = combine(hidden, halfLight);
+  assert.ok(unknownLight.rgb[right * 3]! > 150, `hidden side relit to ${unknownLight.rgb[right * 3]}`);
 });
 
 test('photo pixels at the outline of the fitted head are not trusted; those a centimetre away are', () => {

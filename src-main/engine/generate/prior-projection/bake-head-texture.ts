@@ -7,7 +7,7 @@
  *    finds no hair (clothing and hair count as unseen: the hair object is the hair); within a few millimetres of the fitted head's outline in the photo (a turned face's
  *    nose ridge and cheek line, where the fit misses the photo by pixels) not at all. The mirror
  *    point's photo colour is used only where the mirror is seen clearly better (pose-aware
- *    symmetry: a turned face gets no doubled features).
+ *    symmetry: a turned face gets no doubled features), brought under this side's fitted light.
  * 2. The photo's lighting is fitted as order-2 spherical harmonics on the head's normals.
  * 3. A smooth colour field on the mesh's vertices carries the seen skin colour (lighting divided
  *    out) into the unseen surface and relaxes to the skin colour, or a hair-root colour on the scalp.
@@ -35,7 +35,7 @@ import {
   type UvSurface,
 } from './photo-projection';
 import { outlineTrust } from './outline-trust';
-import { combineDirectAndMirror } from './pose-aware-mirror';
+import { combineDirectAndMirror, mirrorRelight } from './pose-aware-mirror';
 import {
   measureSkinAndLight,
   MIN_SHADING,
@@ -199,6 +199,12 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
   }
   const texelWeights = interpolateVertexField(model, surface, perVertex, 3);
   const texelNormals = interpolateVertexField(model, surface, normals, 3);
+  const mirrorNormals = new Float32Array(normals.length);
+  for (let v = 0; v < model.vertexCount; v++) {
+    const m = model.mirror[v]!;
+    for (let k = 0; k < 3; k++) mirrorNormals[v * 3 + k] = normals[m * 3 + k]!;
+  }
+  const texelMirrorNormals = interpolateVertexField(model, surface, mirrorNormals, 3);
   const texelAlbedo = interpolateVertexField(model, surface, field, 3);
   const n = size * size;
   const hairTexel = new Float32Array(n);
@@ -207,6 +213,7 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
     hairTexel[p] = texelWeights[p * 3]!;
     gateTexel[p] = texelWeights[p * 3 + 1]!;
   }
+  const shadingScratch = new Float64Array(9);
   const seen = combineDirectAndMirror({
     direct: seenDirect,
     mirrored: seenMirrored,
@@ -216,6 +223,13 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
     clearViewOnly: model.regions.map((r) => r.name.startsWith('ear')),
     skin,
     weightOfCos: viewAngleWeight,
+    mirrorLight: mirrorRelight(
+      texelNormals,
+      texelMirrorNormals,
+      surface.chart,
+      (x, y, z, out) => evaluateShading(lighting, x, y, z, out, shadingScratch),
+      MIN_SHADING,
+    ),
     ...(hairDirect && hairMirrored ? { hair: { direct: hairDirect, mirrored: hairMirrored } } : {}),
   });
   lap('pose-aware mirror');

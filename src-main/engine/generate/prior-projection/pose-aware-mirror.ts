@@ -50,8 +50,13 @@ export function combineDirectAndMirror(input: {
   weightOfCos: (cos: number) => number;
   /** Per texel 0..1, seen directly and through the mirror: the photo shows hair there (not skin). */
   hair?: { direct: Float32Array; mirrored: Float32Array };
+  /**
+   * Per texel and channel: the photo's shading at the texel over its shading at the mirror point
+   * (mirrorRelight in this file), so the mirror brings its twin's skin under this side's light.
+   */
+  mirrorLight?: Float32Array;
 }): SeenTexels {
-  const { direct, mirrored, size, chart, skinGate, skin, weightOfCos } = input;
+  const { direct, mirrored, size, chart, skinGate, skin, weightOfCos, mirrorLight } = input;
   const n = chart.length;
   const rgb = new Float32Array(n * 3);
   const seen = new Float32Array(n);
@@ -94,17 +99,63 @@ export function combineDirectAndMirror(input: {
     if (!(s > 0)) continue;
     seen[p] = s;
     mirror[p] = fromMirror / s;
+    // The fitted light is known for normals the camera sees; a texel facing away from it (the hidden
+    // side of a 3/4 photo) would take an extrapolated ratio, so there the mirror stays as it is.
+    const lightKnown = smoothstep(LIGHT_KNOWN_FROM, LIGHT_KNOWN_FULL, direct.cos[p]!);
     // A source that does not see the texel (colour 0) takes the other's colour, so it neither
     // darkens the texel nor adds a difference to the blend's bands.
     for (let k = 0; k < 3; k++) {
       const d = direct.rgba[p * 4 + k]!,
         r = mirrored.rgba[p * 4 + k]!;
-      directRgb[p * 3 + k] = a > 0 ? d : r;
-      mirrorRgb[p * 3 + k] = b > 0 ? r : d;
+      const relit = mirrorLight ? r * (1 + (mirrorLight[p * 3 + k]! - 1) * lightKnown) : r;
+      directRgb[p * 3 + k] = a > 0 ? d : relit;
+      mirrorRgb[p * 3 + k] = b > 0 ? relit : d;
     }
   }
   rgb.set(blendMultiBand(mirrorRgb, directRgb, share, size, size, 5));
   return { rgb, seen, mirror };
+}
+
+/** Direct view-angle cosines over which the fitted light counts as known at a texel's normal. */
+const LIGHT_KNOWN_FROM = 0.1;
+const LIGHT_KNOWN_FULL = 0.4;
+/** The mirror's relighting ratio stays in this range: a deep shadow's noise is not raised far. */
+const RELIGHT_RANGE: [number, number] = [0.5, 1.6];
+
+/**
+ * Per texel and channel, shading(n) / shading(n') for the texel's normal n and its mirror point's n'
+ * under the photo's fitted light. A side-lit photo shows one cheek lit and the other in shadow; the
+ * lit cheek mirrored onto the shadowed side as it is made a bright patch beside the shadowed nose
+ * and eye seen directly, with a seam between (mendeleev.jpg at 315°).
+ */
+export function mirrorRelight(
+  normals: Float32Array,
+  mirrorNormals: Float32Array,
+  chart: Int16Array,
+  shadingAt: (nx: number, ny: number, nz: number, out: Float32Array) => void,
+  minShading: number,
+): Float32Array {
+  const n = chart.length;
+  const out = new Float32Array(n * 3).fill(1);
+  const here = new Float32Array(3),
+    there = new Float32Array(3);
+  const shadeNormalised = (v: Float32Array, p: number, target: Float32Array) => {
+    const x = v[p * 3]!,
+      y = v[p * 3 + 1]!,
+      z = v[p * 3 + 2]!;
+    const len = Math.hypot(x, y, z) || 1;
+    shadingAt(x / len, y / len, z / len, target);
+  };
+  for (let p = 0; p < n; p++) {
+    if (chart[p]! < 0) continue;
+    shadeNormalised(normals, p, here);
+    shadeNormalised(mirrorNormals, p, there);
+    for (let k = 0; k < 3; k++) {
+      const ratio = Math.max(minShading, here[k]!) / Math.max(minShading, there[k]!);
+      out[p * 3 + k] = Math.min(RELIGHT_RANGE[1], Math.max(RELIGHT_RANGE[0], ratio));
+    }
+  }
+  return out;
 }
 
 /** Texels a doubtful skin texel spreads its doubt over (at 1k, ≈ 1 mm on the neck). */
