@@ -233,9 +233,10 @@ test('black and white (marie_curie.jpg): grey curls are hair by their texture, n
       `${((100 * aboveHair) / above).toFixed(1)} % hair above the forehead, hair rgb ${seg.hairRgb.map(Math.round).join(',')}`,
   );
   assert.equal(r.headwear, false);
-  // 51 % (the other photos: > 85 %): the lit hair swept back off her forehead is as smooth as skin.
-  assert.ok(aboveHair / above > 0.45, `${aboveHair}/${above} pixels above the forehead are hair`);
-  assert.ok(r.iou >= 0.5, `IoU ${r.iou.toFixed(3)}`);
+  // 65 % (the other photos: > 85 %): the lit hair swept back off her forehead is smooth. With the
+  // skin's texture measured on the cheeks alone (a smile's and the nose's edges) it was 51 %, IoU 0.59.
+  assert.ok(aboveHair / above > 0.6, `${aboveHair}/${above} pixels above the forehead are hair`);
+  assert.ok(r.iou >= 0.65, `IoU ${r.iou.toFixed(3)}`);
   // Her hair is grey, lighter than the black a sliver of shadowed hair gave.
   assert.ok(Math.min(...seg.hairRgb) > 70, `hair rgb ${seg.hairRgb.join(', ')}`);
 });

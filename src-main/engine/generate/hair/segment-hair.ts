@@ -179,11 +179,13 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   const foreheadY = toFaceLocal(frame, landmarks[FOREHEAD_TOP * 3]!, landmarks[FOREHEAD_TOP * 3 + 1]!)[1];
   const person = (p: number) => personMask[p]! >= 128;
 
-  // Skin: the cheeks below the eyes, inside the oval.
+  // Skin: the cheeks below the eyes, inside the oval (and the forehead, for its texture).
   const cheeks: number[] = [];
+  const forehead: number[] = [];
   for (let p = 0; p < n; p++) {
     const ax = Math.abs(lx[p]!);
     if (face[p] && ax > 0.08 && ax < 0.25 && ly[p]! > 0.12 && ly[p]! < 0.35) cheeks.push(p);
+    if (face[p] && ax < 0.2 && ly[p]! > foreheadY + 0.06 && ly[p]! < -0.15) forehead.push(p);
   }
   const skin = robustLabStats(lab, cheeks);
   const skinDistance = (p: number) => spreadDistance(lab, p, skin);
@@ -196,7 +198,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   // texture (strands and curls against smooth skin), and a cap cannot be told from lit hair.
   const monochrome = skinChroma < MONOCHROME_CHROMA;
   const texture = monochrome ? lightnessTexture(lab, width, height) : null;
-  const hairTexture = texture ? HAIR_TEXTURE * median(cheeks.map((p) => texture[p]!)) : 0;
+  const hairTexture = texture ? HAIR_TEXTURE * smoothSkinTexture(texture, cheeks, forehead) : 0;
   const hairLikeBesideFace = texture
     ? (p: number) => texture[p]! > hairTexture
     : (p: number) =>
@@ -553,6 +555,18 @@ function fillHoles(hair: Uint8Array, face: Uint8Array, width: number, height: nu
     if (!open && members.length <= maxArea) for (const p of members) hair[p] = 1;
   }
 }
+
+/**
+ * The skin's own lightness texture: the smoother of the cheeks' and the forehead's median (the cheeks
+ * take in a smile's and the nose's edges).
+ */
+function smoothSkinTexture(texture: Float32Array, cheeks: number[], forehead: number[]): number {
+  const onCheeks = median(cheeks.map((p) => texture[p]!));
+  if (forehead.length < MIN_FOREHEAD_PIXELS) return onCheeks;
+  return Math.min(onCheeks, median(forehead.map((p) => texture[p]!)));
+}
+/** Fewer forehead pixels than this (a fringe over it, a tiny face): the cheeks alone. */
+const MIN_FOREHEAD_PIXELS = 20;
 
 function indicesOf(mask: Uint8Array): number[] {
   const out: number[] = [];
