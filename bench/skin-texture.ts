@@ -1,6 +1,7 @@
 /**
  * The head's skin texture (prior-projection bake): time per step at the default texture size, and
- * the flatness of unlit renders at eight azimuths, for each sample photo.
+ * the flatness of unlit renders at eight azimuths, for each sample photo. The bake gets what the
+ * generate stage gives it: the person mask and the photo's hair (segmented first, not timed here).
  *
  *   npx tsx bench/skin-texture.ts [runs] [--albedo] [--save <dir>]
  *
@@ -18,6 +19,11 @@ import {
 } from '../src-main/engine/generate/prior-projection/bake-head-texture';
 import { measureFlatness } from '../src-main/engine/generate/prior-projection/flatness';
 import { renderView } from '../tests/head/support/turntable';
+import { landmarksWithJawLine } from '../src-main/engine/estimate/landmarks/jaw-line';
+import { decodeRawImage } from '../src-main/engine/image/raw-image';
+import { segmentPerson } from '../src-main/engine/segment/segment-person';
+import { segmentPhotoHair } from '../src-main/engine/generate/hair/generate-hair';
+import { hairOrHeadwear } from '../src-main/engine/generate/hair/segment-hair';
 
 const args = process.argv.slice(2);
 const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 3);
@@ -35,13 +41,22 @@ for (const file of PHOTOS) {
   const face = (await detectFaces({ png, width, height }))[0];
   if (!face) throw new Error(`no face in ${file}`);
   const fit = fitHeadModel({ landmarks: face.landmarks, imageWidth: width, imageHeight: height }, model);
+  const photoRgba = { data: new Uint8Array(raw.data), width, height };
+  const person = await segmentPerson({ png, width, height });
+  const personMask = new Uint8Array(
+    await sharp(person.maskPng).extractChannel(0).resize(width, height, { fit: 'fill' }).raw().toBuffer(),
+  );
+  const { landmarks } = await landmarksWithJawLine(await decodeRawImage(png, 3), face.landmarks);
+  const { segmentation } = segmentPhotoHair({ photoRgba, personMask, landmarks, model, camera: fit.camera });
   const input = {
-    photoRgba: { data: new Uint8Array(raw.data), width, height },
+    photoRgba,
+    mask: { data: personMask, width, height },
     positions: fit.positions,
     model,
     camera: fit.camera,
     textureSize: 1024 as const,
     albedo,
+    hairMask: { data: hairOrHeadwear(segmentation), width, height },
   };
   await bakeHeadTexture(input); // warm (addon load, JIT)
   const steps: Record<string, number[]> = {};

@@ -199,12 +199,6 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
   }
   const texelWeights = interpolateVertexField(model, surface, perVertex, 3);
   const texelNormals = interpolateVertexField(model, surface, normals, 3);
-  const mirrorNormals = new Float32Array(normals.length);
-  for (let v = 0; v < model.vertexCount; v++) {
-    const m = model.mirror[v]!;
-    for (let k = 0; k < 3; k++) mirrorNormals[v * 3 + k] = normals[m * 3 + k]!;
-  }
-  const texelMirrorNormals = interpolateVertexField(model, surface, mirrorNormals, 3);
   const texelAlbedo = interpolateVertexField(model, surface, field, 3);
   const n = size * size;
   const hairTexel = new Float32Array(n);
@@ -214,6 +208,12 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
     gateTexel[p] = texelWeights[p * 3 + 1]!;
   }
   const shadingScratch = new Float64Array(9);
+  const vertexMirrorLight = mirrorRelight(
+    normals,
+    model.mirror,
+    (x, y, z, out) => evaluateShading(lighting, x, y, z, out, shadingScratch),
+    MIN_SHADING,
+  );
   const seen = combineDirectAndMirror({
     direct: seenDirect,
     mirrored: seenMirrored,
@@ -223,13 +223,7 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
     clearViewOnly: model.regions.map((r) => r.name.startsWith('ear')),
     skin,
     weightOfCos: viewAngleWeight,
-    mirrorLight: mirrorRelight(
-      texelNormals,
-      texelMirrorNormals,
-      surface.chart,
-      (x, y, z, out) => evaluateShading(lighting, x, y, z, out, shadingScratch),
-      MIN_SHADING,
-    ),
+    mirrorLight: interpolateVertexField(model, surface, vertexMirrorLight, 3),
     ...(hairDirect && hairMirrored ? { hair: { direct: hairDirect, mirrored: hairMirrored } } : {}),
   });
   lap('pose-aware mirror');

@@ -52,7 +52,8 @@ export function combineDirectAndMirror(input: {
   hair?: { direct: Float32Array; mirrored: Float32Array };
   /**
    * Per texel and channel: the photo's shading at the texel over its shading at the mirror point
-   * (mirrorRelight in this file), so the mirror brings its twin's skin under this side's light.
+   * (mirrorRelight in this file, interpolated), so the mirror brings its twin's skin under this
+   * side's light.
    */
   mirrorLight?: Float32Array;
 }): SeenTexels {
@@ -123,39 +124,38 @@ const LIGHT_KNOWN_FULL = 0.4;
 const RELIGHT_RANGE: [number, number] = [0.5, 1.6];
 
 /**
- * Per texel and channel, shading(n) / shading(n') for the texel's normal n and its mirror point's n'
- * under the photo's fitted light. A side-lit photo shows one cheek lit and the other in shadow; the
- * lit cheek mirrored onto the shadowed side as it is made a bright patch beside the shadowed nose
- * and eye seen directly, with a seam between (mendeleev.jpg at 315°).
+ * Per vertex and channel, shading(n) / shading(n') for the vertex's normal n and its mirror vertex's
+ * n' under the photo's fitted light (smooth, so the bake interpolates it over the texels). A side-lit
+ * photo shows one cheek lit and the other in shadow; the lit cheek mirrored onto the shadowed side as
+ * it is made a bright patch beside the shadowed nose and eye seen directly, with a seam between
+ * (mendeleev.jpg at 315°).
  */
 export function mirrorRelight(
   normals: Float32Array,
-  mirrorNormals: Float32Array,
-  chart: Int16Array,
+  mirror: ArrayLike<number>,
   shadingAt: (nx: number, ny: number, nz: number, out: Float32Array) => void,
   minShading: number,
 ): Float32Array {
-  const n = chart.length;
-  const out = new Float32Array(n * 3).fill(1);
-  const here = new Float32Array(3),
-    there = new Float32Array(3);
-  const shadeNormalised = (v: Float32Array, p: number, target: Float32Array) => {
-    const x = v[p * 3]!,
-      y = v[p * 3 + 1]!,
-      z = v[p * 3 + 2]!;
+  const n = mirror.length;
+  const shading = new Float32Array(n * 3);
+  const out3 = new Float32Array(3);
+  for (let v = 0; v < n; v++) {
+    const x = normals[v * 3]!,
+      y = normals[v * 3 + 1]!,
+      z = normals[v * 3 + 2]!;
     const len = Math.hypot(x, y, z) || 1;
-    shadingAt(x / len, y / len, z / len, target);
-  };
-  for (let p = 0; p < n; p++) {
-    if (chart[p]! < 0) continue;
-    shadeNormalised(normals, p, here);
-    shadeNormalised(mirrorNormals, p, there);
+    shadingAt(x / len, y / len, z / len, out3);
+    for (let k = 0; k < 3; k++) shading[v * 3 + k] = Math.max(minShading, out3[k]!);
+  }
+  const ratio = new Float32Array(n * 3);
+  for (let v = 0; v < n; v++) {
+    const m = mirror[v]!;
     for (let k = 0; k < 3; k++) {
-      const ratio = Math.max(minShading, here[k]!) / Math.max(minShading, there[k]!);
-      out[p * 3 + k] = Math.min(RELIGHT_RANGE[1], Math.max(RELIGHT_RANGE[0], ratio));
+      const r = shading[v * 3 + k]! / shading[m * 3 + k]!;
+      ratio[v * 3 + k] = Math.min(RELIGHT_RANGE[1], Math.max(RELIGHT_RANGE[0], r));
     }
   }
-  return out;
+  return ratio;
 }
 
 /** Texels a doubtful skin texel spreads its doubt over (at 1k, ≈ 1 mm on the neck). */
