@@ -34,15 +34,9 @@ function projection(at: (x: number, y: number) => { cos: number; grey: number })
   return { rgba, cos };
 }
 
-test('a grazing island of the direct view inside the mirrored side takes the mirror colour whole', () => {
-  // Right half: the direct view sees nothing but a 10×10 island at a grazing angle (a far eye seen
-  // past the nose, bright 220); the mirror sees it all clearly (80).
-  const island = (x: number, y: number) => x >= 90 && x < 100 && y >= 60 && y < 70;
-  const direct = projection((x, y) =>
-    x < SIZE / 2 ? { cos: 0.9, grey: 80 } : island(x, y) ? { cos: 0.3, grey: 220 } : { cos: 0, grey: 0 },
-  );
-  const mirrored = projection((x) => (x >= SIZE / 2 ? { cos: 0.9, grey: 80 } : { cos: 0.2, grey: 80 }));
-  const seen = combineDirectAndMirror({
+/** The combination on a plain chart with no skin test (face features), as the bake calls it. */
+function combineOnPlainSkin(direct: AtlasProjection, mirrored: AtlasProjection, mirrorLight?: Float32Array) {
+  return combineDirectAndMirror({
     direct,
     mirrored,
     size: SIZE,
@@ -51,7 +45,19 @@ test('a grazing island of the direct view inside the mirrored side takes the mir
     clearViewOnly: [false],
     skin: { chroma: [0.33, 0.33], luma: 80, chromaSigma: 0.05 },
     weightOfCos: viewAngleWeight,
+    ...(mirrorLight ? { mirrorLight } : {}),
   });
+}
+
+test('a grazing island of the direct view inside the mirrored side takes the mirror colour whole', () => {
+  // Right half: the direct view sees nothing but a 10×10 island at a grazing angle (a far eye seen
+  // past the nose, bright 220); the mirror sees it all clearly (80).
+  const island = (x: number, y: number) => x >= 90 && x < 100 && y >= 60 && y < 70;
+  const direct = projection((x, y) =>
+    x < SIZE / 2 ? { cos: 0.9, grey: 80 } : island(x, y) ? { cos: 0.3, grey: 220 } : { cos: 0, grey: 0 },
+  );
+  const mirrored = projection((x) => (x >= SIZE / 2 ? { cos: 0.9, grey: 80 } : { cos: 0.2, grey: 80 }));
+  const seen = combineOnPlainSkin(direct, mirrored);
   const centre = 65 * SIZE + 95;
   assert.ok(seen.mirror[centre]! > 0.99, `mirror share ${seen.mirror[centre]}`);
   assert.ok(Math.abs(seen.rgb[centre * 3]! - 80) < 3, `island colour ${seen.rgb[centre * 3]} (mirror 80)`);
@@ -85,21 +91,9 @@ test('a side-lit photo: the mirror brings the lit twin under the light of the sh
   const direct = projection(() => ({ cos: 0.6, grey: 80 }));
   for (let p = 0; p < SIZE * SIZE; p++) if (p % SIZE >= SIZE / 2) direct.rgba[p * 4 + 3] = 100;
   const mirrored = projection((x) => (x >= SIZE / 2 ? { cos: 0.9, grey: 160 } : { cos: 0, grey: 0 }));
-  const combine = (seenDirectly: AtlasProjection, mirrorLight?: Float32Array) =>
-    combineDirectAndMirror({
-      direct: seenDirectly,
-      mirrored,
-      size: SIZE,
-      chart: new Int16Array(SIZE * SIZE),
-      skinGate: new Float32Array(SIZE * SIZE),
-      clearViewOnly: [false],
-      skin: { chroma: [0.33, 0.33], luma: 80, chromaSigma: 0.05 },
-      weightOfCos: viewAngleWeight,
-      ...(mirrorLight ? { mirrorLight } : {}),
-    });
   const halfLight = new Float32Array(SIZE * SIZE * 3).fill(0.5);
-  const relit = combine(direct, halfLight);
-  const asIs = combine(direct);
+  const relit = combineOnPlainSkin(direct, mirrored, halfLight);
+  const asIs = combineOnPlainSkin(direct, mirrored);
   const right = 64 * SIZE + 100;
   assert.ok(relit.mirror[right]! > 0.99, `mirror share ${relit.mirror[right]}`);
   assert.ok(Math.abs(relit.rgb[right * 3]! - 80) < 3, `relit mirror ${relit.rgb[right * 3]} (80 expected)`);
@@ -110,7 +104,7 @@ test('a side-lit photo: the mirror brings the lit twin under the light of the sh
 
   // Where the camera does not see the texel's side, the fitted light there is a guess: no ratio.
   const hidden = projection((x) => (x < SIZE / 2 ? { cos: 0.9, grey: 80 } : { cos: 0, grey: 0 }));
-  const unknownLight = combine(hidden, halfLight);
+  const unknownLight = combineOnPlainSkin(hidden, mirrored, halfLight);
   assert.ok(unknownLight.rgb[right * 3]! > 150, `hidden side relit to ${unknownLight.rgb[right * 3]}`);
 });
 
