@@ -35,13 +35,13 @@ export const useModelPacksStore = defineStore('model-packs', () => {
     }
   }
 
-  /** Everything that lists packs asks again. */
+  /**
+   * Everything that lists packs asks again, the manager's own rows last: asked side by side, a removed
+   * pack's row could vanish while the generation panel still offered it.
+   */
   async function refreshAll(): Promise<void> {
-    await Promise.all([
-      refresh(),
-      useEstimatorsStore().refresh(),
-      useGenerationSettingsStore().refreshPacks(),
-    ]);
+    await Promise.all([useEstimatorsStore().refresh(), useGenerationSettingsStore().refreshPacks()]);
+    await refresh();
   }
 
   /** Runs one change at a time; a failure says that nothing changed, then the engine's reason. */

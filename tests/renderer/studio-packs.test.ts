@@ -60,8 +60,8 @@ describe('model manager (chromium, real backend and engine)', { timeout: 240_000
   /** What is in the packs folder, temp folders included. */
   const packsOnDisk = () => readdir(session.packsDir);
   /**
-   * The removal's notice comes after every list of packs has asked again; the manager's own row goes
-   * first, so the generation panel read right after the row detaches could still list the pack.
+   * The removal's notice: the end of the action, once every list of packs has asked again (before
+   * 2026-12-04 the manager's own row could go first, while the generation panel still listed the pack).
    */
   const removedNotice = (id: string) =>
     page
