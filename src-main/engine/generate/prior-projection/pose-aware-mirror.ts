@@ -138,14 +138,14 @@ export function mirrorRelight(
 ): Float32Array {
   const n = mirror.length;
   const shading = new Float32Array(n * 3);
-  const out3 = new Float32Array(3);
+  const rgb = new Float32Array(3);
   for (let v = 0; v < n; v++) {
     const x = normals[v * 3]!,
       y = normals[v * 3 + 1]!,
       z = normals[v * 3 + 2]!;
     const len = Math.hypot(x, y, z) || 1;
-    shadingAt(x / len, y / len, z / len, out3);
-    for (let k = 0; k < 3; k++) shading[v * 3 + k] = Math.max(minShading, out3[k]!);
+    shadingAt(x / len, y / len, z / len, rgb);
+    for (let k = 0; k < 3; k++) shading[v * 3 + k] = Math.max(minShading, rgb[k]!);
   }
   const ratio = new Float32Array(n * 3);
   for (let v = 0; v < n; v++) {
