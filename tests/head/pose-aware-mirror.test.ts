@@ -10,7 +10,6 @@ import {
   mirrorRelight,
 } from '../../src-main/engine/generate/prior-projection/pose-aware-mirror';
 import {
-  evaluateShading,
   UNIFORM_LIGHTING,
   type FittedLighting,
 } from '../../src-main/engine/generate/prior-projection/estimate-lighting';
@@ -69,14 +68,13 @@ test('a side-lit photo: the mirror brings the lit twin under the light of the sh
     ...UNIFORM_LIGHTING,
     sh: UNIFORM_LIGHTING.sh.map((l) => [l[0]!, 0, 0, 0.8, 0, 0, 0, 0, 0]) as FittedLighting['sh'],
   };
-  const shadingAt = (lighting: FittedLighting) => (x: number, y: number, z: number, out: Float32Array) =>
-    evaluateShading(lighting, x, y, z, out);
-  // Three vertices: on the subject's right and left cheeks (normals −X and +X, each the other's
-  // mirror), and on the midline (its own mirror).
-  const normals = Float32Array.from([-1, 0, 0.2, 1, 0, 0.2, 0, 0, 1]);
+  // Three vertices: on the subject's right and left cheeks (unit normals towards −X and +X, each the
+  // other's mirror), and on the midline (its own mirror).
+  const c = 1 / Math.hypot(1, 0.2);
+  const normals = Float32Array.from([-c, 0, 0.2 * c, c, 0, 0.2 * c, 0, 0, 1]);
   const mirror = [1, 0, 2];
-  const sided = mirrorRelight(normals, mirror, shadingAt(sideLit), 0.35);
-  const uniform = mirrorRelight(normals, mirror, shadingAt(UNIFORM_LIGHTING), 0.35);
+  const sided = mirrorRelight(normals, mirror, sideLit, 0.35);
+  const uniform = mirrorRelight(normals, mirror, UNIFORM_LIGHTING, 0.35);
   assert.ok(sided[0]! < 0.8 && sided[0]! >= 0.5, `shadowed cheek's mirror ratio ${sided[0]}`);
   assert.ok(sided[3]! > 1.25, `lit cheek's mirror ratio ${sided[3]}`);
   assert.ok(Math.abs(sided[6]! - 1) < 1e-6, `midline ratio ${sided[6]}`);

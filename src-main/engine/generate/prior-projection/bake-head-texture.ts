@@ -4,8 +4,9 @@
  *
  * 1. Each texel takes the photo where its surface point is seen (view angle × person mask); on
  *    neck, ears and sides only where the photo colour is skin and the photo's hair segmentation
- *    finds no hair (clothing and hair count as unseen: the hair object is the hair); within a few millimetres of the fitted head's outline in the photo (a turned face's
- *    nose ridge and cheek line, where the fit misses the photo by pixels) not at all. The mirror
+ *    finds no hair (clothing and hair count as unseen: the hair object is the hair); within a few
+ *    millimetres of the fitted head's outline in the photo (a turned face's nose ridge and cheek
+ *    line, where the fit misses the photo by pixels) not at all. The mirror
  *    point's photo colour is used only where the mirror is seen clearly better (pose-aware
  *    symmetry: a turned face gets no doubled features), brought under this side's fitted light.
  * 2. The photo's lighting is fitted as order-2 spherical harmonics on the head's normals.
@@ -207,13 +208,7 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
     hairTexel[p] = texelWeights[p * 3]!;
     gateTexel[p] = texelWeights[p * 3 + 1]!;
   }
-  const shadingScratch = new Float64Array(9);
-  const vertexMirrorLight = mirrorRelight(
-    normals,
-    model.mirror,
-    (x, y, z, out) => evaluateShading(lighting, x, y, z, out, shadingScratch),
-    MIN_SHADING,
-  );
+  const vertexMirrorLight = mirrorRelight(normals, model.mirror, lighting, MIN_SHADING);
   const seen = combineDirectAndMirror({
     direct: seenDirect,
     mirrored: seenMirrored,

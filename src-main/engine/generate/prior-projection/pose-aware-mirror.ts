@@ -6,6 +6,7 @@
  * falls where both weights are equal — on a symmetric head the midline, where a point and its
  * mirror coincide — so a short blend there is invisible.
  */
+import { evaluateShading, type FittedLighting } from './estimate-lighting';
 import { blendMultiBand } from './multiband-blend';
 import type { AtlasProjection } from './photo-projection';
 import { skinLikelihood, smoothstep, type SkinColourModel } from './skin-colour-model';
@@ -124,27 +125,24 @@ const LIGHT_KNOWN_FULL = 0.4;
 const RELIGHT_RANGE: [number, number] = [0.5, 1.6];
 
 /**
- * Per vertex and channel, shading(n) / shading(n') for the vertex's normal n and its mirror vertex's
- * n' under the photo's fitted light (smooth, so the bake interpolates it over the texels). A side-lit
- * photo shows one cheek lit and the other in shadow; the lit cheek mirrored onto the shadowed side as
- * it is made a bright patch beside the shadowed nose and eye seen directly, with a seam between
- * (mendeleev.jpg at 315°).
+ * Per vertex and channel, shading(n) / shading(n') for the vertex's unit normal n and its mirror
+ * vertex's n' under the photo's fitted light (smooth, so the bake interpolates it over the texels). A
+ * side-lit photo shows one cheek lit and the other in shadow; the lit cheek mirrored onto the shadowed
+ * side as it is made a bright patch beside the shadowed nose and eye seen directly, with a seam
+ * between (mendeleev.jpg at 315°).
  */
 export function mirrorRelight(
   normals: Float32Array,
   mirror: ArrayLike<number>,
-  shadingAt: (nx: number, ny: number, nz: number, out: Float32Array) => void,
+  lighting: FittedLighting,
   minShading: number,
 ): Float32Array {
   const n = mirror.length;
   const shading = new Float32Array(n * 3);
   const rgb = new Float32Array(3);
+  const scratch = new Float64Array(9);
   for (let v = 0; v < n; v++) {
-    const x = normals[v * 3]!,
-      y = normals[v * 3 + 1]!,
-      z = normals[v * 3 + 2]!;
-    const len = Math.hypot(x, y, z) || 1;
-    shadingAt(x / len, y / len, z / len, rgb);
+    evaluateShading(lighting, normals[v * 3]!, normals[v * 3 + 1]!, normals[v * 3 + 2]!, rgb, scratch);
     for (let k = 0; k < 3; k++) shading[v * 3 + k] = Math.max(minShading, rgb[k]!);
   }
   const ratio = new Float32Array(n * 3);
