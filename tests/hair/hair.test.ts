@@ -28,8 +28,12 @@ import {
   maskIoU,
   renderHairSilhouette,
 } from '../../src-main/engine/generate/hair/fit-hairstyle';
-import { toFaceLocal } from '../../src-main/engine/generate/hair/segment-hair';
-import { bakedHead } from '../head/support/render';
+import { hairOrHeadwear, toFaceLocal } from '../../src-main/engine/generate/hair/segment-hair';
+import {
+  bakeHeadTexture,
+  buildTexturedHead,
+} from '../../src-main/engine/generate/prior-projection/bake-head-texture';
+import { bakedHead, renderTextured } from '../head/support/render';
 import { loadHeadModel } from '../../src-main/engine/geometry/head-model';
 import { orbitCamera } from '../../src-main/engine/geometry/camera';
 import type { TexturedMesh } from '../../src-main/engine/geometry/textured-mesh';
@@ -37,7 +41,15 @@ import { renderTexturedMesh } from '../../src-main/engine/native/native-addon';
 import { decodeRawImage } from '../../src-main/engine/image/raw-image';
 import { landmarksWithJawLine } from '../../src-main/engine/estimate/landmarks/jaw-line';
 import { segmentPerson } from '../../src-main/engine/segment/segment-person';
-import { ASTRONAUT, CAMERAMAN, GRACE_HOPPER, JESPER, MARIE_CURIE, NEW_WAVE } from '../support/photos';
+import {
+  ASTRONAUT,
+  CAMERAMAN,
+  GRACE_HOPPER,
+  JESPER,
+  MARIE_CURIE,
+  NEW_WAVE,
+  PETSC_DAVE,
+} from '../support/photos';
 import { loadPhoto } from '../head/support/photos';
 import { importInBlender, removeTempDirs, tempDir } from '../export/support';
 
@@ -210,6 +222,71 @@ test('bare ears decide: kpa_new_wave.jpg gets a quiff, not a bob over his ears',
   assert.ok(c.hair.report.params.fringe < 0, `fringe ${c.hair.report.params.fringe}`);
   assert.ok(chosen.share < 0.25, `${(100 * chosen.share).toFixed(1)} % of his bare ears under hair`);
   assert.ok(overEars.share > 2 * chosen.share, 'the bob does not cover more of his ears');
+});
+
+let daveCase: Promise<Case> | undefined;
+const dave = () => (daveCase ??= runCase('petsc_dave', PETSC_DAVE));
+
+test("a beard's edge is not hair (petsc_dave.jpg): no strip of it down the cheek to the jaw", async () => {
+  // His sideburns run into his beard; their edge along the cheek passed the colour tests as a strip
+  // of hair 0.03 face heights wide, and the fit hung hair down the side of his face (IoU 0.65).
+  const c = await dave();
+  const seg = c.hair.segmentation;
+  let strip = 0;
+  for (let p = 0; p < seg.width * seg.height; p++) {
+    const [, y] = toFaceLocal(seg.frame, (p % seg.width) + 0.5, Math.floor(p / seg.width) + 0.5);
+    if (seg.hair[p] && y > 0.2) strip++;
+  }
+  const r = c.hair.report;
+  console.log(`petsc_dave: ${r.style} IoU ${r.iou.toFixed(3)}, ${strip} hair pixels below the cheekbones`);
+  assert.equal(strip, 0, `${strip} hair pixels below the cheekbones`);
+  assert.ok(r.iou >= 0.67, `IoU ${r.iou.toFixed(3)}`);
+});
+
+test("the beard stays on the jaw (petsc_dave.jpg): the head in the photo's camera is as dark there as the photo", async () => {
+  // The skin test on the jaw and neck (which keeps collars off the neck) took his dark beard for
+  // clothing, and the texture gave him a shaven jaw: median luma 66 against the photo's 38.
+  const c = await dave();
+  const seg = c.hair.segmentation;
+  const { width, height } = c.photo.rgba;
+  const bake = await bakeHeadTexture({
+    photoRgba: c.photo.rgba,
+    mask: { data: c.personMask, width, height },
+    positions: c.fit.positions,
+    model,
+    camera: c.fit.camera,
+    textureSize: 1024,
+    hairMask: { data: hairOrHeadwear(seg), width, height },
+    lowerFaceMask: { data: seg.lowerFace, width, height },
+  });
+  const mesh = buildTexturedHead({ positions: c.fit.positions, model, texturePng: bake.texturePng });
+  const render = await renderTextured(mesh, c.fit.camera, [255, 0, 255]);
+  await sharp(render.data, { raw: { width, height, channels: 4 } })
+    .png()
+    .toFile(path.join(OUT, 'petsc_dave-beard.png'));
+  // The lower face from just above the jaw down (the beard on chin and jaw), where the head is drawn.
+  const chinY = toFaceLocal(seg.frame, c.landmarks[152 * 3]!, c.landmarks[152 * 3 + 1]!)[1];
+  const luma = (d: Uint8Array, p: number) =>
+    0.299 * d[p * 4]! + 0.587 * d[p * 4 + 1]! + 0.114 * d[p * 4 + 2]!;
+  const inPhoto: number[] = [],
+    inRender: number[] = [];
+  for (let p = 0; p < width * height; p++) {
+    const [, y] = toFaceLocal(seg.frame, (p % width) + 0.5, Math.floor(p / width) + 0.5);
+    const d = render.data;
+    const background = d[p * 4] === 255 && d[p * 4 + 1] === 0 && d[p * 4 + 2] === 255;
+    if (!seg.lowerFace[p] || y < chinY - 0.15 || background) continue;
+    inPhoto.push(luma(c.photo.rgba.data, p));
+    inRender.push(luma(d, p));
+  }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+  const meanDifference = inPhoto.reduce((s, v, i) => s + Math.abs(v - inRender[i]!), 0) / inPhoto.length;
+  console.log(
+    `petsc_dave: beard luma, photo ${median(inPhoto).toFixed(0)}, head ${median(inRender).toFixed(0)}, ` +
+      `mean |difference| ${meanDifference.toFixed(1)} over ${inPhoto.length} pixels`,
+  );
+  assert.ok(inPhoto.length > 10000, `${inPhoto.length} pixels`);
+  assert.ok(median(inRender) - median(inPhoto) < 20, 'the jaw is lighter than the beard');
+  assert.ok(meanDifference < 12, `mean |difference| ${meanDifference.toFixed(1)}`);
 });
 
 test('black and white (marie_curie.jpg): grey curls are hair by their texture, not a cap', async () => {

@@ -69,6 +69,12 @@ export interface HairSegmentation {
    * background beside the head may not be.
    */
   skinBesideFace: Uint8Array;
+  /**
+   * 1 on the person from the cheekbones down, near the face oval (BEARD_MARGIN below the jaw,
+   * SIDEBURN_MARGIN above it; not a collar's colour): the face's own whatever its colour (a beard,
+   * stubble), which the head's texture keeps from the photo.
+   */
+  lowerFace: Uint8Array;
   frame: FaceFrame;
   skinRgb: [number, number, number];
   hairRgb: [number, number, number];
@@ -113,6 +119,14 @@ const BACK_REACH_ABOVE = 0.3;
 const BELOW_EYES = 0.1;
 /** …within this normalised Lab distance. */
 const HAIR_CONTINUITY = 3;
+/**
+ * The lower face reaches this far (face heights) past the face oval: below the jaw a beard's depth;
+ * above it a sideburn's width, short of the ears (hair over an ear is not the face's).
+ */
+const BEARD_MARGIN = 0.12;
+const SIDEBURN_MARGIN = 0.04;
+/** There, hair narrower than twice this (face heights) is a strip along the cheek, not hair (dropThinStripsBelowEyes). */
+const THIN_STRIP = 0.025;
 
 export function faceFrame(landmarks: ArrayLike<number>): FaceFrame {
   const at = (i: number): [number, number] => [landmarks[i * 3]!, landmarks[i * 3 + 1]!];
@@ -215,6 +229,17 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     .filter((c) => c.share > 0.15)
     .map((c) => c.centre);
   const jawY = chinY - 0.15;
+  const wearing = (p: number) => clothing.some((c) => labDistance(lab, p, c) < CLOTHING_DISTANCE);
+
+  // The lower face: near the oval (BEARD_MARGIN, SIDEBURN_MARGIN), a collar's colour below the jaw excepted.
+  const nearFace = distanceToMask(face, width, height);
+  const lowerFace = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    const belowJaw = ly[p]! > jawY;
+    const margin = (belowJaw ? BEARD_MARGIN : SIDEBURN_MARGIN) * frame.faceHeight;
+    if (!person(p) || ly[p]! <= BELOW_EYES || nearFace[p]! > margin) continue;
+    lowerFace[p] = belowJaw && wearing(p) ? 0 : 1;
+  }
 
   const backReach = reachBehind(frame, input.backOfHead);
   const candidate = new Uint8Array(n);
@@ -231,7 +256,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     // Above the forehead only clear skin is skin: highlights in light hair come close to it.
     const skinLike = skinDistance(p) < (y < foreheadY - 0.05 ? SKIN_DISTANCE / 2 : SKIN_DISTANCE);
     if (skinLike && !(hairLikeBesideFace(p) && !face[p])) continue;
-    if (y > jawY && clothing.some((c) => labDistance(lab, p, c) < CLOTHING_DISTANCE)) continue;
+    if (y > jawY && wearing(p)) continue;
     candidate[p] = 1;
   }
   const notSkin = (p: number) => skinDistance(p) >= SKIN_DISTANCE || hairLikeBesideFace(p);
@@ -264,8 +289,9 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   if (!hasHeadwear) {
     // (a cap's band at the temples would make the grey hair below it look off-colour)
     dropOffColourBelowEyes({ candidate: hairAll, lab, lx, ly, face, frame, width, height }, foreheadY);
-    hairAll = keepComponentsTouching(hairAll, width, height, atTopOfHead);
   }
+  dropThinStripsBelowEyes(hairAll, ly, Math.max(1, THIN_STRIP * frame.faceHeight), width, height);
+  hairAll = keepComponentsTouching(hairAll, width, height, atTopOfHead);
   const headwear = new Uint8Array(n);
   const hair = hairAll;
   let headwearBottom: number | null = null;
@@ -291,6 +317,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     headwear,
     face,
     skinBesideFace,
+    lowerFace,
     frame,
     skinRgb: meanRgb(photo.data, cheeks),
     hairRgb: meanRgb(photo.data, hairPixels),
@@ -325,6 +352,32 @@ function dropOffColourBelowEyes(c: LocalPixels, foreheadY: number): void {
     if (candidate[p] && ly[p]! >= BELOW_EYES && spreadDistance(lab, p, hair) > HAIR_CONTINUITY)
       candidate[p] = 0;
   }
+}
+
+/**
+ * Below the eye line, hair narrower than 2 × `radius` pixels is dropped (a morphological opening there):
+ * the edge of a beard or sideburn along the cheek (petsc_dave.jpg) and the dark rim between the neck and
+ * a dark background (kpa_new_wave.jpg) pass the colour tests as thin strips down to the jaw, and the fit
+ * then hangs hair there. Hair that hangs beside the face is far wider.
+ */
+function dropThinStripsBelowEyes(
+  hair: Uint8Array,
+  ly: Float32Array,
+  radius: number,
+  width: number,
+  height: number,
+): void {
+  const core = Uint8Array.from(
+    distanceToMask(
+      Uint8Array.from(hair, (h) => (h ? 0 : 1)),
+      width,
+      height,
+    ),
+    (d) => (d > radius ? 1 : 0),
+  );
+  const nearCore = distanceToMask(core, width, height);
+  for (let p = 0; p < hair.length; p++)
+    if (hair[p] && ly[p]! > BELOW_EYES && nearCore[p]! > radius) hair[p] = 0;
 }
 
 /**

@@ -4,7 +4,8 @@
  *
  * 1. Each texel takes the photo where its surface point is seen (view angle × person mask); on
  *    neck, ears and sides only where the photo colour is skin and the photo's hair segmentation
- *    finds no hair (clothing and hair count as unseen: the hair object is the hair); within a few
+ *    finds no hair (clothing and hair count as unseen: the hair object is the hair) or, off the
+ *    ears, where the photo shows the lower face (a beard along the jaw is kept); within a few
  *    millimetres of the fitted head's outline in the photo (a turned face's nose ridge and cheek
  *    line, where the fit misses the photo by pixels) not at all. The mirror
  *    point's photo colour is used only where the mirror is seen clearly better (pose-aware
@@ -65,6 +66,11 @@ export interface BakeInput {
    * the hair object's, and painted on the skin it turned to a dark band down the cheek at ±45°.
    */
   hairMask?: { data: Uint8Array; width: number; height: number };
+  /**
+   * The lower face in the photo (segment-hair.ts's lowerFace; 1 = face, photo size): there the photo
+   * is kept whatever its colour, so a beard along the jaw stays (the skin test took it for clothing).
+   */
+  lowerFaceMask?: { data: Uint8Array; width: number; height: number };
 }
 
 export interface BakeResult {
@@ -171,26 +177,34 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
     projectPhotoOntoAtlas({ photo, surface, camera, size, depthToleranceM: DEPTH_TOLERANCE_M });
   const seenDirect = await project(direct);
   const seenMirrored = await project(mirrored);
-  const hairPhoto = input.hairMask && hairMaskAsPhoto(input.hairMask, photo.width, photo.height);
-  const hairOf = async (surface: UvSurface): Promise<Float32Array | undefined> => {
-    if (!hairPhoto) return undefined;
+  // Hair (red) and the lower face (green) in the photo, projected like it: per texel 0..1 each.
+  const regionPhoto =
+    (input.hairMask || input.lowerFaceMask) &&
+    regionMasksAsPhoto(input.hairMask, input.lowerFaceMask, photo.width, photo.height);
+  const regionsOf = async (surface: UvSurface) => {
+    if (!regionPhoto) return undefined;
     const projected = await projectPhotoOntoAtlas({
-      photo: hairPhoto,
+      photo: regionPhoto,
       surface,
       camera,
       size,
       depthToleranceM: DEPTH_TOLERANCE_M,
     });
-    const hair = new Float32Array(size * size);
-    for (let p = 0; p < hair.length; p++) hair[p] = projected.rgba[p * 4]! / 255;
-    return hair;
+    const channel = (k: number) =>
+      Float32Array.from({ length: size * size }, (_, p) => projected.rgba[p * 4 + k]! / 255);
+    return { hair: channel(0), lowerFace: channel(1) };
   };
-  const hairDirect = await hairOf(direct);
-  const hairMirrored = await hairOf(mirrored);
+  const regionsDirect = await regionsOf(direct);
+  const regionsMirrored = await regionsOf(mirrored);
   const triangleIds = await atlasTriangleIds(direct.uvs, direct.indices, size);
   lap('project photo');
 
   const surface = atlasSurface(model, triangleIds, size);
+  const earCharts = model.regions.map((r) => r.name.startsWith('ear'));
+  // The fitted ear can lie over the photo's sideburn: the lower face is the face's, not the ears'.
+  for (const regions of [regionsDirect, regionsMirrored])
+    if (regions)
+      for (let p = 0; p < size * size; p++) if (earCharts[surface.chart[p]!]) regions.lowerFace[p] = 0;
   const cavity = vertexCavity(model, positions, normals);
   const perVertex = new Float32Array(model.vertexCount * 3);
   for (let v = 0; v < model.vertexCount; v++) {
@@ -215,11 +229,16 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
     size,
     chart: surface.chart,
     skinGate: gateTexel,
-    clearViewOnly: model.regions.map((r) => r.name.startsWith('ear')),
+    clearViewOnly: earCharts,
     skin,
     weightOfCos: viewAngleWeight,
     mirrorLight: interpolateVertexField(model, surface, vertexMirrorLight, 3),
-    ...(hairDirect && hairMirrored ? { hair: { direct: hairDirect, mirrored: hairMirrored } } : {}),
+    ...(regionsDirect && regionsMirrored && input.hairMask
+      ? { hair: { direct: regionsDirect.hair, mirrored: regionsMirrored.hair } }
+      : {}),
+    ...(regionsDirect && regionsMirrored && input.lowerFaceMask
+      ? { lowerFace: { direct: regionsDirect.lowerFace, mirrored: regionsMirrored.lowerFace } }
+      : {}),
   });
   lap('pose-aware mirror');
 
@@ -309,17 +328,23 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
   };
 }
 
-/** The hair mask (photo size) as an image to project like the photo: red 255 on hair, opaque everywhere. */
-function hairMaskAsPhoto(
-  mask: { data: Uint8Array; width: number; height: number },
+/** Photo-size masks as an image to project like the photo: red 255 on hair, green on the lower face, opaque. */
+function regionMasksAsPhoto(
+  hair: { data: Uint8Array; width: number; height: number } | undefined,
+  lowerFace: { data: Uint8Array; width: number; height: number } | undefined,
   width: number,
   height: number,
 ): RgbaImage {
-  if (mask.width !== width || mask.height !== height)
-    throw new Error(`hair mask ${mask.width}×${mask.height} is not the photo's ${width}×${height}`);
+  for (const [name, mask] of [
+    ['hair', hair],
+    ['lower face', lowerFace],
+  ] as const)
+    if (mask && (mask.width !== width || mask.height !== height))
+      throw new Error(`${name} mask ${mask.width}×${mask.height} is not the photo's ${width}×${height}`);
   const data = new Uint8Array(width * height * 4);
   for (let p = 0; p < width * height; p++) {
-    data[p * 4] = mask.data[p]! > 0 ? 255 : 0;
+    data[p * 4] = hair && hair.data[p]! > 0 ? 255 : 0;
+    data[p * 4 + 1] = lowerFace && lowerFace.data[p]! > 0 ? 255 : 0;
     data[p * 4 + 3] = 255;
   }
   return { width, height, data };

@@ -52,6 +52,11 @@ export function combineDirectAndMirror(input: {
   /** Per texel 0..1, seen directly and through the mirror: the photo shows hair there (not skin). */
   hair?: { direct: Float32Array; mirrored: Float32Array };
   /**
+   * Per texel 0..1, likewise: the photo shows the lower face there (segment-hair's lowerFace), where
+   * any colour that is not hair is the face's own — a beard is not clothing to drop off the jaw.
+   */
+  lowerFace?: { direct: Float32Array; mirrored: Float32Array };
+  /**
    * Per texel and channel: the photo's shading at the texel over its shading at the mirror point
    * (mirrorRelight in this file, interpolated), so the mirror brings its twin's skin under this
    * side's light.
@@ -65,17 +70,22 @@ export function combineDirectAndMirror(input: {
   const mirror = new Float32Array(n);
   // Skin likelihood where the skin test applies, eroded so the soft edge of a collar or a strand
   // of hair (half skin, half cloth in the photo) does not pass for skin.
-  const likelihood = (src: AtlasProjection, hair: Float32Array | undefined): Float32Array => {
+  const likelihood = (
+    src: AtlasProjection,
+    hair: Float32Array | undefined,
+    lowerFace: Float32Array | undefined,
+  ): Float32Array => {
     const like = new Float32Array(n).fill(1);
     const d = src.rgba;
     for (let p = 0; p < n; p++) {
-      if (skinGate[p]! > 0 && src.cos[p]! > 0)
-        like[p] = skinLikelihood(skin, d[p * 4]!, d[p * 4 + 1]!, d[p * 4 + 2]!) * (1 - (hair ? hair[p]! : 0));
+      if (!(skinGate[p]! > 0 && src.cos[p]! > 0)) continue;
+      const skinLike = skinLikelihood(skin, d[p * 4]!, d[p * 4 + 1]!, d[p * 4 + 2]!);
+      like[p] = Math.max(skinLike, lowerFace ? lowerFace[p]! : 0) * (1 - (hair ? hair[p]! : 0));
     }
     return erodeMin(like, size, SKIN_EROSION_TEXELS);
   };
-  const likeDirect = likelihood(direct, input.hair?.direct);
-  const likeMirrored = likelihood(mirrored, input.hair?.mirrored);
+  const likeDirect = likelihood(direct, input.hair?.direct, input.lowerFace?.direct);
+  const likeMirrored = likelihood(mirrored, input.hair?.mirrored, input.lowerFace?.mirrored);
   const weightOf = (src: AtlasProjection, like: Float32Array, p: number): number => {
     const cos = src.cos[p]!;
     if (!(cos > 0)) return 0;

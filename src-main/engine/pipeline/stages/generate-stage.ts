@@ -58,6 +58,11 @@ export const generateStage: StageRunner = {
           width: segmentation.width,
           height: segmentation.height,
         },
+        lowerFaceMask: {
+          data: segmentation.lowerFace,
+          width: segmentation.width,
+          height: segmentation.height,
+        },
       },
       ctx.signal,
     );
