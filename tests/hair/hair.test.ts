@@ -224,6 +224,41 @@ test('bare ears decide: kpa_new_wave.jpg gets a quiff, not a bob over his ears',
   assert.ok(overEars.share > 2 * chosen.share, 'the bob does not cover more of his ears');
 });
 
+/**
+ * Over the back of the crown (atlas rows 5–30 %, the back half of u), mean |luma change| across u over
+ * that along v: strands run along v, so hair is far above 1; fabric is near 1.
+ */
+async function backCrownAnisotropy(texturePng: Buffer): Promise<number> {
+  const { data, info } = await sharp(texturePng).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { width, height } = info;
+  const luma = (x: number, y: number) => {
+    const p = (y * width + x) * 3;
+    return 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+  };
+  let across = 0,
+    along = 0;
+  for (let y = Math.round(height * 0.05); y < Math.round(height * 0.3); y++) {
+    for (let x = 1; x < width - 1; x++) {
+      if (x > width * 0.25 && x < width * 0.75) continue;
+      across += Math.abs(luma(x + 1, y) - luma(x - 1, y));
+      along += Math.abs(luma(x, y + 1) - luma(x, y - 1));
+    }
+  }
+  return across / along;
+}
+
+test("Grace Hopper's cap from behind is fabric, not hair strands; the astronaut's hair has strands", async () => {
+  // The cap's patches were cut from its badge and stretched along v like hair: the back of the cap
+  // was brown streaks (across/along 5.6) flecked with the braid's gold.
+  const cap = await backCrownAnisotropy(cases[1]!.hair.mesh.texturePng);
+  const hair = await backCrownAnisotropy(cases[0]!.hair.mesh.texturePng);
+  console.log(
+    `back of the crown, |d/du| / |d/dv|: grace_hopper's cap ${cap.toFixed(2)}, astronaut's hair ${hair.toFixed(2)}`,
+  );
+  assert.ok(cap < 2, `cap ${cap.toFixed(2)}`);
+  assert.ok(hair > 3, `hair ${hair.toFixed(2)}`);
+});
+
 let daveCase: Promise<Case> | undefined;
 const dave = () => (daveCase ??= runCase('petsc_dave', PETSC_DAVE));
 

@@ -10,8 +10,9 @@
  *   the multi-band pyramid), so the synthesised hair takes the colour of the visible hair around it
  *   (typicalHairColour far from any); only the patches' high frequencies are added on top.
  * The two are joined in the gradient domain (multi-band, as the skin: prior-projection/multiband-blend.ts),
- * so no seam shows where the photo ends. Headwear (above the cap's lower edge) takes its patches and
- * colour from the headwear instead.
+ * so no seam shows where the photo ends. Headwear (above the cap's lower edge) takes its colour from
+ * the headwear and its patches, unstretched and at the seen fabric's contrast, from its plain fabric
+ * (not a badge or braid).
  */
 import sharp from 'sharp';
 import type { PinholeCamera } from '../../geometry/camera';
@@ -124,7 +125,11 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
 
   // Detail: patches of the photo's hair (and headwear), high-passed.
   const hairExemplar = exemplarSquare(photo, input.hairMask);
-  const capExemplar = capTexel ? exemplarSquare(photo, input.headwearMask) : null;
+  // The cap's plain fabric, not its badge or braid (which repeated as specks all round it).
+  const capFabric = capTexel ? plainColour(photo, input.headwearMask) : null;
+  const capExemplar = capFabric
+    ? exemplarSquare(photo, nearColour(photo, input.headwearMask, capFabric))
+    : null;
   const hairDetail = await patchDetail(hairExemplar, size, input.seed ?? 1);
   lap('patches');
   // Drawn at half size and enlarged: strands two texels wide, a quarter of the cost.
@@ -133,7 +138,7 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   lap('strand flow');
   const strands = enlarge2x(strandNoise(size / 2, (input.seed ?? 1) + 3, input.parting, flow), size / 2);
   const strandContrast = exemplarContrast(hairExemplar);
-  const capDetail = capExemplar ? await patchDetail(capExemplar, size, (input.seed ?? 1) + 7) : null;
+  const capDetail = capExemplar ? await patchDetail(capExemplar, size, (input.seed ?? 1) + 7, 1) : null;
   lap('strands');
 
   const texels = size * size;
@@ -144,8 +149,8 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
     const onCap = capTexel?.[p] === 1 && capColour !== null;
     const colour = onCap ? capColour : hairColour;
     const detail = onCap ? capDetail : hairDetail;
-    // A cap's badge and braid would repeat as noise: headwear takes only a little of its detail.
-    const gain = onCap ? 0.2 : 0.3;
+    // (The cap's patches are its plain fabric, so it takes all of their detail.)
+    const gain = onCap ? 1 : 0.3;
     // Strands along v, as contrasty as the photo's hair: a relative change, so the hue is kept.
     const strand = onCap ? 0 : strands[p]! * strandContrast;
     for (let k = 0; k < 3; k++) {
@@ -155,6 +160,21 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
     }
   }
   matchSeenFineContrast(baked.atlas.data, seen, synthesised, base, size, (p) => !capTexel?.[p]);
+  if (capTexel && capFabric) {
+    const a = baked.atlas.data;
+    const [r, g, b] = capFabric;
+    const plain = (p: number) =>
+      Math.hypot(a[p * 4]! - r, a[p * 4 + 1]! - g, a[p * 4 + 2]! - b) < PLAIN_FABRIC;
+    matchSeenFineContrast(
+      a,
+      seen,
+      synthesised,
+      base,
+      size,
+      (p) => capTexel[p] === 1,
+      (p) => capTexel[p] === 1 && plain(p),
+    );
+  }
   lap('compose');
   const out = await joinProjectedAndSynthesised(baked.atlas.data, seen, synthesised, size, base);
   lap('blend');
@@ -172,6 +192,24 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   };
 }
 
+/** Median colour of the masked photo pixels (a cap's plain fabric: most of it), null when none. */
+function plainColour(photo: { data: Uint8Array }, mask: Uint8Array): [number, number, number] | null {
+  const samples: [number, number, number][] = [];
+  const d = photo.data;
+  for (let p = 0; p < mask.length; p++) if (mask[p]) samples.push([d[p * 4]!, d[p * 4 + 1]!, d[p * 4 + 2]!]);
+  return samples.length > 0 ? medianRgb(samples) : null;
+}
+
+/** The masked photo pixels within PLAIN_FABRIC (RGB) of `colour`. */
+function nearColour(photo: { data: Uint8Array }, mask: Uint8Array, [r, g, b]: [number, number, number]) {
+  const d = photo.data;
+  return Uint8Array.from(mask, (m, p) =>
+    m && Math.hypot(d[p * 4]! - r, d[p * 4 + 1]! - g, d[p * 4 + 2]! - b) < PLAIN_FABRIC ? 1 : 0,
+  );
+}
+/** RGB distance from a cap's median colour within which its pixels are its plain fabric. */
+const PLAIN_FABRIC = 40;
+
 /**
  * Raises the synthesised hair's detail (its deviation from `base`) until its contrast over 7 × 7
  * texels matches the projected photo hair's, never lowering it (fineContrastGain). The strands' relative contrast comes
@@ -185,15 +223,17 @@ function matchSeenFineContrast(
   synthesised: Float32Array,
   base: Float32Array,
   size: number,
-  isHair: (p: number) => boolean,
+  inRegion: (p: number) => boolean,
+  /** Seen texels whose contrast is the reference (default: the region's). */
+  isReference: (p: number) => boolean = inRegion,
 ): void {
   const r = fineContrastRadius(size);
   const gain = fineContrastGain(
-    fineContrast(photoAtlas, size, size, r, (p) => seen[p]! > 0.9 && isHair(p), 4),
-    fineContrast(synthesised, size, size, r, (p) => seen[p]! < 0.1 && isHair(p)),
+    fineContrast(photoAtlas, size, size, r, (p) => seen[p]! > 0.9 && isReference(p), 4),
+    fineContrast(synthesised, size, size, r, (p) => seen[p]! < 0.1 && inRegion(p)),
   );
   for (let p = 0; p < size * size; p++) {
-    if (!isHair(p)) continue;
+    if (!inRegion(p)) continue;
     for (let k = 0; k < 3; k++) {
       const i = p * 3 + k;
       synthesised[i] = base[i]! + gain * (synthesised[i]! - base[i]!);

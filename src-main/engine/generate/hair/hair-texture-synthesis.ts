@@ -89,12 +89,13 @@ export async function patchDetail(
   exemplar: Exemplar | null,
   size: number,
   seed: number,
+  /** Hair's patches are stretched along v like the atlas itself; a cap's fabric is not (1). */
+  stretchV = V_STRETCH,
 ): Promise<Float32Array | null> {
   if (!exemplar) return null;
   const { side, rgb } = exemplar;
-  // Patches a bit under the exemplar's side, stretched along v like the atlas itself.
+  // Patches a bit under the exemplar's side.
   const patch = Math.max(4, Math.floor(side * 0.75));
-  const stretchV = V_STRETCH;
   const strideU = Math.max(2, Math.floor(patch * 0.6));
   const strideV = Math.max(2, Math.floor(patch * stretchV * 0.6));
   const sum = new Float32Array(size * size * 3);
