@@ -238,7 +238,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     const belowJaw = ly[p]! > jawY;
     const margin = (belowJaw ? BEARD_MARGIN : SIDEBURN_MARGIN) * frame.faceHeight;
     if (!person(p) || ly[p]! <= BELOW_EYES || nearFace[p]! > margin) continue;
-    lowerFace[p] = belowJaw && wearing(p) ? 0 : 1;
+    lowerFace[p] = belowJaw && !face[p] && wearing(p) ? 0 : 1;
   }
 
   const backReach = reachBehind(frame, input.backOfHead);
