@@ -247,7 +247,7 @@ async function backCrownAnisotropy(texturePng: Buffer): Promise<number> {
   return across / along;
 }
 
-test("Grace Hopper's cap from behind is fabric, not hair strands; the astronaut's hair has strands", async () => {
+test("Grace Hopper's cap from behind: fabric, not hair strands, white crown over black band; the astronaut's hair has strands", async () => {
   // The cap's patches were cut from its badge and stretched along v like hair: the back of the cap
   // was brown streaks (across/along 5.6) flecked with the braid's gold.
   const cap = await backCrownAnisotropy(cases[1]!.hair.mesh.texturePng);
@@ -257,6 +257,39 @@ test("Grace Hopper's cap from behind is fabric, not hair strands; the astronaut'
   );
   assert.ok(cap < 2, `cap ${cap.toFixed(2)}`);
   assert.ok(hair > 3, `hair ${hair.toFixed(2)}`);
+
+  // Her cap's white crown over its black band goes all round: the colours the photo shows at each
+  // height, taken beside the badge. It was one dark colour behind (and, from the median of the seen
+  // cap at each height, a ring of the badge's gold). Texture luma at the shell's vertices on the
+  // back of the head, by height.
+  const mesh = cases[1]!.hair.mesh;
+  const { data, info } = await sharp(mesh.texturePng)
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const back: { y: number; luma: number }[] = [];
+  for (let v = 0; v < mesh.positions.length / 3; v++) {
+    if (mesh.positions[v * 3 + 2]! > -0.04) continue;
+    const x = Math.min(info.width - 1, Math.floor(mesh.uvs[v * 2]! * info.width));
+    const y = Math.min(info.height - 1, Math.floor(mesh.uvs[v * 2 + 1]! * info.height));
+    const t = (y * info.width + x) * 3;
+    back.push({
+      y: mesh.positions[v * 3 + 1]!,
+      luma: 0.299 * data[t]! + 0.587 * data[t + 1]! + 0.114 * data[t + 2]!,
+    });
+  }
+  back.sort((a, b) => b.y - a.y);
+  const medianLuma = (from: number, to: number) => {
+    const l = back.slice(Math.floor(from * back.length), Math.ceil(to * back.length)).map((b) => b.luma);
+    return l.sort((a, b) => a - b)[l.length >> 1]!;
+  };
+  const crown = medianLuma(0, 0.1);
+  const darkest = Math.min(...[0.1, 0.2, 0.3, 0.4, 0.5].map((f) => medianLuma(f, f + 0.1)));
+  console.log(
+    `grace_hopper's cap behind: crown luma ${crown.toFixed(0)}, darkest band below ${darkest.toFixed(0)}`,
+  );
+  assert.ok(crown > 150, `crown luma ${crown.toFixed(0)}`);
+  assert.ok(darkest < 80, `darkest band ${darkest.toFixed(0)}`);
 });
 
 let daveCase: Promise<Case> | undefined;

@@ -107,8 +107,11 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   lap('project photo');
 
   // Headwear texels (above the cap's lower edge) and hair texels take colour and detail each from their own.
-  const capTexel =
-    input.headwearAboveY !== null ? await headwearTexels(mesh, size, input.headwearAboveY) : null;
+  const aboveY = input.headwearAboveY;
+  const heights = aboveY !== null ? await texelHeights(mesh, size) : null;
+  const capTexel = heights && new Uint8Array(heights.length);
+  if (capTexel) for (let p = 0; p < capTexel.length; p++) capTexel[p] = heights![p]! > aboveY! ? 1 : 0;
+  lap('cap heights');
   const hairColour = spreadSeenColour(
     baked.atlas.data,
     seen,
@@ -119,7 +122,15 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   );
   const capColour = capTexel
     ? // A cap's median per channel: its dark band; the hair's lit hue would take a gold badge's.
-      spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, (p) => capTexel[p] === 1, medianRgb)
+      spreadSeenColour(
+        baked.atlas.data,
+        seen,
+        size,
+        input.fallbackRgb,
+        (p) => capTexel[p] === 1,
+        medianRgb,
+        heights,
+      )
     : null;
   lap('spread colour');
 
@@ -276,7 +287,9 @@ export async function joinProjectedAndSynthesised(
 /**
  * The seen texels' colour spread over the atlas (those where `take` holds): a normalised convolution
  * (blur of colour × seen over blur of seen, σ = size/24), so each unseen texel gets the colour of the
- * visible hair around it; far from any, it fades to `typical` of the seen texels.
+ * visible hair around it; far from any, it fades to `typical` of the seen texels — per height when
+ * `heights` are given (a cap: the same colours all round at each height, a white crown over a dark
+ * band).
  */
 function spreadSeenColour(
   rgba: Uint8Array,
@@ -285,6 +298,8 @@ function spreadSeenColour(
   fallback: [number, number, number],
   take: (p: number) => boolean,
   typicalOf: (samples: [number, number, number][]) => [number, number, number],
+  /** Per texel, the shell's height: `typical` is taken per height (texelHeights). */
+  heights: Float32Array | null = null,
 ): Float32Array {
   const n = size * size;
   const weight = new Float32Array(n);
@@ -294,7 +309,8 @@ function spreadSeenColour(
     weight[p] = w;
     if (w > 0.5 && (p & 7) === 0) samples.push([rgba[p * 4]!, rgba[p * 4 + 1]!, rgba[p * 4 + 2]!]);
   }
-  const typical = samples.length > 0 ? typicalOf(samples) : fallback;
+  const overall = samples.length > 0 ? typicalOf(samples) : fallback;
+  const typicalRgb = heights ? typicalByHeight(rgba, weight, heights, take, overall, typicalOf) : null;
   // Reach ~size/24 texels (the pyramid's coarsest level 1/64 of the atlas); the field is that smooth,
   // so it is spread at half size and enlarged.
   const half = size / 2;
@@ -332,10 +348,80 @@ function spreadSeenColour(
   for (let k = 0; k < 3; k++) {
     for (let q = 0; q < half * half; q++) channel[q] = spread.rgb[q * 3 + k]!;
     const full = enlarge2x(channel, half);
-    const m = typical[k]!;
-    for (let p = 0; p < n; p++) out[p * 3 + k] = near[p]! * full[p]! + (1 - near[p]!) * m;
+    for (let p = 0; p < n; p++) {
+      const m = typicalRgb ? typicalRgb[p * 3 + k]! : overall[k]!;
+      out[p * 3 + k] = near[p]! * full[p]! + (1 - near[p]!) * m;
+    }
   }
   joinSeam(out, size, 3);
+  return out;
+}
+
+/** A cap's height range is split in this many bands for its colours. */
+const HEIGHT_BANDS = 24;
+/** A band with fewer seen samples than this takes the nearest band's colour. */
+const MIN_BAND_SAMPLES = 12;
+
+/**
+ * Per texel (RGB), the typical colour of the seen texels at its height (bands over the `take` texels'
+ * range, linearly between band centres); a band seen too little takes the nearest seen band's, so a
+ * cap's crown continues the highest colour the photo shows.
+ */
+function typicalByHeight(
+  rgba: Uint8Array,
+  weight: Float32Array,
+  heights: Float32Array,
+  take: (p: number) => boolean,
+  overall: [number, number, number],
+  typicalOf: (samples: [number, number, number][]) => [number, number, number],
+): Float32Array {
+  let lo = Infinity,
+    hi = -Infinity;
+  for (let p = 0; p < heights.length; p++)
+    if (take(p) && !Number.isNaN(heights[p]!)) {
+      lo = Math.min(lo, heights[p]!);
+      hi = Math.max(hi, heights[p]!);
+    }
+  const out = new Float32Array(heights.length * 3);
+  for (let p = 0; p < heights.length; p++) out.set(overall, p * 3);
+  if (!(hi > lo)) return out;
+  const bandOf = (h: number) =>
+    Math.min(HEIGHT_BANDS - 1, Math.max(0, ((h - lo) / (hi - lo)) * HEIGHT_BANDS - 0.5));
+  // Samples from the ends of each atlas row's seen span: what continues round the cap at that height
+  // (the black band beside grace_hopper.jpg's badge, not the gold of the badge in the middle).
+  const bands: [number, number, number][][] = Array.from({ length: HEIGHT_BANDS }, () => []);
+  const size = Math.round(Math.sqrt(heights.length));
+  const reach = Math.max(2, Math.round(size / 64));
+  for (let y = 0; y < size; y++) {
+    let first = -1,
+      last = -1;
+    for (let x = 0; x < size; x++)
+      if (weight[y * size + x]! > 0.5) {
+        if (first < 0) first = x;
+        last = x;
+      }
+    if (first < 0) continue;
+    for (let x = first; x <= last; x++) {
+      const p = y * size + x;
+      if (weight[p]! > 0.5 && (x < first + reach || x > last - reach))
+        bands[Math.round(bandOf(heights[p]!))]!.push([rgba[p * 4]!, rgba[p * 4 + 1]!, rgba[p * 4 + 2]!]);
+    }
+  }
+  const filled = bands.map((b) => (b.length >= MIN_BAND_SAMPLES ? typicalOf(b) : null));
+  const perBand = filled.map((c, i) => {
+    for (let d = 0; !c && d < HEIGHT_BANDS; d++) c = filled[i - d] ?? filled[i + d] ?? null;
+    return c ?? overall;
+  });
+  for (let p = 0; p < heights.length; p++) {
+    const h = heights[p]!;
+    if (Number.isNaN(h)) continue;
+    const f = bandOf(h);
+    const i = Math.floor(f),
+      j = Math.min(HEIGHT_BANDS - 1, i + 1),
+      t = f - i;
+    const [a, b] = [perBand[i]!, perBand[j]!];
+    for (let k = 0; k < 3; k++) out[p * 3 + k] = a[k]! + (b[k]! - a[k]!) * t;
+  }
   return out;
 }
 
@@ -376,16 +462,34 @@ async function feather(weight: Float32Array, size: number): Promise<Float32Array
 }
 
 /** 1 per texel whose triangle lies (on average) above the headwear's lower edge. */
-async function headwearTexels(mesh: HairMeshGeometry, size: number, aboveY: number): Promise<Uint8Array> {
+/** Per atlas texel, the shell's height there (head frame, metres); NaN off the charts. */
+async function texelHeights(mesh: HairMeshGeometry, size: number): Promise<Float32Array> {
   const ids = await atlasTriangleIds(mesh.uvs, mesh.indices, size);
-  const triangleAbove = new Uint8Array(mesh.indices.length / 3);
-  for (let t = 0; t < triangleAbove.length; t++) {
-    let y = 0;
-    for (let k = 0; k < 3; k++) y += mesh.positions[mesh.indices[t * 3 + k]! * 3 + 1]!;
-    triangleAbove[t] = y / 3 > aboveY ? 1 : 0;
+  const { uvs, indices, positions } = mesh;
+  const out = new Float32Array(ids.length).fill(NaN);
+  for (let p = 0; p < ids.length; p++) {
+    const t = ids[p]!;
+    if (t < 0) continue;
+    // Interpolated over the triangle (texel i's centre at uv (i + ½) / size): a cap's edge drawn per
+    // triangle was a staircase of the shell's triangles.
+    const a = indices[t * 3]!,
+      b = indices[t * 3 + 1]!,
+      c = indices[t * 3 + 2]!;
+    const x = (p % size) + 0.5 - uvs[a * 2]! * size,
+      y = Math.floor(p / size) + 0.5 - uvs[a * 2 + 1]! * size;
+    const ex = (uvs[b * 2]! - uvs[a * 2]!) * size,
+      ey = (uvs[b * 2 + 1]! - uvs[a * 2 + 1]!) * size;
+    const fx = (uvs[c * 2]! - uvs[a * 2]!) * size,
+      fy = (uvs[c * 2 + 1]! - uvs[a * 2 + 1]!) * size;
+    const det = ex * fy - ey * fx;
+    let b1 = 0,
+      b2 = 0;
+    if (Math.abs(det) > 1e-12) {
+      b1 = Math.min(1, Math.max(0, (x * fy - y * fx) / det));
+      b2 = Math.min(1 - b1, Math.max(0, (ex * y - ey * x) / det));
+    }
+    out[p] = (1 - b1 - b2) * positions[a * 3 + 1]! + b1 * positions[b * 3 + 1]! + b2 * positions[c * 3 + 1]!;
   }
-  const out = new Uint8Array(ids.length);
-  for (let p = 0; p < ids.length; p++) out[p] = ids[p]! >= 0 ? triangleAbove[ids[p]!]! : 0;
   return out;
 }
 
