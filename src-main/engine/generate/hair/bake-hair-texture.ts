@@ -21,6 +21,7 @@ import { toNativeCamera } from '../prior-projection/native-camera';
 import { medianRgb } from '../prior-projection/measure-colours';
 import { blendProjected, spreadKnown } from '../prior-projection/multiband-blend';
 import { atlasTriangleIds } from '../prior-projection/photo-projection';
+import { texelBarycentrics } from '../prior-projection/atlas-surface';
 import { fineContrast, fineContrastGain, fineContrastRadius } from '../prior-projection/synthesise-skin';
 import type { HairMeshGeometry } from './build-hair-mesh';
 import {
@@ -107,10 +108,13 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   lap('project photo');
 
   // Headwear texels (above the cap's lower edge) and hair texels take colour and detail each from their own.
-  const aboveY = input.headwearAboveY;
-  const heights = aboveY !== null ? await texelHeights(mesh, size) : null;
-  const capTexel = heights && new Uint8Array(heights.length);
-  if (capTexel) for (let p = 0; p < capTexel.length; p++) capTexel[p] = heights![p]! > aboveY! ? 1 : 0;
+  let heights: Float32Array | null = null;
+  let capTexel: Uint8Array | null = null;
+  if (input.headwearAboveY !== null) {
+    heights = await texelHeights(mesh, size);
+    capTexel = new Uint8Array(heights.length);
+    for (let p = 0; p < capTexel.length; p++) capTexel[p] = heights[p]! > input.headwearAboveY ? 1 : 0;
+  }
   lap('cap heights');
   const hairColour = spreadSeenColour(
     baked.atlas.data,
@@ -173,9 +177,6 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   matchSeenFineContrast(baked.atlas.data, seen, synthesised, base, size, (p) => !capTexel?.[p]);
   if (capTexel && capFabric) {
     const a = baked.atlas.data;
-    const [r, g, b] = capFabric;
-    const plain = (p: number) =>
-      Math.hypot(a[p * 4]! - r, a[p * 4 + 1]! - g, a[p * 4 + 2]! - b) < PLAIN_FABRIC;
     matchSeenFineContrast(
       a,
       seen,
@@ -183,7 +184,7 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
       base,
       size,
       (p) => capTexel[p] === 1,
-      (p) => capTexel[p] === 1 && plain(p),
+      (p) => capTexel[p] === 1 && isFabric(a, p, capFabric),
     );
   }
   lap('compose');
@@ -211,12 +212,16 @@ function plainColour(photo: { data: Uint8Array }, mask: Uint8Array): [number, nu
   return samples.length > 0 ? medianRgb(samples) : null;
 }
 
-/** The masked photo pixels within PLAIN_FABRIC (RGB) of `colour`. */
-function nearColour(photo: { data: Uint8Array }, mask: Uint8Array, [r, g, b]: [number, number, number]) {
-  const d = photo.data;
-  return Uint8Array.from(mask, (m, p) =>
-    m && Math.hypot(d[p * 4]! - r, d[p * 4 + 1]! - g, d[p * 4 + 2]! - b) < PLAIN_FABRIC ? 1 : 0,
-  );
+/** The masked photo pixels that are the cap's plain fabric (isFabric). */
+function nearColour(photo: { data: Uint8Array }, mask: Uint8Array, fabric: [number, number, number]) {
+  const out = new Uint8Array(mask.length);
+  for (let p = 0; p < mask.length; p++) out[p] = mask[p] && isFabric(photo.data, p, fabric) ? 1 : 0;
+  return out;
+}
+
+/** RGBA pixel `p` within PLAIN_FABRIC (RGB) of a cap's plain fabric colour. */
+function isFabric(rgba: Uint8Array, p: number, [r, g, b]: [number, number, number]): boolean {
+  return Math.hypot(rgba[p * 4]! - r, rgba[p * 4 + 1]! - g, rgba[p * 4 + 2]! - b) < PLAIN_FABRIC;
 }
 /** RGB distance from a cap's median colour within which its pixels are its plain fabric. */
 const PLAIN_FABRIC = 40;
@@ -310,7 +315,7 @@ function spreadSeenColour(
     if (w > 0.5 && (p & 7) === 0) samples.push([rgba[p * 4]!, rgba[p * 4 + 1]!, rgba[p * 4 + 2]!]);
   }
   const overall = samples.length > 0 ? typicalOf(samples) : fallback;
-  const typicalRgb = heights ? typicalByHeight(rgba, weight, heights, take, overall, typicalOf) : null;
+  const typicalRgb = heights ? typicalByHeight(rgba, weight, heights, size, take, overall, typicalOf) : null;
   // Reach ~size/24 texels (the pyramid's coarsest level 1/64 of the atlas); the field is that smooth,
   // so it is spread at half size and enlarged.
   const half = size / 2;
@@ -371,6 +376,7 @@ function typicalByHeight(
   rgba: Uint8Array,
   weight: Float32Array,
   heights: Float32Array,
+  size: number,
   take: (p: number) => boolean,
   overall: [number, number, number],
   typicalOf: (samples: [number, number, number][]) => [number, number, number],
@@ -390,7 +396,6 @@ function typicalByHeight(
   // Samples from the ends of each atlas row's seen span: what continues round the cap at that height
   // (the black band beside grace_hopper.jpg's badge, not the gold of the badge in the middle).
   const bands: [number, number, number][][] = Array.from({ length: HEIGHT_BANDS }, () => []);
-  const size = Math.round(Math.sqrt(heights.length));
   const reach = Math.max(2, Math.round(size / 64));
   for (let y = 0; y < size; y++) {
     let first = -1,
@@ -461,34 +466,22 @@ async function feather(weight: Float32Array, size: number): Promise<Float32Array
   return out;
 }
 
-/** 1 per texel whose triangle lies (on average) above the headwear's lower edge. */
-/** Per atlas texel, the shell's height there (head frame, metres); NaN off the charts. */
+/**
+ * Per atlas texel, the shell's height there (head frame, metres), interpolated over its triangle;
+ * NaN off the charts. (Per triangle, a cap's edge was a staircase of the shell's triangles.)
+ */
 async function texelHeights(mesh: HairMeshGeometry, size: number): Promise<Float32Array> {
-  const ids = await atlasTriangleIds(mesh.uvs, mesh.indices, size);
   const { uvs, indices, positions } = mesh;
+  const ids = await atlasTriangleIds(uvs, indices, size);
+  const { b1, b2 } = texelBarycentrics(uvs, indices, ids, size);
   const out = new Float32Array(ids.length).fill(NaN);
   for (let p = 0; p < ids.length; p++) {
     const t = ids[p]!;
     if (t < 0) continue;
-    // Interpolated over the triangle (texel i's centre at uv (i + ½) / size): a cap's edge drawn per
-    // triangle was a staircase of the shell's triangles.
-    const a = indices[t * 3]!,
-      b = indices[t * 3 + 1]!,
-      c = indices[t * 3 + 2]!;
-    const x = (p % size) + 0.5 - uvs[a * 2]! * size,
-      y = Math.floor(p / size) + 0.5 - uvs[a * 2 + 1]! * size;
-    const ex = (uvs[b * 2]! - uvs[a * 2]!) * size,
-      ey = (uvs[b * 2 + 1]! - uvs[a * 2 + 1]!) * size;
-    const fx = (uvs[c * 2]! - uvs[a * 2]!) * size,
-      fy = (uvs[c * 2 + 1]! - uvs[a * 2 + 1]!) * size;
-    const det = ex * fy - ey * fx;
-    let b1 = 0,
-      b2 = 0;
-    if (Math.abs(det) > 1e-12) {
-      b1 = Math.min(1, Math.max(0, (x * fy - y * fx) / det));
-      b2 = Math.min(1 - b1, Math.max(0, (ex * y - ey * x) / det));
-    }
-    out[p] = (1 - b1 - b2) * positions[a * 3 + 1]! + b1 * positions[b * 3 + 1]! + b2 * positions[c * 3 + 1]!;
+    const ya = positions[indices[t * 3]! * 3 + 1]!,
+      yb = positions[indices[t * 3 + 1]! * 3 + 1]!,
+      yc = positions[indices[t * 3 + 2]! * 3 + 1]!;
+    out[p] = (1 - b1[p]! - b2[p]!) * ya + b1[p]! * yb + b2[p]! * yc;
   }
   return out;
 }

@@ -21,14 +21,30 @@ export interface AtlasSurface {
  *   at uv (i + ½) / size).
  */
 export function atlasSurface(model: HeadModel, triangleIds: Int32Array, size: number): AtlasSurface {
-  const { uvs, uvTriangles } = model;
-  const nTri = uvTriangles.length / 3;
+  const { b1, b2 } = texelBarycentrics(model.uvs, model.uvTriangles, triangleIds, size);
+  const chart = new Int16Array(size * size).fill(-1);
+  for (let p = 0; p < chart.length; p++)
+    if (triangleIds[p]! >= 0) chart[p] = model.triangleRegion[triangleIds[p]!]!;
+  return { size, triangle: triangleIds, b1, b2, chart };
+}
+
+/**
+ * Barycentric weights of the 2nd and 3rd vertex of each texel's triangle (0 off the charts), for any
+ * UV layout: `uvs` per UV vertex, `triangles` over them, `triangleIds` as atlasSurface takes them.
+ */
+export function texelBarycentrics(
+  uvs: ArrayLike<number>,
+  triangles: ArrayLike<number>,
+  triangleIds: Int32Array,
+  size: number,
+): { b1: Float32Array; b2: Float32Array } {
+  const nTri = triangles.length / 3;
   // Per triangle, the affine map texel (x, y) → (b1, b2).
   const affine = new Float64Array(nTri * 6);
   for (let t = 0; t < nTri; t++) {
-    const ia = uvTriangles[t * 3]!,
-      ib = uvTriangles[t * 3 + 1]!,
-      ic = uvTriangles[t * 3 + 2]!;
+    const ia = triangles[t * 3]!,
+      ib = triangles[t * 3 + 1]!,
+      ic = triangles[t * 3 + 2]!;
     const ax = uvs[ia * 2]! * size - 0.5,
       ay = uvs[ia * 2 + 1]! * size - 0.5;
     const ex = uvs[ib * 2]! * size - 0.5 - ax,
@@ -47,7 +63,6 @@ export function atlasSurface(model: HeadModel, triangleIds: Int32Array, size: nu
   const n = size * size;
   const b1 = new Float32Array(n);
   const b2 = new Float32Array(n);
-  const chart = new Int16Array(n).fill(-1);
   for (let p = 0; p < n; p++) {
     const t = triangleIds[p]!;
     if (t < 0) continue;
@@ -61,9 +76,8 @@ export function atlasSurface(model: HeadModel, triangleIds: Int32Array, size: nu
     v = Math.min(1 - u, Math.max(0, v));
     b1[p] = u;
     b2[p] = v;
-    chart[p] = model.triangleRegion[t]!;
   }
-  return { size, triangle: triangleIds, b1, b2, chart };
+  return { b1, b2 };
 }
 
 /**
