@@ -52,39 +52,22 @@ describe('studio import, crop and keyboard (chromium, real backend and engine)',
 
   it('queues three photos dropped at once, one removed while waiting; the others run one after the other, a failure shown and the queue going on', async () => {
     const twoFaces = (await twoFacesPhoto()).photo.png;
+    // Every queue the page renders, recorded as it renders: a job that fails within its own import
+    // call goes from starting to failed in one update, so polling for "running" can miss it.
+    await page.evaluate(recordQueueRenders);
+    // The third photo is removed the moment its Remove button shows: the first two fail within
+    // seconds, and a click from here can come after the queue has started it.
+    await page.evaluate(removeFromQueueOnSight, REMOVED);
     await dropFiles(page, [
       { name: TWO_FACES, type: 'image/png', bytes: twoFaces },
       { name: NO_FACE, type: 'image/png', bytes: await readFile(COFFEE) },
       { name: REMOVED, type: 'image/png', bytes: await readFile(COFFEE) },
     ]);
     await page.getByTestId('import-queue').waitFor();
-    assert.equal(await page.getByTestId('queue-item').count(), 3);
-    // a waiting photo removed never becomes a job (at once: the first two fail within seconds)
-    await queueItem(REMOVED).getByTestId('queue-remove').click();
+    // a waiting photo removed never becomes a job
     await queueItem(REMOVED).waitFor({ state: 'detached' });
-    assert.equal(await page.getByTestId('queue-item').count(), 2);
-    // While the first runs, the second waits; a waiting photo can be removed, a running one cannot.
-    // Read at one instant: the first fails within seconds, and the second then runs.
-    await queueItem(TWO_FACES).and(page.locator('[data-state="running"]')).waitFor({ timeout: 30_000 });
-    const rows = await page.getByTestId('queue-item').evaluateAll((items) =>
-      items.map((item) => ({
-        text: item.textContent ?? '',
-        state: item.getAttribute('data-state'),
-        removable: item.querySelector('[data-testid="queue-remove"]') !== null,
-      })),
-    );
-    console.log(`# queue: ${rows.map((r) => `${r.state}${r.removable ? ' (removable)' : ''}`).join(', ')}`);
-    const row = (name: string) => rows.find((r) => r.text.includes(name));
-    if (row(TWO_FACES)?.state === 'running') assert.equal(row(NO_FACE)?.state, 'waiting');
-    for (const r of rows) {
-      if (r.state === 'waiting') assert.ok(r.removable, `a waiting photo cannot be removed: ${r.text}`);
-      if (r.state === 'running') assert.ok(!r.removable, `the running photo can be removed: ${r.text}`);
-    }
-    assert.ok(
-      rows.some((r) => r.state === 'running'),
-      'one photo runs',
-    );
     await page.screenshot({ path: join(SHOTS, 'import-queue.png') });
+    assert.equal(await page.getByTestId('queue-item').count(), 2);
 
     await queueItem(NO_FACE).and(page.locator('[data-state="failed"]')).waitFor({ timeout: 120_000 });
     assert.equal(await queueItem(TWO_FACES).getAttribute('data-state'), 'failed');
@@ -93,6 +76,34 @@ describe('studio import, crop and keyboard (chromium, real backend and engine)',
     console.log(`# queue errors: ${TWO_FACES}: ${twoFacesError} | ${NO_FACE}: ${noFaceError}`);
     assert.match(twoFacesError, /2 faces.*crop the photo to one face/s);
     assert.match(noFaceError, /No face was found/);
+
+    // While one runs, the others wait; a waiting photo can be removed, a started one cannot.
+    const renders = await page.evaluate(() => (globalThis as unknown as QueueRenderGlobals).queueRenders);
+    const started = (r: QueueRow) => r.state === 'starting' || r.state === 'running';
+    console.log(
+      `# queue renders: ${renders.map((rows) => rows.map((r) => `${r.name}:${r.state}`).join(' ')).join(' | ')}`,
+    );
+    assert.ok(renders.length >= 3, 'the queue was rendered as it changed');
+    for (const rows of renders) {
+      assert.ok(rows.filter(started).length <= 1, `two photos started at once: ${JSON.stringify(rows)}`);
+      for (const r of rows) {
+        if (r.state === 'waiting') assert.ok(r.removable, `a waiting photo cannot be removed: ${r.name}`);
+        if (started(r)) assert.ok(!r.removable, `a started photo can be removed: ${r.name}`);
+      }
+    }
+    const stateOf = (rows: QueueRow[], name: string) => rows.find((r) => r.name === name)?.state;
+    assert.ok(
+      renders.some(
+        (rows) => started(rows.find((r) => r.name === TWO_FACES)!) && stateOf(rows, NO_FACE) === 'waiting',
+      ),
+      'the first photo ran while the second waited',
+    );
+    assert.ok(
+      renders.some(
+        (rows) => stateOf(rows, TWO_FACES) === 'failed' && started(rows.find((r) => r.name === NO_FACE)!),
+      ),
+      'the second photo ran after the first failed',
+    );
 
     // one after the other: the second job's first event comes after the first job's end
     const first = await jobIdOf(TWO_FACES);
@@ -303,3 +314,66 @@ describe('studio import, crop and keyboard (chromium, real backend and engine)',
     assert.deepEqual(session.pageProblems, []);
   });
 });
+
+interface QueueRow {
+  name: string;
+  state: string | null;
+  removable: boolean;
+}
+/** The few page globals used (tests are type-checked without the DOM library). */
+interface PageElement {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): PageElement | null;
+  click(): void;
+}
+interface QueueRenderGlobals {
+  queueRenders: QueueRow[][];
+  document: { body: unknown; querySelectorAll(selector: string): Iterable<PageElement> };
+  MutationObserver: new (callback: () => void) => {
+    observe(target: unknown, options: object): void;
+    disconnect(): void;
+  };
+}
+
+/** Runs in the page: keeps each distinct rendering of the import queue's rows, in order. */
+function recordQueueRenders(): void {
+  const page = globalThis as unknown as QueueRenderGlobals;
+  page.queueRenders = [];
+  let last = '';
+  // no named inner functions: the test build wraps those in a helper the page does not have
+  new page.MutationObserver(() => {
+    const rows = [...page.document.querySelectorAll('[data-testid="queue-item"]')].map((item) => ({
+      name: item.querySelector('.queue-name')?.textContent?.trim() ?? '',
+      state: item.getAttribute('data-state'),
+      removable: item.querySelector('[data-testid="queue-remove"]') !== null,
+    }));
+    const key = JSON.stringify(rows);
+    if (rows.length > 0 && key !== last) page.queueRenders.push(rows);
+    last = key;
+  }).observe(page.document.body, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ['data-state'],
+  });
+}
+
+/** Runs in the page: clicks the Remove button of the queued photo `name` as soon as it is rendered. */
+function removeFromQueueOnSight(name: string): void {
+  const page = globalThis as unknown as QueueRenderGlobals & {
+    document: {
+      querySelectorAll(s: string): Iterable<{ querySelector(s: string): { click(): void } | null }>;
+    };
+  };
+  const observer = new page.MutationObserver(() => {
+    for (const item of page.document.querySelectorAll('[data-testid="queue-item"]')) {
+      const label = item.querySelector('.queue-name');
+      const remove = item.querySelector('[data-testid="queue-remove"]');
+      if (label?.textContent?.trim() !== name || !remove) continue;
+      remove.click();
+      observer.disconnect();
+    }
+  });
+  observer.observe(page.document.body, { subtree: true, childList: true });
+}
