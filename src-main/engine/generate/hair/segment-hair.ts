@@ -8,6 +8,7 @@
  *    chin; a pixel is a hair candidate when it is in the person, off the face oval (or on the forehead
  *    above the brows: a fringe), not skin-like, and not clothing-like below the jaw. In a
  *    black-and-white photo, beside the face, texture tells hair from skin instead of colour.
+ *    On a head seen in profile, nothing in front of the face's outline is hair (a camcorder at the eye).
  * 3. Only candidate regions connected to the top of the head are kept (collars, badges and straps
  *    are not hair).
  * 4. Headwear: when the colour right above the forehead differs from both the hair beside the face
@@ -125,6 +126,14 @@ const HAIR_CONTINUITY = 3;
  */
 const BEARD_MARGIN = 0.12;
 const SIDEBURN_MARGIN = 0.04;
+/**
+ * A head turned further than this (sine of the turn: 40°) shows its face's outline on the side it
+ * faces; what lies in front of that outline is the scene (the cameraman's camcorder at his eye), not
+ * hair: below the brows beyond a sideburn's width of the oval, up the forehead beyond a fringe's.
+ */
+const PROFILE_TURN_SIN = 0.64;
+const BROWS_Y = -0.1;
+const FRINGE_MARGIN = 0.1;
 /** There, hair narrower than twice this (face heights) is a strip along the cheek, not hair (dropThinStripsBelowEyes). */
 const THIN_STRIP = 0.025;
 
@@ -138,17 +147,21 @@ export function faceFrame(landmarks: ArrayLike<number>): FaceFrame {
   return { origin: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], right: [-up[1], up[0]], up, faceHeight };
 }
 
-/** The side of the face frame's x where the back of the head shows, and how far hair can reach there. */
+/**
+ * The side of the face frame's x where the back of the head shows, how far hair can reach there, and
+ * the sine of the head's turn across the face.
+ */
 function reachBehind(
   frame: FaceFrame,
   backOfHead: [number, number] | undefined,
-): { side: number; reach: number } {
-  if (!backOfHead) return { side: 0, reach: FRONTAL_REACH };
+): { side: number; reach: number; turn: number } {
+  if (!backOfHead) return { side: 0, reach: FRONTAL_REACH, turn: 0 };
   const sin = Math.min(1, Math.hypot(backOfHead[0], backOfHead[1]));
   const cos = Math.sqrt(1 - sin * sin);
   const across = backOfHead[0] * frame.right[0] + backOfHead[1] * frame.right[1];
   return {
     side: Math.sign(across),
+    turn: Math.abs(across),
     reach: Math.max(
       FRONTAL_REACH,
       SKULL_DEPTH * Math.abs(across) + SKULL_HALF_WIDTH * cos + HAIR_VOLUME_REACH,
@@ -264,6 +277,8 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     foreheadY - 0.1,
     chinY - 0.05,
   ]);
+  if (backReach.turn > PROFILE_TURN_SIN)
+    dropInFrontOfProfile(candidate, { lx, ly, nearFace, frame }, foreheadY, backReach.side);
   const atTopOfHead = (p: number) => ly[p]! < foreheadY + 0.05;
   let hairAll = keepComponentsTouching(candidate, width, height, atTopOfHead);
   fillHoles(hairAll, face, width, height, 0.02 * frame.faceHeight * frame.faceHeight);
@@ -324,6 +339,20 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     headwearRgb: headwearPixels.length > 0 ? meanRgb(photo.data, headwearPixels) : null,
     headwearBottom,
   };
+}
+
+/** On a head seen in profile, what lies in front of the face's outline is not hair (PROFILE_TURN_SIN). */
+function dropInFrontOfProfile(
+  candidate: Uint8Array,
+  c: { lx: Float32Array; ly: Float32Array; nearFace: Float32Array; frame: FaceFrame },
+  foreheadY: number,
+  backSide: number,
+): void {
+  for (let p = 0; p < candidate.length; p++) {
+    if (c.ly[p]! < foreheadY || c.lx[p]! * backSide > 0) continue;
+    const margin = (c.ly[p]! > BROWS_Y ? SIDEBURN_MARGIN : FRINGE_MARGIN) * c.frame.faceHeight;
+    if (c.nearFace[p]! > margin) candidate[p] = 0;
+  }
 }
 
 /**
