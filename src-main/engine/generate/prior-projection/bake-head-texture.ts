@@ -27,6 +27,7 @@ import { dilateAtlas, type RgbaImage } from '../../native/native-addon';
 import { throwIfCancelled } from '../../stage-error';
 import { atlasSurface, chartTexelDensity, interpolateVertexField } from './atlas-surface';
 import { evaluateShading, type FittedLighting } from './estimate-lighting';
+import { residualGain } from './residual-gain';
 import { createPhotoProbe, measureHair, measureSkin } from './measure-colours';
 import { blendMultiBand } from './multiband-blend';
 import {
@@ -254,16 +255,14 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
   });
   lap('synthesise detail');
 
-  // Synthesised colour = albedo field × detail (× shading unless an albedo texture is wanted);
-  // the photo's colour keeps its shading unless it is divided out.
+  // Synthesised colour = albedo field × detail (× shading unless an albedo texture is wanted)
+  // × the photo's residual near what it sees; the photo's colour keeps its shading unless it is
+  // divided out.
   const synthesised = new Float32Array(n * 3);
-  const projected = new Float32Array(n * 3);
+  const photoColours = new Float32Array(n * 3);
   const shading = new Float32Array(3);
   const scratch = new Float64Array(9);
   const [lo, hi] = UNSEEN_SHADING_RANGE;
-  let nPhoto = 0,
-    nMirror = 0,
-    nFill = 0;
   for (let p = 0; p < n; p++) {
     if (surface.chart[p]! < 0) continue;
     const nx = texelNormals[p * 3]!,
@@ -271,18 +270,29 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
       nz = texelNormals[p * 3 + 2]!;
     const len = Math.hypot(nx, ny, nz) || 1;
     evaluateShading(lighting, nx / len, ny / len, nz / len, shading, scratch);
-    const s = seen.seen[p]!;
     const occlusion = 1 - CAVITY_DARKENING * texelWeights[p * 3 + 2]!;
     for (let k = 0; k < 3; k++) {
       const shade = Math.min(hi, Math.max(lo, shading[k]!)) * occlusion;
       const base = texelAlbedo[p * 3 + k]! * synthesis.detail[p * 3 + k]!;
-      const synth = albedo ? base : base * shade;
-      const photoColour = albedo
+      synthesised[p * 3 + k] = albedo ? base : base * shade;
+      photoColours[p * 3 + k] = albedo
         ? seen.rgb[p * 3 + k]! / Math.max(MIN_SHADING, shading[k]!)
         : seen.rgb[p * 3 + k]!;
+    }
+  }
+  const gain = residualGain({ model, surface, photo: photoColours, synthesised, trust: seen.seen });
+  const projected = new Float32Array(n * 3);
+  let nPhoto = 0,
+    nMirror = 0,
+    nFill = 0;
+  for (let p = 0; p < n; p++) {
+    if (surface.chart[p]! < 0) continue;
+    const s = seen.seen[p]!;
+    for (let k = 0; k < 3; k++) {
+      const synth = synthesised[p * 3 + k]! * gain[p * 3 + k]!;
       synthesised[p * 3 + k] = synth;
       // Pre-blended by the trust, so clothing under a near-zero weight never leaks into low bands.
-      projected[p * 3 + k] = s * photoColour + (1 - s) * synth;
+      projected[p * 3 + k] = s * photoColours[p * 3 + k]! + (1 - s) * synth;
     }
     if (s < 0.5) nFill++;
     else if (seen.mirror[p]! < 0.5) nPhoto++;
