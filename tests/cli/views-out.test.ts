@@ -32,7 +32,10 @@ test('--views-out writes N renders round the head, and the job keeps front, 3/4,
       `${png} is blank`,
     );
   }
-  // Front and back differ (a face vs the back of the head); the two profiles are near mirrors.
+  // Front and back differ (a face vs the back of the head); the two profiles are near mirrors, but
+  // only near: the photo's light stays in the texture, carried into the synthesised skin beside it
+  // (astronaut.png: front/back 14.1, profiles 7.1; a profile rendered from the wrong side, 90° against
+  // its own mirror image, 20.9).
   const front = await sharp(pngs[0]!).png().toBuffer();
   const back = await sharp(pngs[2]!).png().toBuffer();
   const left = await sharp(pngs[1]!).png().toBuffer();
@@ -40,7 +43,7 @@ test('--views-out writes N renders round the head, and the job keeps front, 3/4,
   const frontBack = await meanAbsDiff(front, back);
   const profiles = await meanAbsDiff(left, rightMirrored);
   assert.ok(
-    frontBack > 2 * profiles,
+    frontBack > 1.5 * profiles,
     `front/back differ by ${frontBack}, the mirrored profiles by ${profiles}`,
   );
 
