@@ -9,15 +9,12 @@
 import type { HeadModel } from '../../geometry/head-model';
 import { interpolateVertexField, type AtlasSurface } from './atlas-surface';
 import { smoothVertexField, vertexNeighbours } from './skin-colour-field';
-import { smoothstep } from './skin-colour-model';
+import { scalpShare } from './skin-colour-model';
 
 /** Texels count for the photo from this trust on (the bake's own photo/fill split). */
 const PHOTO_TRUST = 0.5;
 /** The gain stays in this range: a ratio beyond it is a feature (an eye, a lip), not light. */
 const GAIN_RANGE: [number, number] = [0.45, 1.6];
-/** The scalp, by the model's hair weight (as the albedo field splits skin from scalp). */
-const SCALP_FROM = 0.3;
-const SCALP_TO = 0.6;
 /** Texel weight (summed barycentrics × trust) at which a vertex counts as fully seen. */
 const FULL_WEIGHT = 24;
 
@@ -78,7 +75,7 @@ export function residualGain(input: {
   // Not onto the scalp: under the hair or a cap the photo's residual says nothing, and the scalp
   // keeps the hair-root colour (a white cap's crown took the forehead's skin tone through the shell).
   for (let v = 0; v < V; v++) {
-    const keep = 1 - smoothstep(SCALP_FROM, SCALP_TO, model.hairWeight[v]!);
+    const keep = 1 - scalpShare(model.hairWeight[v]!);
     for (let k = 0; k < 3; k++) gain[v * 3 + k] = 1 + (gain[v * 3 + k]! - 1) * keep;
   }
   return interpolateVertexField(model, surface, gain, 3);

@@ -12,6 +12,7 @@ import type { PhotoProbe } from './measure-colours';
 import { mirrorShare, MIRROR_TRUST } from './pose-aware-mirror';
 import {
   fitSkinColourModel,
+  scalpShare,
   skinGate,
   skinChromaLikelihood,
   skinLikelihood,
@@ -122,9 +123,9 @@ export function skinAlbedoField(input: {
   const V = model.vertexCount;
   const observed = new Float32Array(V * 3);
   const shading = new Float32Array(3);
-  const scalpShare = new Float32Array(V);
+  const scalpShares = new Float32Array(V);
   for (let v = 0; v < V; v++) {
-    scalpShare[v] = smoothstep(0.3, 0.6, model.hairWeight[v]!);
+    scalpShares[v] = scalpShare(model.hairWeight[v]!);
     if (!(seen.weight[v]! > 0)) continue;
     evaluateShading(lighting, normals[v * 3]!, normals[v * 3 + 1]!, normals[v * 3 + 2]!, shading);
     for (let k = 0; k < 3; k++) {
@@ -139,8 +140,8 @@ export function skinAlbedoField(input: {
       weight: seen.weight.map((w, v) => w * share(v)),
       prior: new Float32Array(V * 3).map((_, i) => rgb[i % 3]!),
     });
-  const skinField = solve(input.skinRgb, (v) => 1 - scalpShare[v]!);
-  const scalpField = solve(input.hairRootRgb, (v) => scalpShare[v]!);
+  const skinField = solve(input.skinRgb, (v) => 1 - scalpShares[v]!);
+  const scalpField = solve(input.hairRootRgb, (v) => scalpShares[v]!);
   return skinField.map((s, i) => {
     const h = model.hairWeight[(i / 3) | 0]!;
     return s * (1 - h) + scalpField[i]! * h;

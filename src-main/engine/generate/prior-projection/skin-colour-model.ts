@@ -68,12 +68,17 @@ export function smoothstep(e0: number, e1: number, x: number): number {
   return t * t * (3 - 2 * t);
 }
 
+/** 0..1: how much a surface point is scalp, from the head model's hair weight. */
+export function scalpShare(hairWeight: number): number {
+  return smoothstep(0.3, 0.6, hairWeight);
+}
+
 /**
  * 0..1: how far the skin test applies at a surface point — on skin away from the face's features
  * (neck, ears, sides), not on the features (lips, brows, eyes are not skin-coloured) nor the scalp.
  */
 export function skinGate(hairWeight: number, faceDetailWeight: number): number {
-  return (1 - smoothstep(0.3, 0.6, hairWeight)) * (1 - smoothstep(0.3, 0.6, faceDetailWeight));
+  return (1 - scalpShare(hairWeight)) * (1 - smoothstep(0.3, 0.6, faceDetailWeight));
 }
 
 /** A broad model around one measured skin colour, to start from before the skin is sampled widely. */
