@@ -14,7 +14,9 @@
  * 3. A smooth colour field on the mesh's vertices carries the seen skin colour (lighting divided
  *    out) into the unseen surface and relaxes to the skin colour, or a hair-root colour on the scalp.
  * 4. Skin detail is quilted from patches of the photo's visible skin, multiplied by the field and,
- *    unless an albedo texture is asked for, by the fitted shading (ears keep their shading).
+ *    unless an albedo texture is asked for, by the fitted shading (ears keep their shading), then by
+ *    the photo's residual over that colour near what the photo sees (residual-gain.ts: a hard
+ *    shadow the order-2 light cannot hold continues into the skin beside it).
  * 5. Projected and synthesised texels are joined by multi-band blending, so no seam shows.
  *
  * Rasterization (visibility, projection, UV layout, seam dilation) is the native addon's.
