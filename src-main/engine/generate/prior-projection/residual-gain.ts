@@ -39,14 +39,17 @@ export function residualGain(input: {
   const photoSum = new Float64Array(V * 3);
   const synthSum = new Float64Array(V * 3);
   const weight = new Float64Array(V);
+  // Reused per texel: this loop runs over the atlas's photo texels (~40 % of 1M at 1024²).
+  const bary = new Float64Array(3);
   for (let p = 0; p < triangle.length; p++) {
     const t = triangle[p]!;
     const s = trust[p]!;
     if (t < 0 || s < PHOTO_TRUST) continue;
-    const corners = [geo[uvTriangles[t * 3]!]!, geo[uvTriangles[t * 3 + 1]!]!, geo[uvTriangles[t * 3 + 2]!]!];
-    const bary = [1 - b1[p]! - b2[p]!, b1[p]!, b2[p]!];
+    bary[0] = 1 - b1[p]! - b2[p]!;
+    bary[1] = b1[p]!;
+    bary[2] = b2[p]!;
     for (let c = 0; c < 3; c++) {
-      const v = corners[c]!;
+      const v = geo[uvTriangles[t * 3 + c]!]!;
       const w = bary[c]! * s;
       weight[v]! += w;
       for (let k = 0; k < 3; k++) {
