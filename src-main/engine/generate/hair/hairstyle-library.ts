@@ -241,6 +241,11 @@ const MAX_PHI = 168 * DEG;
 /** How far up a fringe of −1 moves the front hairline (polar angle). */
 const HAIRLINE_RAISE = 20 * DEG;
 /**
+ * The raise fades from the middle of the forehead to this azimuth: a high hairline arches back to
+ * the temples. Held full to 20° and gone by 55° (as the fringe is), it cut a box out of the hair.
+ */
+const RAISE_FADE = 75 * DEG;
+/**
  * Towards its edge the hair thins to EDGE_THICKNESS over this angle (down to its end; for hanging hair
  * also across to where the next azimuth ends, beside the face); a curtain draws in to the head beside
  * the face over the next one.
@@ -352,7 +357,7 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     let end = hl + front * Math.min(1, Math.max(0, fringe) * sweep) * Math.max(0, BROW_PHI - hl);
     end = Math.max(end, hl + side * earCover * Math.max(0, EAR_BOTTOM_PHI - hl));
     // A negative fringe: the front hairline higher than the head model's (a high forehead).
-    end += front * Math.min(0, fringe) * HAIRLINE_RAISE;
+    end += smoothstep(RAISE_FADE, 0, a) * Math.min(0, fringe) * HAIRLINE_RAISE;
     return end + 2 * DEG;
   };
   /**
