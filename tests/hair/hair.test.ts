@@ -19,7 +19,7 @@ import {
   hairFitScene,
   type GeneratedHair,
 } from '../../src-main/engine/generate/hair/generate-hair';
-import { buildHairMesh } from '../../src-main/engine/generate/hair/build-hair-mesh';
+import { buildHairMesh, HAIR_MESH_FULL } from '../../src-main/engine/generate/hair/build-hair-mesh';
 import { typicalHairColour } from '../../src-main/engine/generate/hair/bake-hair-texture';
 import { headRadialField, sampleField } from '../../src-main/engine/generate/hair/head-radial-field';
 import { HAIRSTYLE_PRESETS, hairShape } from '../../src-main/engine/generate/hair/hairstyle-library';
@@ -297,6 +297,31 @@ test("Grace Hopper's cap from behind: fabric, not hair strands, white crown over
   );
   assert.ok(crown > 150, `crown luma ${crown.toFixed(0)}`);
   assert.ok(darkest < 80, `darkest band ${darkest.toFixed(0)}`);
+
+  // The crown's apex: the texels a bilinear lookup at each crown vertex's UV reads (with a repeating
+  // sampler, glTF's default, v wraps). They lay between the crown fan's teeth and above it, off the
+  // shell's triangles, and took the hair's brown: a dark dot on top of her white cap in Blender.
+  // (build-hair-mesh.ts: the outer crown's vertices, one per column, follow the rings.)
+  const columns = HAIR_MESH_FULL.columns;
+  const vertexCount = mesh.positions.length / 3;
+  const topVertices = [...Array(columns).keys()].map((j) => vertexCount - 2 * columns + j);
+  for (const v of topVertices)
+    for (let k = 0; k < 3; k++)
+      assert.equal(mesh.positions[v * 3 + k], mesh.positions[topVertices[0]! * 3 + k], 'one crown point');
+  const apexLuma: number[] = [];
+  for (const v of topVertices) {
+    const fx = mesh.uvs[v * 2]! * info.width - 0.5,
+      fy = mesh.uvs[v * 2 + 1]! * info.height - 0.5;
+    for (const y of [Math.floor(fy), Math.floor(fy) + 1])
+      for (const x of [Math.floor(fx), Math.floor(fx) + 1]) {
+        const t = (((y + info.height) % info.height) * info.width + ((x + info.width) % info.width)) * 3;
+        apexLuma.push(0.299 * data[t]! + 0.587 * data[t + 1]! + 0.114 * data[t + 2]!);
+      }
+  }
+  console.log(
+    `grace_hopper's cap at the crown's apex: ${topVertices.length} vertices, darkest texel read ${Math.min(...apexLuma).toFixed(0)}`,
+  );
+  assert.ok(Math.min(...apexLuma) > 150, `darkest texel at the crown ${Math.min(...apexLuma).toFixed(0)}`);
 });
 
 let daveCase: Promise<Case> | undefined;

@@ -468,7 +468,10 @@ async function feather(weight: Float32Array, size: number): Promise<Float32Array
 
 /**
  * Per atlas texel, the shell's height there (head frame, metres), interpolated over its triangle;
- * NaN off the charts. (Per triangle, a cap's edge was a staircase of the shell's triangles.)
+ * off the charts, the height of the nearest chart texel in its row (NaN in a row without one). (Per
+ * triangle, a cap's edge was a staircase of the shell's triangles.) The texels between the crown
+ * fan's teeth are sampled where the teeth meet at the crown: left at NaN they took the hair's colour,
+ * a dark dot on top of a white cap in Blender.
  */
 async function texelHeights(mesh: HairMeshGeometry, size: number): Promise<Float32Array> {
   const { uvs, indices, positions } = mesh;
@@ -483,7 +486,47 @@ async function texelHeights(mesh: HairMeshGeometry, size: number): Promise<Float
       yc = positions[indices[t * 3 + 2]! * 3 + 1]!;
     out[p] = (1 - b1[p]! - b2[p]!) * ya + b1[p]! * yb + b2[p]! * yc;
   }
+  fillRowsFromNearest(out, size);
   return out;
+}
+
+/**
+ * NaN texels take the value of the nearest finite texel in their row (ties: the left one); rows with
+ * none (the margin above the crown) copy the nearest row that has one.
+ */
+function fillRowsFromNearest(values: Float32Array, size: number): void {
+  const source = new Int32Array(size);
+  const rowFilled = new Uint8Array(size);
+  for (let y = 0; y < size; y++) {
+    const row = y * size;
+    let last = -1;
+    for (let x = 0; x < size; x++) {
+      if (Number.isFinite(values[row + x]!)) last = x;
+      source[x] = last;
+    }
+    last = -1;
+    for (let x = size - 1; x >= 0; x--) {
+      if (Number.isFinite(values[row + x]!)) last = x;
+      const left = source[x]!;
+      if (left === x) continue;
+      const pick = left < 0 ? last : last < 0 || x - left <= last - x ? left : last;
+      source[x] = pick;
+    }
+    for (let x = 0; x < size; x++) {
+      const from = source[x]!;
+      if (from >= 0 && from !== x) values[row + x] = values[row + from]!;
+    }
+    rowFilled[y] = source[0]! >= 0 ? 1 : 0;
+  }
+  for (let y = 0; y < size; y++) {
+    if (rowFilled[y]) continue;
+    for (let d = 1; d < size; d++) {
+      const from = [y - d, y + d].find((r) => r >= 0 && r < size && rowFilled[r]);
+      if (from === undefined) continue;
+      values.copyWithin(y * size, from * size, from * size + size);
+      break;
+    }
+  }
 }
 
 /**

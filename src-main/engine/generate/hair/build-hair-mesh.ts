@@ -81,12 +81,14 @@ export function buildHairMesh(
       along[v] = row.s;
     }
   });
-  // The two crown points, one vertex per column (each with its column's u) at the same position.
+  // The two crown points, one vertex per column (each with its column's u) at the same position. Their
+  // v stays inside the atlas' margin: at v = 0 and 1 a repeating sampler (glTF's default) blends the
+  // top texel row with the bottom one, and the crown showed a dark dot in Blender.
   const crown = shape.radii(0, 0, ends[0]!);
   for (let j = 0; j < cols; j++) {
-    put(ringVertices + j, 0, 0, crown.outer, (j + 0.5) / cols, 0);
+    put(ringVertices + j, 0, 0, crown.outer, (j + 0.5) / cols, OUTER_V[0]);
     outerFlag[ringVertices + j] = 1;
-    put(ringVertices + cols + j, 0, 0, crown.inner, (j + 0.5) / cols, 1);
+    put(ringVertices + cols + j, 0, 0, crown.inner, (j + 0.5) / cols, INNER_V[1]);
   }
   const indices: number[] = [];
   const at = (i: number, j: number) => i * (cols + 1) + j;
