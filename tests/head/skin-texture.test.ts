@@ -281,10 +281,12 @@ test('a side-lit face: the skin synthesised beside its shadowed cheek takes the 
     const view = await renderView(c.mesh, c.texture, az);
     views.push(view);
     const at = async (texture: RgbaImage) => (await renderView(c.mesh, texture, az)).image;
-    const { step, boundary } = stepInView(view, await at(trust), await at(hair));
+    const trustInView = await at(trust);
+    const hairInView = await at(hair);
+    const { step, boundary } = stepInView(view, trustInView, hairInView);
     // Control: the synthesised skin 12 levels lighter, as a light patch beside the shadow.
     const patched = await renderView(c.mesh, { data: lifted, width: SIZE, height: SIZE }, az);
-    const control = stepInView(patched, await at(trust), await at(hair));
+    const control = stepInView(patched, trustInView, hairInView);
     console.log(
       `mendeleev ${az}°: photo − synthesis across the seam ${step.toFixed(2)} levels over ${boundary} px; ` +
         `with the synthesis 12 levels lighter ${control.step.toFixed(2)}`,
