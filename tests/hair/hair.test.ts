@@ -19,7 +19,13 @@ import {
   hairFitScene,
   type GeneratedHair,
 } from '../../src-main/engine/generate/hair/generate-hair';
-import { buildHairMesh, HAIR_MESH_FULL } from '../../src-main/engine/generate/hair/build-hair-mesh';
+import { buildBeardMesh, type BeardShape } from '../../src-main/engine/generate/hair/build-beard-mesh';
+import {
+  BEARD_ATLAS,
+  buildHairMesh,
+  HAIR_ATLAS_BESIDE_BEARD,
+  HAIR_MESH_FULL,
+} from '../../src-main/engine/generate/hair/build-hair-mesh';
 import { typicalHairColour } from '../../src-main/engine/generate/hair/bake-hair-texture';
 import { headRadialField, sampleField } from '../../src-main/engine/generate/hair/head-radial-field';
 import { HAIRSTYLE_PRESETS, hairShape } from '../../src-main/engine/generate/hair/hairstyle-library';
@@ -34,9 +40,9 @@ import {
   buildTexturedHead,
 } from '../../src-main/engine/generate/prior-projection/bake-head-texture';
 import { bakedHead, renderTextured } from '../head/support/render';
-import { loadHeadModel } from '../../src-main/engine/geometry/head-model';
+import { loadHeadModel, modelLandmarks } from '../../src-main/engine/geometry/head-model';
 import { orbitCamera } from '../../src-main/engine/geometry/camera';
-import type { TexturedMesh } from '../../src-main/engine/geometry/textured-mesh';
+import { joinMeshes, type TexturedMesh } from '../../src-main/engine/geometry/textured-mesh';
 import { renderTexturedMesh } from '../../src-main/engine/native/native-addon';
 import { decodeRawImage } from '../../src-main/engine/image/raw-image';
 import { landmarksWithJawLine } from '../../src-main/engine/estimate/landmarks/jaw-line';
@@ -486,10 +492,48 @@ test('long hair frames the face: beside it the curtain lies on the head, behind 
   }
 });
 
-test('mesh: closed, outward, UVs in [0,1]; every library style alike', async () => {
-  const field = headRadialField(model, cases[0]!.fit.positions);
+/** A long beard on a fitted head: 12 cm below the chin, 10 cm wide, 1.5 cm thick over the jaw. */
+function longBeard(positions: Float32Array): BeardShape {
+  const lm = modelLandmarks(model, positions);
+  const chinY = lm[152 * 3 + 1]!;
+  const rows = Array.from({ length: 12 }, (_, k) => ({
+    y: chinY - 0.005 - 0.01 * k,
+    left: 0.05,
+    right: 0.05 - 0.002 * k,
+  }));
+  return { topY: lm[17 * 3 + 1]!, chinY, bottomY: chinY - 0.12, rows, thickness: 0.015 };
+}
+
+test('mesh: closed, outward, UVs in [0,1]; every library style alike, and hair with a beard', async () => {
+  const { positions } = cases[0]!.fit;
+  const field = headRadialField(model, positions);
+  const beard = buildBeardMesh(model, positions, longBeard(positions), BEARD_ATLAS);
+  // The beard keeps to its block of the atlas, clear of the hair's (HAIR_ATLAS_BESIDE_BEARD).
+  for (let i = 0; i < beard.uvs.length; i += 2) {
+    assert.ok(
+      beard.uvs[i]! >= BEARD_ATLAS.u[0] && beard.uvs[i]! <= BEARD_ATLAS.u[1],
+      `beard u ${beard.uvs[i]}`,
+    );
+    assert.ok(
+      beard.uvs[i + 1]! >= BEARD_ATLAS.v[0] && beard.uvs[i + 1]! <= BEARD_ATLAS.v[1],
+      `beard v ${beard.uvs[i + 1]}`,
+    );
+  }
+  const long = buildHairMesh(
+    field,
+    hairShape(field, HAIRSTYLE_PRESETS['long-wavy']),
+    HAIR_MESH_FULL,
+    HAIR_ATLAS_BESIDE_BEARD,
+  );
+  for (let i = 1; i < long.uvs.length; i += 2)
+    assert.ok(long.uvs[i]! < BEARD_ATLAS.v[0], `hair v ${long.uvs[i]}`);
   const meshes = [
     ...cases.map((c) => ({ name: c.name, mesh: c.hair.mesh })),
+    { name: 'beard', mesh: { ...beard, name: 'hair', texturePng: Buffer.alloc(0) } as TexturedMesh },
+    {
+      name: 'long-wavy + beard',
+      mesh: { ...joinMeshes(long, beard), name: 'hair', texturePng: Buffer.alloc(0) } as TexturedMesh,
+    },
     ...Object.values(HAIRSTYLE_PRESETS).map((params) => {
       const g = buildHairMesh(field, hairShape(field, params));
       return {

@@ -47,7 +47,11 @@ export interface TurntablePhoto {
   hairStyle?: string | readonly string[];
   /** The photo is turned past TURNED_FACE_DEG: the CLI must say so. */
   turned?: boolean;
+  /** A beard hangs below the chin: it must be modelled (hair-report's `beard`); no other photo gets one. */
+  beard?: boolean;
 }
+/** The modelled beard's silhouette against the photo's beard, in the photo's view, at least. */
+const BEARD_IOU = 0.7;
 
 async function readGlbObjects(glb: Buffer): Promise<(RenderableObject & { name: string })[]> {
   const doc = await new NodeIO().readBinary(glb);
@@ -146,7 +150,7 @@ async function checkTurntable(photo: TurntablePhoto, batch: TurntableBatch, stdo
   // A photo turned past TURNED_FACE_DEG (the cameraman) is told its head is partly guessed; no other.
   const { estimate, hair } = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as {
     estimate: { pose: { yaw: number } };
-    hair: { style: string; iou: number };
+    hair: { style: string; iou: number; beard: { lengthM: number; iou: number } | null };
   };
   const turned = Math.abs(estimate.pose.yaw) > TURNED_FACE_DEG;
   assert.equal(turned, photo.turned ?? false, `fitted yaw ${estimate.pose.yaw}°`);
@@ -155,6 +159,13 @@ async function checkTurntable(photo: TurntablePhoto, batch: TurntableBatch, stdo
   console.log(`turntable ${photo.name}: hair ${hair.style} IoU ${hair.iou.toFixed(3)}`);
   if (photo.hairStyle) assert.ok([photo.hairStyle].flat().includes(hair.style), `hair ${hair.style}`);
   assert.equal(/note: The hair \(\S+\) matches/.test(stdout), hair.iou < HAIR_FIT_GOOD, stdout);
+  assert.equal(hair.beard !== null, photo.beard ?? false, `beard ${JSON.stringify(hair.beard)}`);
+  if (hair.beard) {
+    console.log(
+      `turntable ${photo.name}: beard ${(hair.beard.lengthM * 100).toFixed(0)} cm, IoU ${hair.beard.iou.toFixed(3)}`,
+    );
+    assert.ok(hair.beard.iou >= BEARD_IOU, `beard silhouette IoU ${hair.beard.iou}`);
+  }
   const glbFile = (await readdir(out)).find((f) => f.endsWith('.glb'))!;
   const glb = await readFile(path.join(out, glbFile));
 

@@ -72,3 +72,36 @@ export function computeVertexNormals(positions: Float32Array, indices: Uint32Arr
   }
   return normals;
 }
+
+/** Signed volume enclosed by a closed triangle mesh (positive when its triangles wind counter-clockwise seen from outside). */
+export function signedVolume(positions: Float32Array, indices: Uint32Array): number {
+  let v = 0;
+  for (let t = 0; t < indices.length; t += 3) {
+    const a = indices[t]! * 3,
+      b = indices[t + 1]! * 3,
+      c = indices[t + 2]! * 3;
+    v +=
+      positions[a]! * (positions[b + 1]! * positions[c + 2]! - positions[b + 2]! * positions[c + 1]!) -
+      positions[a + 1]! * (positions[b]! * positions[c + 2]! - positions[b + 2]! * positions[c]!) +
+      positions[a + 2]! * (positions[b]! * positions[c + 1]! - positions[b + 1]! * positions[c]!);
+  }
+  return v / 6;
+}
+
+/** Two indexed meshes as one (positions, UVs, triangles; the second's indices offset). */
+export function joinMeshes<M extends { positions: Float32Array; uvs: Float32Array; indices: Uint32Array }>(
+  a: M,
+  b: Pick<M, 'positions' | 'uvs' | 'indices'>,
+): Pick<M, 'positions' | 'uvs' | 'indices'> {
+  const offset = a.positions.length / 3;
+  const positions = new Float32Array(a.positions.length + b.positions.length);
+  positions.set(a.positions);
+  positions.set(b.positions, a.positions.length);
+  const uvs = new Float32Array(a.uvs.length + b.uvs.length);
+  uvs.set(a.uvs);
+  uvs.set(b.uvs, a.uvs.length);
+  const indices = new Uint32Array(a.indices.length + b.indices.length);
+  indices.set(a.indices);
+  for (let i = 0; i < b.indices.length; i++) indices[a.indices.length + i] = b.indices[i]! + offset;
+  return { positions, uvs, indices };
+}

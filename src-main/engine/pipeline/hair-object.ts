@@ -81,7 +81,8 @@ export async function writeHairObject(
   ctx.progress(
     3,
     3,
-    `hair: ${report.style}${report.headwear ? ' with headwear' : ''}, silhouette IoU ${report.iou.toFixed(2)}`,
+    `hair: ${report.style}${report.headwear ? ' with headwear' : ''}, silhouette IoU ${report.iou.toFixed(2)}` +
+      (report.beard ? `; beard ${Math.round(report.beard.lengthM * 100)} cm below the chin` : ''),
   );
   return report;
 }

@@ -23,7 +23,7 @@ import { blendProjected, spreadKnown } from '../prior-projection/multiband-blend
 import { atlasTriangleIds } from '../prior-projection/photo-projection';
 import { texelBarycentrics } from '../prior-projection/atlas-surface';
 import { fineContrast, fineContrastGain, fineContrastRadius } from '../prior-projection/synthesise-skin';
-import type { HairMeshGeometry } from './build-hair-mesh';
+import { BEARD_ATLAS, HAIR_ATLAS, HAIR_ATLAS_BESIDE_BEARD, type HairMeshGeometry } from './build-hair-mesh';
 import {
   clamp255,
   enlarge2x,
@@ -49,6 +49,8 @@ export interface HairTextureInput {
   /** 0/1 per photo pixel. */
   hairMask: Uint8Array;
   headwearMask: Uint8Array;
+  /** 0/1 per photo pixel: a beard modelled in the shell's BEARD_V strip, or null. */
+  beardMask: Uint8Array | null;
   camera: PinholeCamera;
   mesh: HairMeshGeometry & { normals: Float32Array };
   /** Head-frame height (metres) above which the shell is headwear; null without headwear. */
@@ -85,7 +87,8 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   };
   const n = photo.width * photo.height;
   const both = new Uint8Array(n);
-  for (let p = 0; p < n; p++) both[p] = input.hairMask[p] || input.headwearMask[p] ? 255 : 0;
+  for (let p = 0; p < n; p++)
+    both[p] = input.hairMask[p] || input.headwearMask[p] || input.beardMask?.[p] ? 255 : 0;
   // Off the mask's edge: boundary pixels mix hair with forehead, ears and background.
   const eroded = erode(both, photo.width, photo.height, 3);
   const distance = Math.max(0.05, Math.hypot(input.camera.t[0]!, input.camera.t[1]!, input.camera.t[2]!));
@@ -116,14 +119,26 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
     for (let p = 0; p < capTexel.length; p++) capTexel[p] = heights[p]! > input.headwearAboveY ? 1 : 0;
   }
   lap('cap heights');
+  // The beard's strip of the atlas takes its colour and detail from the photo's beard alone.
+  const beardTexel = input.beardMask ? beardBlock(size) : null;
   const hairColour = spreadSeenColour(
     baked.atlas.data,
     seen,
     size,
     input.fallbackRgb,
-    (p) => !capTexel?.[p],
+    (p) => !capTexel?.[p] && !beardTexel?.[p],
     typicalHairColour,
   );
+  const beardColour = beardTexel
+    ? spreadSeenColour(
+        baked.atlas.data,
+        seen,
+        size,
+        input.fallbackRgb,
+        (p) => beardTexel[p] === 1,
+        typicalHairColour,
+      )
+    : null;
   const capColour = capTexel
     ? // A cap's median per channel: its dark band; the hair's lit hue would take a gold badge's.
       spreadSeenColour(
@@ -146,12 +161,21 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
     ? exemplarSquare(photo, nearColour(photo, input.headwearMask, capFabric))
     : null;
   const hairDetail = await patchDetail(hairExemplar, size, input.seed ?? 1);
+  const beardExemplar = input.beardMask ? exemplarSquare(photo, input.beardMask) : null;
+  // Unstretched: the beard's block has about as many texels per millimetre down it as across.
+  const beardDetail = beardExemplar
+    ? await patchDetail(beardExemplar, size, (input.seed ?? 1) + 5, 1)
+    : hairDetail;
   lap('patches');
   // Drawn at half size and enlarged: strands two texels wide, a quarter of the cost.
   // Next to the seen hair the strands follow the photo's (not straight down v across a swept fringe).
   const flow = strandFlowFromPhoto(baked.atlas.data, seen, size, FLOW_LEVELS);
   lap('strand flow');
-  const strands = enlarge2x(strandNoise(size / 2, (input.seed ?? 1) + 3, input.parting, flow), size / 2);
+  const outerEndV = (input.beardMask ? HAIR_ATLAS_BESIDE_BEARD : HAIR_ATLAS).outerV[1];
+  const strands = enlarge2x(
+    strandNoise(size / 2, (input.seed ?? 1) + 3, input.parting, flow, outerEndV),
+    size / 2,
+  );
   const strandContrast = exemplarContrast(hairExemplar);
   const capDetail = capExemplar ? await patchDetail(capExemplar, size, (input.seed ?? 1) + 7, 1) : null;
   lap('strands');
@@ -162,19 +186,31 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   const base = new Float32Array(texels * 3);
   for (let p = 0; p < texels; p++) {
     const onCap = capTexel?.[p] === 1 && capColour !== null;
-    const colour = onCap ? capColour : hairColour;
-    const detail = onCap ? capDetail : hairDetail;
-    // (The cap's patches are its plain fabric, so it takes all of their detail.)
-    const gain = onCap ? 1 : 0.3;
+    const onBeard = beardTexel?.[p] === 1 && beardColour !== null;
+    const colour = onCap ? capColour : onBeard ? beardColour : hairColour;
+    const detail = onCap ? capDetail : onBeard ? beardDetail : hairDetail;
+    // (The cap's patches are its plain fabric, so it takes all of their detail; a beard's are its
+    // own curls and wiry ends, which long straight strands would not be.)
+    const patchesOnly = onCap || onBeard;
+    const gain = patchesOnly ? 1 : 0.3;
     // Strands along v, as contrasty as the photo's hair: a relative change, so the hue is kept.
-    const strand = onCap ? 0 : strands[p]! * strandContrast;
+    const strand = patchesOnly ? 0 : strands[p]! * strandContrast;
     for (let k = 0; k < 3; k++) {
       const c = colour[p * 3 + k]!;
       base[p * 3 + k] = c;
       synthesised[p * 3 + k] = c * (1 + strand) + (detail ? gain * detail[p * 3 + k]! : 0);
     }
   }
-  matchSeenFineContrast(baked.atlas.data, seen, synthesised, base, size, (p) => !capTexel?.[p]);
+  matchSeenFineContrast(
+    baked.atlas.data,
+    seen,
+    synthesised,
+    base,
+    size,
+    (p) => !capTexel?.[p] && !beardTexel?.[p],
+  );
+  if (beardTexel)
+    matchSeenFineContrast(baked.atlas.data, seen, synthesised, base, size, (p) => beardTexel[p] === 1);
   if (capTexel && capFabric) {
     const a = baked.atlas.data;
     matchSeenFineContrast(
@@ -202,6 +238,15 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
     exemplarSide: hairExemplar?.side ?? 0,
     photoWeight: seen,
   };
+}
+
+/** 1 on the beard's block of the atlas (BEARD_ATLAS, with half the margin to the hair's). */
+function beardBlock(size: number): Uint8Array {
+  const top = Math.floor(((HAIR_ATLAS_BESIDE_BEARD.innerV[1] + BEARD_ATLAS.v[0]) / 2) * size);
+  const right = Math.ceil(((BEARD_ATLAS.u[1] + 0.5) / 2) * size);
+  const out = new Uint8Array(size * size);
+  for (let y = top; y < size; y++) out.fill(1, y * size, y * size + right);
+  return out;
 }
 
 /** Median colour of the masked photo pixels (a cap's plain fabric: most of it), null when none. */

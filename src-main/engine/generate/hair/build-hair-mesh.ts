@@ -5,7 +5,7 @@
  *
  * UVs: the outer surface fills the top 78 % of the atlas as a lat-long map (u = azimuth, seam at the
  * back of the head; v = down the hair from the crown), so strands run along +v; the inner surface the
- * strip below it.
+ * strip below it (HAIR_ATLAS; a little less of both beside a beard).
  */
 import { direction, type HeadRadialField } from './head-radial-field';
 import type { HairShape } from './hairstyle-library';
@@ -22,24 +22,34 @@ export const HAIR_MESH_FULL: HairMeshResolution = { columns: 128, outerRows: 48,
 /** Enough for a silhouette at the fit's render size, at a sixth of the cost. */
 export const HAIR_MESH_COARSE: HairMeshResolution = { columns: 64, outerRows: 20, innerRows: 4 };
 /** v ranges of the outer and inner surfaces in the atlas. */
-export const OUTER_V: [number, number] = [0.004, 0.78];
-const INNER_V: [number, number] = [0.8, 0.996];
+export interface HairAtlasLayout {
+  outerV: [number, number];
+  innerV: [number, number];
+}
+export const HAIR_ATLAS: HairAtlasLayout = { outerV: [0.004, 0.78], innerV: [0.8, 0.996] };
+/**
+ * With a beard the hair gives up a little of its v range and the beard (build-beard-mesh.ts) takes
+ * the bottom-left block: about as many texels per millimetre across it as down it.
+ */
+export const HAIR_ATLAS_BESIDE_BEARD: HairAtlasLayout = { outerV: [0.004, 0.7], innerV: [0.72, 0.78] };
+export const BEARD_ATLAS: { u: [number, number]; v: [number, number] } = {
+  u: [0.004, 0.496],
+  v: [0.8, 0.996],
+};
 
 export interface HairMeshGeometry {
   positions: Float32Array;
   uvs: Float32Array;
   indices: Uint32Array;
-  /** Per vertex: 1 on the outer surface, 0 on the inner one. */
-  outer: Uint8Array;
-  /** Per vertex: polar angle as a fraction of the hair's length at its azimuth (0 crown, 1 end). */
-  along: Float32Array;
 }
 
 export function buildHairMesh(
   field: HeadRadialField,
   shape: HairShape,
   resolution: HairMeshResolution = HAIR_MESH_FULL,
+  layout: HairAtlasLayout = HAIR_ATLAS,
 ): HairMeshGeometry {
+  const { outerV, innerV } = layout;
   const { columns: cols, outerRows: OUTER_ROWS, innerRows: INNER_ROWS } = resolution;
   const azimuth = (j: number) => (j / cols) * 2 * Math.PI - Math.PI;
   // Column j's azimuth: the seam (j = 0 and j = cols) at the back of the head, the face at cols/2.
@@ -48,17 +58,15 @@ export function buildHairMesh(
   // Rows: outer crown, outer rings s = 1/OUTER_ROWS … 1, inner rings s = 1 … 1/INNER_ROWS, inner crown.
   const rows: { s: number; outer: boolean; v: number }[] = [];
   for (let i = 1; i <= OUTER_ROWS; i++) {
-    rows.push({ s: i / OUTER_ROWS, outer: true, v: lerp(OUTER_V, i / OUTER_ROWS) });
+    rows.push({ s: i / OUTER_ROWS, outer: true, v: lerp(outerV, i / OUTER_ROWS) });
   }
   for (let i = INNER_ROWS; i >= 1; i--) {
-    rows.push({ s: i / INNER_ROWS, outer: false, v: lerp(INNER_V, 1 - i / INNER_ROWS) });
+    rows.push({ s: i / INNER_ROWS, outer: false, v: lerp(innerV, 1 - i / INNER_ROWS) });
   }
   const ringVertices = rows.length * (cols + 1);
   const vertexCount = ringVertices + 2 * cols;
   const positions = new Float32Array(vertexCount * 3);
   const uvs = new Float32Array(vertexCount * 2);
-  const outerFlag = new Uint8Array(vertexCount);
-  const along = new Float32Array(vertexCount);
   const [cx, cy, cz] = field.centre;
   const put = (v: number, theta: number, phi: number, r: number, u: number, tv: number) => {
     const d = direction(theta, phi);
@@ -77,8 +85,6 @@ export function buildHairMesh(
       put(v, theta, phi, row.outer ? outer : inner, j / cols, row.v);
       // The seam's two columns share their positions exactly (θ = −π and π differ in the last bit).
       if (j === cols) positions.copyWithin(v * 3, (v - cols) * 3, (v - cols) * 3 + 3);
-      outerFlag[v] = row.outer ? 1 : 0;
-      along[v] = row.s;
     }
   });
   // The two crown points, one vertex per column (each with its column's u) at the same position. Their
@@ -86,9 +92,8 @@ export function buildHairMesh(
   // top texel row with the bottom one, and the crown showed a dark dot in Blender.
   const crown = shape.radii(0, 0, ends[0]!);
   for (let j = 0; j < cols; j++) {
-    put(ringVertices + j, 0, 0, crown.outer, (j + 0.5) / cols, OUTER_V[0]);
-    outerFlag[ringVertices + j] = 1;
-    put(ringVertices + cols + j, 0, 0, crown.inner, (j + 0.5) / cols, INNER_V[1]);
+    put(ringVertices + j, 0, 0, crown.outer, (j + 0.5) / cols, outerV[0]);
+    put(ringVertices + cols + j, 0, 0, crown.inner, (j + 0.5) / cols, innerV[1]);
   }
   const indices: number[] = [];
   const at = (i: number, j: number) => i * (cols + 1) + j;
@@ -102,7 +107,7 @@ export function buildHairMesh(
     const last = rows.length - 1;
     indices.push(ringVertices + cols + j, at(last, j + 1), at(last, j));
   }
-  return { positions, uvs, indices: Uint32Array.from(indices), outer: outerFlag, along };
+  return { positions, uvs, indices: Uint32Array.from(indices) };
 }
 
 function lerp([a, b]: [number, number], t: number): number {

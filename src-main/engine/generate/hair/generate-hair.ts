@@ -8,14 +8,23 @@
  */
 import { modelLandmarks, type HeadModel } from '../../geometry/head-model';
 import type { PinholeCamera } from '../../geometry/camera';
-import { computeVertexNormals, type TexturedMesh } from '../../geometry/textured-mesh';
+import { computeVertexNormals, joinMeshes, type TexturedMesh } from '../../geometry/textured-mesh';
 import { throwIfCancelled } from '../../stage-error';
 import { bakeHairTexture, type HairTextureInput } from './bake-hair-texture';
-import { buildHairMesh } from './build-hair-mesh';
-import { fitHairstyle, silhouetteScene, type HairFit, type SilhouetteScene } from './fit-hairstyle';
+import { beardShape, buildBeardMesh, type BeardMeshGeometry, type BeardShape } from './build-beard-mesh';
+import { BEARD_ATLAS, buildHairMesh, HAIR_MESH_FULL, HAIR_ATLAS_BESIDE_BEARD } from './build-hair-mesh';
+import {
+  fitHairstyle,
+  maskIoU,
+  renderHairSilhouette,
+  silhouetteScene,
+  type HairFit,
+  type SilhouetteScene,
+} from './fit-hairstyle';
 import { headRadialField } from './head-radial-field';
 import { HAIRSTYLE_IDS, hairShape } from './hairstyle-library';
 import { measureHairOutline, type HairOutline } from './measure-hair-outline';
+import type { BeardSegmentation } from './segment-beard';
 import { hairOrHeadwear, segmentHair, type HairSegmentation } from './segment-hair';
 
 export const HAIR_OBJECT_NAME = 'hair';
@@ -64,6 +73,11 @@ export interface HairReport {
   iou: number;
   styleScores: HairFit['styleScores'];
   headwear: boolean;
+  /**
+   * A beard hanging below the chin, modelled as part of the hair object: its length below the chin,
+   * its thickness over the jaw, and its silhouette's IoU against the photo's beard in the photo's view.
+   */
+  beard: { lengthM: number; thicknessM: number; iou: number } | null;
   outline: HairOutline;
   /** Share of the hair atlas taken from the photo (the rest synthesised from the photo's hair). */
   textureSeenShare: number;
@@ -95,7 +109,14 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
   throwIfCancelled(signal);
   const t2 = performance.now();
 
-  const geometry = buildHairMesh(field, hairShape(field, fit.params));
+  const beard = segmentation.beard ? await modelBeard(input, segmentation, segmentation.beard) : null;
+  const hairGeometry = buildHairMesh(
+    field,
+    hairShape(field, fit.params),
+    HAIR_MESH_FULL,
+    beard ? HAIR_ATLAS_BESIDE_BEARD : undefined,
+  );
+  const geometry = beard ? joinMeshes(hairGeometry, beard.geometry) : hairGeometry;
   const normals = computeVertexNormals(geometry.positions, geometry.indices);
   const t3 = performance.now();
 
@@ -122,6 +143,11 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
       iou: fit.iou,
       styleScores: fit.styleScores,
       headwear: segmentation.headwearBottom !== null,
+      beard: beard && {
+        lengthM: beard.shape.chinY - beard.shape.bottomY,
+        thicknessM: beard.shape.thickness,
+        iou: beard.iou,
+      },
       outline,
       textureSeenShare: texture.seenShare,
       ms: {
@@ -132,6 +158,25 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
       },
     },
   };
+}
+
+/** The beard's shell from its segmentation, and how well its silhouette covers the photo's beard. */
+async function modelBeard(
+  head: Pick<GenerateHairInput, 'model' | 'positions' | 'camera'>,
+  segmentation: HairSegmentation,
+  beardPixels: BeardSegmentation,
+): Promise<{ shape: BeardShape; geometry: BeardMeshGeometry; iou: number }> {
+  const shape = beardShape(head.model, head.positions, beardPixels);
+  const geometry = buildBeardMesh(head.model, head.positions, shape, BEARD_ATLAS);
+  const scene = silhouetteScene({
+    model: head.model,
+    positions: head.positions,
+    camera: head.camera,
+    hairMask: beardPixels.mask,
+    maskWidth: segmentation.width,
+    maskHeight: segmentation.height,
+  });
+  return { shape, geometry, iou: maskIoU(await renderHairSilhouette(scene, geometry), scene.target) };
 }
 
 /** The fit's scene for a segmentation: its hair ∪ headwear as the target, its bare skin beside the face. */
@@ -170,6 +215,7 @@ export function hairTextureInput(
     photo: input.photoRgba,
     hairMask: segmentation.hair,
     headwearMask: segmentation.headwear,
+    beardMask: segmentation.beard?.mask ?? null,
     camera: input.camera,
     mesh,
     headwearAboveY,

@@ -6,7 +6,7 @@
  */
 import sharp from 'sharp';
 import { spreadKnown } from '../prior-projection/multiband-blend';
-import { OUTER_V } from './build-hair-mesh';
+import { HAIR_ATLAS } from './build-hair-mesh';
 
 const MIN_EXEMPLAR = 6;
 const DEG = Math.PI / 180;
@@ -150,7 +150,14 @@ export async function patchDetail(
  * (crown → ends), tilted on top of the head away from the parting line (`parting`, as in the style:
  * −1..1 → the line at −50°..50° azimuth), so the hair is combed from the parting down.
  */
-export function strandNoise(size: number, seed: number, parting: number, flow?: StrandFlow): Float32Array {
+export function strandNoise(
+  size: number,
+  seed: number,
+  parting: number,
+  flow?: StrandFlow,
+  /** Where the outer surface ends in v (its top, where the parting combs, is the first half). */
+  outerEndV = HAIR_ATLAS.outerV[1],
+): Float32Array {
   let state = seed >>> 0 || 1;
   const random = () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
@@ -160,7 +167,7 @@ export function strandNoise(size: number, seed: number, parting: number, flow?: 
   const partingTheta = parting * 50 * DEG;
   const shear = new Float32Array(size * size);
   for (let y = 0; y < size; y++) {
-    const along = (y + 0.5) / size / OUTER_V[1];
+    const along = (y + 0.5) / size / outerEndV;
     const top = along < 1 ? 1 - smoothstep(0.15, 0.55, along) : 0;
     if (top === 0) continue;
     for (let x = 0; x < size; x++) {

@@ -27,6 +27,15 @@ import {
 } from './photo-colours';
 import { lightnessTexture } from './lightness-texture';
 import { median } from '../prior-projection/skin-colour-model';
+import { segmentBeard, type BeardSegmentation } from './segment-beard';
+import {
+  distanceToMask,
+  fillHoles,
+  indicesOf,
+  keepComponentsTouching,
+  openMask,
+  polygonMask,
+} from './photo-masks';
 
 export interface FaceFrame {
   /** Midpoint of the outer eye corners (photo pixels). */
@@ -82,6 +91,8 @@ export interface HairSegmentation {
   headwearRgb: [number, number, number] | null;
   /** Local y (face heights below the eye line, + down) of the headwear's lower edge, if any. */
   headwearBottom: number | null;
+  /** A beard that hangs below the chin (segment-beard.ts), or null. */
+  beard: BeardSegmentation | null;
 }
 
 const EYE_OUTER = [33, 263] as const;
@@ -325,6 +336,10 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   }
   const hairPixels = indicesOf(hair);
   const headwearPixels = indicesOf(headwear);
+  const beard = segmentBeard(
+    { rgba: photo.data, lab, lx, ly, face, person, notSkin, frame, width, height, turn: backReach.turn },
+    landmarks,
+  );
   return {
     width,
     height,
@@ -338,6 +353,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     hairRgb: meanRgb(photo.data, hairPixels),
     headwearRgb: headwearPixels.length > 0 ? meanRgb(photo.data, headwearPixels) : null,
     headwearBottom,
+    beard,
   };
 }
 
@@ -396,17 +412,8 @@ function dropThinStripsBelowEyes(
   width: number,
   height: number,
 ): void {
-  const core = Uint8Array.from(
-    distanceToMask(
-      Uint8Array.from(hair, (h) => (h ? 0 : 1)),
-      width,
-      height,
-    ),
-    (d) => (d > radius ? 1 : 0),
-  );
-  const nearCore = distanceToMask(core, width, height);
-  for (let p = 0; p < hair.length; p++)
-    if (hair[p] && ly[p]! > BELOW_EYES && nearCore[p]! > radius) hair[p] = 0;
+  const opened = openMask(hair, radius, width, height);
+  for (let p = 0; p < hair.length; p++) if (hair[p] && ly[p]! > BELOW_EYES && !opened[p]) hair[p] = 0;
 }
 
 /**
@@ -469,39 +476,6 @@ function addSideHairOutsideMask(
   }
 }
 
-/** Chamfer distance (pixels) of every pixel to the nearest set pixel of `mask`. */
-function distanceToMask(mask: Uint8Array, width: number, height: number): Float32Array {
-  const d = Float32Array.from(mask, (m) => (m ? 0 : 1e9));
-  const diag = Math.SQRT2;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const p = y * width + x;
-      let v = d[p]!;
-      if (x > 0) v = Math.min(v, d[p - 1]! + 1);
-      if (y > 0) {
-        v = Math.min(v, d[p - width]! + 1);
-        if (x > 0) v = Math.min(v, d[p - width - 1]! + diag);
-        if (x + 1 < width) v = Math.min(v, d[p - width + 1]! + diag);
-      }
-      d[p] = v;
-    }
-  }
-  for (let y = height - 1; y >= 0; y--) {
-    for (let x = width - 1; x >= 0; x--) {
-      const p = y * width + x;
-      let v = d[p]!;
-      if (x + 1 < width) v = Math.min(v, d[p + 1]! + 1);
-      if (y + 1 < height) {
-        v = Math.min(v, d[p + width]! + 1);
-        if (x + 1 < width) v = Math.min(v, d[p + width + 1]! + diag);
-        if (x > 0) v = Math.min(v, d[p + width - 1]! + diag);
-      }
-      d[p] = v;
-    }
-  }
-  return d;
-}
-
 /**
  * The cap's lower edge: going down from the top of the head, the last row (local y) where most
  * candidate pixels across the face's width are nearer the headwear colour than the side hair's.
@@ -540,104 +514,6 @@ function headwearLowerEdge(
   return Math.min(bottom, foreheadY + 0.12);
 }
 
-/** Inside-polygon mask (even-odd rule, pixel centres). */
-export function polygonMask(poly: [number, number][], width: number, height: number): Uint8Array {
-  const mask = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const cy = y + 0.5;
-    const xs: number[] = [];
-    for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-      const [xi, yi] = poly[i]!;
-      const [xj, yj] = poly[j]!;
-      if (yi > cy !== yj > cy) xs.push(((xj - xi) * (cy - yi)) / (yj - yi) + xi);
-    }
-    xs.sort((a, b) => a - b);
-    for (let k = 0; k + 1 < xs.length; k += 2) {
-      const x0 = Math.max(0, Math.ceil(xs[k]! - 0.5));
-      const x1 = Math.min(width - 1, Math.floor(xs[k + 1]! - 0.5));
-      for (let x = x0; x <= x1; x++) mask[y * width + x] = 1;
-    }
-  }
-  return mask;
-}
-
-/** The 4-connected components of `mask` that contain at least one pixel where `seed` holds. */
-function keepComponentsTouching(
-  mask: Uint8Array,
-  width: number,
-  height: number,
-  seed: (p: number) => boolean,
-): Uint8Array {
-  const out = new Uint8Array(mask.length);
-  const label = new Int32Array(mask.length).fill(-1);
-  const stack: number[] = [];
-  let next = 0;
-  for (let start = 0; start < mask.length; start++) {
-    if (!mask[start] || label[start]! >= 0) continue;
-    const members: number[] = [];
-    let touches = false;
-    stack.push(start);
-    label[start] = next;
-    while (stack.length > 0) {
-      const p = stack.pop()!;
-      members.push(p);
-      if (seed(p)) touches = true;
-      const x = p % width,
-        y = (p - x) / width;
-      for (const q of [
-        x > 0 ? p - 1 : -1,
-        x < width - 1 ? p + 1 : -1,
-        y > 0 ? p - width : -1,
-        y < height - 1 ? p + width : -1,
-      ]) {
-        if (q >= 0 && mask[q] && label[q]! < 0) {
-          label[q] = next;
-          stack.push(q);
-        }
-      }
-    }
-    if (touches) for (const p of members) out[p] = 1;
-    next++;
-  }
-  return out;
-}
-
-/**
- * Highlights and partings inside the hair read as skin-coloured specks: enclosed non-hair regions
- * (off the face, smaller than `maxArea` pixels) become hair.
- */
-function fillHoles(hair: Uint8Array, face: Uint8Array, width: number, height: number, maxArea: number): void {
-  const seen = new Uint8Array(hair.length);
-  const stack: number[] = [];
-  for (let start = 0; start < hair.length; start++) {
-    if (hair[start] || seen[start]) continue;
-    const members: number[] = [];
-    let open = false;
-    stack.push(start);
-    seen[start] = 1;
-    while (stack.length > 0) {
-      const p = stack.pop()!;
-      members.push(p);
-      if (face[p]) open = true;
-      const x = p % width,
-        y = (p - x) / width;
-      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) open = true;
-      for (const q of [
-        x > 0 ? p - 1 : -1,
-        x < width - 1 ? p + 1 : -1,
-        y > 0 ? p - width : -1,
-        y < height - 1 ? p + width : -1,
-      ]) {
-        if (q >= 0 && !hair[q] && !seen[q]) {
-          seen[q] = 1;
-          stack.push(q);
-        }
-      }
-    }
-    if (!open && members.length <= maxArea) for (const p of members) hair[p] = 1;
-  }
-}
-
 /**
  * The skin's own lightness texture: the smoother of the cheeks' and the forehead's median (the cheeks
  * take in a smile's and the nose's edges).
@@ -649,9 +525,3 @@ function smoothSkinTexture(texture: Float32Array, cheeks: number[], forehead: nu
 }
 /** Fewer forehead pixels than this (a fringe over it, a tiny face): the cheeks alone. */
 const MIN_FOREHEAD_PIXELS = 20;
-
-function indicesOf(mask: Uint8Array): number[] {
-  const out: number[] = [];
-  for (let p = 0; p < mask.length; p++) if (mask[p]) out.push(p);
-  return out;
-}

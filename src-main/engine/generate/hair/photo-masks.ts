@@ -1,0 +1,160 @@
+/**
+ * Operations on 0/1 masks at the photo's size (one byte per pixel), shared by the hair and beard
+ * segmentations: distance to a mask, a polygon's inside, connected components, enclosed holes.
+ */
+
+/** Chamfer distance (pixels) of every pixel to the nearest set pixel of `mask`. */
+export function distanceToMask(mask: Uint8Array, width: number, height: number): Float32Array {
+  const d = Float32Array.from(mask, (m) => (m ? 0 : 1e9));
+  const diag = Math.SQRT2;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      let v = d[p]!;
+      if (x > 0) v = Math.min(v, d[p - 1]! + 1);
+      if (y > 0) {
+        v = Math.min(v, d[p - width]! + 1);
+        if (x > 0) v = Math.min(v, d[p - width - 1]! + diag);
+        if (x + 1 < width) v = Math.min(v, d[p - width + 1]! + diag);
+      }
+      d[p] = v;
+    }
+  }
+  for (let y = height - 1; y >= 0; y--) {
+    for (let x = width - 1; x >= 0; x--) {
+      const p = y * width + x;
+      let v = d[p]!;
+      if (x + 1 < width) v = Math.min(v, d[p + 1]! + 1);
+      if (y + 1 < height) {
+        v = Math.min(v, d[p + width]! + 1);
+        if (x + 1 < width) v = Math.min(v, d[p + width + 1]! + diag);
+        if (x > 0) v = Math.min(v, d[p + width - 1]! + diag);
+      }
+      d[p] = v;
+    }
+  }
+  return d;
+}
+
+/** Inside-polygon mask (even-odd rule, pixel centres). */
+export function polygonMask(poly: [number, number][], width: number, height: number): Uint8Array {
+  const mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const cy = y + 0.5;
+    const xs: number[] = [];
+    for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+      const [xi, yi] = poly[i]!;
+      const [xj, yj] = poly[j]!;
+      if (yi > cy !== yj > cy) xs.push(((xj - xi) * (cy - yi)) / (yj - yi) + xi);
+    }
+    xs.sort((a, b) => a - b);
+    for (let k = 0; k + 1 < xs.length; k += 2) {
+      const x0 = Math.max(0, Math.ceil(xs[k]! - 0.5));
+      const x1 = Math.min(width - 1, Math.floor(xs[k + 1]! - 0.5));
+      for (let x = x0; x <= x1; x++) mask[y * width + x] = 1;
+    }
+  }
+  return mask;
+}
+
+/** The 4-connected components of `mask` that contain at least one pixel where `seed` holds. */
+export function keepComponentsTouching(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  seed: (p: number) => boolean,
+): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  const label = new Int32Array(mask.length).fill(-1);
+  const stack: number[] = [];
+  let next = 0;
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || label[start]! >= 0) continue;
+    const members: number[] = [];
+    let touches = false;
+    stack.push(start);
+    label[start] = next;
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      members.push(p);
+      if (seed(p)) touches = true;
+      const x = p % width,
+        y = (p - x) / width;
+      for (const q of [
+        x > 0 ? p - 1 : -1,
+        x < width - 1 ? p + 1 : -1,
+        y > 0 ? p - width : -1,
+        y < height - 1 ? p + width : -1,
+      ]) {
+        if (q >= 0 && mask[q] && label[q]! < 0) {
+          label[q] = next;
+          stack.push(q);
+        }
+      }
+    }
+    if (touches) for (const p of members) out[p] = 1;
+    next++;
+  }
+  return out;
+}
+
+/**
+ * Highlights and partings inside the hair read as skin-coloured specks: enclosed non-hair regions
+ * (off the face, smaller than `maxArea` pixels) become hair.
+ */
+export function fillHoles(
+  hair: Uint8Array,
+  face: Uint8Array,
+  width: number,
+  height: number,
+  maxArea: number,
+): void {
+  const seen = new Uint8Array(hair.length);
+  const stack: number[] = [];
+  for (let start = 0; start < hair.length; start++) {
+    if (hair[start] || seen[start]) continue;
+    const members: number[] = [];
+    let open = false;
+    stack.push(start);
+    seen[start] = 1;
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      members.push(p);
+      if (face[p]) open = true;
+      const x = p % width,
+        y = (p - x) / width;
+      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) open = true;
+      for (const q of [
+        x > 0 ? p - 1 : -1,
+        x < width - 1 ? p + 1 : -1,
+        y > 0 ? p - width : -1,
+        y < height - 1 ? p + width : -1,
+      ]) {
+        if (q >= 0 && !hair[q] && !seen[q]) {
+          seen[q] = 1;
+          stack.push(q);
+        }
+      }
+    }
+    if (!open && members.length <= maxArea) for (const p of members) hair[p] = 1;
+  }
+}
+
+/** The indices of the set pixels. */
+export function indicesOf(mask: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < mask.length; p++) if (mask[p]) out.push(p);
+  return out;
+}
+
+/** Morphological opening by a disc of `radius` pixels (two distance transforms): strips thinner than 2 × radius go. */
+export function openMask(mask: Uint8Array, radius: number, width: number, height: number): Uint8Array {
+  const outside = distanceToMask(
+    Uint8Array.from(mask, (m) => (m ? 0 : 1)),
+    width,
+    height,
+  );
+  const core = Uint8Array.from(outside, (d) => (d > radius ? 1 : 0));
+  const nearCore = distanceToMask(core, width, height);
+  return Uint8Array.from(nearCore, (d, p) => (mask[p] && d <= radius ? 1 : 0));
+}
