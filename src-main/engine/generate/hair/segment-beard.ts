@@ -32,6 +32,8 @@ export interface BeardPixels {
 export interface BeardSegmentation {
   /** 1 where the photo shows the beard (on the chin and jaw and hanging below them). */
   mask: Uint8Array;
+  /** 1 where it hangs below the chin, in front of the neck (the head's bake leaves that to the beard object). */
+  hanging: Uint8Array;
   rgb: [number, number, number];
   /** Local y (face heights below the eye line) of the chin (landmark 152) and of the beard's lowest full row. */
   chinY: number;
@@ -142,7 +144,8 @@ export function segmentBeard(c: BeardPixels, landmarks: ArrayLike<number>): Bear
     if (!row || lx[p]! < -row.left || lx[p]! > row.right) mask[p] = 0;
   }
   const jawExcess = beyondOutline(c, mask, lipY + 0.3 * span, chinY);
-  return { mask, rgb: meanRgb(c.rgba, indicesOf(mask)), chinY, bottomY, rows, jawExcess };
+  const hanging = Uint8Array.from(mask, (m, p) => (m && ly[p]! > chinY ? 1 : 0));
+  return { mask, hanging, rgb: meanRgb(c.rgba, indicesOf(mask)), chinY, bottomY, rows, jawExcess };
 }
 
 /** Half-widths (face heights) of the face oval either side of its axis at local height y. */

@@ -195,6 +195,19 @@ export function hairOrHeadwear(segmentation: HairSegmentation): Uint8Array {
   return Uint8Array.from(segmentation.hair, (h, p) => h | segmentation.headwear[p]!);
 }
 
+/**
+ * What the head's texture leaves to the hair object: hair, headwear and a modelled beard where it
+ * hangs below the chin. Painted on the head, that beard was a dark smear down the neck behind the
+ * beard object.
+ */
+export function leftToHairObject(segmentation: HairSegmentation): Uint8Array {
+  const hanging = segmentation.beard?.hanging;
+  return Uint8Array.from(
+    segmentation.hair,
+    (h, p) => h | segmentation.headwear[p]! | (hanging ? hanging[p]! : 0),
+  );
+}
+
 export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   const { photo, personMask, landmarks } = input;
   const { width, height } = photo;

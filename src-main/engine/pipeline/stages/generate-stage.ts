@@ -10,7 +10,7 @@ import { photoBaseName, safeFileStem } from '../../../shared/file-names';
 import type { StageRunner } from '../stage-context';
 import { flameTopologyHead } from '../flame-topology-head';
 import { segmentJobHair, writeHairObject } from '../hair-object';
-import { hairOrHeadwear } from '../../generate/hair/segment-hair';
+import { leftToHairObject } from '../../generate/hair/segment-hair';
 import { runDiffusionViews } from '../diffusion-views';
 import { writeJsonAtomic } from '../../../shared/atomic-file';
 
@@ -54,7 +54,7 @@ export const generateStage: StageRunner = {
         textureSize: size,
         albedo: ctx.job.settings.albedoTexture,
         hairMask: {
-          data: hairOrHeadwear(segmentation),
+          data: leftToHairObject(segmentation),
           width: segmentation.width,
           height: segmentation.height,
         },
