@@ -42,7 +42,7 @@ const OUTER_U = 0.8;
 const UNDER_SKIN = 0.002;
 const NECK_GAP = 0.004;
 /** The hanging beard's depth front to back per metre of its width, and at least this (metres). */
-const DEPTH_PER_WIDTH = 0.35;
+const DEPTH_PER_WIDTH = 0.45;
 const END_DEPTH = 0.015;
 /** How far the jaw's last ring moves towards the hanging beard's first (all the way would make them one). */
 const JOIN = 0.85;
