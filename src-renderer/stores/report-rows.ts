@@ -54,7 +54,12 @@ const ReportFile = z
       .optional(),
     estimate: z.object({ pose: PhotoPose.optional() }).loose().optional(),
     hair: z
-      .object({ style: z.string(), iou: z.number(), headwear: z.boolean().optional() })
+      .object({
+        style: z.string(),
+        iou: z.number(),
+        headwear: z.boolean().optional(),
+        beard: z.object({ lengthM: z.number(), iou: z.number() }).loose().nullable().optional(),
+      })
       .loose()
       .optional(),
   })
@@ -107,6 +112,17 @@ function hairRows(r: z.infer<typeof ReportFile>): ReportRow[] {
       note: poor ?? "the style's outline matches the photo's hair",
       tone: poor ? 'bad' : 'ok',
     },
+    ...(r.hair.beard
+      ? [
+          {
+            key: 'photo.beard',
+            label: 'Beard',
+            value: `${Math.round(r.hair.beard.lengthM * 100)} cm below the chin · IoU ${r.hair.beard.iou.toFixed(2)}`,
+            note: "modelled as part of the hair object, its outline against the photo's beard",
+            tone: 'ok' as const,
+          },
+        ]
+      : []),
   ];
 }
 

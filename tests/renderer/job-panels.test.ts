@@ -94,13 +94,19 @@ test("the face's turn in the photo: fine facing the camera, flagged with a note 
   assert.equal(rowsOf({ stages: {} }).get('photo.pose')?.missing, true, 'a report without the pose');
 });
 
-test("the hair's fit: the style and its IoU, flagged as a guess under 0.75", () => {
+test("the hair's fit: the style and its IoU, flagged as a guess under 0.75; a modelled beard's row", () => {
   const hair = (iou: number) =>
     rowsOf({ hair: { style: 'bob', iou, headwear: false, params: {} } }).get('photo.hair');
   assert.deepEqual([hair(0.872)?.value, hair(0.872)?.tone], ['bob · IoU 0.87', 'ok']);
   assert.deepEqual([hair(0.606)?.value, hair(0.606)?.tone], ['bob · IoU 0.61', 'bad']);
   assert.match(hair(0.606)?.note ?? '', /style may be wrong/);
   assert.equal(rowsOf({ stages: {} }).get('photo.hair'), undefined, 'no hair object, no row');
+  // A modelled beard has its own row; none without one.
+  const beard = rowsOf({
+    hair: { style: 'bob', iou: 0.8, beard: { lengthM: 0.166, thicknessM: 0.02, iou: 0.791 } },
+  });
+  assert.equal(beard.get('photo.beard')?.value, '17 cm below the chin · IoU 0.79');
+  assert.equal(rowsOf({ hair: { style: 'bob', iou: 0.8, beard: null } }).get('photo.beard'), undefined);
 });
 
 test('presets: each sets exactly its table row, is recognised back, and editing a field makes it custom', () => {
