@@ -5,7 +5,8 @@
 
 /** Chamfer distance (pixels) of every pixel to the nearest set pixel of `mask`. */
 export function distanceToMask(mask: Uint8Array, width: number, height: number): Float32Array {
-  const d = Float32Array.from(mask, (m) => (m ? 0 : 1e9));
+  const d = new Float32Array(mask.length);
+  for (let p = 0; p < mask.length; p++) d[p] = mask[p] ? 0 : 1e9;
   const diag = Math.SQRT2;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -149,12 +150,13 @@ export function indicesOf(mask: Uint8Array): number[] {
 
 /** Morphological opening by a disc of `radius` pixels (two distance transforms): strips thinner than 2 × radius go. */
 export function openMask(mask: Uint8Array, radius: number, width: number, height: number): Uint8Array {
-  const outside = distanceToMask(
-    Uint8Array.from(mask, (m) => (m ? 0 : 1)),
-    width,
-    height,
-  );
-  const core = Uint8Array.from(outside, (d) => (d > radius ? 1 : 0));
+  const outside = new Uint8Array(mask.length);
+  for (let p = 0; p < mask.length; p++) outside[p] = mask[p] ? 0 : 1;
+  const toOutside = distanceToMask(outside, width, height);
+  const core = outside; // reused: 1 where the disc fits inside the mask
+  for (let p = 0; p < mask.length; p++) core[p] = toOutside[p]! > radius ? 1 : 0;
   const nearCore = distanceToMask(core, width, height);
-  return Uint8Array.from(nearCore, (d, p) => (mask[p] && d <= radius ? 1 : 0));
+  const out = new Uint8Array(mask.length);
+  for (let p = 0; p < mask.length; p++) out[p] = mask[p] && nearCore[p]! <= radius ? 1 : 0;
+  return out;
 }

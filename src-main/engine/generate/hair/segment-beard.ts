@@ -71,8 +71,7 @@ const WIDENING = 0.005;
 const THIN = 0.02;
 
 export function segmentBeard(c: BeardPixels, landmarks: ArrayLike<number>): BeardSegmentation | null {
-  const { lab, lx, ly, face, width, height, frame } = c;
-  const n = width * height;
+  const { frame } = c;
   const local = (i: number) => {
     const dx = landmarks[i * 3]! - frame.origin[0];
     const dy = landmarks[i * 3 + 1]! - frame.origin[1];
@@ -80,8 +79,92 @@ export function segmentBeard(c: BeardPixels, landmarks: ArrayLike<number>): Bear
   };
   const lipY = local(LOWER_LIP);
   const chinY = local(CHIN);
+  if (!(chinY > lipY) || c.turn > MAX_TURN_SIN) return null;
+  // Everything below happens in the photo's crop around the lower face and below it (a tenth of a
+  // half-length portrait's pixels: the whole photo took 1.5 s).
+  const reach = MAX_HALF_WIDTH + 2 * JAW_MARGIN;
+  const view = cropToLocalBox(c, [-reach, reach], [lipY - 2 * JAW_MARGIN, chinY + MAX_LENGTH]);
+  const found = findBeard(view, lipY, chinY);
+  if (!found) return null;
+  const mask = new Uint8Array(c.width * c.height);
+  const hanging = new Uint8Array(c.width * c.height);
+  for (let q = 0; q < found.mask.length; q++) {
+    if (!found.mask[q]) continue;
+    const p = view.pixel[q]!;
+    mask[p] = 1;
+    if (c.ly[p]! > chinY) hanging[p] = 1;
+  }
+  return {
+    mask,
+    hanging,
+    rgb: meanRgb(c.rgba, indicesOf(mask)),
+    chinY,
+    bottomY: found.bottomY,
+    rows: found.rows,
+    jawExcess: found.jawExcess,
+  };
+}
+
+/** The photo's pixels inside a face-local box (face heights), as a crop of their own; `pixel` maps back. */
+type BeardView = Omit<BeardPixels, 'rgba' | 'turn'> & { pixel: Int32Array };
+
+function cropToLocalBox(
+  c: BeardPixels,
+  [xMin, xMax]: [number, number],
+  [yMin, yMax]: [number, number],
+): BeardView {
+  const { frame } = c;
+  // A photo point from face-local coordinates (toFaceLocal inverted): origin + fh·(x·right − y·up).
+  const corners = [xMin, xMax].flatMap((x) =>
+    [yMin, yMax].map((y) => [
+      frame.origin[0] + frame.faceHeight * (x * frame.right[0] - y * frame.up[0]),
+      frame.origin[1] + frame.faceHeight * (x * frame.right[1] - y * frame.up[1]),
+    ]),
+  );
+  const x0 = Math.max(0, Math.floor(Math.min(...corners.map((p) => p[0]!))));
+  const x1 = Math.min(c.width, Math.ceil(Math.max(...corners.map((p) => p[0]!))));
+  const y0 = Math.max(0, Math.floor(Math.min(...corners.map((p) => p[1]!))));
+  const y1 = Math.min(c.height, Math.ceil(Math.max(...corners.map((p) => p[1]!))));
+  const width = Math.max(0, x1 - x0);
+  const height = Math.max(0, y1 - y0);
+  const pixel = new Int32Array(width * height);
+  const lab = new Float32Array(width * height * 3);
+  const lx = new Float32Array(width * height);
+  const ly = new Float32Array(width * height);
+  const face = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const q = y * width + x;
+      const p = (y0 + y) * c.width + x0 + x;
+      pixel[q] = p;
+      for (let k = 0; k < 3; k++) lab[q * 3 + k] = c.lab[p * 3 + k]!;
+      lx[q] = c.lx[p]!;
+      ly[q] = c.ly[p]!;
+      face[q] = c.face[p]!;
+    }
+  }
+  return {
+    pixel,
+    lab,
+    lx,
+    ly,
+    face,
+    person: (q) => c.person(pixel[q]!),
+    notSkin: (q) => c.notSkin(pixel[q]!),
+    frame,
+    width,
+    height,
+  };
+}
+
+function findBeard(
+  c: BeardView,
+  lipY: number,
+  chinY: number,
+): { mask: Uint8Array; bottomY: number; rows: BeardSegmentation['rows']; jawExcess: number } | null {
+  const { lab, lx, ly, face, width, height, frame } = c;
+  const n = width * height;
   const span = chinY - lipY;
-  if (!(span > 0) || c.turn > MAX_TURN_SIN) return null;
   const chin: number[] = [];
   for (let p = 0; p < n; p++) {
     if (face[p] && Math.abs(lx[p]!) < 0.1 && ly[p]! > lipY + 0.3 * span && ly[p]! < chinY - 0.1 * span)
@@ -91,7 +174,6 @@ export function segmentBeard(c: BeardPixels, landmarks: ArrayLike<number>): Bear
   const chinBeard = chin.filter((p) => c.notSkin(p));
   if (chinBeard.length < CHIN_SHARE * chin.length) return null;
   const colour = robustLabStats(lab, chinBeard);
-
   // Above the chin the beard is on the face or just off its outline (the long hair beside it is not).
   const nearFace = distanceToMask(face, width, height);
   const margin = JAW_MARGIN * frame.faceHeight;
@@ -144,12 +226,11 @@ export function segmentBeard(c: BeardPixels, landmarks: ArrayLike<number>): Bear
     if (!row || lx[p]! < -row.left || lx[p]! > row.right) mask[p] = 0;
   }
   const jawExcess = beyondOutline(c, mask, lipY + 0.3 * span, chinY);
-  const hanging = Uint8Array.from(mask, (m, p) => (m && ly[p]! > chinY ? 1 : 0));
-  return { mask, hanging, rgb: meanRgb(c.rgba, indicesOf(mask)), chinY, bottomY, rows, jawExcess };
+  return { mask, bottomY, rows, jawExcess };
 }
 
 /** Half-widths (face heights) of the face oval either side of its axis at local height y. */
-function jawHalfWidths(c: BeardPixels, y: number): { left: number; right: number } {
+function jawHalfWidths(c: BeardView, y: number): { left: number; right: number } {
   let left = 0,
     right = 0;
   for (let p = 0; p < c.face.length; p++) {
@@ -161,7 +242,7 @@ function jawHalfWidths(c: BeardPixels, y: number): { left: number; right: number
 }
 
 /** Median, over rows between y0 and y1 and both sides, of how far the mask reaches past the face oval (face heights). */
-function beyondOutline(c: BeardPixels, mask: Uint8Array, y0: number, y1: number): number {
+function beyondOutline(c: BeardView, mask: Uint8Array, y0: number, y1: number): number {
   const step = 0.01;
   const count = Math.max(1, Math.ceil((y1 - y0) / step));
   const extent = {
