@@ -17,9 +17,6 @@ import { detectFaces } from '../src-main/engine/estimate/landmarks/detect-faces'
 import { segmentPerson } from '../src-main/engine/segment/segment-person';
 import { generateHair, hairTextureInput } from '../src-main/engine/generate/hair/generate-hair';
 import { bakeHairTexture } from '../src-main/engine/generate/hair/bake-hair-texture';
-import { buildHairMesh } from '../src-main/engine/generate/hair/build-hair-mesh';
-import { headRadialField } from '../src-main/engine/generate/hair/head-radial-field';
-import { hairShape } from '../src-main/engine/generate/hair/hairstyle-library';
 import { measureSeam } from '../src-main/engine/generate/prior-projection/atlas-seam';
 import { measureFlatness } from '../src-main/engine/generate/prior-projection/flatness';
 import {
@@ -37,6 +34,8 @@ const PHOTOS = [
   'resources/samples/astronaut.png',
   'resources/samples/grace_hopper.jpg',
   'resources/samples/cameraman.png',
+  // A long beard: its own block of the atlas and texture classes (bake-hair-texture.ts).
+  'resources/samples/mendeleev.jpg',
 ].filter((f) => only < 0 || f.includes(args[only + 1]!));
 const AZIMUTHS = [0, 45, 90, 135, 180, 225, 270, 315];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -63,8 +62,9 @@ for (const file of PHOTOS) {
     camera: fit.camera,
     textureSize: 1024,
   });
-  const field = headRadialField(model, fit.positions);
-  const geometry = buildHairMesh(field, hairShape(field, generated.report.params));
+  // The generator's own shell (with a beard when it found one).
+  const { positions, uvs, indices } = generated.mesh;
+  const geometry = { positions, uvs, indices };
   const normals = computeVertexNormals(geometry.positions, geometry.indices);
   const input = hairTextureInput(
     { photoRgba, model, positions: fit.positions, camera: fit.camera, textureSize: 1024 },

@@ -162,10 +162,10 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
     : null;
   const hairDetail = await patchDetail(hairExemplar, size, input.seed ?? 1);
   const beardExemplar = input.beardMask ? exemplarSquare(photo, input.beardMask) : null;
-  // Unstretched: the beard's block has about as many texels per millimetre down it as across.
-  const beardDetail = beardExemplar
-    ? await patchDetail(beardExemplar, size, (input.seed ?? 1) + 5, 1)
-    : hairDetail;
+  const beardDetail =
+    beardExemplar && beardTexel
+      ? await blockDetail(beardExemplar, beardTexel, size, (input.seed ?? 1) + 5)
+      : hairDetail;
   lap('patches');
   // Drawn at half size and enlarged: strands two texels wide, a quarter of the cost.
   // Next to the seen hair the strands follow the photo's (not straight down v across a swept fringe).
@@ -246,6 +246,31 @@ function beardBlock(size: number): Uint8Array {
   const right = Math.ceil(((BEARD_ATLAS.u[1] + 0.5) / 2) * size);
   const out = new Uint8Array(size * size);
   for (let y = top; y < size; y++) out.fill(1, y * size, y * size + right);
+  return out;
+}
+
+/**
+ * The beard's patches, unstretched (its block has about as many texels per millimetre down it as
+ * across), quilted at half the atlas' side (which its block fits: a quarter of the cost) and placed
+ * over the block in a full-size field.
+ */
+async function blockDetail(
+  exemplar: NonNullable<ReturnType<typeof exemplarSquare>>,
+  block: Uint8Array,
+  size: number,
+  seed: number,
+): Promise<Float32Array | null> {
+  const half = size / 2;
+  const quilted = await patchDetail(exemplar, half, seed, 1);
+  if (!quilted) return null;
+  const top = Math.floor(block.indexOf(1) / size);
+  const out = new Float32Array(size * size * 3);
+  for (let p = 0; p < block.length; p++) {
+    if (!block[p]) continue;
+    const x = p % size,
+      y = Math.floor(p / size) - top;
+    if (x < half && y < half) for (let k = 0; k < 3; k++) out[p * 3 + k] = quilted[(y * half + x) * 3 + k]!;
+  }
   return out;
 }
 
