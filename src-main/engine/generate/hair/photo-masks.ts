@@ -2,38 +2,13 @@
  * Operations on 0/1 masks at the photo's size (one byte per pixel), shared by the hair and beard
  * segmentations: distance to a mask, a polygon's inside, connected components, enclosed holes.
  */
+import { chamferDistance } from '../../image/chamfer-distance';
 
 /** Chamfer distance (pixels) of every pixel to the nearest set pixel of `mask`. */
 export function distanceToMask(mask: Uint8Array, width: number, height: number): Float32Array {
   const d = new Float32Array(mask.length);
   for (let p = 0; p < mask.length; p++) d[p] = mask[p] ? 0 : 1e9;
-  const diag = Math.SQRT2;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const p = y * width + x;
-      let v = d[p]!;
-      if (x > 0) v = Math.min(v, d[p - 1]! + 1);
-      if (y > 0) {
-        v = Math.min(v, d[p - width]! + 1);
-        if (x > 0) v = Math.min(v, d[p - width - 1]! + diag);
-        if (x + 1 < width) v = Math.min(v, d[p - width + 1]! + diag);
-      }
-      d[p] = v;
-    }
-  }
-  for (let y = height - 1; y >= 0; y--) {
-    for (let x = width - 1; x >= 0; x--) {
-      const p = y * width + x;
-      let v = d[p]!;
-      if (x + 1 < width) v = Math.min(v, d[p + 1]! + 1);
-      if (y + 1 < height) {
-        v = Math.min(v, d[p + width]! + 1);
-        if (x + 1 < width) v = Math.min(v, d[p + width + 1]! + diag);
-        if (x > 0) v = Math.min(v, d[p + width - 1]! + diag);
-      }
-      d[p] = v;
-    }
-  }
+  chamferDistance(d, width, height);
   return d;
 }
 
