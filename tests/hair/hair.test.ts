@@ -34,7 +34,8 @@ import {
   maskIoU,
   renderHairSilhouette,
 } from '../../src-main/engine/generate/hair/fit-hairstyle';
-import { hairOrHeadwear, toFaceLocal } from '../../src-main/engine/generate/hair/segment-hair';
+import { toFaceLocal } from '../../src-main/engine/generate/hair/face-frame';
+import { hairOrHeadwear } from '../../src-main/engine/generate/hair/segment-hair';
 import {
   bakeHeadTexture,
   buildTexturedHead,

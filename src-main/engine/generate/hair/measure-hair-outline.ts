@@ -2,7 +2,8 @@
  * The photo's hair outline measured against the face (units: face heights, forehead top to chin;
  * y down from the eye line): what a stylist would note before picking a cut.
  */
-import { toFaceLocal, type HairSegmentation } from './segment-hair';
+import { toFaceLocal } from './face-frame';
+import type { HairSegmentation } from './segment-hair';
 
 export interface HairOutline {
   /** Hair (or headwear) top above the eye line. */

@@ -8,7 +8,7 @@
  */
 import { robustLabStats, spreadDistance, meanRgb } from './photo-colours';
 import { distanceToMask, indicesOf, keepComponentsTouching, openMask } from './photo-masks';
-import type { FaceFrame } from './segment-hair';
+import type { FaceFrame } from './face-frame';
 import { median } from '../prior-projection/skin-colour-model';
 
 export interface BeardPixels {

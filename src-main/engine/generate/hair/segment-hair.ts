@@ -28,6 +28,7 @@ import {
 import { lightnessTexture } from './lightness-texture';
 import { median } from '../prior-projection/skin-colour-model';
 import { segmentBeard, type BeardSegmentation } from './segment-beard';
+import { faceFrame, toFaceLocal, type FaceFrame } from './face-frame';
 import {
   distanceToMask,
   fillHoles,
@@ -36,16 +37,6 @@ import {
   openMask,
   polygonMask,
 } from './photo-masks';
-
-export interface FaceFrame {
-  /** Midpoint of the outer eye corners (photo pixels). */
-  origin: [number, number];
-  /** Unit vectors in the photo: towards the person's left side of the picture (x) and up the face. */
-  right: [number, number];
-  up: [number, number];
-  /** Forehead-top (landmark 10) to chin (152) distance in pixels: the unit of local coordinates. */
-  faceHeight: number;
-}
 
 export interface HairSegmentationInput {
   /** RGBA photo. */
@@ -95,7 +86,6 @@ export interface HairSegmentation {
   beard: BeardSegmentation | null;
 }
 
-const EYE_OUTER = [33, 263] as const;
 const FOREHEAD_TOP = 10;
 const CHIN = 152;
 /** Skin-likeness (normalised Lab distance) under which a pixel counts as skin. */
@@ -148,16 +138,6 @@ const FRINGE_MARGIN = 0.1;
 /** There, hair narrower than twice this (face heights) is a strip along the cheek, not hair (dropThinStripsBelowEyes). */
 const THIN_STRIP = 0.025;
 
-export function faceFrame(landmarks: ArrayLike<number>): FaceFrame {
-  const at = (i: number): [number, number] => [landmarks[i * 3]!, landmarks[i * 3 + 1]!];
-  const [a, b] = EYE_OUTER.map(at) as [[number, number], [number, number]];
-  const top = at(FOREHEAD_TOP);
-  const chin = at(CHIN);
-  const faceHeight = Math.hypot(top[0] - chin[0], top[1] - chin[1]);
-  const up: [number, number] = [(top[0] - chin[0]) / faceHeight, (top[1] - chin[1]) / faceHeight];
-  return { origin: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], right: [-up[1], up[0]], up, faceHeight };
-}
-
 /**
  * The side of the face frame's x where the back of the head shows, how far hair can reach there, and
  * the sine of the head's turn across the face.
@@ -178,16 +158,6 @@ function reachBehind(
       SKULL_DEPTH * Math.abs(across) + SKULL_HALF_WIDTH * cos + HAIR_VOLUME_REACH,
     ),
   };
-}
-
-/** Local coordinates of a photo point: x along `right`, y down the face, in face heights. */
-export function toFaceLocal(frame: FaceFrame, x: number, y: number): [number, number] {
-  const dx = x - frame.origin[0];
-  const dy = y - frame.origin[1];
-  return [
-    (dx * frame.right[0] + dy * frame.right[1]) / frame.faceHeight,
-    -(dx * frame.up[0] + dy * frame.up[1]) / frame.faceHeight,
-  ];
 }
 
 /** 1 where the photo shows hair or headwear: what the hair object stands for. */
