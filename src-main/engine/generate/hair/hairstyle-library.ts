@@ -245,6 +245,19 @@ const HAIRLINE_RAISE = 20 * DEG;
  * the temples. Held full to 20° and gone by 55° (as the fringe is), it cut a box out of the hair.
  */
 const RAISE_FADE = 75 * DEG;
+/** How far (polar angle) a fringe's strand tips reach below and above its mean end. */
+const FRINGE_TIPS = 4 * DEG;
+
+/**
+ * −0.3..1 along the front: narrow points (strand clumps) over a flat edge, about one per 16° of
+ * azimuth (~2 cm on a forehead), their spacing and length uneven.
+ */
+function fringeTips(theta: number): number {
+  const phase = theta * 22 + 0.9 * Math.sin(theta * 9 + 0.7);
+  const point = Math.pow(Math.max(0, Math.cos(phase)), 3);
+  return point * (0.75 + 0.25 * Math.sin(theta * 31 + 2.1)) - 0.3;
+}
+
 /**
  * Towards its edge the hair thins to EDGE_THICKNESS over this angle (down to its end; for hanging hair
  * also across to where the next azimuth ends, beside the face); a curtain draws in to the head beside
@@ -354,7 +367,15 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     const front = smoothstep(55 * DEG, 20 * DEG, a);
     const side = smoothstep(40 * DEG, 70 * DEG, a);
     const sweep = 1 - 0.5 * parting * Math.sin(theta);
-    let end = hl + front * Math.min(1, Math.max(0, fringe) * sweep) * Math.max(0, BROW_PHI - hl);
+    const fringeDown = front * Math.min(1, Math.max(0, fringe) * sweep) * Math.max(0, BROW_PHI - hl);
+    // A fringe ends in strand tips, not a straight cut: uneven points a few millimetres long (loose
+    // hair, the styles with waves; a short crop ends straight).
+    const loose = Math.min(1, wave / 0.2);
+    const tips =
+      fringeDown > 0 && loose > 0
+        ? FRINGE_TIPS * loose * front * Math.min(1, fringeDown / FRINGE_TIPS) * fringeTips(theta)
+        : 0;
+    let end = hl + fringeDown + tips;
     end = Math.max(end, hl + side * earCover * Math.max(0, EAR_BOTTOM_PHI - hl));
     // A negative fringe: the front hairline higher than the head model's (a high forehead).
     end += smoothstep(RAISE_FADE, 0, a) * Math.min(0, fringe) * HAIRLINE_RAISE;
