@@ -121,23 +121,18 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   lap('cap heights');
   // The beard's strip of the atlas takes its colour and detail from the photo's beard alone.
   const beardTexel = input.beardMask ? beardBlock(size) : null;
+  const onHairTexel = (p: number) => !capTexel?.[p] && !beardTexel?.[p];
+  const onBeardTexel = (p: number) => beardTexel?.[p] === 1;
   const hairColour = spreadSeenColour(
     baked.atlas.data,
     seen,
     size,
     input.fallbackRgb,
-    (p) => !capTexel?.[p] && !beardTexel?.[p],
+    onHairTexel,
     typicalHairColour,
   );
   const beardColour = beardTexel
-    ? spreadSeenColour(
-        baked.atlas.data,
-        seen,
-        size,
-        input.fallbackRgb,
-        (p) => beardTexel[p] === 1,
-        typicalHairColour,
-      )
+    ? spreadSeenColour(baked.atlas.data, seen, size, input.fallbackRgb, onBeardTexel, typicalHairColour)
     : null;
   const capColour = capTexel
     ? // A cap's median per channel: its dark band; the hair's lit hue would take a gold badge's.
@@ -186,7 +181,7 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   const base = new Float32Array(texels * 3);
   for (let p = 0; p < texels; p++) {
     const onCap = capTexel?.[p] === 1 && capColour !== null;
-    const onBeard = beardTexel?.[p] === 1 && beardColour !== null;
+    const onBeard = onBeardTexel(p) && beardColour !== null;
     const colour = onCap ? capColour : onBeard ? beardColour : hairColour;
     const detail = onCap ? capDetail : onBeard ? beardDetail : hairDetail;
     // (The cap's patches are its plain fabric, so it takes all of their detail; a beard's are its
@@ -201,16 +196,8 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
       synthesised[p * 3 + k] = c * (1 + strand) + (detail ? gain * detail[p * 3 + k]! : 0);
     }
   }
-  matchSeenFineContrast(
-    baked.atlas.data,
-    seen,
-    synthesised,
-    base,
-    size,
-    (p) => !capTexel?.[p] && !beardTexel?.[p],
-  );
-  if (beardTexel)
-    matchSeenFineContrast(baked.atlas.data, seen, synthesised, base, size, (p) => beardTexel[p] === 1);
+  matchSeenFineContrast(baked.atlas.data, seen, synthesised, base, size, onHairTexel);
+  if (beardTexel) matchSeenFineContrast(baked.atlas.data, seen, synthesised, base, size, onBeardTexel);
   if (capTexel && capFabric) {
     const a = baked.atlas.data;
     matchSeenFineContrast(

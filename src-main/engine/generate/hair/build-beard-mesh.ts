@@ -247,7 +247,7 @@ function loft(
 }
 
 /** The segments (x0, z0, x1, z1) where the plane at height y cuts the mesh's triangles. */
-export function crossSection(positions: Float32Array, triangles: Uint32Array, y: number): Float32Array {
+function crossSection(positions: Float32Array, triangles: Uint32Array, y: number): Float32Array {
   const out: number[] = [];
   for (let t = 0; t < triangles.length; t += 3) {
     const pts: number[] = [];

@@ -5,8 +5,10 @@
  */
 
 const EYE_OUTER = [33, 263] as const;
-const FOREHEAD_TOP = 10;
-const CHIN = 152;
+/** MediaPipe-468 landmarks the frame and the zones placed in it use. */
+export const FOREHEAD_TOP = 10;
+export const CHIN = 152;
+export const LOWER_LIP = 17;
 
 export interface FaceFrame {
   /** Midpoint of the outer eye corners (photo pixels). */
@@ -36,4 +38,9 @@ export function toFaceLocal(frame: FaceFrame, x: number, y: number): [number, nu
     (dx * frame.right[0] + dy * frame.right[1]) / frame.faceHeight,
     -(dx * frame.up[0] + dy * frame.up[1]) / frame.faceHeight,
   ];
+}
+
+/** Local y (face heights below the eye line) of landmark `i` (MediaPipe-468, x/y/z per point). */
+export function landmarkLocalY(frame: FaceFrame, landmarks: ArrayLike<number>, i: number): number {
+  return toFaceLocal(frame, landmarks[i * 3]!, landmarks[i * 3 + 1]!)[1];
 }

@@ -6,14 +6,13 @@
  * shadow that the skin test does not pass but that ends at the jaw, give no beard object: the head's
  * texture keeps them from the photo.
  */
-import { robustLabStats, spreadDistance, meanRgb } from './photo-colours';
-import { distanceToMask, indicesOf, keepComponentsTouching, openMask } from './photo-masks';
-import type { FaceFrame } from './face-frame';
+import { robustLabStats, spreadDistance } from './photo-colours';
+import { distanceToMask, keepComponentsTouching, openMask } from './photo-masks';
+import { CHIN, landmarkLocalY, LOWER_LIP, type FaceFrame } from './face-frame';
 import { median } from '../prior-projection/skin-colour-model';
 
 export interface BeardPixels {
-  /** The photo, RGBA, and its Lab values. */
-  rgba: Uint8Array;
+  /** The photo's Lab values. */
   lab: Float32Array;
   /** Face-local coordinates per pixel (face heights; x across, y down from the eye line). */
   lx: Float32Array;
@@ -34,7 +33,6 @@ export interface BeardSegmentation {
   mask: Uint8Array;
   /** 1 where it hangs below the chin, in front of the neck (the head's bake leaves that to the beard object). */
   hanging: Uint8Array;
-  rgb: [number, number, number];
   /** Local y (face heights below the eye line) of the chin (landmark 152) and of the beard's lowest full row. */
   chinY: number;
   bottomY: number;
@@ -47,8 +45,6 @@ export interface BeardSegmentation {
   jawExcess: number;
 }
 
-const LOWER_LIP = 17;
-const CHIN = 152;
 /** Share of the chin (between the lower lip and the chin) that must fail the skin test. */
 const CHIN_SHARE = 0.6;
 /** A pixel is the beard's colour within this normalised Lab distance of the chin's (photo-colours.ts). */
@@ -57,11 +53,11 @@ const BEARD_CONTINUITY = 3;
 const MAX_LENGTH = 1.0;
 const MAX_HALF_WIDTH = 0.55;
 /** Rows of the hanging beard: one per this many face heights. */
-export const BEARD_ROW_STEP = 0.04;
+const BEARD_ROW_STEP = 0.04;
 /** A row narrower than this (face heights, in all) ends the hanging beard: a strand or a tie below it. */
 const MIN_ROW_WIDTH = 0.1;
 /** Below the chin a beard is at least this long (face heights) to be modelled; shorter it stays painted. */
-export const MIN_HANGING = 0.08;
+const MIN_HANGING = 0.08;
 /** Beyond this turn (sine: 30°) the chin is seen edge-on, and what lies below it may be a hand or a camera. */
 const MAX_TURN_SIN = 0.5;
 /** Below the chin the beard is at most the jaw's width plus this either side, and widens by at most WIDENING per row. */
@@ -71,14 +67,8 @@ const WIDENING = 0.005;
 const THIN = 0.02;
 
 export function segmentBeard(c: BeardPixels, landmarks: ArrayLike<number>): BeardSegmentation | null {
-  const { frame } = c;
-  const local = (i: number) => {
-    const dx = landmarks[i * 3]! - frame.origin[0];
-    const dy = landmarks[i * 3 + 1]! - frame.origin[1];
-    return -(dx * frame.up[0] + dy * frame.up[1]) / frame.faceHeight;
-  };
-  const lipY = local(LOWER_LIP);
-  const chinY = local(CHIN);
+  const lipY = landmarkLocalY(c.frame, landmarks, LOWER_LIP);
+  const chinY = landmarkLocalY(c.frame, landmarks, CHIN);
   if (!(chinY > lipY) || c.turn > MAX_TURN_SIN) return null;
   // Everything below happens in the photo's crop around the lower face and below it (a tenth of a
   // half-length portrait's pixels: the whole photo took 1.5 s).
@@ -97,7 +87,6 @@ export function segmentBeard(c: BeardPixels, landmarks: ArrayLike<number>): Bear
   return {
     mask,
     hanging,
-    rgb: meanRgb(c.rgba, indicesOf(mask)),
     chinY,
     bottomY: found.bottomY,
     rows: found.rows,
@@ -106,7 +95,7 @@ export function segmentBeard(c: BeardPixels, landmarks: ArrayLike<number>): Bear
 }
 
 /** The photo's pixels inside a face-local box (face heights), as a crop of their own; `pixel` maps back. */
-type BeardView = Omit<BeardPixels, 'rgba' | 'turn'> & { pixel: Int32Array };
+type BeardView = Omit<BeardPixels, 'turn'> & { pixel: Int32Array };
 
 function cropToLocalBox(
   c: BeardPixels,

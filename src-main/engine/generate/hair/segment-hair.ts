@@ -28,7 +28,7 @@ import {
 import { lightnessTexture } from './lightness-texture';
 import { median } from '../prior-projection/skin-colour-model';
 import { segmentBeard, type BeardSegmentation } from './segment-beard';
-import { faceFrame, toFaceLocal, type FaceFrame } from './face-frame';
+import { CHIN, faceFrame, FOREHEAD_TOP, landmarkLocalY, toFaceLocal, type FaceFrame } from './face-frame';
 import {
   distanceToMask,
   fillHoles,
@@ -86,8 +86,6 @@ export interface HairSegmentation {
   beard: BeardSegmentation | null;
 }
 
-const FOREHEAD_TOP = 10;
-const CHIN = 152;
 /** Skin-likeness (normalised Lab distance) under which a pixel counts as skin. */
 const SKIN_DISTANCE = 3;
 /** Lab distance under which a pixel below the jaw counts as clothing. */
@@ -171,11 +169,10 @@ export function hairOrHeadwear(segmentation: HairSegmentation): Uint8Array {
  * beard object.
  */
 export function leftToHairObject(segmentation: HairSegmentation): Uint8Array {
+  const left = hairOrHeadwear(segmentation);
   const hanging = segmentation.beard?.hanging;
-  return Uint8Array.from(
-    segmentation.hair,
-    (h, p) => h | segmentation.headwear[p]! | (hanging ? hanging[p]! : 0),
-  );
+  if (hanging) for (let p = 0; p < left.length; p++) left[p] = left[p]! | hanging[p]!;
+  return left;
 }
 
 export function segmentHair(input: HairSegmentationInput): HairSegmentation {
@@ -196,8 +193,8 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     lx[p] = x;
     ly[p] = y;
   }
-  const chinY = toFaceLocal(frame, landmarks[CHIN * 3]!, landmarks[CHIN * 3 + 1]!)[1];
-  const foreheadY = toFaceLocal(frame, landmarks[FOREHEAD_TOP * 3]!, landmarks[FOREHEAD_TOP * 3 + 1]!)[1];
+  const chinY = landmarkLocalY(frame, landmarks, CHIN);
+  const foreheadY = landmarkLocalY(frame, landmarks, FOREHEAD_TOP);
   const person = (p: number) => personMask[p]! >= 128;
 
   // Skin: the cheeks below the eyes, inside the oval (and the forehead, for its texture).
@@ -320,7 +317,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   const hairPixels = indicesOf(hair);
   const headwearPixels = indicesOf(headwear);
   const beard = segmentBeard(
-    { rgba: photo.data, lab, lx, ly, face, person, notSkin, frame, width, height, turn: backReach.turn },
+    { lab, lx, ly, face, person, notSkin, frame, width, height, turn: backReach.turn },
     landmarks,
   );
   return {
