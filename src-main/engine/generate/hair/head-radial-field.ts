@@ -60,11 +60,8 @@ export function headRadialField(model: HeadModel, positions: Float32Array): Head
         y = 0,
         z = 0,
         h = 0;
-      for (const [k, w] of [
-        [0, a!],
-        [1, b!],
-        [2, c!],
-      ] as const) {
+      for (let k = 0; k < 3; k++) {
+        const w = k === 0 ? a! : k === 1 ? b! : c!;
         const v = tri[t + k]!;
         x += w * positions[v * 3]!;
         y += w * positions[v * 3 + 1]!;
@@ -159,8 +156,11 @@ export function sampleField(grid: Float32Array, theta: number, phi: number): num
   const j1 = (j0 + 1) % cols;
   const ti = fi - i0,
     tj = fj - Math.floor(fj);
-  const g = (i: number, j: number) => grid[i * cols + j]!;
+  // indexed in place, not through a helper closure: this runs ~10⁶ times per hair fit
+  const r0 = i0 * cols,
+    r1 = r0 + cols;
   return (
-    (g(i0, j0) * (1 - tj) + g(i0, j1) * tj) * (1 - ti) + (g(i0 + 1, j0) * (1 - tj) + g(i0 + 1, j1) * tj) * ti
+    (grid[r0 + j0]! * (1 - tj) + grid[r0 + j1]! * tj) * (1 - ti) +
+    (grid[r1 + j0]! * (1 - tj) + grid[r1 + j1]! * tj) * ti
   );
 }
