@@ -14,7 +14,7 @@ import { cameraCentre, projectPoint } from '../geometry/camera';
 import { computeVertexNormals } from '../geometry/textured-mesh';
 import { renderTexturedMesh, type PinholeCamera } from '../native/native-addon';
 import { fairMesh, meshAdjacency, type MeshAdjacency } from './mesh-adjacency';
-import { bilinearCell, bilinearValue, cosToCamera } from './view-sampling';
+import { bilinearCell, bilinearValue, cosToCamera, maskCoverage } from './view-sampling';
 
 export interface RefineView {
   camera: PinholeCamera;
@@ -370,7 +370,7 @@ export async function refineMeshPhotometric(
       centre: cameraCentre(v.camera),
       rgb,
       mask: erode(v.mask, width, height, 1),
-      hull: Float32Array.from(v.mask, (m) => (m > 127 ? 1 : 0)),
+      hull: maskCoverage(v.mask),
       depth: new Float32Array(0),
       width,
       height,

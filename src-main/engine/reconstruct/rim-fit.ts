@@ -14,7 +14,7 @@
 import { cameraCentre, projectPoint } from '../geometry/camera';
 import { computeVertexNormals } from '../geometry/textured-mesh';
 import { renderTexturedMesh, type PinholeCamera } from '../native/native-addon';
-import { bilinearValue, cosToCamera } from './view-sampling';
+import { bilinearValue, cosToCamera, maskCoverage } from './view-sampling';
 import { fairMesh, meshAdjacency, type MeshAdjacency } from './mesh-adjacency';
 
 export interface RimFitView {
@@ -189,7 +189,7 @@ export async function fitRims(
   const data: RimView[] = views.map((v) => ({
     cam: v.camera,
     centre: cameraCentre(v.camera),
-    coverage: Float32Array.from(v.mask, (m) => (m > 127 ? 1 : 0)),
+    coverage: maskCoverage(v.mask),
     depth: new Float32Array(0),
     meshCoverage: new Float32Array(0),
     width: v.image.width,
@@ -211,7 +211,9 @@ export async function fitRims(
         height: view.height,
       });
       view.depth = rendered.depth;
-      view.meshCoverage = Float32Array.from(rendered.depth, (d) => (Number.isFinite(d) ? 1 : 0));
+      const covered = new Float32Array(rendered.depth.length);
+      for (let p = 0; p < covered.length; p++) covered[p] = Number.isFinite(rendered.depth[p]) ? 1 : 0;
+      view.meshCoverage = covered;
     }
     const normals = computeVertexNormals(current, indices);
     const target = new Float64Array(nv);

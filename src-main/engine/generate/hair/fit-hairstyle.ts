@@ -70,7 +70,9 @@ export function silhouetteScene(input: {
         counts[t]!++;
       }
     }
-    return Uint8Array.from(sums, (s, i) => (s * 2 > counts[i]! ? 1 : 0));
+    const shrunk = new Uint8Array(sums.length);
+    for (let i = 0; i < sums.length; i++) shrunk[i] = sums[i]! * 2 > counts[i]! ? 1 : 0;
+    return shrunk;
   };
   const target = shrink(input.hairMask);
   const bareSkin = input.bareSkinMask ? shrink(input.bareSkinMask) : new Uint8Array(width * height);

@@ -32,12 +32,9 @@ export function exemplarSquare(
   mask: Uint8Array,
 ): Exemplar | null {
   const { width, height, data } = photo;
-  const inside = erode(
-    Uint8Array.from(mask, (m) => (m ? 255 : 0)),
-    width,
-    height,
-    1,
-  );
+  const mask255 = new Uint8Array(mask.length);
+  for (let p = 0; p < mask.length; p++) mask255[p] = mask[p] ? 255 : 0;
+  const inside = erode(mask255, width, height, 1);
   const run = new Int32Array(width * height);
   let best = 0,
     bx = 0,

@@ -16,6 +16,7 @@ export function lightnessTexture(lab: Float32Array, width: number, height: numbe
   }
   const mean = boxBlur(l, width, height, 1, r);
   const meanSq = boxBlur(l2, width, height, 1, r);
-  const sd = Float32Array.from(mean, (m, p) => Math.sqrt(Math.max(0, meanSq[p]! - m * m)));
+  const sd = new Float32Array(n);
+  for (let p = 0; p < n; p++) sd[p] = Math.sqrt(Math.max(0, meanSq[p]! - mean[p]! * mean[p]!));
   return boxBlur(sd, width, height, 1, r + 1);
 }

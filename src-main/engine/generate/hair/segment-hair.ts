@@ -160,7 +160,11 @@ function reachBehind(
 
 /** 1 where the photo shows hair or headwear: what the hair object stands for. */
 export function hairOrHeadwear(segmentation: HairSegmentation): Uint8Array {
-  return Uint8Array.from(segmentation.hair, (h, p) => h | segmentation.headwear[p]!);
+  // a plain loop: TypedArray.from with a map function is ~30× slower on a photo's million pixels
+  const { hair, headwear } = segmentation;
+  const out = new Uint8Array(hair.length);
+  for (let p = 0; p < hair.length; p++) out[p] = hair[p]! | headwear[p]!;
+  return out;
 }
 
 /**

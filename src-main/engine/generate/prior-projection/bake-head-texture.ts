@@ -193,8 +193,11 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
       size,
       depthToleranceM: DEPTH_TOLERANCE_M,
     });
-    const channel = (k: number) =>
-      Float32Array.from({ length: size * size }, (_, p) => projected.rgba[p * 4 + k]! / 255);
+    const channel = (k: number): Float32Array => {
+      const out = new Float32Array(size * size);
+      for (let p = 0; p < out.length; p++) out[p] = projected.rgba[p * 4 + k]! / 255;
+      return out;
+    };
     return { hair: channel(0), lowerFace: channel(1) };
   };
   const regionsDirect = await regionsOf(direct);
