@@ -1,12 +1,13 @@
 """Import an exported GLB into Blender (headless) and turn it all the way round, as an artist would.
 
     blender -b --factory-startup --python-exit-code 1 --python scripts/blender/render_turntable.py -- \
-        FILE.glb OUT_DIR N [SIZE]
+        N SIZE FILE.glb OUT_DIR [FILE.glb OUT_DIR ...]
 
-Renders N views (azimuth 0 = the face, 360/N apart, positive towards the head's left/+X) with Cycles
-on the CPU into OUT_DIR/blender_AAAdeg.png, and prints one `TURNTABLE_JSON {...}` line: per imported
-mesh object its name, whether it is closed once UV-seam duplicates are welded (glTF splits vertices
+For each GLB renders N views (azimuth 0 = the face, 360/N apart, positive towards the head's left/+X),
+SIZE px square, with Cycles on the CPU into OUT_DIR/blender_AAAdeg.png, and prints one
+`TURNTABLE_JSON {...}` line: per imported mesh object its name, whether it is closed once UV-seam duplicates are welded (glTF splits vertices
 at seams), its boundary / non-manifold edge counts and whether its material has a loaded texture.
+One Blender takes all the files: its start and the importer's set-up were half of a file's ~5.6 s.
 """
 import json
 import math
@@ -45,8 +46,14 @@ def has_loaded_texture(obj):
 
 def main():
     argv = sys.argv[sys.argv.index("--") + 1:]
-    glb, out_dir, count = argv[0], argv[1], int(argv[2])
-    size = int(argv[3]) if len(argv) > 3 else 256
+    count, size, pairs = int(argv[0]), int(argv[1]), argv[2:]
+    if not pairs or len(pairs) % 2:
+        raise SystemExit("usage: -- N SIZE FILE.glb OUT_DIR [FILE.glb OUT_DIR ...]")
+    for glb, out_dir in zip(pairs[::2], pairs[1::2]):
+        turntable(glb, out_dir, count, size)
+
+
+def turntable(glb, out_dir, count, size):
     os.makedirs(out_dir, exist_ok=True)
     bpy.ops.wm.read_factory_settings(use_empty=True)
     bpy.ops.import_scene.gltf(filepath=glb)

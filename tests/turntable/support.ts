@@ -75,21 +75,32 @@ async function readGlbObjects(glb: Buffer): Promise<(RenderableObject & { name: 
 }
 
 interface BlenderTurntable {
+  file: string;
   blender: string;
   objects: { name: string; closed: boolean; textured: boolean; boundary_edges: number }[];
   views: string[];
 }
 
-async function blenderTurntable(glb: string, outDir: string): Promise<BlenderTurntable> {
+/** Blender's turntable of each GLB into its out dir: one Blender for them all (its start is ~3 s). */
+async function blenderTurntables(
+  jobs: { glb: string; outDir: string }[],
+): Promise<Map<string, BlenderTurntable>> {
   const script = path.join(ROOT, 'scripts/blender/render_turntable.py');
   const args = ['-b', '--factory-startup', '--python-exit-code', '1', '--python', script, '--'];
-  const { stdout } = await promisify(execFile)('blender', [...args, glb, outDir, String(AZIMUTHS.length)], {
-    maxBuffer: 64 << 20,
-    timeout: 240_000,
-  });
-  const line = stdout.split('\n').find((l) => l.startsWith('TURNTABLE_JSON '));
-  assert.ok(line, stdout.slice(-2000));
-  return JSON.parse(line.slice('TURNTABLE_JSON '.length)) as BlenderTurntable;
+  const files = jobs.flatMap((j) => [j.glb, j.outDir]);
+  const { stdout } = await promisify(execFile)(
+    'blender',
+    [...args, String(AZIMUTHS.length), '256', ...files],
+    {
+      maxBuffer: 64 << 20,
+      timeout: 60_000 * Math.max(1, jobs.length),
+    },
+  );
+  const results = stdout
+    .split('\n')
+    .filter((l) => l.startsWith('TURNTABLE_JSON '))
+    .map((l) => JSON.parse(l.slice('TURNTABLE_JSON '.length)) as BlenderTurntable);
+  return new Map(results.map((r) => [r.file, r]));
 }
 
 async function stripOfFiles(files: string[]): Promise<Buffer> {
@@ -105,6 +116,8 @@ interface TurntableBatch {
   out: string;
   status: number | null;
   stdout: string;
+  /** Blender's turntable of each GLB the batch wrote, by GLB path (or why Blender failed). */
+  blender: Map<string, BlenderTurntable> | Error;
 }
 
 /** All photos in one CLI batch: GLB only and no quality figures, which this test computes itself. */
@@ -112,7 +125,16 @@ function generateHeads(photos: TurntablePhoto[], out: string): TurntableBatch {
   const files = photos.map((p) => p.file);
   const args = [CLI, 'generate', ...files, '--out', out, '--format', 'glb', '--metrics', 'off'];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 150_000 * photos.length });
-  return { out, status: run.status, stdout: run.stdout + run.stderr };
+  return { out, status: run.status, stdout: run.stdout + run.stderr, blender: new Map() };
+}
+
+/** The batch's sub-folder for a photo, named as the CLI names it (cli/main.ts). */
+const photoOut = (batch: TurntableBatch, photo: TurntablePhoto): string =>
+  path.join(batch.out, safeFileStem(photoBaseName(photo.file)));
+
+async function glbIn(dir: string): Promise<string | undefined> {
+  const glb = (await readdir(dir).catch(() => [])).find((f) => f.endsWith('.glb'));
+  return glb && path.join(dir, glb);
 }
 
 /** The batch's lines about one photo (the CLI labels them "[i/n] file: …"). */
@@ -132,6 +154,14 @@ export function describeTurntable(title: string, photos: TurntablePhoto[]): void
       async () => {
         await mkdir(OUT, { recursive: true });
         batch = generateHeads(photos, await mkdtemp(path.join(tmpdir(), 'turntable-')));
+        const jobs = [];
+        for (const photo of photos) {
+          const glb = await glbIn(photoOut(batch, photo));
+          if (glb) jobs.push({ glb, outDir: path.join(photoOut(batch, photo), 'blender') });
+        }
+        batch.blender = await blenderTurntables(jobs).catch((e: unknown) =>
+          e instanceof Error ? e : new Error(String(e)),
+        );
       },
       { timeout: 150_000 * photos.length },
     );
@@ -144,8 +174,7 @@ export function describeTurntable(title: string, photos: TurntablePhoto[]): void
 }
 
 async function checkTurntable(photo: TurntablePhoto, batch: TurntableBatch, stdout: string): Promise<void> {
-  // the batch's sub-folder per photo, named as the CLI names it (cli/main.ts)
-  const out = path.join(batch.out, safeFileStem(photoBaseName(photo.file)));
+  const out = photoOut(batch, photo);
   assert.ok(/: wrote /.test(stdout), `no head for ${photo.name} (exit ${batch.status}):\n${batch.stdout}`);
   // A photo turned past TURNED_FACE_DEG (the cameraman) is told its head is partly guessed; no other.
   const { estimate, hair } = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as {
@@ -166,8 +195,8 @@ async function checkTurntable(photo: TurntablePhoto, batch: TurntableBatch, stdo
     );
     assert.ok(hair.beard.iou >= BEARD_IOU, `beard silhouette IoU ${hair.beard.iou}`);
   }
-  const glbFile = (await readdir(out)).find((f) => f.endsWith('.glb'))!;
-  const glb = await readFile(path.join(out, glbFile));
+  const glbFile = (await glbIn(out))!;
+  const glb = await readFile(glbFile);
 
   // The project's renderer, from every side: lit for the eye, unlit for flatness.
   const objects = await readGlbObjects(glb);
@@ -188,7 +217,9 @@ async function checkTurntable(photo: TurntablePhoto, batch: TurntableBatch, stdo
 
   // Real Blender: import, weld seams, closed surfaces with their textures; its renders saved.
   const blenderDir = path.join(out, 'blender');
-  const blender = await blenderTurntable(path.join(out, glbFile), blenderDir);
+  if (batch.blender instanceof Error) throw batch.blender;
+  const blender = batch.blender.get(glbFile);
+  assert.ok(blender, `Blender did not turn ${glbFile} round`);
   await sharp(await stripOfFiles(blender.views.map((v) => path.join(blenderDir, v)))).toFile(
     path.join(OUT, `${photo.name}-blender.png`),
   );
