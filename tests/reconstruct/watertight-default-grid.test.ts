@@ -14,6 +14,7 @@ import {
 } from '../../src-main/engine/native/native-addon';
 import {
   hasNoDefects,
+  isWatertight,
   isWatertightWelded,
   meshDefects,
   removeFlaps,
@@ -27,6 +28,16 @@ const skip = isNativeAddonAvailable() ? false : `native addon: ${nativeAddonProb
 
 /** Octahedron: closed, manifold, 6 vertices, 8 triangles facing out. */
 const OCTAHEDRON = Uint32Array.from([0, 2, 4, 2, 1, 4, 1, 3, 4, 3, 0, 4, 2, 0, 5, 1, 2, 5, 3, 1, 5, 0, 3, 5]);
+
+test('isWatertight: the octahedron is; with a hole, a flipped triangle or a doubled one it is not', () => {
+  assert.ok(isWatertight(OCTAHEDRON));
+  assert.ok(!isWatertight(OCTAHEDRON.subarray(3)));
+  const flipped = Uint32Array.from(OCTAHEDRON);
+  [flipped[1], flipped[2]] = [flipped[2]!, flipped[1]!];
+  assert.ok(!isWatertight(flipped));
+  assert.ok(!isWatertight(Uint32Array.from([...OCTAHEDRON, ...OCTAHEDRON])));
+  assert.ok(!isWatertight(Uint32Array.from([...OCTAHEDRON.subarray(3), 0, 0, 4])));
+});
 
 test('meshDefects: a closed octahedron has none; a hole, a flap and a pinch are counted', () => {
   assert.ok(hasNoDefects(meshDefects(OCTAHEDRON, 6)));

@@ -6,22 +6,40 @@
  */
 export function isWatertight(indices: Uint32Array): boolean {
   if (indices.length === 0) return false;
-  const directed = new Set<bigint>();
+  // Directed edges a→b as the exact number a·V + b (V² < 2⁵³ for any mesh that fits in memory),
+  // sorted: numbers and a typed sort, where a Set of BigInts took ~1.5 s on a reconstructed head.
+  let vertexCount = 0;
+  for (let i = 0; i < indices.length; i++) vertexCount = Math.max(vertexCount, indices[i]! + 1);
+  const keys = new Float64Array(indices.length);
   for (let t = 0; t < indices.length; t += 3) {
     for (let e = 0; e < 3; e++) {
       const a = indices[t + e]!;
       const b = indices[t + ((e + 1) % 3)]!;
       if (a === b) return false;
-      const key = (BigInt(a) << 32n) | BigInt(b);
-      if (directed.has(key)) return false;
-      directed.add(key);
+      keys[t + e] = a * vertexCount + b;
     }
   }
-  for (const key of directed) {
-    const reverse = ((key & 0xffffffffn) << 32n) | (key >> 32n);
-    if (!directed.has(reverse)) return false;
+  keys.sort();
+  for (let i = 1; i < keys.length; i++) if (keys[i] === keys[i - 1]) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const a = Math.floor(keys[i]! / vertexCount);
+    const b = keys[i]! - a * vertexCount;
+    if (!sortedHas(keys, b * vertexCount + a)) return false;
   }
   return true;
+}
+
+function sortedHas(sorted: Float64Array, key: number): boolean {
+  let lo = 0,
+    hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid]!;
+    if (v === key) return true;
+    if (v < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 /**
@@ -40,7 +58,9 @@ export function isWatertightWelded(positions: Float32Array, indices: Uint32Array
     }
     weld[v] = id;
   }
-  return isWatertight(indices.map((i) => weld[i]!));
+  const welded = new Uint32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) welded[i] = weld[indices[i]!]!;
+  return isWatertight(welded);
 }
 
 /** What keeps an indexed triangle mesh from being closed and manifold (all 0 when it is). */
