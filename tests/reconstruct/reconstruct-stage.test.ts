@@ -20,12 +20,13 @@ import {
 import type { StageContext } from '../../src-main/engine/pipeline/stage-context';
 import {
   makeReconstructStage,
+  FLOW_TEST_RECONSTRUCT,
   reconstructFitFromEnv,
   PROJECTED_MESH_DIR,
   RECONSTRUCT_REPORT,
   RECONSTRUCTED_MESH_DIR,
 } from '../../src-main/engine/pipeline/stages/reconstruct-stage';
-import { DEFAULT_RECONSTRUCT, SMALL_RECONSTRUCT } from '../../src-main/engine/reconstruct/reconstruct-head';
+import { DEFAULT_RECONSTRUCT } from '../../src-main/engine/reconstruct/reconstruct-head';
 import { isWatertightWelded } from '../../src-main/engine/reconstruct/mesh-checks';
 import { maskFromNonWhite } from '../../src-main/engine/reconstruct/read-views';
 import { StageError } from '../../src-main/engine/stage-error';
@@ -269,11 +270,11 @@ test('masks from non-white: holes filled, specks dropped', () => {
   );
 });
 
-test('the small-grid test hook needs GEN3D_TEST_HOOKS=1 as well; otherwise the default grid', () => {
+test('the flow test hook needs GEN3D_TEST_HOOKS=1 as well; otherwise the default grid', () => {
   assert.deepEqual(reconstructFitFromEnv({}), DEFAULT_RECONSTRUCT);
   assert.deepEqual(reconstructFitFromEnv({ GEN3D_TEST_RECONSTRUCT: 'small' }), DEFAULT_RECONSTRUCT);
   assert.deepEqual(
     reconstructFitFromEnv({ GEN3D_TEST_HOOKS: '1', GEN3D_TEST_RECONSTRUCT: 'small' }),
-    SMALL_RECONSTRUCT,
+    FLOW_TEST_RECONSTRUCT,
   );
 });
