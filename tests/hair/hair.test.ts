@@ -23,6 +23,7 @@ import { buildBeardMesh, type BeardShape } from '../../src-main/engine/generate/
 import {
   BEARD_ATLAS,
   buildHairMesh,
+  HAIR_ATLAS,
   HAIR_ATLAS_BESIDE_BEARD,
   HAIR_MESH_FULL,
 } from '../../src-main/engine/generate/hair/build-hair-mesh';
@@ -394,6 +395,50 @@ test("the beard stays on the jaw (petsc_dave.jpg): the head in the photo's camer
   assert.ok(inPhoto.length > 10000, `${inPhoto.length} pixels`);
   assert.ok(median(inRender) - median(inPhoto) < 20, 'the jaw is lighter than the beard');
   assert.ok(meanDifference < 12, `mean |difference| ${meanDifference.toFixed(1)}`);
+});
+
+test("a bare hairline's thin hair is not painted as skin on the hair's edge (petsc_dave.jpg)", async () => {
+  // His hair thins out over a high forehead: the hair mask's pixels there show skin through thin
+  // hair. Projected onto the shell's front edge they were a band of skin colour above a dark line,
+  // which read as a wig's lace. They shape the outline but not the colour (sparseHairline).
+  const c = await dave();
+  const seg = c.hair.segmentation;
+  let sparse = 0;
+  for (const v of seg.sparseHairline) sparse += v;
+  const { mesh } = c.hair;
+  const { data, info } = await sharp(mesh.texturePng)
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  // The outer surface's last ring (v = its end in the atlas) over the forehead (u 0.5 is the face),
+  // sampled a few texels up the hair from the edge.
+  const endV = HAIR_ATLAS.outerV[1];
+  const edge: number[] = [0, 0, 0];
+  let count = 0;
+  for (let i = 0; i < mesh.uvs.length / 2; i++) {
+    const [u, v] = [mesh.uvs[i * 2]!, mesh.uvs[i * 2 + 1]!];
+    if (Math.abs(v - endV) > 1e-4 || Math.abs(u - 0.5) > 0.06) continue;
+    const x = Math.round(u * info.width);
+    const y = Math.round(v * info.height) - 4;
+    for (let k = 0; k < 3; k++) edge[k]! += data[(y * info.width + x) * 3 + k]!;
+    count++;
+  }
+  const luma = ([r, g, b]: readonly number[]) => 0.299 * r! + 0.587 * g! + 0.114 * b!;
+  // Where the edge's lightness lies from the hair's (0) to the skin's (1).
+  const towardsSkin =
+    (luma(edge.map((e) => e / count)) - luma(seg.hairRgb)) / (luma(seg.skinRgb) - luma(seg.hairRgb));
+  console.log(
+    `petsc_dave: ${sparse} sparse hairline pixels; the hair's front edge ${towardsSkin.toFixed(2)} of the way ` +
+      `from the hair's lightness (${luma(seg.hairRgb).toFixed(0)}) to the skin's (${luma(seg.skinRgb).toFixed(0)})`,
+  );
+  assert.ok(count >= 4, `${count} edge texels`);
+  assert.ok(sparse > 0, 'no sparse hairline found');
+  assert.ok(towardsSkin < 0.15, "the hair's edge is skin-coloured");
+  // Blond hair comes as near the skin as thin hair over it does: the astronaut's fringe stays photo.
+  assert.ok(
+    cases[0]!.hair.segmentation.sparseHairline.every((v) => v === 0),
+    'a sparse hairline on blond hair',
+  );
 });
 
 test('black and white (marie_curie.jpg): grey curls are hair by their texture, not a cap', async () => {

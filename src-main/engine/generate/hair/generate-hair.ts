@@ -211,9 +211,13 @@ export function hairTextureInput(
     const eyeY = (lm[33 * 3 + 1]! + lm[263 * 3 + 1]!) / 2;
     headwearAboveY = eyeY - segmentation.headwearBottom * faceHeight;
   }
+  // The thin hair over a bare hairline shapes the outline but shows skin: not the hair's colour.
+  const hairMask = new Uint8Array(segmentation.hair.length);
+  for (let p = 0; p < hairMask.length; p++)
+    hairMask[p] = segmentation.hair[p]! && !segmentation.sparseHairline[p] ? 1 : 0;
   return {
     photo: input.photoRgba,
-    hairMask: segmentation.hair,
+    hairMask,
     headwearMask: segmentation.headwear,
     beardMask: segmentation.beard?.mask ?? null,
     camera: input.camera,

@@ -60,6 +60,13 @@ export interface HairSegmentation {
   height: number;
   /** 1 where the photo shows hair. */
   hair: Uint8Array;
+  /**
+   * 1 on the hair near the bare forehead that shows mostly skin: thin hair over a receding or high
+   * hairline, nearer the skin's colour than the hair's (only where the two differ clearly). Part of
+   * the hair's outline, not of its colour: projected onto the shell's edge it was a band of skin
+   * colour there above a dark line, read as a wig's lace.
+   */
+  sparseHairline: Uint8Array;
   /** 1 where it shows headwear (hat, cap); all 0 when none was recognised. */
   headwear: Uint8Array;
   /** 1 inside the face oval. */
@@ -88,6 +95,10 @@ export interface HairSegmentation {
 
 /** Skin-likeness (normalised Lab distance) under which a pixel counts as skin. */
 const SKIN_DISTANCE = 3;
+/** Sparse hairline: hair that shows mostly skin, at most this far (face heights) from the bare forehead… */
+const SPARSE_HAIRLINE_REACH = 0.08;
+/** …where hair and skin differ by at least this (Lab): dark hair 49–71 from the skin, blond 35, grey 10–39. */
+const SPARSE_HAIRLINE_CONTRAST = 45;
 /** Lab distance under which a pixel below the jaw counts as clothing. */
 const CLOTHING_DISTANCE = 16;
 /** Hair outside the person mask: at most this far from the face oval (face heights). */
@@ -318,7 +329,22 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
       }
     }
   }
+  // Mostly skin: nearer the skin's colour than the hair's (thin hair mixed with the skin under it); a
+  // fringe over the forehead is the hair's colour, and stays. Only where the two differ clearly: light
+  // hair's highlights (blond, grey, a black-and-white photo) come as near the skin as such a mix.
   const hairPixels = indicesOf(hair);
+  const hairColour = robustLabStats(lab, hairPixels).median;
+  const sparseHairline =
+    labDistanceBetween(hairColour, skin.median) >= SPARSE_HAIRLINE_CONTRAST
+      ? sparseHairlineOf(hair, {
+          bareForehead: (p) =>
+            person(p) && !hair[p] && !headwear[p] && ly[p]! < BROWS_Y && skinDistance(p) < SKIN_DISTANCE,
+          mostlySkin: (p) => labDistance(lab, p, skin.median) < labDistance(lab, p, hairColour),
+          reach: SPARSE_HAIRLINE_REACH * frame.faceHeight,
+          width,
+          height,
+        })
+      : new Uint8Array(n);
   const headwearPixels = indicesOf(headwear);
   const beard = segmentBeard(
     { lab, lx, ly, face, person, notSkin, frame, width, height, turn: backReach.turn },
@@ -328,6 +354,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     width,
     height,
     hair,
+    sparseHairline,
     headwear,
     face,
     skinBesideFace,
@@ -339,6 +366,26 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     headwearBottom,
     beard,
   };
+}
+
+/** Hair pixels that show mostly skin within `reach` (pixels) of the bare forehead. */
+function sparseHairlineOf(
+  hair: Uint8Array,
+  c: {
+    bareForehead: (p: number) => boolean;
+    mostlySkin: (p: number) => boolean;
+    reach: number;
+    width: number;
+    height: number;
+  },
+): Uint8Array {
+  const n = c.width * c.height;
+  const forehead = new Uint8Array(n);
+  for (let p = 0; p < n; p++) forehead[p] = c.bareForehead(p) ? 1 : 0;
+  const distance = distanceToMask(forehead, c.width, c.height);
+  const sparse = new Uint8Array(n);
+  for (let p = 0; p < n; p++) sparse[p] = hair[p] && distance[p]! <= c.reach && c.mostlySkin(p) ? 1 : 0;
+  return sparse;
 }
 
 /** On a head seen in profile, what lies in front of the face's outline is not hair (PROFILE_TURN_SIN). */
