@@ -538,6 +538,42 @@ test('long hair frames the face: beside it the curtain lies on the head, behind 
   }
 });
 
+test('short hair ends on the skin: on the skull where it meets the ear (no wing), down on the neck at the nape', () => {
+  // Until 2026-12-05 the hair followed the head blurred over the ears, so short hair ending on the ear
+  // stood out over it in a wing (petsc_dmitry.jpg from the front), and the nape's edge stood off the
+  // neck in a ledge.
+  const field = headRadialField(model, cases[0]!.fit.positions);
+  const DEG = Math.PI / 180;
+  const shape = hairShape(field, { ...HAIRSTYLE_PRESETS.short, earCover: 0.5 });
+  const mm = (m: number) => (1000 * m).toFixed(1);
+  for (const side of [1, -1]) {
+    // Where the ear stands out most from the skull at the hair's end.
+    let worst = { theta: 0, phi: 0, ear: 0 };
+    for (let deg = 75; deg <= 125; deg++) {
+      const theta = side * deg * DEG;
+      const phi = shape.endPhi(theta) - 2 * DEG;
+      const ear = sampleField(field.radius, theta, phi) - sampleField(field.skullRadius, theta, phi);
+      if (ear > worst.ear) worst = { theta, phi, ear };
+    }
+    const { outer } = shape.radii(worst.theta, worst.phi, shape.endPhi(worst.theta));
+    const offSkull = outer - sampleField(field.skullRadius, worst.theta, worst.phi);
+    const label = `side ${side}: the ear ${mm(worst.ear)} mm off the skull at the hair's end, the hair ${mm(offSkull)} mm`;
+    console.log(label);
+    assert.ok(worst.ear > 0.005, label);
+    assert.ok(offSkull < 0.004, label);
+  }
+  // The nape: the last few degrees of the hair's end behind the head lie on the skin.
+  let ledge = 0;
+  for (let deg = 150; deg <= 210; deg += 5) {
+    const theta = deg * DEG;
+    const end = shape.endPhi(theta);
+    const phi = end - 1 * DEG;
+    ledge = Math.max(ledge, shape.radii(theta, phi, end).outer - sampleField(field.radius, theta, phi));
+  }
+  console.log(`nape: the hair's end at most ${mm(ledge)} mm off the skin`);
+  assert.ok(ledge < 0.004, `nape ledge ${mm(ledge)} mm`);
+});
+
 /** A long beard on a fitted head: 12 cm below the chin, 10 cm wide, 1.5 cm thick over the jaw. */
 function longBeard(positions: Float32Array): BeardShape {
   const lm = modelLandmarks(model, positions);

@@ -276,6 +276,10 @@ export interface HairShape {
   radii(theta: number, phi: number, end: number): { outer: number; inner: number };
 }
 
+function lerpTo(a: number, b: number, t: number): number {
+  return a + (b - a) * t;
+}
+
 function smoothstep(e0: number, e1: number, x: number): number {
   const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
   return t * t * (3 - 2 * t);
@@ -389,15 +393,30 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
    */
   const outerNoWave = (theta: number, phi: number, end: number, beside: number): number => {
     // Over the smoothed head (not into every dip behind the ears), yet never under the scalp.
-    const raw = sampleField(field.radius, theta, phi);
-    const smooth = sampleField(field.smoothRadius, theta, phi);
+    // Hair that covers the ear (ends below its lobe) falls over it; hair that ends on it lies on the
+    // skull and lets the ear through, as short hair does, instead of standing out over it in a wing.
+    const overEar = smoothstep(EAR_BOTTOM_PHI - 6 * DEG, EAR_BOTTOM_PHI + 2 * DEG, end);
+    const raw = lerpTo(
+      sampleField(field.skullRadius, theta, phi),
+      sampleField(field.radius, theta, phi),
+      overEar,
+    );
+    const smooth = lerpTo(
+      sampleField(field.smoothSkullRadius, theta, phi),
+      sampleField(field.smoothRadius, theta, phi),
+      overEar,
+    );
     const onScalp = smoothstep(0.2, 0.5, sampleField(field.hairWeight, theta, phi));
-    const head = smooth + onScalp * Math.max(0, raw + 0.001 - smooth);
+    const over = smooth + onScalp * Math.max(0, raw + 0.001 - smooth);
     // Hanging hair thins across to the face too; short styles keep their full sides there (an afro's
     // outline is its volume round the temples).
     const across = length > 0 ? smoothstep(0, EDGE_TAPER, beside) : 1;
     const toEdge = smoothstep(end, end - EDGE_TAPER, phi) * across;
     const t = Math.max(EDGE_THICKNESS, thickness(theta, phi) * toEdge);
+    // At its end on the head the hair comes down onto the skin: over a hollow (the nape, where the
+    // neck leaves the skull) the smoothed head stood off it in a ledge.
+    const onEnd = length > 0 ? 0 : 1 - smoothstep(end, end - EDGE_TAPER, phi);
+    const head = over - onEnd * Math.max(0, over - raw - 0.001);
     const base = head + t;
     const c = curtain(theta, phi);
     // Smooth maximum of the scalp shell and the curtain (no crease where the hair leaves the head).

@@ -15,6 +15,12 @@ export interface HeadRadialField {
   radius: Float32Array;
   /** `radius` blurred over ±10°: hair falls over the ears instead of tracing them. */
   smoothRadius: Float32Array;
+  /**
+   * The skull alone: `smoothRadius` with the ears left out (their bins filled from the scalp round
+   * them). Hair that ends on the ear lies on this and lets the ear through, as short hair does.
+   */
+  smoothSkullRadius: Float32Array;
+  skullRadius: Float32Array;
   hairWeight: Float32Array;
 }
 
@@ -42,6 +48,8 @@ export function headRadialField(model: HeadModel, positions: Float32Array): Head
   const cols = AZIMUTH_BINS;
   const rows = POLAR_BINS + 1;
   const radius = new Float32Array(cols * rows);
+  const skullRadius = new Float32Array(cols * rows);
+  const skullCount = new Float32Array(cols * rows);
   const weightSum = new Float32Array(cols * rows);
   const count = new Float32Array(cols * rows);
   const tri = model.triangles;
@@ -54,7 +62,9 @@ export function headRadialField(model: HeadModel, positions: Float32Array): Head
     [0.5, 0, 0.5],
     [1 / 3, 1 / 3, 1 / 3],
   ];
+  const isEar = model.regions.map((r) => r.name.startsWith('ear-'));
   for (let t = 0; t < tri.length; t += 3) {
+    const ear = isEar[model.triangleRegion[t / 3]!]!;
     for (const [a, b, c] of bary) {
       let x = 0,
         y = 0,
@@ -78,6 +88,8 @@ export function headRadialField(model: HeadModel, positions: Float32Array): Head
       const j = ((Math.round((theta / (2 * Math.PI)) * cols) % cols) + cols) % cols;
       const bin = i * cols + j;
       if (r > radius[bin]!) radius[bin] = r;
+      if (!ear && r > skullRadius[bin]!) skullRadius[bin] = r;
+      if (!ear) skullCount[bin]!++;
       weightSum[bin]! += h;
       count[bin]!++;
     }
@@ -86,7 +98,16 @@ export function headRadialField(model: HeadModel, positions: Float32Array): Head
   for (let b = 0; b < hairWeight.length; b++) hairWeight[b] = count[b]! > 0 ? weightSum[b]! / count[b]! : -1;
   fillEmpty(radius, count, cols, rows);
   fillEmpty(hairWeight, count, cols, rows);
-  return { centre, radius, smoothRadius: boxBlur(boxBlur(radius, cols, rows, 2), cols, rows, 2), hairWeight };
+  fillEmpty(skullRadius, skullCount, cols, rows);
+  const smooth = (grid: Float32Array) => boxBlur(boxBlur(grid, cols, rows, 2), cols, rows, 2);
+  return {
+    centre,
+    radius,
+    smoothRadius: smooth(radius),
+    smoothSkullRadius: smooth(skullRadius),
+    skullRadius,
+    hairWeight,
+  };
 }
 
 /** Box blur over ±half bins, wrapping in azimuth, clamped in polar angle. */
