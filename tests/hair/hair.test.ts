@@ -538,13 +538,15 @@ test('long hair frames the face: beside it the curtain lies on the head, behind 
   }
 });
 
-test('short hair ends on the skin: on the skull where it meets the ear (no wing), down on the neck at the nape', () => {
+test('short hair ends on the skin: on the skull where it meets the ear (no wing), on the neck at the nape; longer hair over the ear', () => {
   // Until 2026-12-05 the hair followed the head blurred over the ears, so short hair ending on the ear
   // stood out over it in a wing (petsc_dmitry.jpg from the front), and the nape's edge stood off the
   // neck in a ledge.
   const field = headRadialField(model, cases[0]!.fit.positions);
   const DEG = Math.PI / 180;
   const shape = hairShape(field, { ...HAIRSTYLE_PRESETS.short, earCover: 0.5 });
+  // A medium cut's hair falls over the ear instead: through it, the ear's rim read as a slot in the hair.
+  const medium = hairShape(field, { ...HAIRSTYLE_PRESETS.medium, earCover: 0.5 });
   const mm = (m: number) => (1000 * m).toFixed(1);
   for (const side of [1, -1]) {
     // Where the ear stands out most from the skull at the hair's end.
@@ -557,10 +559,13 @@ test('short hair ends on the skin: on the skull where it meets the ear (no wing)
     }
     const { outer } = shape.radii(worst.theta, worst.phi, shape.endPhi(worst.theta));
     const offSkull = outer - sampleField(field.skullRadius, worst.theta, worst.phi);
-    const label = `side ${side}: the ear ${mm(worst.ear)} mm off the skull at the hair's end, the hair ${mm(offSkull)} mm`;
+    const over = medium.radii(worst.theta, worst.phi, medium.endPhi(worst.theta)).outer;
+    const mediumOffSkull = over - sampleField(field.skullRadius, worst.theta, worst.phi);
+    const label = `side ${side}: the ear ${mm(worst.ear)} mm off the skull at the hair's end, the hair ${mm(offSkull)} mm (a medium cut's ${mm(mediumOffSkull)} mm)`;
     console.log(label);
     assert.ok(worst.ear > 0.005, label);
     assert.ok(offSkull < 0.004, label);
+    assert.ok(mediumOffSkull > 0.5 * worst.ear, label);
   }
   // The nape: the last few degrees of the hair's end behind the head lie on the skin.
   let ledge = 0;

@@ -20,7 +20,7 @@ const PHOTOS: TurntablePhoto[] = [
   { name: 'astronaut', file: ASTRONAUT, identityAt45: true, hairStyle: 'medium' },
   { name: 'grace_hopper', file: GRACE_HOPPER, identityAt45: true, hairStyle: 'short' },
   { name: 'cameraman', file: CAMERAMAN, identityAt45: false, turned: true },
-  // Printed, not asserted: 0.523 at 45°, 0.596 at 315° (2026-12-05, the ears let through short hair:
+  // Printed, not asserted: 0.524 at 45°, 0.594 at 315° (2026-12-05, the nape's edge on the neck:
   // under the line by too little to hold; 0.505 / 0.608 with the bare hairline's band left out of
   // the hair's colour; 0.504 / 0.600 with the fringe ending in points; 0.535 / 0.608 on 2026-12-03,
   // 0.61–0.66 / 0.65–0.68 before); 315° is 53° from his photo's own −8° turn (60°, 52° from it on the

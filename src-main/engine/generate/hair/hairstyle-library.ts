@@ -245,6 +245,8 @@ const HAIRLINE_RAISE = 20 * DEG;
  * the temples. Held full to 20° and gone by 55° (as the fringe is), it cut a box out of the hair.
  */
 const RAISE_FADE = 75 * DEG;
+/** Styles whose sides lie against the head (cut short, or pulled back into a bun), not over the ears. */
+const SIDES_ON_SKULL: ReadonlySet<HairstyleId> = new Set(['buzz', 'short', 'quiff', 'bun']);
 /** How far (polar angle) a fringe's strand tips reach below and above its mean end. */
 const FRINGE_TIPS = 4 * DEG;
 
@@ -334,6 +336,7 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     return grid[j0]! * (1 - t) + grid[(j0 + 1) % cols]! * t;
   };
   const flare = 0.12 * wave;
+  const sidesOnSkull = SIDES_ON_SKULL.has(params.style);
   const sideWindow = (theta: number) => smoothstep(60 * DEG, 85 * DEG, absAzimuth(theta));
 
   /** Distance along (θ, φ) to the curtain hanging from the head's widest ring (φ > 90°). */
@@ -393,9 +396,9 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
    */
   const outerNoWave = (theta: number, phi: number, end: number, beside: number): number => {
     // Over the smoothed head (not into every dip behind the ears), yet never under the scalp.
-    // Hair that covers the ear (ends below its lobe) falls over it; hair that ends on it lies on the
-    // skull and lets the ear through, as short hair does, instead of standing out over it in a wing.
-    const overEar = smoothstep(EAR_BOTTOM_PHI - 6 * DEG, EAR_BOTTOM_PHI + 2 * DEG, end);
+    // Longer hair and hair that covers the ear (ends below its lobe) fall over it; short sides that
+    // end on it lie on the skull and let the ear through instead of standing out over it in a wing.
+    const overEar = sidesOnSkull ? smoothstep(EAR_BOTTOM_PHI - 6 * DEG, EAR_BOTTOM_PHI + 2 * DEG, end) : 1;
     const raw = lerpTo(
       sampleField(field.skullRadius, theta, phi),
       sampleField(field.radius, theta, phi),
