@@ -98,6 +98,10 @@ def turntable(glb, out_dir, count, size):
     track.target = target
     key = bpy.data.objects.new("key", bpy.data.lights.new("key", "SUN"))
     key.data.energy = 2.5
+    # A soft key (a 12° disc, like a studio softbox): Blender's default 0.5° sun cast hard shadows
+    # whose edges followed the mesh's triangles (Cycles' shadow terminator) and read as seams across
+    # the face, the nose's shadow a straight line through the mouth.
+    key.data.angle = math.radians(12)
     scene.collection.objects.link(key)
     # An 85 mm lens (36 mm sensor) sees 24°: the bounds fill most of the frame at this distance.
     distance = 0.75 * radius / math.tan(math.radians(12))
