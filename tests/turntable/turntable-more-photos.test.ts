@@ -26,8 +26,9 @@ const PHOTOS: TurntablePhoto[] = [
   // (synthesise-skin.ts, bake-hair-texture.ts): 70 %, her dark headscarf and her neck; now ~31 %.
   { name: 'child_headscarf', file: CHILD_HEADSCARF, identityAt45: true },
   // Elderly, long wavy hair to the jaw and a long beard, a half-length photo (his face ~200 px). Bob and
-  // long wavy fit his outline within 0.01 of each other. Identity printed, not asserted, issue 8 open
-  // on it: 0.49 at +45°, ~0.60 at −45° (the side his photo has in shadow). Until 2026-12-04 the
+  // long wavy fit his outline within 0.05 of each other. Identity printed, not asserted, issue 8 open
+  // on it: ~0.51 at +45°; at −45° (the side his photo has in shadow) 0.59–0.61 at the detector's
+  // limit, its score 0.40–0.52 (a face under 0.5 is not found). Until 2026-12-04 the
   // hair hung like a hood round his face; until 2026-12-05 the beard was only painted on the chin and
   // the neck (build-beard-mesh.ts now models it, 17 cm below the chin).
   { name: 'mendeleev', file: MENDELEEV, identityAt45: false, hairStyle: ['bob', 'long-wavy'], beard: true },

@@ -79,7 +79,7 @@ export function buildHairMesh(
   rows.forEach((row, i) => {
     for (let j = 0; j <= cols; j++) {
       const theta = azimuth(j);
-      const phi = row.s * ends[j]!;
+      const phi = shape.hangs ? rowPhi(row.s, ends[j]!) : row.s * ends[j]!;
       const { outer, inner } = shape.radii(theta, phi, ends[j]!);
       const v = i * (cols + 1) + j;
       put(v, theta, phi, row.outer ? outer : inner, j / cols, row.v);
@@ -108,6 +108,19 @@ export function buildHairMesh(
     indices.push(ringVertices + cols + j, at(last, j + 1), at(last, j));
   }
   return { positions, uvs, indices: Uint32Array.from(indices) };
+}
+
+/**
+ * Polar angle of row s (0 at the crown, 1 at the end φ = end) of hanging hair: evenly spaced along
+ * the hair, not in angle. Below the head's centre a curtain drops a distance ∝ −cot φ (r = ρ / sin φ),
+ * so rows evenly spaced in angle lay a few centimetres of a long curtain apart at its end: its waves
+ * went unsampled there, and the fit's coarse mesh ended the curtain higher than the exported one.
+ * The measure is φ above the equator and π/2 − cot φ below it (continuous, with its slope).
+ */
+export function rowPhi(s: number, end: number): number {
+  const along = (phi: number) => (phi <= Math.PI / 2 ? phi : Math.PI / 2 - 1 / Math.tan(phi));
+  const l = s * along(end);
+  return l <= Math.PI / 2 ? l : Math.PI / 2 + Math.atan(l - Math.PI / 2);
 }
 
 function lerp([a, b]: [number, number], t: number): number {

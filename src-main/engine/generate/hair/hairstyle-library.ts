@@ -210,10 +210,11 @@ export const HAIRSTYLE_BOUNDS: Record<
     crest: [0, 0],
     earCover: [0, 1],
   },
+  // From hair to the jaw (mendeleev.jpg, 11 cm below the head's centre) to far below the shoulders.
   'long-wavy': {
     volume: [0.015, 0.06],
     sideVolume: [0.015, 0.06],
-    length: [0.15, 0.4],
+    length: [0.1, 0.4],
     crest: [0, 0],
     earCover: [0, 1],
   },
@@ -270,12 +271,20 @@ const CURTAIN_TAPER = 20 * DEG;
 /** The end is tabulated every 3.75° of azimuth; the edge is looked for up to 26° either side. */
 const END_STEPS = 96;
 const EDGE_REACH_STEPS = 7;
+/**
+ * A direction counts as past the end only if it ends this much higher: along a curtain's bottom the
+ * neighbouring ends differ by hundredths of a degree, and its last ring drew in to the neck as if it
+ * were beside the face — a lip curled in under the hair, several centimetres long on a long curtain.
+ */
+const BESIDE_MARGIN = 2 * DEG;
 
 export interface HairShape {
   /** Polar angle where the hair ends, per azimuth θ. */
   endPhi(theta: number): number;
   /** Outer and inner distance from the centre along direction (θ, φ), φ ≤ end = endPhi(θ). */
   radii(theta: number, phi: number, end: number): { outer: number; inner: number };
+  /** Whether the hair hangs below the head as a curtain (length > 0). */
+  hangs: boolean;
 }
 
 function lerpTo(a: number, b: number, t: number): number {
@@ -465,12 +474,17 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     const ringRadius = Math.max(0.2, Math.sin(phi));
     for (let k = 1; k <= EDGE_REACH_STEPS; k++) {
       const delta = (k * 2 * Math.PI) / END_STEPS;
-      if (tabulatedEnd(theta - delta) < phi || tabulatedEnd(theta + delta) < phi) return delta * ringRadius;
+      if (
+        tabulatedEnd(theta - delta) < phi - BESIDE_MARGIN ||
+        tabulatedEnd(theta + delta) < phi - BESIDE_MARGIN
+      )
+        return delta * ringRadius;
     }
     return Math.PI;
   };
   return {
     endPhi,
+    hangs: length > 0,
     radii(theta, phi, end) {
       const head = sampleField(field.radius, theta, phi);
       let outer = outerNoWave(theta, phi, end, distanceBeside(theta, phi));
