@@ -29,6 +29,16 @@ const photo = await loadPhoto(ASTRONAUT);
 const { width, height } = photo.rgba;
 const fit = fitHeadModel({ landmarks: photo.face.landmarks, imageWidth: width, imageHeight: height }, model);
 const field = headRadialField(model, fit.positions);
+/** The astronaut's fitted camera with no hair in the photo: the target is drawn by the test. */
+const emptyScene = () =>
+  silhouetteScene({
+    model,
+    positions: fit.positions,
+    camera: fit.camera,
+    hairMask: new Uint8Array(width * height),
+    maskWidth: width,
+    maskHeight: height,
+  });
 
 /** Styles whose silhouettes can be told apart in a front view; the family each belongs to. */
 const FAMILY: Partial<Record<HairstyleId, string>> = {
@@ -50,14 +60,7 @@ for (const style of ['long-straight', 'long-wavy', 'bob', 'afro'] as const) {
       length: preset.length * 0.85,
       parting: 0.3,
     };
-    const base = silhouetteScene({
-      model,
-      positions: fit.positions,
-      camera: fit.camera,
-      hairMask: new Uint8Array(width * height),
-      maskWidth: width,
-      maskHeight: height,
-    });
+    const base = emptyScene();
     const target = await renderHairSilhouette(base, buildHairMesh(field, hairShape(field, truth)));
     const t0 = performance.now();
     const result = await fitHairstyle({ ...base, target }, field);
@@ -74,14 +77,7 @@ test("the fit's coarse mesh draws the exported mesh's silhouette, long hair incl
   // Until 2026-12-05 a curtain's last ring drew in to the neck and its rows lay centimetres apart at
   // its end, so the coarse mesh ended a long curtain higher than the exported one: mendeleev.jpg's fit
   // chose 15 cm of hair and reported IoU 0.723 for an exported silhouette of 0.648.
-  const scene = silhouetteScene({
-    model,
-    positions: fit.positions,
-    camera: fit.camera,
-    hairMask: new Uint8Array(width * height),
-    maskWidth: width,
-    maskHeight: height,
-  });
+  const scene = emptyScene();
   const agreement: string[] = [];
   let worst = 1;
   for (const style of HAIRSTYLE_IDS) {
