@@ -287,8 +287,12 @@ export interface HairShape {
   hangs: boolean;
 }
 
-function lerpTo(a: number, b: number, t: number): number {
-  return a + (b - a) * t;
+/** Field a at t = 0, b at t = 1, mixed between (each sampled only where it counts: a hot path). */
+function blendFields(a: Float32Array, b: Float32Array, t: number, theta: number, phi: number): number {
+  if (t <= 0) return sampleField(a, theta, phi);
+  if (t >= 1) return sampleField(b, theta, phi);
+  const va = sampleField(a, theta, phi);
+  return va + (sampleField(b, theta, phi) - va) * t;
 }
 
 function smoothstep(e0: number, e1: number, x: number): number {
@@ -408,16 +412,8 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     // Longer hair and hair that covers the ear (ends below its lobe) fall over it; short sides that
     // end on it lie on the skull and let the ear through instead of standing out over it in a wing.
     const overEar = sidesOnSkull ? smoothstep(EAR_BOTTOM_PHI - 6 * DEG, EAR_BOTTOM_PHI + 2 * DEG, end) : 1;
-    const raw = lerpTo(
-      sampleField(field.skullRadius, theta, phi),
-      sampleField(field.radius, theta, phi),
-      overEar,
-    );
-    const smooth = lerpTo(
-      sampleField(field.smoothSkullRadius, theta, phi),
-      sampleField(field.smoothRadius, theta, phi),
-      overEar,
-    );
+    const raw = blendFields(field.skullRadius, field.radius, overEar, theta, phi);
+    const smooth = blendFields(field.smoothSkullRadius, field.smoothRadius, overEar, theta, phi);
     const onScalp = smoothstep(0.2, 0.5, sampleField(field.hairWeight, theta, phi));
     const over = smooth + onScalp * Math.max(0, raw + 0.001 - smooth);
     // Hanging hair thins across to the face too; short styles keep their full sides there (an afro's
@@ -487,7 +483,8 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     hangs: length > 0,
     radii(theta, phi, end) {
       const head = sampleField(field.radius, theta, phi);
-      let outer = outerNoWave(theta, phi, end, distanceBeside(theta, phi));
+      // Only hanging hair draws in beside the face (without a curtain the distance changes nothing).
+      let outer = outerNoWave(theta, phi, end, length > 0 ? distanceBeside(theta, phi) : Math.PI);
       const tc = Math.max(thickness(theta, phi), 0.02) + 0.012;
       // Under the scalp; where an ear pokes through the hair, still under the outer surface.
       const inner = Math.min(Math.max(head - UNDER_SCALP, outer - tc), outer - 0.002);
