@@ -20,6 +20,7 @@ export interface HeadRadialField {
    * them). Hair that ends on the ear lies on this and lets the ear through, as short hair does.
    */
   smoothSkullRadius: Float32Array;
+  /** `radius` with the ears left out, unblurred. */
   skullRadius: Float32Array;
   hairWeight: Float32Array;
 }
