@@ -118,9 +118,13 @@ export function buildHairMesh(
  * The measure is φ above the equator and π/2 − cot φ below it (continuous, with its slope).
  */
 export function rowPhi(s: number, end: number): number {
-  const along = (phi: number) => (phi <= Math.PI / 2 ? phi : Math.PI / 2 - 1 / Math.tan(phi));
-  const l = s * along(end);
+  const l = s * alongHair(end);
   return l <= Math.PI / 2 ? l : Math.PI / 2 + Math.atan(l - Math.PI / 2);
+}
+
+/** rowPhi's measure (a module function: rowPhi runs per vertex, and tsx wraps each closure made). */
+function alongHair(phi: number): number {
+  return phi <= Math.PI / 2 ? phi : Math.PI / 2 - 1 / Math.tan(phi);
 }
 
 function lerp([a, b]: [number, number], t: number): number {
