@@ -350,11 +350,12 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
   };
   const flare = 0.12 * wave;
   const sidesOnSkull = SIDES_ON_SKULL.has(params.style);
+  const hangs = length > 0;
   const sideWindow = (theta: number) => smoothstep(60 * DEG, 85 * DEG, absAzimuth(theta));
 
   /** Distance along (θ, φ) to the curtain hanging from the head's widest ring (φ > 90°). */
   const curtain = (theta: number, phi: number): number => {
-    if (phi <= Math.PI / 2 || length <= 0) return 0;
+    if (phi <= Math.PI / 2 || !hangs) return 0;
     const rho = column(widest, theta) + sideVolume;
     const denominator = Math.sin(phi) + flare * Math.cos(phi);
     return denominator > 0.05 ? rho / denominator : 0;
@@ -418,12 +419,12 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     const over = smooth + onScalp * Math.max(0, raw + 0.001 - smooth);
     // Hanging hair thins across to the face too; short styles keep their full sides there (an afro's
     // outline is its volume round the temples).
-    const across = length > 0 ? smoothstep(0, EDGE_TAPER, beside) : 1;
+    const across = hangs ? smoothstep(0, EDGE_TAPER, beside) : 1;
     const toEdge = smoothstep(end, end - EDGE_TAPER, phi) * across;
     const t = Math.max(EDGE_THICKNESS, thickness(theta, phi) * toEdge);
     // At its end on the head the hair comes down onto the skin: over a hollow (the nape, where the
     // neck leaves the skull) the smoothed head stood off it in a ledge.
-    const onEnd = length > 0 ? 0 : 1 - smoothstep(end, end - EDGE_TAPER, phi);
+    const onEnd = hangs ? 0 : 1 - smoothstep(end, end - EDGE_TAPER, phi);
     const head = over - onEnd * Math.max(0, over - raw - 0.001);
     const base = head + t;
     const c = curtain(theta, phi);
@@ -437,7 +438,7 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
   const endPhiTo = (theta: number, bisections: number): number => {
     let end = headEnd(theta);
     const hang = sideWindow(theta);
-    if (hang > 0 && length > 0) {
+    if (hang > 0 && hangs) {
       // The polar angle where the hanging hair reaches its length below the centre (bisection); the
       // end goes down to it across the side window, so the hair's front edge runs from the temple
       // down and back to the jaw, not straight down from the hairline.
@@ -480,11 +481,11 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
   };
   return {
     endPhi,
-    hangs: length > 0,
+    hangs,
     radii(theta, phi, end) {
       const head = sampleField(field.radius, theta, phi);
       // Only hanging hair draws in beside the face (without a curtain the distance changes nothing).
-      let outer = outerNoWave(theta, phi, end, length > 0 ? distanceBeside(theta, phi) : Math.PI);
+      let outer = outerNoWave(theta, phi, end, hangs ? distanceBeside(theta, phi) : Math.PI);
       const tc = Math.max(thickness(theta, phi), 0.02) + 0.012;
       // Under the scalp; where an ear pokes through the hair, still under the outer surface.
       const inner = Math.min(Math.max(head - UNDER_SCALP, outer - tc), outer - 0.002);
