@@ -2,20 +2,22 @@
  * gen3dface: the headless face of the studio. It drives the same StudioBackend as the app (job store +
  * engine child process), prints progress, copies each finished job's exports to --out.
  */
-import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
-import { nodeEngineLauncher, projectRoot } from '../host/engine-process';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { nodeEngineLauncher } from '../host/engine-process';
 import { JobLockedError, liveJobLockOwner } from '../host/job-lock';
 import { StudioBackend } from '../host/studio-backend';
 import { defaultLogPath } from '../host/studio-log';
 import { JOB_LOCK_FILE } from '../shared/job-lock-file';
-import type { ArtifactKind, JobRecord } from '../shared/protocol';
+import type { JobRecord } from '../shared/protocol';
 import { photoBaseName, safeFileStem } from '../shared/file-names';
 import { turnedFaceNote } from '../shared/photo-pose';
 import { hairFitNote } from '../shared/hair-fit';
 import { parseCliArgs, UsageError, USAGE, type CliCommand } from './cli-args';
 import { createProgressView } from './progress-view';
 import { summarizeDiagnostics, writeDiagnostics } from './diagnostics-command';
+import { copyArtifacts, copyExports, packageVersion, startBackend } from './cli-backend';
+import { expandInputs } from './photo-inputs';
 
 /**
  * 2 is also a set-up error (e.g. the native addon not built): fixed by a command, not a new photo.
@@ -30,18 +32,6 @@ export const EXIT = {
   jobLocked: 4,
   cancelled: 130,
 } as const;
-
-const PHOTO_EXTENSIONS = new Set([
-  '.jpg',
-  '.jpeg',
-  '.png',
-  '.webp',
-  '.heic',
-  '.heif',
-  '.avif',
-  '.tif',
-  '.tiff',
-]);
 
 export async function main(argv: string[]): Promise<number> {
   let command: CliCommand;
@@ -226,70 +216,6 @@ function reportSetupProblems(backend: StudioBackend): boolean {
   return backend.engine.setupProblems.length > 0;
 }
 
-export async function startBackend(jobsRoot: string, packsDir?: string): Promise<StudioBackend> {
-  const backend = new StudioBackend({
-    jobsRoot: resolve(jobsRoot),
-    launcher: nodeEngineLauncher(packsDir ? { env: { GEN3D_PACKS_DIR: resolve(packsDir) } } : {}),
-    versions: { studio: await packageVersion() },
-    logFile: defaultLogPath(),
-  });
-  await backend.start();
-  return backend;
-}
-
-/** Photos named directly, plus the photos inside named folders (not recursive), in a stable order. */
-export async function expandInputs(inputs: string[]): Promise<string[]> {
-  const photos: string[] = [];
-  for (const input of inputs) {
-    const info = await stat(input).catch(() => undefined);
-    if (!info) throw new UsageError(`${input} does not exist`);
-    if (info.isDirectory()) {
-      const names = (await readdir(input))
-        .filter((n) => PHOTO_EXTENSIONS.has(extname(n).toLowerCase()))
-        .sort();
-      if (names.length === 0)
-        throw new UsageError(`${input} holds no photos (${[...PHOTO_EXTENSIONS].join(' ')})`);
-      photos.push(...names.map((n) => join(input, n)));
-    } else {
-      photos.push(input);
-    }
-  }
-  return photos;
-}
-
-/** Copy the export stage's files (and the preview) out of the job folder. */
-export async function copyExports(backend: StudioBackend, job: JobRecord, outDir: string): Promise<string[]> {
-  const wanted = new Set<ArtifactKind>([
-    'export-glb',
-    'export-obj',
-    'export-mtl',
-    'export-texture',
-    'export-zip',
-    'export-report',
-    'preview',
-    'report',
-  ]);
-  return copyArtifacts(backend, job, outDir, wanted);
-}
-
-/** Copy the export stage's artifacts of the wanted kinds into outDir (flat, by file name). */
-async function copyArtifacts(
-  backend: StudioBackend,
-  job: JobRecord,
-  outDir: string,
-  wanted: ReadonlySet<ArtifactKind>,
-): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
-  const artifacts = (job.stages.export?.artifacts ?? []).filter((a) => wanted.has(a.kind));
-  const names: string[] = [];
-  for (const artifact of artifacts) {
-    const name = basename(artifact.path);
-    await copyFile(backend.artifactPath(job.id, artifact.path), join(outDir, name));
-    names.push(name);
-  }
-  return names;
-}
-
 /**
  * What a finished job's report asks the user to know: a face turned far from the camera, a hair
  * style that matched poorly. Notes only: an unreadable report (the files are written already) says
@@ -313,9 +239,4 @@ async function reportNotesOf(backend: StudioBackend, job: JobRecord): Promise<st
   } catch {
     return [];
   }
-}
-
-export async function packageVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(projectRoot(), 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
 }

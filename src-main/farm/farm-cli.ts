@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { QueueEvents } from 'bullmq';
-import { expandInputs, packageVersion } from '../cli/main';
+import { packageVersion } from '../cli/cli-backend';
+import { expandInputs } from '../cli/photo-inputs';
 import { parseCliArgs, UsageError } from '../cli/cli-args';
 import {
   batchStatus,

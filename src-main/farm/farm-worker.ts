@@ -11,7 +11,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { nodeEngineLauncher } from '../host/engine-process';
 import { StudioBackend } from '../host/studio-backend';
 import type { StudioEvent } from '../shared/protocol';
-import { copyExports, packageVersion } from '../cli/main';
+import { copyExports, packageVersion } from '../cli/cli-backend';
 import {
   batchMetaKey,
   FarmJobData,

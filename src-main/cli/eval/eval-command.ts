@@ -18,7 +18,8 @@ import type { StudioBackend } from '../../host/studio-backend';
 import { HeadMetrics, type JobRecord, type JobSettingsInput } from '../../shared/protocol';
 import { photoBaseName, safeFileStem } from '../../shared/file-names';
 import { UsageError } from '../cli-args';
-import { expandInputs, startBackend } from '../main';
+import { startBackend } from '../cli-backend';
+import { expandInputs } from '../photo-inputs';
 import { contactSheetPng, type ContactRow } from './contact-sheet';
 import {
   compareRows,
