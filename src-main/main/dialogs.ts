@@ -1,6 +1,6 @@
 /** The OS dialogs behind StudioDialogs, with Electron's `dialog`. */
 import { dialog, shell, type BrowserWindow, type OpenDialogOptions } from 'electron';
-import type { StudioDialogs } from './ipc-handlers';
+import type { StudioDialogs } from './studio-dialogs';
 
 /** The OS open dialog, over the studio window when there is one; the chosen paths, none if cancelled. */
 async function showOpen(window: BrowserWindow | undefined, options: OpenDialogOptions): Promise<string[]> {

@@ -24,6 +24,7 @@ import { parseMessage, type JobRecord, type JobSettingsInput } from '../shared/p
 import type { StudioBackend } from '../host/studio-backend';
 import { ChosenFolders, exportJobToFolder } from '../host/export-to-folder';
 import { importPackFromDialog } from './pack-import';
+import type { StudioDialogs } from './studio-dialogs';
 
 /** The parts of the backend the handlers use (StudioBackend has them all). */
 export type IpcBackend = Pick<
@@ -52,22 +53,6 @@ export type IpcBackend = Pick<
   | 'keepViewCandidate'
   | 'discardViewCandidate'
 >;
-
-/** OS dialogs main shows for the renderer (Electron's `dialog` in the app). */
-export interface StudioDialogs {
-  /** Resolves to the chosen photo's path, or null when the user cancels. */
-  openPhoto(): Promise<string | null>;
-  /** Resolves to the folder the user chose for an export (opening at `defaultPath`), or null. */
-  chooseExportFolder(defaultPath?: string): Promise<string | null>;
-  /** Shows the file in the OS file manager. */
-  reveal(path: string): Promise<void>;
-  /** Resolves to the chosen pack folder's path, or null when the user cancels. */
-  choosePackFolder(): Promise<string | null>;
-  /** Resolves to the chosen pack zip's path, or null when the user cancels. */
-  choosePackZip(): Promise<string | null>;
-  /** Several photos at once (multi-selection): their paths, none when the user cancels. */
-  openPhotos(): Promise<string[]>;
-}
 
 export type InvokeChannel = Exclude<(typeof IPC)[keyof typeof IPC], typeof IPC.event>;
 export type IpcHandler = (args: unknown) => Promise<unknown>;

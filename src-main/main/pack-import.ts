@@ -3,10 +3,11 @@
  * straight to the backend, so the renderer never names a path on disk.
  */
 import type { PackInfo } from '../shared/protocol';
-import type { IpcBackend, StudioDialogs } from './ipc-handlers';
+import type { StudioBackend } from '../host/studio-backend';
+import type { StudioDialogs } from './studio-dialogs';
 
 export async function importPackFromDialog(
-  backend: Pick<IpcBackend, 'installPack'>,
+  backend: Pick<StudioBackend, 'installPack'>,
   dialogs: Pick<StudioDialogs, 'choosePackFolder' | 'choosePackZip'>,
   args: { kind: 'folder' | 'zip'; replace?: boolean | undefined },
 ): Promise<PackInfo | null> {

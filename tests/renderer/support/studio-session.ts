@@ -12,11 +12,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { nodeEngineLauncher, projectRoot } from '../../../src-main/host/engine-process';
 import { StudioBackend } from '../../../src-main/host/studio-backend';
 import { RENDERER_CSP } from '../../../src-main/main/content-security-policy';
-import {
-  createIpcHandlers,
-  type InvokeChannel,
-  type StudioDialogs,
-} from '../../../src-main/main/ipc-handlers';
+import { createIpcHandlers, type InvokeChannel } from '../../../src-main/main/ipc-handlers';
+import type { StudioDialogs } from '../../../src-main/main/studio-dialogs';
 import type { StudioApi } from '../../../src-main/shared/studio-api';
 import { buildApp, type AppBuild } from './electron-vite-build';
 import { bundlePageBridge } from './bundle-bridge';
