@@ -579,6 +579,47 @@ test('short hair ends on the skin: on the skull where it meets the ear (no wing)
   assert.ok(ledge < 0.004, `nape ledge ${mm(ledge)} mm`);
 });
 
+test('short hair is cut round the ear, not through it; a medium cut covers its top', () => {
+  // Where short hair ended on the ear, the ear came out through the shell, and the two meshes' crossing
+  // showed a ragged rim in Blender (petsc_dmitry.jpg). Its end now arcs over the ear (earTopPhi).
+  const field = headRadialField(model, cases[0]!.fit.positions);
+  const earRegions = new Set(model.regions.flatMap((r, i) => (r.name.startsWith('ear-') ? [i] : [])));
+  const earVertices = new Set<number>();
+  for (let t = 0; t < model.triangleRegion.length; t++)
+    if (earRegions.has(model.triangleRegion[t]!))
+      for (let k = 0; k < 3; k++) earVertices.add(model.triangles[t * 3 + k]!);
+  const P = cases[0]!.fit.positions;
+  const c = field.centre;
+  /** Ear vertices standing ≥ 3 mm off the skull in the directions the hair covers. */
+  const covered = (shape: ReturnType<typeof hairShape>): number => {
+    let n = 0;
+    for (const v of earVertices) {
+      const x = P[v * 3]! - c[0],
+        y = P[v * 3 + 1]! - c[1],
+        z = P[v * 3 + 2]! - c[2];
+      const r = Math.hypot(x, y, z);
+      const phi = Math.acos(y / r),
+        theta = Math.atan2(x, z);
+      if (r < sampleField(field.skullRadius, theta, phi) + 0.003) continue;
+      if (phi < shape.endPhi(theta)) n++;
+    }
+    return n;
+  };
+  const short = covered(hairShape(field, { ...HAIRSTYLE_PRESETS.short, earCover: 0.5 }));
+  const medium = covered(hairShape(field, { ...HAIRSTYLE_PRESETS.medium, earCover: 0.5 }));
+  console.log(`ear vertices under the hair: short ${short}, medium ${medium} (of ${earVertices.size})`);
+  assert.equal(short, 0);
+  assert.ok(medium > 20, `medium covers ${medium}`);
+  // The arc keeps to the ear: in front of it and behind it the short hair ends as it did.
+  const shape = hairShape(field, { ...HAIRSTYLE_PRESETS.short, earCover: 0.5 });
+  const noEars = { ...field, earTopPhi: new Float32Array(field.earTopPhi.length).fill(Math.PI) };
+  const without = hairShape(noEars, { ...HAIRSTYLE_PRESETS.short, earCover: 0.5 });
+  const DEG = Math.PI / 180;
+  for (const deg of [0, 55, -55, 145, -145, 180])
+    assert.equal(shape.endPhi(deg * DEG), without.endPhi(deg * DEG), `at ${deg}°`);
+  assert.ok(shape.endPhi(100 * DEG) < without.endPhi(100 * DEG) - 10 * DEG, 'no arc over the ear');
+});
+
 /** A long beard on a fitted head: 12 cm below the chin, 10 cm wide, 1.5 cm thick over the jaw. */
 function longBeard(positions: Float32Array): BeardShape {
   const lm = modelLandmarks(model, positions);

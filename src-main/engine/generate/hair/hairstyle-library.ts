@@ -248,6 +248,13 @@ const HAIRLINE_RAISE = 20 * DEG;
 const RAISE_FADE = 75 * DEG;
 /** Styles whose sides lie against the head (cut short, or pulled back into a bun), not over the ears. */
 const SIDES_ON_SKULL: ReadonlySet<HairstyleId> = new Set(['buzz', 'short', 'quiff', 'bun']);
+/**
+ * Short sides end this far (polar angle) above the ear's top, and rise from there by EAR_ARC_SLOPE
+ * per unit of azimuth away from the ear: cut round it, not through it (an ear poking through the
+ * shell showed a ragged rim where the two meshes cross).
+ */
+const EAR_CLEARANCE = 4 * DEG;
+const EAR_ARC_SLOPE = 3;
 /** How far (polar angle) a fringe's strand tips reach below and above its mean end. */
 const FRINGE_TIPS = 4 * DEG;
 
@@ -310,6 +317,25 @@ function smoothCircular(values: Float32Array, half: number): void {
   }
 }
 
+/**
+ * Per azimuth bin, the lowest end that clears the ears: EAR_CLEARANCE above an ear's top, rising by
+ * EAR_ARC_SLOPE per radian of azimuth away from it (π far from the ears: no limit).
+ */
+function earArcEnd(earTopPhi: Float32Array): Float32Array {
+  const cols = earTopPhi.length;
+  const step = (2 * Math.PI) / cols;
+  const arc = new Float32Array(cols).fill(Math.PI);
+  for (let k = 0; k < cols; k++) {
+    if (!(earTopPhi[k]! < Math.PI)) continue;
+    for (let j = 0; j < cols; j++) {
+      const bins = Math.min(Math.abs(j - k), cols - Math.abs(j - k));
+      const phi = earTopPhi[k]! - EAR_CLEARANCE + EAR_ARC_SLOPE * bins * step;
+      if (phi < arc[j]!) arc[j] = phi;
+    }
+  }
+  return arc;
+}
+
 /** |θ| folded into [0, π]. */
 function absAzimuth(theta: number): number {
   const t = Math.abs(((((theta + Math.PI) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI)) - Math.PI);
@@ -350,6 +376,7 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
   };
   const flare = 0.12 * wave;
   const sidesOnSkull = SIDES_ON_SKULL.has(params.style);
+  const earArc = sidesOnSkull ? earArcEnd(field.earTopPhi) : undefined;
   const hangs = length > 0;
   const sideWindow = (theta: number) => smoothstep(60 * DEG, 85 * DEG, absAzimuth(theta));
 
@@ -400,7 +427,8 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     end = Math.max(end, hl + side * earCover * Math.max(0, EAR_BOTTOM_PHI - hl));
     // A negative fringe: the front hairline higher than the head model's (a high forehead).
     end += smoothstep(RAISE_FADE, 0, a) * Math.min(0, fringe) * HAIRLINE_RAISE;
-    return end + 2 * DEG;
+    end += 2 * DEG;
+    return earArc ? Math.min(end, column(earArc, theta)) : end;
   };
   /**
    * The outer surface, `end` the hair's end on this azimuth and `beside` the angle across to the

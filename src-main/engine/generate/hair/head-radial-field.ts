@@ -23,6 +23,11 @@ export interface HeadRadialField {
   /** `radius` with the ears left out, unblurred. */
   skullRadius: Float32Array;
   hairWeight: Float32Array;
+  /**
+   * Per azimuth bin (AZIMUTH_BINS), the polar angle of the ear's top where the ear stands off the
+   * skull there; π where no ear does. Short hair's end goes round it, as a cut does.
+   */
+  earTopPhi: Float32Array;
 }
 
 export function direction(theta: number, phi: number): [number, number, number] {
@@ -64,6 +69,7 @@ export function headRadialField(model: HeadModel, positions: Float32Array): Head
     [1 / 3, 1 / 3, 1 / 3],
   ];
   const isEar = model.regions.map((r) => r.name.startsWith('ear-'));
+  const earSamples: number[] = []; // (bin column, φ, r) of each ear sample
   for (let t = 0; t < tri.length; t += 3) {
     const ear = isEar[model.triangleRegion[t / 3]!]!;
     for (const [a, b, c] of bary) {
@@ -91,6 +97,7 @@ export function headRadialField(model: HeadModel, positions: Float32Array): Head
       if (r > radius[bin]!) radius[bin] = r;
       if (!ear && r > skullRadius[bin]!) skullRadius[bin] = r;
       if (!ear) skullCount[bin]!++;
+      else earSamples.push(j, phi, r);
       weightSum[bin]! += h;
       count[bin]!++;
     }
@@ -108,7 +115,24 @@ export function headRadialField(model: HeadModel, positions: Float32Array): Head
     smoothSkullRadius: smooth(skullRadius),
     skullRadius,
     hairWeight,
+    earTopPhi: earTops(earSamples, skullRadius),
   };
+}
+
+/** An ear sample counts where it stands this far off the skull (its root lies in the scalp). */
+const EAR_STANDS_OFF = 0.001;
+
+/** Per azimuth bin, the least polar angle of the ear samples standing off the skull; π elsewhere. */
+function earTops(samples: number[], skullRadius: Float32Array): Float32Array {
+  const top = new Float32Array(AZIMUTH_BINS).fill(Math.PI);
+  for (let s = 0; s < samples.length; s += 3) {
+    const j = samples[s]!,
+      phi = samples[s + 1]!,
+      r = samples[s + 2]!;
+    const theta = ((j < AZIMUTH_BINS / 2 ? j : j - AZIMUTH_BINS) / AZIMUTH_BINS) * 2 * Math.PI;
+    if (r > sampleField(skullRadius, theta, phi) + EAR_STANDS_OFF && phi < top[j]!) top[j] = phi;
+  }
+  return top;
 }
 
 /** Box blur over ±half bins, wrapping in azimuth, clamped in polar angle. */
