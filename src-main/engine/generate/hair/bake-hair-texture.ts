@@ -53,6 +53,11 @@ export interface HairTextureInput {
   beardMask: Uint8Array | null;
   camera: PinholeCamera;
   mesh: HairMeshGeometry & { normals: Float32Array };
+  /**
+   * The fitted head, in the hair's frame: it hides from the photo what lies behind it (the rim of
+   * short hair cut round an ear took the ear's colour through it, a pink spot behind the ear).
+   */
+  head: { positions: Float32Array; indices: Uint32Array };
   /** Head-frame height (metres) above which the shell is headwear; null without headwear. */
   headwearAboveY: number | null;
   /** The style's parting (−1..1): the strands on top are combed away from it. */
@@ -93,10 +98,7 @@ export async function bakeHairTexture(input: HairTextureInput): Promise<HairText
   const eroded = erode(both, photo.width, photo.height, 3);
   const distance = Math.max(0.05, Math.hypot(input.camera.t[0]!, input.camera.t[1]!, input.camera.t[2]!));
   const baked = await bakeProjectedTexture({
-    positions: mesh.positions,
-    normals: mesh.normals,
-    uvs: mesh.uvs,
-    indices: mesh.indices,
+    ...withOccluder(mesh, input.head),
     photo: { width: photo.width, height: photo.height, data: photo.data },
     mask: { width: photo.width, height: photo.height, data: eroded },
     camera: toNativeCamera(input.camera),
@@ -604,4 +606,28 @@ function joinSeam(rgba: Float32Array, size: number, channels: number): void {
       }
     }
   }
+}
+
+/**
+ * The hair's arrays with the head's triangles added for the photo's depth test only: their UVs lie
+ * off the atlas (one point), so they cover no texel of it.
+ */
+function withOccluder(
+  hair: HairTextureInput['mesh'],
+  head: HairTextureInput['head'],
+): { positions: Float32Array; normals: Float32Array; uvs: Float32Array; indices: Uint32Array } {
+  const hairVertices = hair.positions.length / 3;
+  const headVertices = head.positions.length / 3;
+  const positions = new Float32Array((hairVertices + headVertices) * 3);
+  positions.set(hair.positions);
+  positions.set(head.positions, hair.positions.length);
+  const normals = new Float32Array(positions.length);
+  normals.set(hair.normals);
+  const uvs = new Float32Array((hairVertices + headVertices) * 2).fill(-1);
+  uvs.set(hair.uvs);
+  const indices = new Uint32Array(hair.indices.length + head.indices.length);
+  indices.set(hair.indices);
+  for (let i = 0; i < head.indices.length; i++)
+    indices[hair.indices.length + i] = head.indices[i]! + hairVertices;
+  return { positions, normals, uvs, indices };
 }

@@ -211,10 +211,11 @@ export function hairTextureInput(
     const eyeY = (lm[33 * 3 + 1]! + lm[263 * 3 + 1]!) / 2;
     headwearAboveY = eyeY - segmentation.headwearBottom * faceHeight;
   }
-  // The thin hair over a bare hairline shapes the outline but shows skin: not the hair's colour.
+  // Hair that shows skin (thin hair over a bare hairline, the ear's rim at the outline) shapes the
+  // outline but is not the hair's colour.
   const hairMask = new Uint8Array(segmentation.hair.length);
   for (let p = 0; p < hairMask.length; p++)
-    hairMask[p] = segmentation.hair[p]! && !segmentation.sparseHairline[p] ? 1 : 0;
+    hairMask[p] = segmentation.hair[p]! && !segmentation.skinColouredHair[p] ? 1 : 0;
   return {
     photo: input.photoRgba,
     hairMask,
@@ -222,6 +223,7 @@ export function hairTextureInput(
     beardMask: segmentation.beard?.mask ?? null,
     camera: input.camera,
     mesh,
+    head: { positions, indices: model.triangles },
     headwearAboveY,
     parting,
     // Nothing of the hair seen (a shaved head, or a mask that missed the hair): its own colour, else skin.

@@ -67,6 +67,12 @@ export interface HairSegmentation {
    * colour there above a dark line, read as a wig's lace.
    */
   sparseHairline: Uint8Array;
+  /**
+   * 1 on any hair pixel nearer the skin's colour than the hair's, where the two differ clearly: at
+   * the outline beside the ears the mask takes in a rim of ear, which projected onto short hair cut
+   * round the ear was a pink spot. Likewise outline only; `sparseHairline` is part of it.
+   */
+  skinColouredHair: Uint8Array;
   /** 1 where it shows headwear (hat, cap); all 0 when none was recognised. */
   headwear: Uint8Array;
   /** 1 inside the face oval. */
@@ -334,17 +340,20 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   // hair's highlights (blond, grey, a black-and-white photo) come as near the skin as such a mix.
   const hairPixels = indicesOf(hair);
   const hairColour = robustLabStats(lab, hairPixels).median;
-  const sparseHairline =
-    labDistanceBetween(hairColour, skin.median) >= SPARSE_HAIRLINE_CONTRAST
-      ? sparseHairlineOf(hair, {
-          bareForehead: (p) =>
-            person(p) && !hair[p] && !headwear[p] && ly[p]! < BROWS_Y && skinDistance(p) < SKIN_DISTANCE,
-          mostlySkin: (p) => labDistance(lab, p, skin.median) < labDistance(lab, p, hairColour),
-          reach: SPARSE_HAIRLINE_REACH * frame.faceHeight,
-          width,
-          height,
-        })
-      : new Uint8Array(n);
+  const clearContrast = labDistanceBetween(hairColour, skin.median) >= SPARSE_HAIRLINE_CONTRAST;
+  const mostlySkin = (p: number) => labDistance(lab, p, skin.median) < labDistance(lab, p, hairColour);
+  const sparseHairline = clearContrast
+    ? sparseHairlineOf(hair, {
+        bareForehead: (p) =>
+          person(p) && !hair[p] && !headwear[p] && ly[p]! < BROWS_Y && skinDistance(p) < SKIN_DISTANCE,
+        mostlySkin,
+        reach: SPARSE_HAIRLINE_REACH * frame.faceHeight,
+        width,
+        height,
+      })
+    : new Uint8Array(n);
+  const skinColouredHair = new Uint8Array(n);
+  if (clearContrast) for (let p = 0; p < n; p++) skinColouredHair[p] = hair[p] && mostlySkin(p) ? 1 : 0;
   const headwearPixels = indicesOf(headwear);
   const beard = segmentBeard(
     { lab, lx, ly, face, person, notSkin, frame, width, height, turn: backReach.turn },
@@ -355,6 +364,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     height,
     hair,
     sparseHairline,
+    skinColouredHair,
     headwear,
     face,
     skinBesideFace,
