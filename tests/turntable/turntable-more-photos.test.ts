@@ -16,7 +16,7 @@ import { BOTH_SIDES, describeTurntable, type TurntablePhoto } from './support';
 
 const PHOTOS: TurntablePhoto[] = [
   // Short hair, all three: before the bun had to be seen (fit-hairstyle.ts's BUN_EVIDENCE) each got a bun.
-  // Dave's IoU under the aim (0.707 on 2026-12-05): the head model's crown stands above his thin
+  // Dave's IoU under the aim (0.711 on 2026-12-05): the head model's crown stands above his thin
   // hair's outline at the top left, even at the short style's least volume (4 mm).
   { name: 'petsc_dave', file: PETSC_DAVE, identityAt: BOTH_SIDES, hairStyle: 'short', minHairIou: 0.68 },
   { name: 'petsc_dinesh', file: PETSC_DINESH, identityAt: BOTH_SIDES, hairStyle: 'short' },

@@ -68,9 +68,10 @@ export interface HairSegmentation {
    */
   sparseHairline: Uint8Array;
   /**
-   * 1 on any hair pixel nearer the skin's colour than the hair's, where the two differ clearly: at
-   * the outline beside the ears the mask takes in a rim of ear, which projected onto short hair cut
-   * round the ear was a pink spot. Likewise outline only; `sparseHairline` is part of it.
+   * 1 on the hair near bare skin (the forehead, or the ears and temples beside the face) that is
+   * nearer the skin's colour than the hair's, where the two differ clearly: beside the ears the mask
+   * takes in a rim of ear, which projected onto the hair gave pink patches. Likewise outline only;
+   * `sparseHairline` is part of it.
    */
   skinColouredHair: Uint8Array;
   /** 1 where it shows headwear (hat, cap); all 0 when none was recognised. */
@@ -342,18 +343,22 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   const hairColour = robustLabStats(lab, hairPixels).median;
   const clearContrast = labDistanceBetween(hairColour, skin.median) >= SPARSE_HAIRLINE_CONTRAST;
   const mostlySkin = (p: number) => labDistance(lab, p, skin.median) < labDistance(lab, p, hairColour);
-  const sparseHairline = clearContrast
-    ? sparseHairlineOf(hair, {
-        bareForehead: (p) =>
-          person(p) && !hair[p] && !headwear[p] && ly[p]! < BROWS_Y && skinDistance(p) < SKIN_DISTANCE,
-        mostlySkin,
-        reach: SPARSE_HAIRLINE_REACH * frame.faceHeight,
-        width,
-        height,
-      })
-    : new Uint8Array(n);
-  const skinColouredHair = new Uint8Array(n);
-  if (clearContrast) for (let p = 0; p < n; p++) skinColouredHair[p] = hair[p] && mostlySkin(p) ? 1 : 0;
+  const bareForehead = (p: number) =>
+    person(p) && !hair[p] && !headwear[p] && ly[p]! < BROWS_Y && skinDistance(p) < SKIN_DISTANCE;
+  const nearBareSkin = (bare: (p: number) => boolean): Uint8Array =>
+    clearContrast
+      ? sparseHairlineOf(hair, {
+          bareForehead: bare,
+          mostlySkin,
+          reach: SPARSE_HAIRLINE_REACH * frame.faceHeight,
+          width,
+          height,
+        })
+      : new Uint8Array(n);
+  const sparseHairline = nearBareSkin(bareForehead);
+  // Near the ears and temples too; not through the hair's mass, where a dark-haired black-and-white
+  // photo's highlights are as near the skin's grey (the cameraman's hair went flat without them).
+  const skinColouredHair = nearBareSkin((p) => bareForehead(p) || skinBesideFace[p] === 1);
   const headwearPixels = indicesOf(headwear);
   const beard = segmentBeard(
     { lab, lx, ly, face, person, notSkin, frame, width, height, turn: backReach.turn },
