@@ -54,8 +54,9 @@ export interface HairTextureInput {
   camera: PinholeCamera;
   mesh: HairMeshGeometry & { normals: Float32Array };
   /**
-   * The fitted head, in the hair's frame: it hides from the photo what lies behind it (the rim of
-   * short hair cut round an ear took the ear's colour through it, a pink spot behind the ear).
+   * The fitted head, in the hair's frame: it hides from the photo what lies behind it (without it the
+   * inner surface under the scalp took the forehead through the face, and the rim of short hair cut
+   * round an ear took the ear).
    */
   head: { positions: Float32Array; indices: Uint32Array };
   /** Head-frame height (metres) above which the shell is headwear; null without headwear. */

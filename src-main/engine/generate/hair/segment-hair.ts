@@ -347,8 +347,8 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     person(p) && !hair[p] && !headwear[p] && ly[p]! < BROWS_Y && skinDistance(p) < SKIN_DISTANCE;
   const nearBareSkin = (bare: (p: number) => boolean): Uint8Array =>
     clearContrast
-      ? sparseHairlineOf(hair, {
-          bareForehead: bare,
+      ? hairShowingSkinNear(hair, {
+          bareSkin: bare,
           mostlySkin,
           reach: SPARSE_HAIRLINE_REACH * frame.faceHeight,
           width,
@@ -383,11 +383,11 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   };
 }
 
-/** Hair pixels that show mostly skin within `reach` (pixels) of the bare forehead. */
-function sparseHairlineOf(
+/** Hair pixels that show mostly skin within `reach` (pixels) of bare skin. */
+function hairShowingSkinNear(
   hair: Uint8Array,
   c: {
-    bareForehead: (p: number) => boolean;
+    bareSkin: (p: number) => boolean;
     mostlySkin: (p: number) => boolean;
     reach: number;
     width: number;
@@ -395,9 +395,9 @@ function sparseHairlineOf(
   },
 ): Uint8Array {
   const n = c.width * c.height;
-  const forehead = new Uint8Array(n);
-  for (let p = 0; p < n; p++) forehead[p] = c.bareForehead(p) ? 1 : 0;
-  const distance = distanceToMask(forehead, c.width, c.height);
+  const bare = new Uint8Array(n);
+  for (let p = 0; p < n; p++) bare[p] = c.bareSkin(p) ? 1 : 0;
+  const distance = distanceToMask(bare, c.width, c.height);
   const sparse = new Uint8Array(n);
   for (let p = 0; p < n; p++) sparse[p] = hair[p] && distance[p]! <= c.reach && c.mostlySkin(p) ? 1 : 0;
   return sparse;
