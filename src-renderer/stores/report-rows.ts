@@ -11,7 +11,7 @@ import {
   describeYaw,
   turnedFaceNote,
 } from '../../src-main/shared/photo-pose';
-import { hairFitNote } from '../../src-main/shared/hair-fit';
+import { HAIR_IN_PHOTO_MIN, hairFitNote } from '../../src-main/shared/hair-fit';
 
 export interface ReportRow {
   /** Stable id of the row (tests and `data-row`). */
@@ -57,6 +57,7 @@ const ReportFile = z
       .object({
         style: z.string(),
         iou: z.number(),
+        inPhoto: z.number().optional(),
         headwear: z.boolean().optional(),
         beard: z.object({ lengthM: z.number(), iou: z.number() }).loose().nullable().optional(),
       })
@@ -108,7 +109,10 @@ function hairRows(r: z.infer<typeof ReportFile>): ReportRow[] {
     {
       key: 'photo.hair',
       label: r.hair.headwear ? 'Hair (with headwear)' : 'Hair',
-      value: `${r.hair.style} · IoU ${r.hair.iou.toFixed(2)}`,
+      value:
+        r.hair.inPhoto !== undefined && r.hair.inPhoto < HAIR_IN_PHOTO_MIN
+          ? `${r.hair.style} · guessed`
+          : `${r.hair.style} · IoU ${r.hair.iou.toFixed(2)}`,
       note: poor ?? "the style's outline matches the photo's hair",
       tone: poor ? 'bad' : 'ok',
     },

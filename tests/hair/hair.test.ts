@@ -39,6 +39,8 @@ import {
 } from '../../src-main/engine/generate/hair/fit-hairstyle';
 import { toFaceLocal } from '../../src-main/engine/generate/hair/face-frame';
 import { hairOrHeadwear } from '../../src-main/engine/generate/hair/segment-hair';
+import { eyebrowRgb } from '../../src-main/engine/generate/hair/hair-in-photo';
+import { HAIR_IN_PHOTO_MIN, hairFitNote } from '../../src-main/shared/hair-fit';
 import {
   bakeHeadTexture,
   buildTexturedHead,
@@ -60,6 +62,7 @@ import {
   CAMERAMAN,
   GRACE_HOPPER,
   JESPER,
+  JESPER_TILT,
   MARIE_CURIE,
   NEW_WAVE,
   PETSC_DAVE,
@@ -514,6 +517,44 @@ test('the head hides from the photo what lies behind it: the hair under the scal
   console.log(`astronaut: inner-surface texels from the photo ${withHead}, ${without} without the head`);
   assert.equal(withHead, 0);
   assert.ok(without > 50, `${without} without the head: the check cannot fail`);
+});
+
+test("a close-up that cuts off the top of the head (kpa_jesper_tilt.jpg): the hair is a guess in the eyebrows' colour, and said so", async () => {
+  // Fitted to the few "hair" pixels at the frame's edge (background), the hair came out a skin-pink
+  // crop at IoU 0.55 with a note blaming a dark background.
+  const c = await runCase('kpa_jesper_tilt', JESPER_TILT);
+  const r = c.hair.report;
+  console.log(`kpa_jesper_tilt: ${(r.inPhoto * 100).toFixed(0)} % of the scalp in the photo, ${r.style}`);
+  assert.ok(r.inPhoto < HAIR_IN_PHOTO_MIN, `${r.inPhoto}`);
+  for (const other of cases)
+    assert.ok(other.hair.report.inPhoto > 0.9, `${other.name}: ${other.hair.report.inPhoto}`);
+  assert.equal(r.style, 'short');
+  assert.equal(r.textureSeenShare, 0);
+  assert.match(hairFitNote(r) ?? '', /does not show the top of the head/);
+  // The texture's colour is the brows' (brown), not the skin's the fit once took.
+  const { data, info } = await sharp(c.hair.mesh.texturePng)
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const lab = rgbaToLab(data, info.width * info.height);
+  const labOf = (rgb: readonly number[]): Lab => {
+    const one = rgbaToLab(Uint8Array.from([...rgb, 255]), 1);
+    return [one[0]!, one[1]!, one[2]!];
+  };
+  const brows = labOf(eyebrowRgb(c.photo.rgba, c.landmarks));
+  const skin = labOf(c.hair.segmentation.skinRgb);
+  let nearBrows = 0,
+    texels = 0;
+  for (let p = 0; p < info.width * info.height; p++) {
+    const v = (Math.floor(p / info.width) + 0.5) / info.height;
+    if (v > HAIR_ATLAS.outerV[1]) continue;
+    texels++;
+    if (labDistance(lab, p, brows) < labDistance(lab, p, skin)) nearBrows++;
+  }
+  console.log(
+    `kpa_jesper_tilt: ${((nearBrows / texels) * 100).toFixed(1)} % of the hair nearer the brows' colour than the skin's`,
+  );
+  assert.ok(nearBrows > 0.95 * texels, `${nearBrows} of ${texels}`);
 });
 
 test('black and white (marie_curie.jpg): grey curls are hair by their texture, not a cap', async () => {

@@ -99,6 +99,12 @@ test("the hair's fit: the style and its IoU, flagged as a guess under 0.75; a mo
     rowsOf({ hair: { style: 'bob', iou, headwear: false, params: {} } }).get('photo.hair');
   assert.deepEqual([hair(0.872)?.value, hair(0.872)?.tone], ['bob · IoU 0.87', 'ok']);
   assert.deepEqual([hair(0.606)?.value, hair(0.606)?.tone], ['bob · IoU 0.61', 'bad']);
+  // The top of the head cut off by the frame: a guess, said so, whatever the IoU.
+  const guessed = rowsOf({ hair: { style: 'short', iou: 0.29, inPhoto: 0.14, headwear: false } }).get(
+    'photo.hair',
+  );
+  assert.deepEqual([guessed?.value, guessed?.tone], ['short · guessed', 'bad']);
+  assert.match(guessed?.note ?? '', /does not show the top of the head \(14 % of the scalp is in it\)/);
   assert.match(hair(0.606)?.note ?? '', /style may be wrong/);
   assert.equal(rowsOf({ stages: {} }).get('photo.hair'), undefined, 'no hair object, no row');
   // A modelled beard has its own row; none without one.

@@ -14,6 +14,8 @@ export const GRACE_HOPPER = path.join(SAMPLES_DIR, 'grace_hopper.jpg');
 export const CAMERAMAN = path.join(SAMPLES_DIR, 'cameraman.png');
 /** KPhotoAlbum's demo portrait of its author (CC BY-SA 4.0, resources/samples/SOURCES.md). */
 export const JESPER = path.join(SAMPLES_DIR, 'kpa_jesper.jpg');
+/** The same man in a tight close-up, head rolled ~25°, the top of his head cut off by the frame. */
+export const JESPER_TILT = path.join(SAMPLES_DIR, 'kpa_jesper_tilt.jpg');
 /** KPhotoAlbum's demo: its author as a young new-waver, tall quiff, broad smile (CC BY-SA 4.0). */
 export const NEW_WAVE = path.join(SAMPLES_DIR, 'kpa_new_wave.jpg');
 /** PETSc's team photos (BSD-2-clause, SOURCES.md): a full beard; darker skin, moustache; glasses. */

@@ -21,8 +21,10 @@ import {
   type HairFit,
   type SilhouetteScene,
 } from './fit-hairstyle';
-import { headRadialField } from './head-radial-field';
-import { HAIRSTYLE_IDS, hairShape } from './hairstyle-library';
+import { headRadialField, type HeadRadialField } from './head-radial-field';
+import { HAIRSTYLE_IDS, HAIRSTYLE_PRESETS, hairShape } from './hairstyle-library';
+import { eyebrowRgb, scalpShareInPhoto } from './hair-in-photo';
+import { HAIR_IN_PHOTO_MIN } from '../../../shared/hair-fit';
 import { measureHairOutline, type HairOutline } from './measure-hair-outline';
 import type { BeardSegmentation } from './segment-beard';
 import { hairOrHeadwear, segmentHair, type HairSegmentation } from './segment-hair';
@@ -71,6 +73,11 @@ export interface HairReport {
   params: HairFit['params'];
   /** Silhouette IoU of the fitted hair against the photo's hair (+ headwear) in the photo's view. */
   iou: number;
+  /**
+   * Share of the scalp inside the photo: under HAIR_IN_PHOTO_MIN the top of the head is cut off, and
+   * the hair is not fitted but a short cut in the eyebrows' colour.
+   */
+  inPhoto: number;
   styleScores: HairFit['styleScores'];
   headwear: boolean;
   /**
@@ -100,12 +107,18 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
   const t1 = performance.now();
 
   const field = headRadialField(model, positions);
+  const { width, height } = input.photoRgba;
+  const inPhoto = scalpShareInPhoto(model, positions, input.camera, width, height);
+  // The top of the head cut off by the frame: nothing to fit, a short cut in the eyebrows' colour.
+  const guess = inPhoto < HAIR_IN_PHOTO_MIN ? eyebrowRgb(input.photoRgba, input.landmarks) : null;
   const scene = hairFitScene(segmentation, input);
   // Under a cap a bun or an afro would push through the cap's shell: not candidates then.
   const styles = HAIRSTYLE_IDS.filter(
     (s) => segmentation.headwearBottom === null || (s !== 'bun' && s !== 'afro'),
   );
-  const fit = await fitHairstyle(scene, field, { styles, ...(signal ? { signal } : {}) });
+  const fit = guess
+    ? await guessedFit(scene, field)
+    : await fitHairstyle(scene, field, { styles, ...(signal ? { signal } : {}) });
   throwIfCancelled(signal);
   const t2 = performance.now();
 
@@ -121,7 +134,13 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
   const t3 = performance.now();
 
   const texture = await bakeHairTexture(
-    hairTextureInput(input, segmentation, { ...geometry, normals }, fit.params.parting),
+    hairTextureInput(
+      input,
+      guess ? withoutHair(segmentation) : segmentation,
+      { ...geometry, normals },
+      fit.params.parting,
+      guess ?? undefined,
+    ),
   );
   throwIfCancelled(signal);
   const t4 = performance.now();
@@ -141,6 +160,7 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
       style: fit.params.style,
       params: fit.params,
       iou: fit.iou,
+      inPhoto,
       styleScores: fit.styleScores,
       headwear: segmentation.headwearBottom !== null,
       beard: beard && {
@@ -201,6 +221,8 @@ export function hairTextureInput(
   segmentation: HairSegmentation,
   mesh: HairTextureInput['mesh'],
   parting: number,
+  /** The hair's colour when the photo does not show it (the fallback, without any seen hair). */
+  guessedRgb?: [number, number, number],
 ): HairTextureInput {
   const { model, positions } = input;
   let headwearAboveY: number | null = null;
@@ -227,7 +249,23 @@ export function hairTextureInput(
     headwearAboveY,
     parting,
     // Nothing of the hair seen (a shaved head, or a mask that missed the hair): its own colour, else skin.
-    fallbackRgb: segmentation.hair.some((h) => h === 1) ? segmentation.hairRgb : segmentation.skinRgb,
+    fallbackRgb:
+      guessedRgb ?? (segmentation.hair.some((h) => h === 1) ? segmentation.hairRgb : segmentation.skinRgb),
     size: input.textureSize,
   };
+}
+
+/** The segmentation with no hair or headwear in it: nothing of the photo is baked onto the hair. */
+function withoutHair(segmentation: HairSegmentation): HairSegmentation {
+  const none = new Uint8Array(segmentation.hair.length);
+  return { ...segmentation, hair: none, headwear: none, skinColouredHair: none, headwearBottom: null };
+}
+
+/** The short preset, unfitted: its IoU against whatever the photo's edge holds, for the report. */
+async function guessedFit(scene: SilhouetteScene, field: HeadRadialField): Promise<HairFit> {
+  const params = { ...HAIRSTYLE_PRESETS.short };
+  const silhouette = await renderHairSilhouette(scene, buildHairMesh(field, hairShape(field, params)));
+  // No style was scored: the photo cannot tell them apart.
+  const styleScores = {} as HairFit['styleScores'];
+  return { params, iou: maskIoU(silhouette, scene.target), styleScores, evaluations: 1 };
 }
