@@ -450,21 +450,27 @@ test("a bare hairline's thin hair is not painted as skin on the hair's edge (pet
   );
 });
 
+/** A texture's Lab per texel, and its size. */
+async function textureLab(
+  png: Buffer,
+): Promise<{ lab: Float32Array; info: { width: number; height: number } }> {
+  const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { lab: rgbaToLab(data, info.width * info.height), info };
+}
+
+/** Lab of one RGB colour. */
+function labOf(rgb: readonly number[]): Lab {
+  const one = rgbaToLab(Uint8Array.from([...rgb, 255]), 1);
+  return [one[0]!, one[1]!, one[2]!];
+}
+
 test("no skin on the hair over the ears (kpa_jesper.jpg): the ear's rim in the hair's outline is not its colour", async () => {
   // The hair mask's rim beside the ears takes in a little ear: projected onto the hair it gave pink
   // patches over his ears. Hair pixels of the skin's colour near bare skin now shape the outline only
   // (skinColouredHair), and the head hides from the photo what lies behind it.
   const c = cases[2]!;
   const seg = c.hair.segmentation;
-  const { data, info } = await sharp(c.hair.mesh.texturePng)
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const lab = rgbaToLab(data, info.width * info.height);
-  const labOf = (rgb: readonly number[]): Lab => {
-    const one = rgbaToLab(Uint8Array.from([...rgb, 255]), 1);
-    return [one[0]!, one[1]!, one[2]!];
-  };
+  const { lab, info } = await textureLab(c.hair.mesh.texturePng);
   const skin = labOf(seg.skinRgb),
     hair = labOf(seg.hairRgb);
   // The outer surface over the ears: azimuth 70–125° either side (u = azimuth / 360° + ½).
@@ -532,15 +538,7 @@ test("a close-up that cuts off the top of the head (kpa_jesper_tilt.jpg): the ha
   assert.equal(r.textureSeenShare, 0);
   assert.match(hairFitNote(r) ?? '', /does not show the top of the head/);
   // The texture's colour is the brows' (brown), not the skin's the fit once took.
-  const { data, info } = await sharp(c.hair.mesh.texturePng)
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const lab = rgbaToLab(data, info.width * info.height);
-  const labOf = (rgb: readonly number[]): Lab => {
-    const one = rgbaToLab(Uint8Array.from([...rgb, 255]), 1);
-    return [one[0]!, one[1]!, one[2]!];
-  };
+  const { lab, info } = await textureLab(c.hair.mesh.texturePng);
   const brows = labOf(eyebrowRgb(c.photo.rgba, c.landmarks));
   const skin = labOf(c.hair.segmentation.skinRgb);
   let nearBrows = 0,
