@@ -16,11 +16,16 @@ export const HAIR_FIT_GOOD = 0.75;
  */
 export const HAIR_IN_PHOTO_MIN = 0.6;
 
+/** The hair was guessed, not fitted: the photo shows too little of the scalp (no share given: fitted). */
+export function hairIsGuessed(hair: { inPhoto?: number | undefined }): boolean {
+  return hair.inPhoto !== undefined && hair.inPhoto < HAIR_IN_PHOTO_MIN;
+}
+
 /** What to tell the user about a poor hair fit, or nothing when the style matches. */
 export function hairFitNote(hair: { style: string; iou: number; inPhoto?: number }): string | undefined {
-  if (hair.inPhoto !== undefined && hair.inPhoto < HAIR_IN_PHOTO_MIN)
+  if (hairIsGuessed(hair))
     return (
-      `The photo does not show the top of the head (${Math.round(hair.inPhoto * 100)} % of the scalp is in it): ` +
+      `The photo does not show the top of the head (${Math.round(hair.inPhoto! * 100)} % of the scalp is in it): ` +
       `the hair (${hair.style}) is a guess, coloured like the eyebrows.`
     );
   if (hair.iou >= HAIR_FIT_GOOD) return undefined;

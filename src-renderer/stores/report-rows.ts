@@ -11,7 +11,7 @@ import {
   describeYaw,
   turnedFaceNote,
 } from '../../src-main/shared/photo-pose';
-import { HAIR_IN_PHOTO_MIN, hairFitNote } from '../../src-main/shared/hair-fit';
+import { hairFitNote, hairIsGuessed } from '../../src-main/shared/hair-fit';
 
 export interface ReportRow {
   /** Stable id of the row (tests and `data-row`). */
@@ -109,10 +109,9 @@ function hairRows(r: z.infer<typeof ReportFile>): ReportRow[] {
     {
       key: 'photo.hair',
       label: r.hair.headwear ? 'Hair (with headwear)' : 'Hair',
-      value:
-        r.hair.inPhoto !== undefined && r.hair.inPhoto < HAIR_IN_PHOTO_MIN
-          ? `${r.hair.style} · guessed`
-          : `${r.hair.style} · IoU ${r.hair.iou.toFixed(2)}`,
+      value: hairIsGuessed(r.hair)
+        ? `${r.hair.style} · guessed`
+        : `${r.hair.style} · IoU ${r.hair.iou.toFixed(2)}`,
       note: poor ?? "the style's outline matches the photo's hair",
       tone: poor ? 'bad' : 'ok',
     },

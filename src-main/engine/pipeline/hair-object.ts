@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { JOB_PATHS } from '../../shared/protocol';
-import { HAIR_IN_PHOTO_MIN } from '../../shared/hair-fit';
+import { hairIsGuessed } from '../../shared/hair-fit';
 import {
   generateHair,
   segmentPhotoHair,
@@ -83,7 +83,7 @@ export async function writeHairObject(
     3,
     3,
     `hair: ${report.style}${report.headwear ? ' with headwear' : ''}, ` +
-      (report.inPhoto < HAIR_IN_PHOTO_MIN
+      (hairIsGuessed(report)
         ? 'guessed (the photo does not show the top of the head)'
         : `silhouette IoU ${report.iou.toFixed(2)}`) +
       (report.beard ? `; beard ${Math.round(report.beard.lengthM * 100)} cm below the chin` : ''),

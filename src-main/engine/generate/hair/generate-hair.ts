@@ -24,7 +24,7 @@ import {
 import { headRadialField, type HeadRadialField } from './head-radial-field';
 import { HAIRSTYLE_IDS, HAIRSTYLE_PRESETS, hairShape } from './hairstyle-library';
 import { eyebrowRgb, scalpShareInPhoto } from './hair-in-photo';
-import { HAIR_IN_PHOTO_MIN } from '../../../shared/hair-fit';
+import { hairIsGuessed } from '../../../shared/hair-fit';
 import { measureHairOutline, type HairOutline } from './measure-hair-outline';
 import type { BeardSegmentation } from './segment-beard';
 import { hairOrHeadwear, segmentHair, type HairSegmentation } from './segment-hair';
@@ -74,8 +74,8 @@ export interface HairReport {
   /** Silhouette IoU of the fitted hair against the photo's hair (+ headwear) in the photo's view. */
   iou: number;
   /**
-   * Share of the scalp inside the photo: under HAIR_IN_PHOTO_MIN the top of the head is cut off, and
-   * the hair is not fitted but a short cut in the eyebrows' colour.
+   * Share of the scalp inside the photo: under HAIR_IN_PHOTO_MIN (`hairIsGuessed`) the top of the
+   * head is cut off, and the hair is not fitted but a short cut in the eyebrows' colour.
    */
   inPhoto: number;
   styleScores: HairFit['styleScores'];
@@ -110,7 +110,7 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
   const { width, height } = input.photoRgba;
   const inPhoto = scalpShareInPhoto(model, positions, input.camera, width, height);
   // The top of the head cut off by the frame: nothing to fit, a short cut in the eyebrows' colour.
-  const guess = inPhoto < HAIR_IN_PHOTO_MIN ? eyebrowRgb(input.photoRgba, input.landmarks) : null;
+  const guess = hairIsGuessed({ inPhoto }) ? eyebrowRgb(input.photoRgba, input.landmarks) : null;
   const scene = hairFitScene(segmentation, input);
   // Under a cap a bun or an afro would push through the cap's shell: not candidates then.
   const styles = HAIRSTYLE_IDS.filter(
