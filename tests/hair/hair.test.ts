@@ -497,14 +497,7 @@ test('the head hides from the photo what lies behind it: the hair under the scal
   const m = c.hair.mesh;
   const mesh = { ...m, normals: computeVertexNormals(m.positions, m.indices) };
   const input = hairTextureInput(
-    {
-      ...c,
-      photoRgba: c.photo.rgba,
-      camera: c.fit.camera,
-      positions: c.fit.positions,
-      model,
-      textureSize: 1024,
-    },
+    { photoRgba: c.photo.rgba, camera: c.fit.camera, positions: c.fit.positions, model, textureSize: 1024 },
     c.hair.segmentation,
     mesh,
     c.hair.report.params.parting,
@@ -719,13 +712,13 @@ test('short hair is cut round the ear, not through it; a medium cut covers its t
     }
     return n;
   };
-  const short = covered(hairShape(field, { ...HAIRSTYLE_PRESETS.short, earCover: 0.5 }));
+  const shape = hairShape(field, { ...HAIRSTYLE_PRESETS.short, earCover: 0.5 });
+  const short = covered(shape);
   const medium = covered(hairShape(field, { ...HAIRSTYLE_PRESETS.medium, earCover: 0.5 }));
   console.log(`ear vertices under the hair: short ${short}, medium ${medium} (of ${earVertices.size})`);
   assert.equal(short, 0);
   assert.ok(medium > 20, `medium covers ${medium}`);
   // The arc keeps to the ear: in front of it and behind it the short hair ends as it did.
-  const shape = hairShape(field, { ...HAIRSTYLE_PRESETS.short, earCover: 0.5 });
   const noEars = { ...field, earTopPhi: new Float32Array(field.earTopPhi.length).fill(Math.PI) };
   const without = hairShape(noEars, { ...HAIRSTYLE_PRESETS.short, earCover: 0.5 });
   const DEG = Math.PI / 180;
