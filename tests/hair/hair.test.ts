@@ -38,7 +38,7 @@ import {
   renderHairSilhouette,
 } from '../../src-main/engine/generate/hair/fit-hairstyle';
 import { toFaceLocal } from '../../src-main/engine/generate/hair/face-frame';
-import { hairOrHeadwear } from '../../src-main/engine/generate/hair/segment-hair';
+import { hairOrHeadwear, leftToHairObject } from '../../src-main/engine/generate/hair/segment-hair';
 import { eyebrowRgb } from '../../src-main/engine/generate/hair/hair-in-photo';
 import { HAIR_IN_PHOTO_MIN, hairFitNote } from '../../src-main/shared/hair-fit';
 import {
@@ -60,6 +60,7 @@ import { segmentPerson } from '../../src-main/engine/segment/segment-person';
 import {
   ASTRONAUT,
   CAMERAMAN,
+  CHILD_HEADSCARF,
   GRACE_HOPPER,
   JESPER,
   JESPER_TILT,
@@ -68,6 +69,7 @@ import {
   PETSC_DAVE,
 } from '../support/photos';
 import { loadPhoto } from '../head/support/photos';
+import { distanceToMask } from '../../src-main/engine/generate/hair/photo-masks';
 import { importInBlender, removeTempDirs, tempDir } from '../export/support';
 
 const OUT = path.resolve(import.meta.dirname, '../../test-output/hair');
@@ -488,6 +490,66 @@ test("no skin on the hair over the ears (kpa_jesper.jpg): the ear's rim in the h
     `kpa_jesper: ${skinTexels} of ${sides} texels over the ears nearer the skin's colour than the hair's`,
   );
   assert.equal(skinTexels, 0);
+});
+
+test("hair over the face's edge is not painted on the skin (child_headscarf.jpg): her scarf's end at the temple", async () => {
+  // The hair mask stops at the face oval, and on the face's own chart the skin test does not apply:
+  // the scarf's end lying over her temple was baked onto the head, a red patch beside the eye at ±45°.
+  const c = await runCase('child_headscarf', CHILD_HEADSCARF);
+  const seg = c.hair.segmentation;
+  const { width, height } = c.photo.rgba;
+  const n = width * height;
+  let over = 0,
+    outsideFace = 0;
+  for (let p = 0; p < n; p++) {
+    over += seg.hairOverFace[p]!;
+    if (seg.hairOverFace[p] && !seg.face[p]) outsideFace++;
+  }
+  assert.ok(over > 500, `${over} pixels of hair over her face`);
+  assert.equal(outsideFace, 0);
+  // Where none lies over the face, none is found (a fringe above the oval is the hair mask's).
+  for (const other of cases)
+    assert.equal(
+      other.hair.segmentation.hairOverFace.reduce((a, b) => a + b, 0),
+      0,
+    );
+  const bake = await bakeHeadTexture({
+    photoRgba: c.photo.rgba,
+    mask: { data: c.personMask, width, height },
+    positions: c.fit.positions,
+    model,
+    camera: c.fit.camera,
+    textureSize: 1024,
+    hairMask: { data: leftToHairObject(seg), width, height },
+    lowerFaceMask: { data: seg.lowerFace, width, height },
+    hairOverFaceMask: { data: seg.hairOverFace, width, height },
+  });
+  const mesh = buildTexturedHead({ positions: c.fit.positions, model, texturePng: bake.texturePng });
+  const render = await renderTextured(mesh, c.fit.camera, [255, 0, 255]);
+  await sharp(render.data, { raw: { width, height, channels: 4 } })
+    .png()
+    .toFile(path.join(OUT, 'child_headscarf-temple.png'));
+  const rendered = rgbaToLab(render.data, n);
+  const skin = labOf(seg.skinRgb),
+    scarf = labOf(seg.hairRgb);
+  // Off the hair mask's edge: the head under the hair object is the hair's colour, rightly.
+  const offHair = distanceToMask(hairOrHeadwear(seg), width, height);
+  let drawn = 0,
+    scarfColoured = 0;
+  for (let p = 0; p < n; p++) {
+    const d = render.data;
+    if (!seg.hairOverFace[p] || offHair[p]! < 0.01 * seg.frame.faceHeight) continue;
+    if (d[p * 4] === 255 && d[p * 4 + 1] === 0 && d[p * 4 + 2] === 255) continue;
+    drawn++;
+    if (labDistance(rendered, p, scarf) < labDistance(rendered, p, skin)) scarfColoured++;
+  }
+  console.log(
+    `child_headscarf: ${scarfColoured} of ${drawn} head pixels under her scarf's end take its colour`,
+  );
+  assert.ok(drawn > 0.5 * over, `${drawn} of ${over} drawn`);
+  // Without the mask all 1030 take it; with it, a strip along the scalp's edge (blended into the
+  // hair-coloured forehead under the hair object's rim): 74 on 2026-12-05.
+  assert.ok(scarfColoured < 0.1 * drawn, `${scarfColoured} of ${drawn}`);
 });
 
 test('the head hides from the photo what lies behind it: the hair under the scalp takes nothing', async () => {

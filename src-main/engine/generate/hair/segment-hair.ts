@@ -74,6 +74,12 @@ export interface HairSegmentation {
    * `sparseHairline` is part of it.
    */
   skinColouredHair: Uint8Array;
+  /**
+   * 1 on hair lying over the face's edge: inside the oval (which `hair` stops at), beside the eyes
+   * and cheeks, of the hair's colour and joined to the hair. A headscarf's end or a strand hanging
+   * past the cheek; projected onto the head it was a red patch on the child's temple at ±45°.
+   */
+  hairOverFace: Uint8Array;
   /** 1 where it shows headwear (hat, cap); all 0 when none was recognised. */
   headwear: Uint8Array;
   /** 1 inside the face oval. */
@@ -153,6 +159,11 @@ const BROWS_Y = -0.1;
 const FRINGE_MARGIN = 0.1;
 /** There, hair narrower than twice this (face heights) is a strip along the cheek, not hair (dropThinStripsBelowEyes). */
 const THIN_STRIP = 0.025;
+
+/** Hair over the face: beyond this |x| (face heights) from the face's axis, outside the eyes and cheeks… */
+const FACE_EDGE_X = 0.25;
+/** …and at most this share of its Lab distance to the skin from the hair's colour. */
+const HAIR_OVER_FACE_NEARER = 0.7;
 
 /**
  * The side of the face frame's x where the back of the head shows, how far hair can reach there, and
@@ -359,6 +370,22 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   // Near the ears and temples too; not through the hair's mass, where a dark-haired black-and-white
   // photo's highlights are as near the skin's grey (the cameraman's hair went flat without them).
   const skinColouredHair = nearBareSkin((p) => bareForehead(p) || skinBesideFace[p] === 1);
+  const hairOverFace =
+    clearContrast && !monochrome
+      ? hairOverFaceEdge(hair, {
+          onEdge: (p) =>
+            face[p] === 1 &&
+            Math.abs(lx[p]!) > FACE_EDGE_X &&
+            ly[p]! > foreheadY + 0.12 &&
+            ly[p]! < chinY - 0.1,
+          hairColoured: (p) =>
+            skinDistance(p) >= SKIN_DISTANCE &&
+            labDistance(lab, p, hairColour) < HAIR_OVER_FACE_NEARER * labDistance(lab, p, skin.median),
+          thinRadius: Math.max(1, THIN_STRIP * frame.faceHeight),
+          width,
+          height,
+        })
+      : new Uint8Array(n);
   const headwearPixels = indicesOf(headwear);
   const beard = segmentBeard(
     { lab, lx, ly, face, person, notSkin, frame, width, height, turn: backReach.turn },
@@ -370,6 +397,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     hair,
     sparseHairline,
     skinColouredHair,
+    hairOverFace,
     headwear,
     face,
     skinBesideFace,
@@ -381,6 +409,30 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     headwearBottom,
     beard,
   };
+}
+
+/** Pixels on the face's edge of the hair's colour, in components that touch the hair. */
+function hairOverFaceEdge(
+  hair: Uint8Array,
+  c: {
+    onEdge: (p: number) => boolean;
+    hairColoured: (p: number) => boolean;
+    thinRadius: number;
+    width: number;
+    height: number;
+  },
+): Uint8Array {
+  const n = c.width * c.height;
+  const over = new Uint8Array(n);
+  const joined = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    over[p] = c.onEdge(p) && c.hairColoured(p) ? 1 : 0;
+    joined[p] = over[p]! | hair[p]!;
+  }
+  const kept = keepComponentsTouching(joined, c.width, c.height, (p) => hair[p] === 1);
+  for (let p = 0; p < n; p++) over[p] = over[p]! & kept[p]!;
+  // The oval's own rim (a shadowed jaw, a sideburn's edge, a glasses' arm) passes as thin strips.
+  return openMask(over, c.thinRadius, c.width, c.height);
 }
 
 /** Hair pixels that show mostly skin within `reach` (pixels) of bare skin. */

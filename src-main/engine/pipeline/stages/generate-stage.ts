@@ -63,6 +63,11 @@ export const generateStage: StageRunner = {
           width: segmentation.width,
           height: segmentation.height,
         },
+        hairOverFaceMask: {
+          data: segmentation.hairOverFace,
+          width: segmentation.width,
+          height: segmentation.height,
+        },
       },
       ctx.signal,
     );
