@@ -411,7 +411,11 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   };
 }
 
-/** Pixels on the face's edge of the hair's colour, in components that touch the hair. */
+/**
+ * Pixels on the face's edge of the hair's colour, in components that touch the hair, less strips
+ * narrower than 2 × `thinRadius`. Worked on the candidates' bounding box: the oval's edge is a small
+ * part of the photo.
+ */
 function hairOverFaceEdge(
   hair: Uint8Array,
   c: {
@@ -422,17 +426,45 @@ function hairOverFaceEdge(
     height: number;
   },
 ): Uint8Array {
-  const n = c.width * c.height;
-  const over = new Uint8Array(n);
-  const joined = new Uint8Array(n);
-  for (let p = 0; p < n; p++) {
-    over[p] = c.onEdge(p) && c.hairColoured(p) ? 1 : 0;
-    joined[p] = over[p]! | hair[p]!;
+  const { width, height } = c;
+  const over = new Uint8Array(width * height);
+  let x0 = width,
+    y0 = height,
+    x1 = -1,
+    y1 = -1;
+  for (let p = 0; p < over.length; p++) {
+    if (!c.onEdge(p) || !c.hairColoured(p)) continue;
+    over[p] = 1;
+    const x = p % width,
+      y = (p - x) / width;
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
   }
-  const kept = keepComponentsTouching(joined, c.width, c.height, (p) => hair[p] === 1);
-  for (let p = 0; p < n; p++) over[p] = over[p]! & kept[p]!;
+  if (x1 < 0) return over;
+  // One pixel round the box, so a component's hair neighbours lie inside it.
+  x0 = Math.max(0, x0 - 1);
+  y0 = Math.max(0, y0 - 1);
+  const bw = Math.min(width - 1, x1 + 1) - x0 + 1,
+    bh = Math.min(height - 1, y1 + 1) - y0 + 1;
+  const at = (q: number) => (y0 + Math.floor(q / bw)) * width + x0 + (q % bw);
+  const box = new Uint8Array(bw * bh);
+  for (let q = 0; q < box.length; q++) box[q] = over[at(q)]!;
+  const touchesHair = (q: number) => {
+    const x = q % bw,
+      y = (q - x) / bw;
+    return (
+      (x > 0 && hair[at(q - 1)] === 1) ||
+      (x < bw - 1 && hair[at(q + 1)] === 1) ||
+      (y > 0 && hair[at(q - bw)] === 1) ||
+      (y < bh - 1 && hair[at(q + bw)] === 1)
+    );
+  };
   // The oval's own rim (a shadowed jaw, a sideburn's edge, a glasses' arm) passes as thin strips.
-  return openMask(over, c.thinRadius, c.width, c.height);
+  const kept = openMask(keepComponentsTouching(box, bw, bh, touchesHair), c.thinRadius, bw, bh);
+  for (let q = 0; q < box.length; q++) over[at(q)] = kept[q]!;
+  return over;
 }
 
 /** Hair pixels that show mostly skin within `reach` (pixels) of bare skin. */
