@@ -38,7 +38,11 @@ import {
   renderHairSilhouette,
 } from '../../src-main/engine/generate/hair/fit-hairstyle';
 import { toFaceLocal } from '../../src-main/engine/generate/hair/face-frame';
-import { hairOrHeadwear, leftToHairObject } from '../../src-main/engine/generate/hair/segment-hair';
+import {
+  coveringSkin,
+  hairOrHeadwear,
+  leftToHairObject,
+} from '../../src-main/engine/generate/hair/segment-hair';
 import { eyebrowRgb } from '../../src-main/engine/generate/hair/hair-in-photo';
 import { HAIR_IN_PHOTO_MIN, hairFitNote } from '../../src-main/shared/hair-fit';
 import {
@@ -492,9 +496,10 @@ test("no skin on the hair over the ears (kpa_jesper.jpg): the ear's rim in the h
   assert.equal(skinTexels, 0);
 });
 
-test("hair over the face's edge is not painted on the skin (child_headscarf.jpg): her scarf's end at the temple", async () => {
+test("what covers the skin is not painted on it (child_headscarf.jpg): her scarf's end at the temple, her top at the neck", async () => {
   // The hair mask stops at the face oval, and on the face's own chart the skin test does not apply:
   // the scarf's end lying over her temple was baked onto the head, a red patch beside the eye at ±45°.
+  // Her pale top passes the skin test in part: its lilac spread into the synthesised neck.
   const c = await runCase('child_headscarf', CHILD_HEADSCARF);
   const seg = c.hair.segmentation;
   const { width, height } = c.photo.rgba;
@@ -522,7 +527,7 @@ test("hair over the face's edge is not painted on the skin (child_headscarf.jpg)
     textureSize: 1024,
     hairMask: { data: leftToHairObject(seg), width, height },
     lowerFaceMask: { data: seg.lowerFace, width, height },
-    hairOverFaceMask: { data: seg.hairOverFace, width, height },
+    coveringMask: { data: coveringSkin(seg), width, height },
   });
   const mesh = buildTexturedHead({ positions: c.fit.positions, model, texturePng: bake.texturePng });
   const render = await renderTextured(mesh, c.fit.camera, [255, 0, 255]);
@@ -550,6 +555,25 @@ test("hair over the face's edge is not painted on the skin (child_headscarf.jpg)
   // Without the mask all 1030 take it; with it, a strip along the scalp's edge (blended into the
   // hair-coloured forehead under the hair object's rim): 74 on 2026-12-05.
   assert.ok(scarfColoured < 0.1 * drawn, `${scarfColoured} of ${drawn}`);
+
+  // The synthesised neck: texels bluer than her skin (b* 6 under it), as her lilac-white top is.
+  const neck = model.regions.find((r) => r.name === 'neck')!.rect;
+  const { lab: texture, info } = await textureLab(bake.texturePng);
+  const skinB = labOf(bake.skinRgb.map(Math.round))[2];
+  let synthesised = 0,
+    bluer = 0;
+  for (let p = 0; p < info.width * info.height; p++) {
+    const u = ((p % info.width) + 0.5) / info.width;
+    const v = (Math.floor(p / info.width) + 0.5) / info.height;
+    if (u < neck[0] || u > neck[2] || v < neck[1] || v > neck[3] || bake.sources.photoTrust[p]! > 0.1)
+      continue;
+    synthesised++;
+    if (texture[p * 3 + 2]! < skinB - 6) bluer++;
+  }
+  console.log(`child_headscarf: ${bluer} of ${synthesised} synthesised neck texels bluer than her skin`);
+  // Without her top in the mask 14.9 % (2026-12-05); 0.5 % with it.
+  assert.ok(synthesised > 50000, `${synthesised} synthesised neck texels`);
+  assert.ok(bluer < 0.03 * synthesised, `${bluer} of ${synthesised}`);
 });
 
 test('the head hides from the photo what lies behind it: the hair under the scalp takes nothing', async () => {

@@ -80,6 +80,12 @@ export interface HairSegmentation {
    * past the cheek; projected onto the head it was a red patch on the child's temple at ±45°.
    */
   hairOverFace: Uint8Array;
+  /**
+   * 1 on clothing round the neck: below the jaw, off the face oval, of the clothing's colours (the
+   * person's main colours well below the chin) and not skin. A pale top passes the head's skin test
+   * in part, and its colour spread into the synthesised neck (child_headscarf.jpg's lilac neck).
+   */
+  clothing: Uint8Array;
   /** 1 where it shows headwear (hat, cap); all 0 when none was recognised. */
   headwear: Uint8Array;
   /** 1 inside the face oval. */
@@ -208,6 +214,17 @@ export function leftToHairObject(segmentation: HairSegmentation): Uint8Array {
   return left;
 }
 
+/**
+ * 1 where the photo shows something over the head's skin that the hair object does not stand for:
+ * hair over the face's edge, clothing round the neck. The head's bake leaves it unseen.
+ */
+export function coveringSkin(segmentation: HairSegmentation): Uint8Array {
+  const { hairOverFace, clothing } = segmentation;
+  const out = new Uint8Array(clothing.length);
+  for (let p = 0; p < out.length; p++) out[p] = hairOverFace[p]! | clothing[p]!;
+  return out;
+}
+
 export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   const { photo, personMask, landmarks } = input;
   const { width, height } = photo;
@@ -267,6 +284,12 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     .map((c) => c.centre);
   const jawY = chinY - 0.15;
   const wearing = (p: number) => clothing.some((c) => labDistance(lab, p, c) < CLOTHING_DISTANCE);
+  // Clothing round the neck: below the jaw, off the face, of the clothing's colours and not skin.
+  const wornBelowJaw = new Uint8Array(n);
+  if (clothing.length > 0)
+    for (let p = 0; p < n; p++)
+      if (person(p) && ly[p]! > jawY && !face[p] && skinDistance(p) >= SKIN_DISTANCE && wearing(p))
+        wornBelowJaw[p] = 1;
 
   // The lower face: near the oval (BEARD_MARGIN, SIDEBURN_MARGIN), a collar's colour below the jaw excepted.
   const nearFace = distanceToMask(face, width, height);
@@ -398,6 +421,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     sparseHairline,
     skinColouredHair,
     hairOverFace,
+    clothing: wornBelowJaw,
     headwear,
     face,
     skinBesideFace,

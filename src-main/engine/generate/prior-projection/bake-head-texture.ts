@@ -76,11 +76,13 @@ export interface BakeInput {
    */
   lowerFaceMask?: { data: Uint8Array; width: number; height: number };
   /**
-   * Hair lying over the face's edge (segment-hair.ts's hairOverFace; 1 = hair, photo size): unseen
-   * wherever it falls, the face's own features included, where the skin test does not apply (a
-   * headscarf's end was painted onto the child's temple, and its red spread into the skin beside).
+   * What covers the head's skin in the photo beyond the hair mask (segment-hair.ts's coveringSkin: hair
+   * over the face's edge, clothing round the neck; 1 = covered, photo size): unseen wherever it falls,
+   * the face's own features included, where the skin test does not apply. A headscarf's end was
+   * painted onto the child's temple, and her pale top, passing the skin test in part, made her
+   * synthesised neck lilac.
    */
-  hairOverFaceMask?: { data: Uint8Array; width: number; height: number };
+  coveringMask?: { data: Uint8Array; width: number; height: number };
 }
 
 export interface BakeResult {
@@ -110,8 +112,8 @@ const DEPTH_TOLERANCE_M = 0.004;
 const FILL_PIXELS = 4096;
 /** Synthesised skin in the deepest hollows is this much darker in the lit texture (not in albedo). */
 const CAVITY_DARKENING = 0.35;
-/** The soft edge of hair over the face, as a share of the photo's width (twice the field's blur). */
-const HAIR_OVER_FACE_MARGIN = 1 / 128;
+/** The soft edge of what covers the skin, as a share of the photo's width (twice the field's blur). */
+const COVERED_MARGIN = 1 / 128;
 /** Scalp under the hair object: mostly hair colour with skin showing through (hair roots). */
 const HAIR_ROOT_SHARE = 0.65;
 
@@ -143,7 +145,7 @@ export async function bakeHeadTexture(input: BakeInput, signal?: AbortSignal): P
   const edgeTrust = outlineTrust(depth, photo.width, photo.height, camera);
   for (let p = 0; p < edgeTrust.length; p++)
     photo.data[p * 4 + 3] = Math.round(photo.data[p * 4 + 3]! * edgeTrust[p]!);
-  if (input.hairOverFaceMask?.data.includes(1)) hideHairOverFace(photo, input.hairOverFaceMask);
+  if (input.coveringMask?.data.includes(1)) hideCovered(photo, input.coveringMask);
   const distance = Math.max(0.05, Math.hypot(camera.t[0]!, camera.t[1]!, camera.t[2]!));
   const depthEpsilon = DEPTH_TOLERANCE_M / distance;
   const probe = createPhotoProbe(photo, depth, camera, depthEpsilon, viewAngleWeight);
@@ -375,16 +377,16 @@ function regionMasksAsPhoto(
   return { width, height, data };
 }
 
-/** Hair over the face is taken out of the photo's alpha, with a margin for its soft edge. */
-function hideHairOverFace(
+/** What covers the skin is taken out of the photo's alpha, with a margin for its soft edge. */
+function hideCovered(
   photo: { data: Uint8Array; width: number; height: number },
   mask: { data: Uint8Array; width: number; height: number },
 ): void {
   const { width, height } = photo;
   if (mask.width !== width || mask.height !== height)
-    throw new Error(`hair-over-face mask ${mask.width}×${mask.height} is not the photo's ${width}×${height}`);
+    throw new Error(`covering mask ${mask.width}×${mask.height} is not the photo's ${width}×${height}`);
   const distance = distanceToMask(mask.data, width, height);
-  const margin = Math.max(1, width * HAIR_OVER_FACE_MARGIN);
+  const margin = Math.max(1, width * COVERED_MARGIN);
   for (let p = 0; p < width * height; p++) {
     const keep = Math.min(1, distance[p]! / margin);
     if (keep < 1) photo.data[p * 4 + 3] = Math.round(photo.data[p * 4 + 3]! * keep);

@@ -10,7 +10,7 @@ import { photoBaseName, safeFileStem } from '../../../shared/file-names';
 import type { StageRunner } from '../stage-context';
 import { flameTopologyHead } from '../flame-topology-head';
 import { segmentJobHair, writeHairObject } from '../hair-object';
-import { leftToHairObject } from '../../generate/hair/segment-hair';
+import { coveringSkin, leftToHairObject } from '../../generate/hair/segment-hair';
 import { runDiffusionViews } from '../diffusion-views';
 import { writeJsonAtomic } from '../../../shared/atomic-file';
 
@@ -63,8 +63,8 @@ export const generateStage: StageRunner = {
           width: segmentation.width,
           height: segmentation.height,
         },
-        hairOverFaceMask: {
-          data: segmentation.hairOverFace,
+        coveringMask: {
+          data: coveringSkin(segmentation),
           width: segmentation.width,
           height: segmentation.height,
         },
