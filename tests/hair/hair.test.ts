@@ -772,6 +772,42 @@ test('short hair ends on the skin: on the skull where it meets the ear (no wing)
   assert.ok(ledge < 0.004, `nape ledge ${mm(ledge)} mm`);
 });
 
+test('a short back: the side volume fitted at the ears thins towards the nape, no bowl from behind', () => {
+  // A frontal photo's outline sets the volume at the sides; carried round the back it made short hair
+  // a bowl from behind (petsc_dave.jpg: 22 mm fitted to his tousled sides). A medium cut keeps it.
+  const field = headRadialField(model, cases[0]!.fit.positions);
+  const DEG = Math.PI / 180;
+  const sideVolume = 0.0225;
+  const short = hairShape(field, { ...HAIRSTYLE_PRESETS.short, sideVolume });
+  const medium = hairShape(field, { ...HAIRSTYLE_PRESETS.medium, sideVolume });
+  // How far the hair stands off the head at azimuth, polar angle (degrees).
+  const offHead = (shape: typeof short, azimuth: number, polar: number) => {
+    const [theta, phi] = [azimuth * DEG, polar * DEG];
+    return shape.radii(theta, phi, shape.endPhi(theta)).outer - sampleField(field.radius, theta, phi);
+  };
+  const mm = (m: number) => (1000 * m).toFixed(1);
+  const at = (azimuth: number, polar: number) => {
+    const [s, m] = [offHead(short, azimuth, polar), offHead(medium, azimuth, polar)];
+    console.log(`${azimuth}°, ${polar}°: short hair ${mm(s)} mm off the head, a medium cut ${mm(m)} mm`);
+    return [s, m] as const;
+  };
+  // Above the ear and on the crown the short cut keeps its volume; low on the back it lies close.
+  for (const [azimuth, polar] of [
+    [80, 60],
+    [180, 60],
+  ] as const) {
+    const [s, m] = at(azimuth, polar);
+    assert.ok(s > 0.7 * m, `${azimuth}°, ${polar}°`);
+  }
+  for (const [azimuth, polar] of [
+    [160, 100],
+    [180, 100],
+  ] as const) {
+    const [s, m] = at(azimuth, polar);
+    assert.ok(s < 0.5 * m && s < 0.5 * sideVolume, `${azimuth}°, ${polar}°`);
+  }
+});
+
 test('short hair is cut round the ear, not through it; a medium cut covers its top', () => {
   // Where short hair ended on the ear, the ear came out through the shell, and the two meshes' crossing
   // showed a ragged rim in Blender (petsc_dmitry.jpg). Its end now arcs over the ear (earTopPhi).

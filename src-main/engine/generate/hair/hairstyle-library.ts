@@ -255,6 +255,15 @@ const SIDES_ON_SKULL: ReadonlySet<HairstyleId> = new Set(['buzz', 'short', 'quif
  */
 const EAR_CLEARANCE = 4 * DEG;
 const EAR_ARC_SLOPE = 3;
+/**
+ * A short back: styles whose sides lie on the skull thin their side volume by NAPE_THINNING behind
+ * the ears, towards the nape (over these azimuths and polar angles). A frontal photo's outline sets
+ * the sides at the ears, not the back, and the side volume carried round it made a bowl from behind
+ * (petsc_dave.jpg's 22 mm, fitted to his tousled sides, stood off the whole back of his head).
+ */
+const NAPE_THINNING = 0.8;
+const NAPE_AZIMUTH: [number, number] = [100 * DEG, 150 * DEG];
+const NAPE_PHI: [number, number] = [60 * DEG, 110 * DEG];
 /** How far (polar angle) a fringe's strand tips reach below and above its mean end. */
 const FRINGE_TIPS = 4 * DEG;
 
@@ -400,7 +409,12 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
   };
   const thickness = (theta: number, phi: number): number => {
     const up = Math.max(0, Math.cos(phi));
-    const t = sideVolume + (volume - sideVolume) * up;
+    const nape = sidesOnSkull
+      ? smoothstep(NAPE_AZIMUTH[0], NAPE_AZIMUTH[1], absAzimuth(theta)) *
+        smoothstep(NAPE_PHI[0], NAPE_PHI[1], phi)
+      : 0;
+    const side = sideVolume * (1 - NAPE_THINNING * nape);
+    const t = side + (volume - side) * up;
     // The parting side lies flatter, the hair swept from it fuller on the other side.
     return (
       t * (1 - parting * Math.sin(theta) * (0.35 * up + 0.3 * (1 - up))) + crest * crestShape(theta, phi)
