@@ -347,6 +347,23 @@ test("Grace Hopper's cap from behind: fabric, not hair strands, white crown over
   assert.ok(Math.min(...apexLuma) > 150, `darkest texel at the crown ${Math.min(...apexLuma).toFixed(0)}`);
 });
 
+/** The head's bake with the masks the generate stage gives it (generate-stage.ts). */
+function bakeLikeTheJob(c: Case) {
+  const seg = c.hair.segmentation;
+  const { width, height } = c.photo.rgba;
+  return bakeHeadTexture({
+    photoRgba: c.photo.rgba,
+    mask: { data: c.personMask, width, height },
+    positions: c.fit.positions,
+    model,
+    camera: c.fit.camera,
+    textureSize: 1024,
+    hairMask: { data: leftToHairObject(seg), width, height },
+    lowerFaceMask: { data: seg.lowerFace, width, height },
+    coveringMask: { data: coveringSkin(seg), width, height },
+  });
+}
+
 let daveCase: Promise<Case> | undefined;
 const dave = () => (daveCase ??= runCase('petsc_dave', PETSC_DAVE));
 
@@ -372,16 +389,7 @@ test("the beard stays on the jaw (petsc_dave.jpg): the head in the photo's camer
   const c = await dave();
   const seg = c.hair.segmentation;
   const { width, height } = c.photo.rgba;
-  const bake = await bakeHeadTexture({
-    photoRgba: c.photo.rgba,
-    mask: { data: c.personMask, width, height },
-    positions: c.fit.positions,
-    model,
-    camera: c.fit.camera,
-    textureSize: 1024,
-    hairMask: { data: hairOrHeadwear(seg), width, height },
-    lowerFaceMask: { data: seg.lowerFace, width, height },
-  });
+  const bake = await bakeLikeTheJob(c);
   const mesh = buildTexturedHead({ positions: c.fit.positions, model, texturePng: bake.texturePng });
   const render = await renderTextured(mesh, c.fit.camera, [255, 0, 255]);
   await sharp(render.data, { raw: { width, height, channels: 4 } })
@@ -518,17 +526,7 @@ test("what covers the skin is not painted on it (child_headscarf.jpg): her scarf
       other.hair.segmentation.hairOverFace.reduce((a, b) => a + b, 0),
       0,
     );
-  const bake = await bakeHeadTexture({
-    photoRgba: c.photo.rgba,
-    mask: { data: c.personMask, width, height },
-    positions: c.fit.positions,
-    model,
-    camera: c.fit.camera,
-    textureSize: 1024,
-    hairMask: { data: leftToHairObject(seg), width, height },
-    lowerFaceMask: { data: seg.lowerFace, width, height },
-    coveringMask: { data: coveringSkin(seg), width, height },
-  });
+  const bake = await bakeLikeTheJob(c);
   const mesh = buildTexturedHead({ positions: c.fit.positions, model, texturePng: bake.texturePng });
   const render = await renderTextured(mesh, c.fit.camera, [255, 0, 255]);
   await sharp(render.data, { raw: { width, height, channels: 4 } })

@@ -25,6 +25,7 @@ import {
   spreadDistance,
   type Lab,
 } from './photo-colours';
+import { maskBounds } from '../../image/mask-bounds';
 import { lightnessTexture } from './lightness-texture';
 import { median } from '../prior-projection/skin-colour-model';
 import { segmentBeard, type BeardSegmentation } from './segment-beard';
@@ -452,26 +453,14 @@ function hairOverFaceEdge(
 ): Uint8Array {
   const { width, height } = c;
   const over = new Uint8Array(width * height);
-  let x0 = width,
-    y0 = height,
-    x1 = -1,
-    y1 = -1;
-  for (let p = 0; p < over.length; p++) {
-    if (!c.onEdge(p) || !c.hairColoured(p)) continue;
-    over[p] = 1;
-    const x = p % width,
-      y = (p - x) / width;
-    x0 = Math.min(x0, x);
-    x1 = Math.max(x1, x);
-    y0 = Math.min(y0, y);
-    y1 = Math.max(y1, y);
-  }
-  if (x1 < 0) return over;
+  for (let p = 0; p < over.length; p++) over[p] = c.onEdge(p) && c.hairColoured(p) ? 1 : 0;
+  const bounds = maskBounds(over, width, height);
+  if (!bounds) return over;
   // One pixel round the box, so a component's hair neighbours lie inside it.
-  x0 = Math.max(0, x0 - 1);
-  y0 = Math.max(0, y0 - 1);
-  const bw = Math.min(width - 1, x1 + 1) - x0 + 1,
-    bh = Math.min(height - 1, y1 + 1) - y0 + 1;
+  const x0 = Math.max(0, bounds.x0 - 1),
+    y0 = Math.max(0, bounds.y0 - 1);
+  const bw = Math.min(width - 1, bounds.x1 + 1) - x0 + 1,
+    bh = Math.min(height - 1, bounds.y1 + 1) - y0 + 1;
   const at = (q: number) => (y0 + Math.floor(q / bw)) * width + x0 + (q % bw);
   const box = new Uint8Array(bw * bh);
   for (let q = 0; q < box.length; q++) box[q] = over[at(q)]!;

@@ -9,6 +9,7 @@
  * scaled by that chart's own density, so pores keep one size on the surface. Colour is not the
  * quilt's business: the smooth colour field multiplies it.
  */
+import { maskBounds } from '../../image/mask-bounds';
 import { skinLikelihood, type SkinColourModel } from './skin-colour-model';
 
 export interface SkinDetail {
@@ -117,20 +118,9 @@ function quiltDetail(
   random: () => number,
 ): QuiltedDetail | null {
   // Work inside the exemplar's bounding box only (the face chart, the scalp), not the whole atlas.
-  let x0 = size,
-    y0 = size,
-    x1 = -1,
-    y1 = -1;
-  for (let p = 0; p < size * size; p++) {
-    if (!exemplar[p]) continue;
-    const x = p % size,
-      y = (p - x) / size;
-    x0 = Math.min(x0, x);
-    x1 = Math.max(x1, x);
-    y0 = Math.min(y0, y);
-    y1 = Math.max(y1, y);
-  }
-  if (x1 < 0) return null;
+  const bounds = maskBounds(exemplar, size, size);
+  if (!bounds) return null;
+  const { x0, y0, x1, y1 } = bounds;
   const width = x1 - x0 + 1,
     height = y1 - y0 + 1;
   const n = width * height;
