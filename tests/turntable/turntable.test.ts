@@ -20,11 +20,13 @@ const PHOTOS: TurntablePhoto[] = [
   { name: 'astronaut', file: ASTRONAUT, identityAt: BOTH_SIDES, hairStyle: 'medium' },
   { name: 'grace_hopper', file: GRACE_HOPPER, identityAt: BOTH_SIDES, hairStyle: 'short' },
   { name: 'cameraman', file: CAMERAMAN, identityAt: [315], turned: true },
-  // 315° printed, not asserted: 0.534 at 45°, 0.608 at 315° (2026-12-05, his hair's texture without
-  // the pink of his ears over them; 0.524 / 0.594 with the nape's edge on the neck; 0.505 / 0.608
-  // with the bare hairline's band left out of the hair's colour; 0.504 / 0.600 with the fringe ending
-  // in points; 0.535 / 0.608 on 2026-12-03, 0.61–0.66 / 0.65–0.68 before); 315° is 53° from his
-  // photo's own −8° turn (60°, 52° from it on the other side, gives 0.600 too).
+  // 315° printed, not asserted: 0.507 at 45°, 0.628 at 315° (2026-12-05, the neck without his collar's
+  // colours; 0.534 / 0.608 before it, 0.524 / 0.594 with the nape's edge on the neck, 0.504 / 0.600
+  // with the fringe ending in points; 0.535 / 0.608 on 2026-12-03, 0.61–0.66 / 0.65–0.68 before);
+  // 315° is 53° from his photo's own −8° turn (60°, 52° from it on the other side, gives 0.600 too).
+  // Not the texture: his face's texture made symmetric from either side gives 0.612–0.618 at 315°.
+  // The shape of the side turned away from the camera: the other side's landmark detail mirrored
+  // onto it gives 0.566, but the other photos move both ways (mean over all ±45° views −0.005).
   { name: 'kpa_jesper', file: JESPER, identityAt: [45] },
   // A tall quiff and a broad smile from slightly below; its hair outline takes in the dark wood beside
   // him (IoU ~0.6 whatever the style), so the quiff wins by his bare ears, which a bob would cover
