@@ -35,6 +35,7 @@ import {
   fillHoles,
   indicesOf,
   keepComponentsTouching,
+  maskUnion,
   openMask,
   polygonMask,
 } from './photo-masks';
@@ -196,11 +197,7 @@ function reachBehind(
 
 /** 1 where the photo shows hair or headwear: what the hair object stands for. */
 export function hairOrHeadwear(segmentation: HairSegmentation): Uint8Array {
-  // a plain loop: TypedArray.from with a map function is ~30× slower on a photo's million pixels
-  const { hair, headwear } = segmentation;
-  const out = new Uint8Array(hair.length);
-  for (let p = 0; p < hair.length; p++) out[p] = hair[p]! | headwear[p]!;
-  return out;
+  return maskUnion(segmentation.hair, segmentation.headwear);
 }
 
 /**
@@ -209,10 +206,7 @@ export function hairOrHeadwear(segmentation: HairSegmentation): Uint8Array {
  * beard object.
  */
 export function leftToHairObject(segmentation: HairSegmentation): Uint8Array {
-  const left = hairOrHeadwear(segmentation);
-  const hanging = segmentation.beard?.hanging;
-  if (hanging) for (let p = 0; p < left.length; p++) left[p] = left[p]! | hanging[p]!;
-  return left;
+  return maskUnion(segmentation.hair, segmentation.headwear, segmentation.beard?.hanging);
 }
 
 /**
@@ -220,10 +214,7 @@ export function leftToHairObject(segmentation: HairSegmentation): Uint8Array {
  * hair over the face's edge, clothing round the neck. The head's bake leaves it unseen.
  */
 export function coveringSkin(segmentation: HairSegmentation): Uint8Array {
-  const { hairOverFace, clothing } = segmentation;
-  const out = new Uint8Array(clothing.length);
-  for (let p = 0; p < out.length; p++) out[p] = hairOverFace[p]! | clothing[p]!;
-  return out;
+  return maskUnion(segmentation.hairOverFace, segmentation.clothing);
 }
 
 export function segmentHair(input: HairSegmentationInput): HairSegmentation {
@@ -284,13 +275,16 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     .filter((c) => c.share > 0.15)
     .map((c) => c.centre);
   const jawY = chinY - 0.15;
-  const wearing = (p: number) => clothing.some((c) => labDistance(lab, p, c) < CLOTHING_DISTANCE);
-  // Clothing round the neck: below the jaw, off the face, of the clothing's colours and not skin.
-  const wornBelowJaw = new Uint8Array(n);
+  // The person below the jaw in the clothing's colours (collars, a coat; a beard of their colour too).
+  const worn = new Uint8Array(n);
   if (clothing.length > 0)
     for (let p = 0; p < n; p++)
-      if (person(p) && ly[p]! > jawY && !face[p] && skinDistance(p) >= SKIN_DISTANCE && wearing(p))
-        wornBelowJaw[p] = 1;
+      if (person(p) && ly[p]! > jawY && clothing.some((c) => labDistance(lab, p, c) < CLOTHING_DISTANCE))
+        worn[p] = 1;
+  // Clothing round the neck: that, off the face and not skin.
+  const wornBelowJaw = new Uint8Array(n);
+  for (let p = 0; p < n; p++)
+    if (worn[p] && !face[p] && skinDistance(p) >= SKIN_DISTANCE) wornBelowJaw[p] = 1;
 
   // The lower face: near the oval (BEARD_MARGIN, SIDEBURN_MARGIN), a collar's colour below the jaw excepted.
   const nearFace = distanceToMask(face, width, height);
@@ -299,7 +293,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     const belowJaw = ly[p]! > jawY;
     const margin = (belowJaw ? BEARD_MARGIN : SIDEBURN_MARGIN) * frame.faceHeight;
     if (!person(p) || ly[p]! <= BELOW_EYES || nearFace[p]! > margin) continue;
-    lowerFace[p] = belowJaw && !face[p] && wearing(p) ? 0 : 1;
+    lowerFace[p] = belowJaw && !face[p] && worn[p] ? 0 : 1;
   }
 
   const backReach = reachBehind(frame, input.backOfHead);
@@ -317,7 +311,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
     // Above the forehead only clear skin is skin: highlights in light hair come close to it.
     const skinLike = skinDistance(p) < (y < foreheadY - 0.05 ? SKIN_DISTANCE / 2 : SKIN_DISTANCE);
     if (skinLike && !(hairLikeBesideFace(p) && !face[p])) continue;
-    if (y > jawY && wearing(p)) continue;
+    if (worn[p]) continue;
     candidate[p] = 1;
   }
   const notSkin = (p: number) => skinDistance(p) >= SKIN_DISTANCE || hairLikeBesideFace(p);
