@@ -215,6 +215,13 @@ test('a turned head (the cameraman, 62°): the hair behind his crown is found an
   // The camcorder at his eye was hair (284 pixels beyond his nose), and the fit widened the hair to reach it (IoU 0.78).
   assert.ok(inFront < 50, `${inFront} hair pixels in front of his face`);
   assert.ok(c.hair.report.iou >= 0.82, `IoU ${c.hair.report.iou.toFixed(3)}`);
+  // His photo shows the back of his head, full: his medium cut keeps it (a frontal photo keeps the
+  // style's thinning there, fit-hairstyle.ts's NAPE_EVIDENCE).
+  assert.equal(c.hair.report.style, 'medium');
+  assert.equal(c.hair.report.params.nape, 0);
+  assert.ok(
+    cases.every((k) => k.hair.report.params.nape === HAIRSTYLE_PRESETS[k.hair.report.params.style].nape),
+  );
 });
 
 test('bare ears decide: kpa_new_wave.jpg gets a quiff, not a bob over his ears', async () => {
@@ -770,39 +777,43 @@ test('short hair ends on the skin: on the skull where it meets the ear (no wing)
   assert.ok(ledge < 0.004, `nape ledge ${mm(ledge)} mm`);
 });
 
-test('a short back: the side volume fitted at the ears thins towards the nape, no bowl from behind', () => {
+test('a back that lies on the head: the side volume fitted at the ears thins towards the nape, no bowl from behind', () => {
   // A frontal photo's outline sets the volume at the sides; carried round the back it made short hair
-  // a bowl from behind (petsc_dave.jpg: 22 mm fitted to his tousled sides). A medium cut keeps it.
+  // a bowl from behind (petsc_dave.jpg: 22 mm fitted to his tousled sides) and a medium cut a
+  // mushroom (the astronaut: 31 mm). Each style's `nape` thins it; long hair hangs as it did.
   const field = headRadialField(model, cases[0]!.fit.positions);
   const DEG = Math.PI / 180;
   const sideVolume = 0.0225;
-  const short = hairShape(field, { ...HAIRSTYLE_PRESETS.short, sideVolume });
-  const medium = hairShape(field, { ...HAIRSTYLE_PRESETS.medium, sideVolume });
-  // How far the hair stands off the head at azimuth, polar angle (degrees).
-  const offHead = (shape: typeof short, azimuth: number, polar: number) => {
+  // How far the hair stands off the head at azimuth, polar angle (degrees), and without the thinning.
+  const offHead = (style: 'short' | 'medium' | 'bob', azimuth: number, polar: number) => {
     const [theta, phi] = [azimuth * DEG, polar * DEG];
-    return shape.radii(theta, phi, shape.endPhi(theta)).outer - sampleField(field.radius, theta, phi);
+    const off = (nape: number) => {
+      const shape = hairShape(field, { ...HAIRSTYLE_PRESETS[style], sideVolume, nape });
+      return shape.radii(theta, phi, shape.endPhi(theta)).outer - sampleField(field.radius, theta, phi);
+    };
+    const [thinned, full] = [off(HAIRSTYLE_PRESETS[style].nape), off(0)];
+    const mm = (m: number) => (1000 * m).toFixed(1);
+    console.log(
+      `${style} at ${azimuth}°, ${polar}°: ${mm(thinned)} mm off the head, ${mm(full)} mm unthinned`,
+    );
+    return thinned / full;
   };
-  const mm = (m: number) => (1000 * m).toFixed(1);
-  const at = (azimuth: number, polar: number) => {
-    const [s, m] = [offHead(short, azimuth, polar), offHead(medium, azimuth, polar)];
-    console.log(`${azimuth}°, ${polar}°: short hair ${mm(s)} mm off the head, a medium cut ${mm(m)} mm`);
-    return [s, m] as const;
-  };
-  // Above the ear and on the crown the short cut keeps its volume; low on the back it lies close.
-  for (const [azimuth, polar] of [
-    [80, 60],
-    [180, 60],
-  ] as const) {
-    const [s, m] = at(azimuth, polar);
-    assert.ok(s > 0.7 * m, `${azimuth}°, ${polar}°`);
+  // Above the ear and on the crown the volume stays; low on the back it lies close, a short cut
+  // closer than a medium one; a bob hangs as it did.
+  for (const style of ['short', 'medium'] as const) {
+    for (const [azimuth, polar] of [
+      [80, 60],
+      [180, 60],
+    ] as const)
+      assert.ok(offHead(style, azimuth, polar) > 0.9, `${style} at ${azimuth}°, ${polar}°`);
   }
   for (const [azimuth, polar] of [
     [160, 100],
     [180, 100],
   ] as const) {
-    const [s, m] = at(azimuth, polar);
-    assert.ok(s < 0.5 * m && s < 0.5 * sideVolume, `${azimuth}°, ${polar}°`);
+    const [short, medium] = [offHead('short', azimuth, polar), offHead('medium', azimuth, polar)];
+    assert.ok(short < 0.4 && medium < 0.6 && short < medium, `${azimuth}°, ${polar}°: ${short}, ${medium}`);
+    assert.equal(offHead('bob', azimuth, polar), 1);
   }
 });
 

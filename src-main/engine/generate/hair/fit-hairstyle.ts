@@ -157,7 +157,7 @@ export function fitScore(hair: Uint8Array, scene: Pick<SilhouetteScene, 'target'
 
 /** Parameters the descent moves, with their step and bounds. */
 const MOVES: {
-  key: 'volume' | 'sideVolume' | 'length' | 'crest' | 'fringe' | 'earCover' | 'parting';
+  key: 'volume' | 'sideVolume' | 'length' | 'crest' | 'fringe' | 'earCover' | 'parting' | 'nape';
   step: number;
 }[] = [
   { key: 'volume', step: 0.006 },
@@ -167,6 +167,7 @@ const MOVES: {
   { key: 'fringe', step: 0.25 },
   { key: 'earCover', step: 0.35 },
   { key: 'parting', step: 0.5 },
+  { key: 'nape', step: 0.3 },
 ];
 
 /** The first pass over every style moves only its size and ear cover; the two best then move everything. */
@@ -174,6 +175,9 @@ const SIZE_MOVES = MOVES.filter((m) => m.key !== 'fringe' && m.key !== 'parting'
 
 function bounds(style: HairstyleId, key: (typeof MOVES)[number]['key']): [number, number] {
   if (key === 'parting') return [-1, 1];
+  // The style's nape thinning is its prior for the back; the fit may only lessen it, where the photo
+  // sees the back of the head (a frontal photo's outline does not change with it).
+  if (key === 'nape') return [0, HAIRSTYLE_PRESETS[style].nape];
   return key === 'fringe' ? [-0.6, 1] : HAIRSTYLE_BOUNDS[style][key];
 }
 
@@ -198,6 +202,7 @@ function clampToBounds(params: HairstyleParams): HairstyleParams {
     volume: clamp(params.volume, b.volume),
     sideVolume: clamp(params.sideVolume, b.sideVolume),
     earCover: clamp(params.earCover, b.earCover),
+    nape: clamp(params.nape, bounds(params.style, 'nape')),
   };
 }
 
@@ -234,6 +239,26 @@ function withoutUnseenVolume(sorted: Scored[]): Scored {
   const [best, next] = sorted;
   if (best!.params.style === 'afro' && next && best!.score - next.score < AFRO_EVIDENCE) return next;
   return best!;
+}
+
+/**
+ * How much lessening a style's nape thinning (its prior for the back) must raise the fit score. A
+ * frontal photo's outline barely moves with the back of the head: petsc_dave.jpg gained 0.004 from
+ * his short cut's back standing off as a bowl again; the cameraman, whose photo shows the back of his
+ * head, gains 0.019 from his medium cut's full back.
+ */
+const NAPE_EVIDENCE = 0.01;
+
+/** The fit with its style's own nape thinning, unless the photo clearly shows a fuller back (NAPE_EVIDENCE). */
+async function withUnseenNapeThinned(
+  best: Scored,
+  score: (params: HairstyleParams) => Promise<number>,
+): Promise<Scored> {
+  const prior = HAIRSTYLE_PRESETS[best.params.style].nape;
+  if (best.params.nape >= prior) return best;
+  const params = { ...best.params, nape: prior };
+  const thinned = await score(params);
+  return best.score - thinned >= NAPE_EVIDENCE ? best : { params, score: thinned };
 }
 
 /**
@@ -303,7 +328,7 @@ export async function fitHairstyle(
     results[0] = bunless;
     results.sort((a, b) => b.score - a.score);
   }
-  const params = withoutUnseenVolume(results).params;
+  const { params } = await withUnseenNapeThinned(withoutUnseenVolume(results), score);
   const chosen = await renderHairSilhouette(
     scene,
     buildHairMesh(field, hairShape(field, params), HAIR_MESH_COARSE),

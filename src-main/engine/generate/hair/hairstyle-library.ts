@@ -47,6 +47,14 @@ export interface HairstyleParams {
    * rising from the front hairline and sloping back to the crown, the sides staying short.
    */
   crest: number;
+  /**
+   * 0..1: how much the side volume thins behind the ears towards the nape (NAPE_AZIMUTH, NAPE_PHI).
+   * A frontal photo's outline sets the sides at the ears, not the back: carried round it, the side
+   * volume made a bowl from behind (petsc_dave.jpg's 22 mm fitted to his tousled sides stood off the
+   * whole back of his head; the astronaut's 31 mm medium cut was a mushroom). Each style's preset is
+   * its prior; the fit lowers it only where the photo sees the back (the cameraman, in profile).
+   */
+  nape: number;
 }
 
 export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
@@ -62,6 +70,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     bun: 0,
     earCover: 0,
     crest: 0,
+    nape: 0.8,
   },
   short: {
     style: 'short',
@@ -75,6 +84,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     bun: 0,
     earCover: 0.2,
     crest: 0,
+    nape: 0.8,
   },
   medium: {
     style: 'medium',
@@ -88,6 +98,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     bun: 0,
     earCover: 1,
     crest: 0,
+    nape: 0.6,
   },
   bob: {
     style: 'bob',
@@ -101,6 +112,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     bun: 0,
     earCover: 1,
     crest: 0,
+    nape: 0,
   },
   'long-straight': {
     style: 'long-straight',
@@ -114,6 +126,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     bun: 0,
     earCover: 1,
     crest: 0,
+    nape: 0,
   },
   'long-wavy': {
     style: 'long-wavy',
@@ -127,6 +140,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     bun: 0,
     earCover: 1,
     crest: 0,
+    nape: 0,
   },
   bun: {
     style: 'bun',
@@ -140,6 +154,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     bun: 0.045,
     earCover: 0.3,
     crest: 0,
+    nape: 0.8,
   },
   afro: {
     style: 'afro',
@@ -153,6 +168,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     bun: 0,
     earCover: 1,
     crest: 0,
+    nape: 0,
   },
   quiff: {
     style: 'quiff',
@@ -166,6 +182,7 @@ export const HAIRSTYLE_PRESETS: Record<HairstyleId, HairstyleParams> = {
     bun: 0,
     earCover: 0.2,
     crest: 0.05,
+    nape: 0.8,
   },
 };
 
@@ -255,13 +272,7 @@ const SIDES_ON_SKULL: ReadonlySet<HairstyleId> = new Set(['buzz', 'short', 'quif
  */
 const EAR_CLEARANCE = 4 * DEG;
 const EAR_ARC_SLOPE = 3;
-/**
- * A short back: styles whose sides lie on the skull thin their side volume by NAPE_THINNING behind
- * the ears, towards the nape (over these azimuths and polar angles). A frontal photo's outline sets
- * the sides at the ears, not the back, and the side volume carried round it made a bowl from behind
- * (petsc_dave.jpg's 22 mm, fitted to his tousled sides, stood off the whole back of his head).
- */
-const NAPE_THINNING = 0.8;
+/** Where a style's `nape` thins its side volume: behind the ears, towards the nape. */
 const NAPE_AZIMUTH: [number, number] = [100 * DEG, 150 * DEG];
 const NAPE_PHI: [number, number] = [60 * DEG, 110 * DEG];
 /** How far (polar angle) a fringe's strand tips reach below and above its mean end. */
@@ -353,7 +364,7 @@ function absAzimuth(theta: number): number {
 
 /** The style as radial functions over the fitted head's directions. */
 export function hairShape(field: HeadRadialField, params: HairstyleParams): HairShape {
-  const { volume, sideVolume, length, fringe, parting, wave, curl, bun, earCover, crest } = params;
+  const { volume, sideVolume, length, fringe, parting, wave, curl, bun, earCover, crest, nape } = params;
   const cols = AZIMUTH_BINS;
   // Per azimuth column: the model's hairline (hair weight falls under ½) and the head's widest ρ.
   const hairline = new Float32Array(cols);
@@ -409,11 +420,12 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
   };
   const thickness = (theta: number, phi: number): number => {
     const up = Math.max(0, Math.cos(phi));
-    const nape = sidesOnSkull
-      ? smoothstep(NAPE_AZIMUTH[0], NAPE_AZIMUTH[1], absAzimuth(theta)) *
-        smoothstep(NAPE_PHI[0], NAPE_PHI[1], phi)
-      : 0;
-    const side = sideVolume * (1 - NAPE_THINNING * nape);
+    const behind =
+      nape > 0
+        ? smoothstep(NAPE_AZIMUTH[0], NAPE_AZIMUTH[1], absAzimuth(theta)) *
+          smoothstep(NAPE_PHI[0], NAPE_PHI[1], phi)
+        : 0;
+    const side = sideVolume * (1 - nape * behind);
     const t = side + (volume - side) * up;
     // The parting side lies flatter, the hair swept from it fuller on the other side.
     return (
