@@ -20,10 +20,13 @@ const PHOTOS: TurntablePhoto[] = [
   { name: 'astronaut', file: ASTRONAUT, identityAt: BOTH_SIDES, hairStyle: 'medium' },
   { name: 'grace_hopper', file: GRACE_HOPPER, identityAt: BOTH_SIDES, hairStyle: 'short' },
   { name: 'cameraman', file: CAMERAMAN, identityAt: [315], turned: true },
-  // 315° printed, not asserted: 0.507 at 45°, 0.628 at 315° (2026-12-05, the neck without his collar's
-  // colours; 0.534 / 0.608 before it, 0.524 / 0.594 with the nape's edge on the neck, 0.504 / 0.600
+  // 315° printed, not asserted: 0.524 at 45°, 0.628 at 315° (2026-12-05, the medium cut's back thinned;
+  // 0.507 / 0.628 with the neck without his collar's colours; 0.534 / 0.608 before it, 0.524 / 0.594 with the nape's edge on the neck, 0.504 / 0.600
   // with the fringe ending in points; 0.535 / 0.608 on 2026-12-03, 0.61–0.66 / 0.65–0.68 before);
-  // 315° is 53° from his photo's own −8° turn (60°, 52° from it on the other side, gives 0.600 too).
+  // 315° is 53° from his photo's own −8° turn (60°, 52° from it on the other side, gives 0.600 too);
+  // 45° either side of his photo's view (323°, 53°) give 0.546 and 0.585, and the distance is least
+  // round it (0.38 from 350° to 10°): the miss is the view's angle from the photo, on the side the
+  // photo sees foreshortened.
   // Not the texture: his face's texture made symmetric from either side gives 0.612–0.618 at 315°.
   // The shape of the side turned away from the camera: the other side's landmark detail mirrored
   // onto it gives 0.566, but the other photos move both ways (mean over all ±45° views −0.005).
