@@ -206,10 +206,12 @@ export const HAIRSTYLE_BOUNDS: Record<
     crest: [0, 0],
     earCover: [0, 1],
   },
+  // Ends on the head (hair to the jaw is a bob): a few centimetres of curtain below the widest ring
+  // stood round the head like a lampshade, ending in the nape's V at the back.
   medium: {
     volume: [0.012, 0.05],
     sideVolume: [0.008, 0.04],
-    length: [0, 0.04],
+    length: [0, 0],
     crest: [0, 0],
     earCover: [0, 1],
   },
@@ -275,6 +277,9 @@ const EAR_ARC_SLOPE = 3;
 /** Where a style's `nape` thins its side volume: behind the ears, towards the nape. */
 const NAPE_AZIMUTH: [number, number] = [100 * DEG, 150 * DEG];
 const NAPE_PHI: [number, number] = [60 * DEG, 110 * DEG];
+/** Over these azimuths a nape-covering style's end comes down to the nape's level (the V's point). */
+const NAPE_LEVEL_FROM = 110 * DEG;
+const NAPE_LEVEL_TO = 160 * DEG;
 /** How far (polar angle) a fringe's strand tips reach below and above its mean end. */
 const FRINGE_TIPS = 4 * DEG;
 
@@ -295,6 +300,7 @@ function fringeTips(theta: number): number {
  */
 const EDGE_TAPER = 10 * DEG;
 const CURTAIN_TAPER = 20 * DEG;
+const CURTAIN_EASE = 6 * DEG;
 /** The end is tabulated every 3.75° of azimuth; the edge is looked for up to 26° either side. */
 const END_STEPS = 96;
 const EDGE_REACH_STEPS = 7;
@@ -366,9 +372,11 @@ function absAzimuth(theta: number): number {
 export function hairShape(field: HeadRadialField, params: HairstyleParams): HairShape {
   const { volume, sideVolume, length, fringe, parting, wave, curl, bun, earCover, crest, nape } = params;
   const cols = AZIMUTH_BINS;
-  // Per azimuth column: the model's hairline (hair weight falls under ½) and the head's widest ρ.
+  // Per azimuth column: the model's hairline (hair weight falls under ½), the head's widest ρ and
+  // the polar angle it is widest at.
   const hairline = new Float32Array(cols);
   const widest = new Float32Array(cols);
+  const widestPhi = new Float32Array(cols);
   for (let j = 0; j < cols; j++) {
     let phi = MAX_PHI;
     for (let i = 1; i <= POLAR_BINS; i++) {
@@ -383,11 +391,13 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     hairline[j] = phi;
     for (let i = Math.round(POLAR_BINS * (70 / 180)); i <= Math.round(POLAR_BINS * (115 / 180)); i++) {
       const phiI = (i / POLAR_BINS) * Math.PI;
-      widest[j] = Math.max(widest[j]!, field.smoothRadius[i * cols + j]! * Math.sin(phiI));
+      const rho = field.smoothRadius[i * cols + j]! * Math.sin(phiI);
+      if (rho > widest[j]!) [widest[j], widestPhi[j]] = [rho, phiI];
     }
   }
   smoothCircular(hairline, 4);
   smoothCircular(widest, 3);
+  smoothCircular(widestPhi, 3);
   const column = (grid: Float32Array, theta: number) => {
     const f = ((((theta / (2 * Math.PI)) * cols) % cols) + cols) % cols;
     const j0 = Math.floor(f) % cols;
@@ -400,10 +410,24 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
   const hangs = length > 0;
   const sideWindow = (theta: number) => smoothstep(60 * DEG, 85 * DEG, absAzimuth(theta));
 
-  /** Distance along (θ, φ) to the curtain hanging from the head's widest ring (φ > 90°). */
+  /** The side volume, thinned behind the ears towards the nape by the style's `nape`. */
+  const sideAt = (theta: number, phi: number): number => {
+    if (nape <= 0) return sideVolume;
+    const behind =
+      smoothstep(NAPE_AZIMUTH[0], NAPE_AZIMUTH[1], absAzimuth(theta)) *
+      smoothstep(NAPE_PHI[0], NAPE_PHI[1], phi);
+    return sideVolume * (1 - nape * behind);
+  };
+  /**
+   * Distance along (θ, φ) to the curtain hanging from the head's widest ring, below it (0 above),
+   * as far out as the hair on that ring: hung from the ring at the ear's height with the full side
+   * volume, it stood out of the hair above it in a ledge where the head is widest lower down (at
+   * the back) or the nape thins the hair (a medium cut's short curtain, a lampshade from behind).
+   */
   const curtain = (theta: number, phi: number): number => {
-    if (phi <= Math.PI / 2 || !hangs) return 0;
-    const rho = column(widest, theta) + sideVolume;
+    const top = column(widestPhi, theta);
+    if (phi <= top || !hangs) return 0;
+    const rho = column(widest, theta) + sideAt(theta, top);
     const denominator = Math.sin(phi) + flare * Math.cos(phi);
     return denominator > 0.05 ? rho / denominator : 0;
   };
@@ -420,12 +444,7 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
   };
   const thickness = (theta: number, phi: number): number => {
     const up = Math.max(0, Math.cos(phi));
-    const behind =
-      nape > 0
-        ? smoothstep(NAPE_AZIMUTH[0], NAPE_AZIMUTH[1], absAzimuth(theta)) *
-          smoothstep(NAPE_PHI[0], NAPE_PHI[1], phi)
-        : 0;
-    const side = sideVolume * (1 - nape * behind);
+    const side = sideAt(theta, phi);
     const t = side + (volume - side) * up;
     // The parting side lies flatter, the hair swept from it fuller on the other side.
     return (
@@ -435,6 +454,8 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
   const bunDir = direction(Math.PI, 70 * DEG);
   const bunDistance = sampleField(field.radius, Math.PI, 70 * DEG) + volume + 0.3 * bun;
 
+  const napeLevelled = params.style === 'medium';
+  const napeLevel = column(hairline, Math.PI);
   const headEnd = (theta: number): number => {
     const a = absAzimuth(theta);
     const hl = column(hairline, theta);
@@ -451,6 +472,11 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
         : 0;
     let end = hl + fringeDown + tips;
     end = Math.max(end, hl + side * earCover * Math.max(0, EAR_BOTTOM_PHI - hl));
+    // A medium cut covers the nape and ends level across it, at the V's point: on the model's
+    // hairline it ended in a V there (kpa_jesper.jpg's, 11° lower at the middle than 30° beside it).
+    // An afro's back is its volume's (its outline decides marie_curie.jpg's fit); longer hair hangs.
+    if (napeLevelled && !hangs)
+      end = Math.max(end, end + smoothstep(NAPE_LEVEL_FROM, NAPE_LEVEL_TO, a) * (napeLevel - end));
     // A negative fringe: the front hairline higher than the head model's (a high forehead).
     end += smoothstep(RAISE_FADE, 0, a) * Math.min(0, fringe) * HAIRLINE_RAISE;
     end += 2 * DEG;
@@ -486,7 +512,9 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     const k = 0.012;
     const h = Math.max(k - Math.abs(base - c), 0) / k;
     const hanging = Math.max(base, c) + (h * h * k) / 4;
-    return base + (hanging - base) * smoothstep(0, CURTAIN_TAPER, beside);
+    // Eased in below the ring (the smooth maximum stands k/4 over both where they meet).
+    const below = smoothstep(column(widestPhi, theta), column(widestPhi, theta) + CURTAIN_EASE, phi);
+    return base + (hanging - base) * smoothstep(0, CURTAIN_TAPER, beside) * below;
   };
   /** The end on azimuth θ, the hanging hair's found to 78° / 2^bisections. */
   const endPhiTo = (theta: number, bisections: number): number => {
