@@ -228,14 +228,19 @@ async function reportNotesOf(backend: StudioBackend, job: JobRecord): Promise<st
     const text = await readFile(backend.artifactPath(job.id, report.path), 'utf8');
     const r = JSON.parse(text) as {
       estimate?: { pose?: { yaw?: unknown } };
-      hair?: { style?: unknown; iou?: unknown; inPhoto?: unknown };
+      hair?: { style?: unknown; iou?: unknown; inPhoto?: unknown; guessed?: unknown };
     };
     const yaw = r.estimate?.pose?.yaw;
-    const { style, iou, inPhoto } = r.hair ?? {};
+    const { style, iou, inPhoto, guessed } = r.hair ?? {};
     return [
       typeof yaw === 'number' ? turnedFaceNote({ yaw }) : undefined,
       typeof style === 'string' && typeof iou === 'number'
-        ? hairFitNote({ style, iou, ...(typeof inPhoto === 'number' ? { inPhoto } : {}) })
+        ? hairFitNote({
+            style,
+            iou,
+            ...(typeof inPhoto === 'number' ? { inPhoto } : {}),
+            guessed: guessed === true,
+          })
         : undefined,
     ].filter((n): n is string => n !== undefined);
   } catch {

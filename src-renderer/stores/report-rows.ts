@@ -58,6 +58,7 @@ const ReportFile = z
         style: z.string(),
         iou: z.number(),
         inPhoto: z.number().optional(),
+        guessed: z.boolean().optional(),
         headwear: z.boolean().optional(),
         beard: z.object({ lengthM: z.number(), iou: z.number() }).loose().nullable().optional(),
       })

@@ -44,7 +44,7 @@ import {
   leftToHairObject,
 } from '../../src-main/engine/generate/hair/segment-hair';
 import { eyebrowRgb } from '../../src-main/engine/generate/hair/hair-in-photo';
-import { HAIR_IN_PHOTO_MIN, hairFitNote } from '../../src-main/shared/hair-fit';
+import { HAIR_FIT_UNUSABLE, HAIR_IN_PHOTO_MIN, hairFitNote } from '../../src-main/shared/hair-fit';
 import {
   bakeHeadTexture,
   buildTexturedHead,
@@ -68,6 +68,7 @@ import {
   GRACE_HOPPER,
   JESPER,
   JESPER_TILT,
+  PETSC_SEAN,
   MARIE_CURIE,
   NEW_WAVE,
   PETSC_DAVE,
@@ -610,6 +611,37 @@ test('the head hides from the photo what lies behind it: the hair under the scal
   console.log(`astronaut: inner-surface texels from the photo ${withHead}, ${without} without the head`);
   assert.equal(withHead, 0);
   assert.ok(without > 50, `${without} without the head: the check cannot fail`);
+});
+
+test("hair that cannot be told from the background (petsc_sean.jpg): a guess in the eyebrows' colour, and said so", async () => {
+  // Black hair against a dark background lit by bright lights, in black and white: no style matched
+  // the few "hair" pixels (IoU 0.26), and the hair was baked in their mean, a mid grey (L* ~30).
+  const c = await runCase('petsc_sean', PETSC_SEAN);
+  const r = c.hair.report;
+  console.log(`petsc_sean: best fit IoU ${r.iou.toFixed(3)}, ${r.style}, guessed ${r.guessed}`);
+  assert.ok(r.inPhoto > HAIR_IN_PHOTO_MIN, `${r.inPhoto}`);
+  assert.ok(r.iou < HAIR_FIT_UNUSABLE && r.guessed, `${r.iou}`);
+  for (const other of cases) assert.equal(other.hair.report.guessed, false, other.name);
+  assert.equal(r.style, 'short');
+  assert.equal(r.textureSeenShare, 0);
+  assert.match(hairFitNote(r) ?? '', /could not be told from what is round it/);
+  // The texture's colour is the brows' (near black), not the segmented hair's grey.
+  const { lab, info } = await textureLab(c.hair.mesh.texturePng);
+  const brows = labOf(eyebrowRgb(c.photo.rgba, c.landmarks));
+  const segmented = labOf(c.hair.segmentation.hairRgb);
+  let nearBrows = 0,
+    texels = 0;
+  for (let p = 0; p < info.width * info.height; p++) {
+    const v = (Math.floor(p / info.width) + 0.5) / info.height;
+    if (v > HAIR_ATLAS.outerV[1]) continue;
+    texels++;
+    if (labDistance(lab, p, brows) < labDistance(lab, p, segmented)) nearBrows++;
+  }
+  console.log(
+    `petsc_sean: brows L* ${brows[0].toFixed(0)}, segmented hair L* ${segmented[0].toFixed(0)}; ` +
+      `${((nearBrows / texels) * 100).toFixed(1)} % of the hair nearer the brows'`,
+  );
+  assert.ok(nearBrows > 0.95 * texels, `${nearBrows} of ${texels}`);
 });
 
 test("a close-up that cuts off the top of the head (kpa_jesper_tilt.jpg): the hair is a guess in the eyebrows' colour, and said so", async () => {

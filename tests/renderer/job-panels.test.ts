@@ -105,6 +105,15 @@ test("the hair's fit: the style and its IoU, flagged as a guess under 0.75; a mo
   );
   assert.deepEqual([guessed?.value, guessed?.tone], ['short · guessed', 'bad']);
   assert.match(guessed?.note ?? '', /does not show the top of the head \(14 % of the scalp is in it\)/);
+  // No style matched the hair the photo shows (petsc_sean.jpg): a guess too, said why.
+  const unclear = rowsOf({
+    hair: { style: 'short', iou: 0.26, inPhoto: 0.99, guessed: true, headwear: false },
+  }).get('photo.hair');
+  assert.deepEqual([unclear?.value, unclear?.tone], ['short · guessed', 'bad']);
+  assert.match(
+    unclear?.note ?? '',
+    /could not be told from what is round it \(no style matched its outline, IoU 0\.26\)/,
+  );
   assert.match(hair(0.606)?.note ?? '', /style may be wrong/);
   assert.equal(rowsOf({ stages: {} }).get('photo.hair'), undefined, 'no hair object, no row');
   // A modelled beard has its own row; none without one.

@@ -22,6 +22,8 @@ export const NEW_WAVE = path.join(SAMPLES_DIR, 'kpa_new_wave.jpg');
 export const PETSC_DAVE = path.join(SAMPLES_DIR, 'petsc_dave.jpg');
 export const PETSC_DINESH = path.join(SAMPLES_DIR, 'petsc_dinesh.jpg');
 export const PETSC_DMITRY = path.join(SAMPLES_DIR, 'petsc_dmitry.jpg');
+/** Black and white, turned ~30°, black hair against a dark background with bright lights (200 px). */
+export const PETSC_SEAN = path.join(SAMPLES_DIR, 'petsc_sean.jpg');
 /** Marie Curie, black and white, turned ~25°, grey curly hair pinned up (public domain). */
 export const MARIE_CURIE = path.join(SAMPLES_DIR, 'marie_curie.jpg');
 /** Dmitri Mendeleev, elderly, long hair and beard, half-length, greyscale (public domain). */

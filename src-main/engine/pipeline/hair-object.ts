@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { JOB_PATHS } from '../../shared/protocol';
-import { hairIsGuessed } from '../../shared/hair-fit';
+import { hairGuessReason, hairIsGuessed } from '../../shared/hair-fit';
 import {
   generateHair,
   segmentPhotoHair,
@@ -83,9 +83,11 @@ export async function writeHairObject(
     3,
     3,
     `hair: ${report.style}${report.headwear ? ' with headwear' : ''}, ` +
-      (hairIsGuessed(report)
+      (hairGuessReason(report) === 'out-of-frame'
         ? 'guessed (the photo does not show the top of the head)'
-        : `silhouette IoU ${report.iou.toFixed(2)}`) +
+        : hairIsGuessed(report)
+          ? `guessed (no style matched the photo's hair: IoU ${report.iou.toFixed(2)})`
+          : `silhouette IoU ${report.iou.toFixed(2)}`) +
       (report.beard ? `; beard ${Math.round(report.beard.lengthM * 100)} cm below the chin` : ''),
   );
   return report;

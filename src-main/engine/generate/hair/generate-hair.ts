@@ -24,7 +24,7 @@ import {
 import { headRadialField, type HeadRadialField } from './head-radial-field';
 import { HAIRSTYLE_IDS, HAIRSTYLE_PRESETS, hairShape } from './hairstyle-library';
 import { eyebrowRgb, scalpShareInPhoto } from './hair-in-photo';
-import { hairIsGuessed } from '../../../shared/hair-fit';
+import { HAIR_FIT_UNUSABLE, hairIsGuessed } from '../../../shared/hair-fit';
 import { measureHairOutline, type HairOutline } from './measure-hair-outline';
 import type { BeardSegmentation } from './segment-beard';
 import { hairOrHeadwear, segmentHair, type HairSegmentation } from './segment-hair';
@@ -78,6 +78,11 @@ export interface HairReport {
    * head is cut off, and the hair is not fitted but a short cut in the eyebrows' colour.
    */
   inPhoto: number;
+  /**
+   * The hair is a guess, not fitted: the top of the head is cut off (inPhoto), or no style matched
+   * the photo's hair (`iou`, the best fit's, under HAIR_FIT_UNUSABLE).
+   */
+  guessed: boolean;
   styleScores: HairFit['styleScores'];
   headwear: boolean;
   /**
@@ -116,10 +121,17 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
   const styles = HAIRSTYLE_IDS.filter(
     (s) => segmentation.headwearBottom === null || (s !== 'bun' && s !== 'afro'),
   );
-  const fit = guess
+  let fit = guess
     ? await guessedFit(scene, field)
     : await fitHairstyle(scene, field, { styles, ...(signal ? { signal } : {}) });
   throwIfCancelled(signal);
+  // No style matches the hair the photo shows: it could not be told from what is round it (a bald
+  // head, showing next to none, keeps its fit: a buzz in the skin's colour).
+  let colour = guess;
+  if (!guess && fit.iou < HAIR_FIT_UNUSABLE && hairShareOfFace(segmentation) >= HAIR_SEEN_MIN) {
+    colour = eyebrowRgb(input.photoRgba, input.landmarks);
+    fit = { ...(await guessedFit(scene, field)), iou: fit.iou };
+  }
   const t2 = performance.now();
 
   const beard = segmentation.beard ? await modelBeard(input, segmentation, segmentation.beard) : null;
@@ -136,10 +148,10 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
   const texture = await bakeHairTexture(
     hairTextureInput(
       input,
-      guess ? withoutHair(segmentation) : segmentation,
+      colour ? withoutHair(segmentation) : segmentation,
       { ...geometry, normals },
       fit.params.parting,
-      guess ?? undefined,
+      colour ?? undefined,
     ),
   );
   throwIfCancelled(signal);
@@ -161,6 +173,7 @@ export async function generateHair(input: GenerateHairInput, signal?: AbortSigna
       params: fit.params,
       iou: fit.iou,
       inPhoto,
+      guessed: colour !== null,
       styleScores: fit.styleScores,
       headwear: segmentation.headwearBottom !== null,
       beard: beard && {
@@ -253,6 +266,20 @@ export function hairTextureInput(
       guessedRgb ?? (segmentation.hair.some((h) => h === 1) ? segmentation.hairRgb : segmentation.skinRgb),
     size: input.textureSize,
   };
+}
+
+/** Under this share of the face oval's area the photo shows next to no hair (a bald head, a cap). */
+const HAIR_SEEN_MIN = 0.05;
+
+/** The photo's hair and headwear, as a share of the face oval's area. */
+function hairShareOfFace(segmentation: HairSegmentation): number {
+  let hair = 0;
+  let face = 0;
+  for (let p = 0; p < segmentation.face.length; p++) {
+    hair += segmentation.hair[p]! | segmentation.headwear[p]!;
+    face += segmentation.face[p]!;
+  }
+  return face > 0 ? hair / face : 0;
 }
 
 /** The segmentation with no hair or headwear in it: nothing of the photo is baked onto the hair. */
