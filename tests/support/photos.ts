@@ -24,6 +24,8 @@ export const PETSC_DINESH = path.join(SAMPLES_DIR, 'petsc_dinesh.jpg');
 export const PETSC_DMITRY = path.join(SAMPLES_DIR, 'petsc_dmitry.jpg');
 /** Black and white, turned ~30°, black hair against a dark background with bright lights (200 px). */
 export const PETSC_SEAN = path.join(SAMPLES_DIR, 'petsc_sean.jpg');
+/** A tiny photo (89×90, a 36 px face): short brown hair, glasses, dark foliage behind. */
+export const PETSC_SARICH = path.join(SAMPLES_DIR, 'petsc_sarich.jpg');
 /** Marie Curie, black and white, turned ~25°, grey curly hair pinned up (public domain). */
 export const MARIE_CURIE = path.join(SAMPLES_DIR, 'marie_curie.jpg');
 /** Dmitri Mendeleev, elderly, long hair and beard, half-length, greyscale (public domain). */

@@ -135,6 +135,13 @@ const MONOCHROME_CHROMA = 6;
 const HAIR_TEXTURE = 2;
 /** Lab distance between the colour above the forehead and the side hair that makes it headwear. */
 const HEADWEAR_CONTRAST = 25;
+/**
+ * Each of the two colours compared for headwear is the median of at least this many pixels. In a
+ * small photo the side hair is a band a few pixels wide at the person mask's edge, half background:
+ * petsc's sarich.jpg (a 36 px face, 104 side pixels, dark foliage behind) read as a cap, 28 from
+ * his brown hair on top (Grace Hopper's real cap: 30, from 656).
+ */
+const HEADWEAR_MIN_PIXELS = 200;
 /** How far from the eye line (face heights, across the face) hair can reach on a head facing the camera. */
 const FRONTAL_REACH = 1.1;
 /**
@@ -338,6 +345,7 @@ export function segmentHair(input: HairSegmentationInput): HairSegmentation {
   const sideColour = side.length > minSamples ? robustLabStats(lab, side).median : null;
   const hasHeadwear =
     !monochrome &&
+    Math.min(top.length, side.length) >= HEADWEAR_MIN_PIXELS &&
     topColour !== null &&
     sideColour !== null &&
     labDistanceBetween(topColour, sideColour) > HEADWEAR_CONTRAST &&
