@@ -27,8 +27,8 @@ const PHOTOS: TurntablePhoto[] = [
   // The headscarf is fitted as hair in its own colours (no cap: its colour runs on down her shoulders).
   // Flat share from behind before the skin quilt and the hair kept their fine contrast
   // (synthesise-skin.ts, bake-hair-texture.ts): 70 %, her dark headscarf and her neck; now ~31 %.
-  // IoU 0.802 on 2026-12-05, at the aim: a scarf is not as even as a hairstyle (its knot hangs at
-  // her left, it lies tight at her right).
+  // IoU 0.795 on 2026-12-05 (0.802 before the medium cut ended level across the nape), near the
+  // aim: a scarf is not as even as a hairstyle (its knot hangs at her left, it lies tight at her right).
   { name: 'child_headscarf', file: CHILD_HEADSCARF, identityAt: BOTH_SIDES, minHairIou: 0.78 },
   // Elderly, long wavy hair to the jaw and a long beard, a half-length photo (his face ~200 px). Bob and
   // long wavy fit his outline within 0.05 of each other. Identity asserted at +45° (0.518 on
@@ -36,7 +36,7 @@ const PHOTOS: TurntablePhoto[] = [
   // limit, its score 0.40–0.52 (a face under 0.5 is not found). Until 2026-12-04 the
   // hair hung like a hood round his face; until 2026-12-05 the beard was only painted on the chin and
   // the neck (build-beard-mesh.ts now models it, 17 cm below the chin).
-  // IoU 0.724 on 2026-12-05 (the exported mesh's own figure), under the aim: his grey hair is found
+  // IoU 0.729 on 2026-12-05 (the exported mesh's own figure), under the aim: his grey hair is found
   // only in patches where it meets the light wall at the top.
   {
     name: 'mendeleev',
