@@ -625,6 +625,30 @@ test('a tiny photo (petsc_sarich.jpg, a 36 px face): his hair is hair, not a cap
   assert.ok(r.iou > 0.65, `${r.iou}`);
 });
 
+/** A guessed hair's texels (over 95 %) are nearer the eyebrows' colour than `other`'s. */
+async function assertHairNearerBrowsThan(
+  c: Awaited<ReturnType<typeof runCase>>,
+  other: [number, number, number],
+  otherName: string,
+): Promise<void> {
+  const { lab, info } = await textureLab(c.hair.mesh.texturePng);
+  const brows = labOf(eyebrowRgb(c.photo.rgba, c.landmarks));
+  const away = labOf(other);
+  let nearBrows = 0,
+    texels = 0;
+  for (let p = 0; p < info.width * info.height; p++) {
+    const v = (Math.floor(p / info.width) + 0.5) / info.height;
+    if (v > HAIR_ATLAS.outerV[1]) continue;
+    texels++;
+    if (labDistance(lab, p, brows) < labDistance(lab, p, away)) nearBrows++;
+  }
+  console.log(
+    `${c.name}: brows L* ${brows[0].toFixed(0)}, ${otherName} L* ${away[0].toFixed(0)}; ` +
+      `${((nearBrows / texels) * 100).toFixed(1)} % of the hair nearer the brows' colour than ${otherName}`,
+  );
+  assert.ok(nearBrows > 0.95 * texels, `${nearBrows} of ${texels}`);
+}
+
 test("hair that cannot be told from the background (petsc_sean.jpg): a guess in the eyebrows' colour, and said so", async () => {
   // Black hair against a dark background lit by bright lights, in black and white: no style matched
   // the few "hair" pixels (IoU 0.26), and the hair was baked in their mean, a mid grey (L* ~30).
@@ -638,22 +662,7 @@ test("hair that cannot be told from the background (petsc_sean.jpg): a guess in 
   assert.equal(r.textureSeenShare, 0);
   assert.match(hairFitNote(r) ?? '', /could not be told from what is round it/);
   // The texture's colour is the brows' (near black), not the segmented hair's grey.
-  const { lab, info } = await textureLab(c.hair.mesh.texturePng);
-  const brows = labOf(eyebrowRgb(c.photo.rgba, c.landmarks));
-  const segmented = labOf(c.hair.segmentation.hairRgb);
-  let nearBrows = 0,
-    texels = 0;
-  for (let p = 0; p < info.width * info.height; p++) {
-    const v = (Math.floor(p / info.width) + 0.5) / info.height;
-    if (v > HAIR_ATLAS.outerV[1]) continue;
-    texels++;
-    if (labDistance(lab, p, brows) < labDistance(lab, p, segmented)) nearBrows++;
-  }
-  console.log(
-    `petsc_sean: brows L* ${brows[0].toFixed(0)}, segmented hair L* ${segmented[0].toFixed(0)}; ` +
-      `${((nearBrows / texels) * 100).toFixed(1)} % of the hair nearer the brows'`,
-  );
-  assert.ok(nearBrows > 0.95 * texels, `${nearBrows} of ${texels}`);
+  await assertHairNearerBrowsThan(c, c.hair.segmentation.hairRgb, "the segmented hair's");
 });
 
 test("a close-up that cuts off the top of the head (kpa_jesper_tilt.jpg): the hair is a guess in the eyebrows' colour, and said so", async () => {
@@ -669,21 +678,7 @@ test("a close-up that cuts off the top of the head (kpa_jesper_tilt.jpg): the ha
   assert.equal(r.textureSeenShare, 0);
   assert.match(hairFitNote(r) ?? '', /does not show the top of the head/);
   // The texture's colour is the brows' (brown), not the skin's the fit once took.
-  const { lab, info } = await textureLab(c.hair.mesh.texturePng);
-  const brows = labOf(eyebrowRgb(c.photo.rgba, c.landmarks));
-  const skin = labOf(c.hair.segmentation.skinRgb);
-  let nearBrows = 0,
-    texels = 0;
-  for (let p = 0; p < info.width * info.height; p++) {
-    const v = (Math.floor(p / info.width) + 0.5) / info.height;
-    if (v > HAIR_ATLAS.outerV[1]) continue;
-    texels++;
-    if (labDistance(lab, p, brows) < labDistance(lab, p, skin)) nearBrows++;
-  }
-  console.log(
-    `kpa_jesper_tilt: ${((nearBrows / texels) * 100).toFixed(1)} % of the hair nearer the brows' colour than the skin's`,
-  );
-  assert.ok(nearBrows > 0.95 * texels, `${nearBrows} of ${texels}`);
+  await assertHairNearerBrowsThan(c, c.hair.segmentation.skinRgb, "the skin's");
 });
 
 test('black and white (marie_curie.jpg): grey curls are hair by their texture, not a cap', async () => {
