@@ -300,6 +300,7 @@ function fringeTips(theta: number): number {
  */
 const EDGE_TAPER = 10 * DEG;
 const CURTAIN_TAPER = 20 * DEG;
+/** A curtain eases in over this polar angle below the ring it hangs from. */
 const CURTAIN_EASE = 6 * DEG;
 /** The end is tabulated every 3.75° of azimuth; the edge is looked for up to 26° either side. */
 const END_STEPS = 96;
