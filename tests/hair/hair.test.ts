@@ -75,7 +75,7 @@ import {
   PETSC_DAVE,
 } from '../support/photos';
 import { loadPhoto } from '../head/support/photos';
-import { distanceToMask } from '../../src-main/engine/generate/hair/photo-masks';
+import { distanceToMask } from '../../src-main/engine/image/chamfer-distance';
 import { importInBlender, removeTempDirs, tempDir } from '../export/support';
 
 const OUT = path.resolve(import.meta.dirname, '../../test-output/hair');
@@ -376,6 +376,17 @@ function bakeLikeTheJob(c: Case) {
   });
 }
 
+/** The head with this texture drawn in the photo's camera over magenta, saved under OUT as `file`. */
+async function renderInPhoto(c: Case, texturePng: Buffer, file: string) {
+  const { width, height } = c.photo.rgba;
+  const mesh = buildTexturedHead({ positions: c.fit.positions, model, texturePng });
+  const render = await renderTextured(mesh, c.fit.camera, [255, 0, 255]);
+  await sharp(render.data, { raw: { width, height, channels: 4 } })
+    .png()
+    .toFile(path.join(OUT, file));
+  return render;
+}
+
 let daveCase: Promise<Case> | undefined;
 const dave = () => (daveCase ??= runCase('petsc_dave', PETSC_DAVE));
 
@@ -402,11 +413,7 @@ test("the beard stays on the jaw (petsc_dave.jpg): the head in the photo's camer
   const seg = c.hair.segmentation;
   const { width, height } = c.photo.rgba;
   const bake = await bakeLikeTheJob(c);
-  const mesh = buildTexturedHead({ positions: c.fit.positions, model, texturePng: bake.texturePng });
-  const render = await renderTextured(mesh, c.fit.camera, [255, 0, 255]);
-  await sharp(render.data, { raw: { width, height, channels: 4 } })
-    .png()
-    .toFile(path.join(OUT, 'petsc_dave-beard.png'));
+  const render = await renderInPhoto(c, bake.texturePng, 'petsc_dave-beard.png');
   // The lower face from just above the jaw down (the beard on chin and jaw), where the head is drawn.
   const chinY = toFaceLocal(seg.frame, c.landmarks[152 * 3]!, c.landmarks[152 * 3 + 1]!)[1];
   const luma = (d: Uint8Array, p: number) =>
@@ -539,11 +546,7 @@ test("what covers the skin is not painted on it (child_headscarf.jpg): her scarf
       0,
     );
   const bake = await bakeLikeTheJob(c);
-  const mesh = buildTexturedHead({ positions: c.fit.positions, model, texturePng: bake.texturePng });
-  const render = await renderTextured(mesh, c.fit.camera, [255, 0, 255]);
-  await sharp(render.data, { raw: { width, height, channels: 4 } })
-    .png()
-    .toFile(path.join(OUT, 'child_headscarf-temple.png'));
+  const render = await renderInPhoto(c, bake.texturePng, 'child_headscarf-temple.png');
   const rendered = rgbaToLab(render.data, n);
   const skin = labOf(seg.skinRgb),
     scarf = labOf(seg.hairRgb);

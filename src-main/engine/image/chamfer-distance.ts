@@ -31,3 +31,11 @@ export function chamferDistance(d: Float32Array, width: number, height: number):
     }
   }
 }
+
+/** Chamfer distance (pixels) of every pixel to the nearest set pixel of `mask`. */
+export function distanceToMask(mask: Uint8Array, width: number, height: number): Float32Array {
+  const d = new Float32Array(mask.length);
+  for (let p = 0; p < mask.length; p++) d[p] = mask[p] ? 0 : 1e9;
+  chamferDistance(d, width, height);
+  return d;
+}

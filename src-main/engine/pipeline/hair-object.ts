@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { JOB_PATHS } from '../../shared/protocol';
-import { hairGuessReason, hairIsGuessed } from '../../shared/hair-fit';
+import { hairGuessReason } from '../../shared/hair-fit';
 import {
   generateHair,
   segmentPhotoHair,
@@ -83,14 +83,22 @@ export async function writeHairObject(
     3,
     3,
     `hair: ${report.style}${report.headwear ? ' with headwear' : ''}, ` +
-      (hairGuessReason(report) === 'out-of-frame'
-        ? 'guessed (the photo does not show the top of the head)'
-        : hairIsGuessed(report)
-          ? `guessed (no style matched the photo's hair: IoU ${report.iou.toFixed(2)})`
-          : `silhouette IoU ${report.iou.toFixed(2)}`) +
+      hairFitSaid(report) +
       (report.beard ? `; beard ${Math.round(report.beard.lengthM * 100)} cm below the chin` : ''),
   );
   return report;
+}
+
+/** How the progress line says the hair was made: fitted (its IoU), or guessed and why. */
+function hairFitSaid(report: { iou: number; inPhoto: number; guessed: boolean }): string {
+  switch (hairGuessReason(report)) {
+    case 'out-of-frame':
+      return 'guessed (the photo does not show the top of the head)';
+    case 'unclear':
+      return `guessed (no style matched the photo's hair: IoU ${report.iou.toFixed(2)})`;
+    default:
+      return `silhouette IoU ${report.iou.toFixed(2)}`;
+  }
 }
 
 /** The job's hair object and its report, or undefined when the job has none. */

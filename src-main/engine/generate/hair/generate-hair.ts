@@ -273,10 +273,11 @@ const HAIR_SEEN_MIN = 0.05;
 
 /** The photo's hair and headwear, as a share of the face oval's area. */
 function hairShareOfFace(segmentation: HairSegmentation): number {
+  const shown = hairOrHeadwear(segmentation);
   let hair = 0;
   let face = 0;
-  for (let p = 0; p < segmentation.face.length; p++) {
-    hair += segmentation.hair[p]! | segmentation.headwear[p]!;
+  for (let p = 0; p < shown.length; p++) {
+    hair += shown[p]!;
     face += segmentation.face[p]!;
   }
   return face > 0 ? hair / face : 0;

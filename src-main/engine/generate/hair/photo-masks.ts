@@ -1,16 +1,8 @@
 /**
  * Operations on 0/1 masks at the photo's size (one byte per pixel), shared by the hair and beard
- * segmentations: distance to a mask, a polygon's inside, connected components, enclosed holes.
+ * segmentations: a polygon's inside, connected components, enclosed holes.
  */
-import { chamferDistance } from '../../image/chamfer-distance';
-
-/** Chamfer distance (pixels) of every pixel to the nearest set pixel of `mask`. */
-export function distanceToMask(mask: Uint8Array, width: number, height: number): Float32Array {
-  const d = new Float32Array(mask.length);
-  for (let p = 0; p < mask.length; p++) d[p] = mask[p] ? 0 : 1e9;
-  chamferDistance(d, width, height);
-  return d;
-}
+import { distanceToMask } from '../../image/chamfer-distance';
 
 /** 1 where any of the masks (one size; an absent one counts as empty) is set. */
 export function maskUnion(first: Uint8Array, ...rest: (Uint8Array | undefined)[]): Uint8Array {

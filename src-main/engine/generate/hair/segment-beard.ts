@@ -7,7 +7,8 @@
  * texture keeps them from the photo.
  */
 import { robustLabStats, spreadDistance } from './photo-colours';
-import { distanceToMask, keepComponentsTouching, openMask } from './photo-masks';
+import { distanceToMask } from '../../image/chamfer-distance';
+import { keepComponentsTouching, openMask } from './photo-masks';
 import { CHIN, landmarkLocalY, LOWER_LIP, type FaceFrame } from './face-frame';
 import { median } from '../prior-projection/skin-colour-model';
 

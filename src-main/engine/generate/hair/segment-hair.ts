@@ -25,13 +25,13 @@ import {
   spreadDistance,
   type Lab,
 } from './photo-colours';
+import { distanceToMask } from '../../image/chamfer-distance';
 import { maskBounds } from '../../image/mask-bounds';
 import { lightnessTexture } from './lightness-texture';
 import { median } from '../prior-projection/skin-colour-model';
 import { segmentBeard, type BeardSegmentation } from './segment-beard';
 import { CHIN, faceFrame, FOREHEAD_TOP, landmarkLocalY, toFaceLocal, type FaceFrame } from './face-frame';
 import {
-  distanceToMask,
   fillHoles,
   indicesOf,
   keepComponentsTouching,

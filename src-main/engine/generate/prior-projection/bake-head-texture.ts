@@ -27,7 +27,7 @@ import type { HeadModel } from '../../geometry/head-model';
 import { computeVertexNormals, type TexturedMesh } from '../../geometry/textured-mesh';
 import { dilateAtlas, type RgbaImage } from '../../native/native-addon';
 import { throwIfCancelled } from '../../stage-error';
-import { distanceToMask } from '../hair/photo-masks';
+import { distanceToMask } from '../../image/chamfer-distance';
 import { atlasSurface, chartTexelDensity, interpolateVertexField } from './atlas-surface';
 import { evaluateShading, type FittedLighting } from './estimate-lighting';
 import { residualGain } from './residual-gain';
