@@ -16,6 +16,12 @@ pytest_tmp="$(mktemp -d)" # its own base temp, removed below: pytest keeps its l
 pytest_pid=$!
 trap 'kill "$pytest_pid" 2>/dev/null || true' EXIT # a failed check ends the run: not the tests
 bash scripts/setup.sh --with-test-tools
+# The fixtures PyTorch makes (estimator packs, the tiny diffusion pack: ~70 s, cached until training/
+# changes) are made here, beside the checks, instead of while the node tests wait for them.
+fixture_log="$(mktemp)"
+setsid npx tsx tests/support/prepare-fixtures.ts >"$fixture_log" 2>&1 & # its own group: killed whole
+fixture_pid=$!
+trap 'kill "$pytest_pid" 2>/dev/null; kill -- "-$fixture_pid" 2>/dev/null || true' EXIT
 
 step "type checks"
 npx tsc -p tsconfig.node.json --noEmit
@@ -43,6 +49,10 @@ rm -f "$pytest_log"
 [ "$pytest_rc" = 0 ] || { echo "training tests failed (exit $pytest_rc)"; exit "$pytest_rc"; }
 
 step "node tests"
+# a fixture that failed is said again by the tests that need it; the log is shown here
+wait "$fixture_pid" || true
+cat "$fixture_log"
+rm -f "$fixture_log"
 # the CLIs the tests run log somewhere of their own, not into the user's ~/.gen3dface
 export GEN3D_LOG_FILE="${GEN3D_LOG_FILE:-$(mktemp -d)/gen3dface.log}"
 mapfile -t files < <(find tests -name '*.test.ts' -not -path '*/node_modules/*' | sort)

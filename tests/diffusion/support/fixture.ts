@@ -2,12 +2,13 @@
  * The PyTorch side's tiny random-weight diffusion pack with its reference run, made once per change
  * of training/'s sources: `python3 -m training.mvdiffusion.make_fixture --config tiny --steps 50
  * --seed 0`, cached under the OS temp folder keyed by the sources' hash (made into a temp folder and
- * renamed, so a killed run never leaves half a fixture).
+ * renamed, so a killed run never leaves half a fixture). test.sh makes it ahead, beside its checks
+ * (tests/support/prepare-fixtures.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rename, rm, mkdtemp, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -56,35 +57,23 @@ async function makeFixture(): Promise<DiffusionFixture> {
     return { dir: given, packDir: await findPack(given), referenceDir: path.join(given, 'reference') };
   const dir = path.join(tmpdir(), `gen3d-mvd-fixture-${await sourcesHash()}`);
   if (!existsSync(path.join(dir, '.complete'))) {
-    const temp = await mkdtemp(path.join(tmpdir(), 'gen3d-mvd-fixture-tmp-'));
-    const run = spawnSync(
-      PYTHON,
-      [
-        '-m',
-        'training.mvdiffusion.make_fixture',
-        '--config',
-        'tiny',
-        '--out',
-        temp,
-        '--steps',
-        '50',
-        '--seed',
-        '0',
-      ],
-      { cwd: ROOT, encoding: 'utf8', timeout: 600_000 },
-    );
-    if (run.status !== 0) {
-      await rm(temp, { recursive: true, force: true });
-      throw new Error(`make_fixture failed (${run.status}):\n${run.stderr}\n${run.stdout}`);
-    }
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(path.join(temp, '.complete'), '');
-    await rm(dir, { recursive: true, force: true });
-    await rename(temp, dir).catch(async (error: unknown) => {
-      // another test file made it first
-      await rm(temp, { recursive: true, force: true });
-      if (!existsSync(path.join(dir, '.complete'))) throw error;
+    // Under flock, so the test files running side by side (and test.sh, which starts it beside its
+    // checks) wait for one maker (~30 s of two cores) instead of each making its own.
+    const make = [
+      'rm -rf "$1.tmp"',
+      '"$2" -m training.mvdiffusion.make_fixture --config tiny --out "$1.tmp" --steps 50 --seed 0',
+      'touch "$1.tmp/.complete"',
+      'rm -rf "$1"',
+      'mv "$1.tmp" "$1"',
+    ].join(' && ');
+    const once = `test -f "$1/.complete" || { ${make}; }`;
+    const run = spawnSync('flock', [`${dir}.lock`, 'sh', '-c', once, 'sh', dir, PYTHON], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 600_000,
     });
+    if (run.status !== 0)
+      throw new Error(`make_fixture failed (${run.status}):\n${run.stderr}\n${run.stdout}`);
   }
   return { dir, packDir: await findPack(dir), referenceDir: path.join(dir, 'reference') };
 }
