@@ -11,7 +11,7 @@ import { multiply3, rotationFromVector, toCamera } from '../../geometry/camera';
 import { computeVertexNormals } from '../../geometry/textured-mesh';
 import { modelLandmarks, shapedPositions, type HeadModel } from '../../geometry/head-model';
 import { StageError } from '../../stage-error';
-import { applyLandmarkDetail } from './landmark-detail';
+import { applyLandmarkDetail, mirrorWhereSeenBetter } from './landmark-detail';
 import { EXPRESSION_LANDMARKS } from '../landmarks/expression-landmarks';
 import { similarityProcrustes, solveDense } from '../../geometry/linear-algebra';
 
@@ -266,6 +266,7 @@ export function fitHeadModel(input: FitInput, model: HeadModel): FitResult {
 
   // 3. Face detail: move the landmarks onto their detections (in the image plane, and half-way in depth).
   const positions = Float32Array.from(shapeOnly);
+  const facing = landmarkFacing(R, normals, { R, t, f }, X);
   const detailLandmarks =
     input.expression === 'neutral' ? visible.map((v, i) => (EXPRESSION_LANDMARKS.has(i) ? 0 : v)) : visible;
   for (let pass = 0; pass < 2; pass++) {
@@ -285,7 +286,12 @@ export function fitHeadModel(input: FitInput, model: HeadModel): FitResult {
         offsets[i * 3 + a] = clamp(d, -cap, cap);
       }
     }
-    applyLandmarkDetail(model, positions, offsets, detailLandmarks);
+    applyLandmarkDetail(
+      model,
+      positions,
+      mirrorWhereSeenBetter(model.landmarkMirror, offsets, facing),
+      detailLandmarks,
+    );
   }
 
   const finalLandmarks = modelLandmarks(model, positions);
@@ -389,7 +395,17 @@ function visibility(
   cam: { R: number[]; t: number[]; f: number } | null,
   pts?: Float64Array,
 ): Uint8Array {
-  const out = new Uint8Array(N);
+  return Uint8Array.from(landmarkFacing(R, normals, cam, pts), (facing) => (facing > 0.12 ? 1 : 0));
+}
+
+/** Per landmark, the cosine between its normal and the ray back to the camera (1: seen head-on). */
+function landmarkFacing(
+  R: number[],
+  normals: Float32Array,
+  cam: { R: number[]; t: number[]; f: number } | null,
+  pts?: Float64Array,
+): Float32Array {
+  const out = new Float32Array(N);
   for (let i = 0; i < N; i++) {
     const nx = normals[i * 3]!,
       ny = normals[i * 3 + 1]!,
@@ -408,9 +424,8 @@ function visibility(
       const l = Math.hypot(ray[0]!, ray[1]!, ray[2]!);
       ray = ray.map((c) => c / l);
     }
-    const facing =
+    out[i] =
       -(cn[0]! * ray[0]! + cn[1]! * ray[1]! + cn[2]! * ray[2]!) / (Math.hypot(cn[0]!, cn[1]!, cn[2]!) || 1);
-    out[i] = facing > 0.12 ? 1 : 0;
   }
   return out;
 }
