@@ -21,7 +21,7 @@ bash scripts/setup.sh --with-test-tools
 fixture_log="$(mktemp)"
 setsid npx tsx tests/support/prepare-fixtures.ts >"$fixture_log" 2>&1 & # its own group: killed whole
 fixture_pid=$!
-trap 'kill "$pytest_pid" 2>/dev/null; kill -- "-$fixture_pid" 2>/dev/null || true' EXIT
+trap 'kill "$pytest_pid" 2>/dev/null || true; kill -- "-$fixture_pid" 2>/dev/null || true' EXIT # set -e holds in the trap too
 
 step "type checks"
 npx tsc -p tsconfig.node.json --noEmit
