@@ -6,6 +6,7 @@
 import type { HeadModel } from '../../geometry/head-model';
 import { modelLandmarks } from '../../geometry/head-model';
 import { solveSpdInPlace } from '../../geometry/linear-algebra';
+import { smoothstep } from '../../geometry/smoothstep';
 
 const SIGMA_M = 0.014;
 /**
@@ -113,8 +114,7 @@ export function mirrorWhereSeenBetter(
   const out = Float32Array.from(offsets);
   for (let i = 0; i < mirrorOf.length; i++) {
     const m = mirrorOf[i]!;
-    const t = Math.min(1, Math.max(0, (facing[m]! - facing[i]! - MIRROR_FROM) / (MIRROR_FULL - MIRROR_FROM)));
-    const share = t * t * (3 - 2 * t);
+    const share = smoothstep(MIRROR_FROM, MIRROR_FULL, facing[m]! - facing[i]!);
     if (m === i || share <= 0) continue;
     out[i * 3] = (1 - share) * offsets[i * 3]! - share * offsets[m * 3]!;
     out[i * 3 + 1] = (1 - share) * offsets[i * 3 + 1]! + share * offsets[m * 3 + 1]!;

@@ -31,10 +31,10 @@ import {
   exemplarContrast,
   exemplarSquare,
   patchDetail,
-  smoothstep,
   strandFlowFromPhoto,
   strandNoise,
 } from './hair-texture-synthesis';
+import { smoothstep } from '../../geometry/smoothstep';
 
 /** Pyramid depth of the seen/synthesised blend: colour crosses over ~2^4 = 16 texels (5 carried a cap's white crown as a glow over its dark side). */
 const BLEND_LEVELS = 4;

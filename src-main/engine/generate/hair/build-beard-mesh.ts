@@ -17,7 +17,7 @@
  */
 import { modelLandmarks, type HeadModel } from '../../geometry/head-model';
 import { signedVolume } from '../../geometry/textured-mesh';
-import { smoothstep } from './hair-texture-synthesis';
+import { smoothstep } from '../../geometry/smoothstep';
 import type { BeardSegmentation } from './segment-beard';
 
 export interface BeardShape {

@@ -7,6 +7,7 @@
 import sharp from 'sharp';
 import { spreadKnown } from '../prior-projection/multiband-blend';
 import { HAIR_ATLAS } from './build-hair-mesh';
+import { smoothstep } from '../../geometry/smoothstep';
 
 const MIN_EXEMPLAR = 6;
 const DEG = Math.PI / 180;
@@ -370,11 +371,6 @@ export function erode(mask: Uint8Array, width: number, height: number, radius: n
     }
   }
   return out;
-}
-
-export function smoothstep(e0: number, e1: number, x: number): number {
-  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
-  return t * t * (3 - 2 * t);
 }
 
 export function clamp255(v: number): number {

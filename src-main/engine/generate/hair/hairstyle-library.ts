@@ -8,6 +8,7 @@
  */
 import { AZIMUTH_BINS, POLAR_BINS, direction, sampleField, type HeadRadialField } from './head-radial-field';
 import { curlRelief } from './curl-relief';
+import { smoothstep } from '../../geometry/smoothstep';
 
 export const HAIRSTYLE_IDS = [
   'buzz',
@@ -327,11 +328,6 @@ function blendFields(a: Float32Array, b: Float32Array, t: number, theta: number,
   if (t >= 1) return sampleField(b, theta, phi);
   const va = sampleField(a, theta, phi);
   return va + (sampleField(b, theta, phi) - va) * t;
-}
-
-function smoothstep(e0: number, e1: number, x: number): number {
-  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
-  return t * t * (3 - 2 * t);
 }
 
 /** Moving average over ±half bins, wrapping around (the model's hairline has a V at the nape). */

@@ -50,7 +50,8 @@ import {
   UNSEEN_SHADING_RANGE,
   vertexCavity,
 } from './skin-colour-field';
-import { skinColourModelAround, skinGate, smoothstep } from './skin-colour-model';
+import { skinColourModelAround, skinGate } from './skin-colour-model';
+import { smoothstep } from '../../geometry/smoothstep';
 import { synthesiseSkinDetail } from './synthesise-skin';
 
 export interface BakeInput {

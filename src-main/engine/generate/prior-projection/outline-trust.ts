@@ -13,7 +13,7 @@
  */
 import { chamferDistance } from '../../image/chamfer-distance';
 import type { PinholeCamera } from '../../geometry/camera';
-import { smoothstep } from './skin-colour-model';
+import { smoothstep } from '../../geometry/smoothstep';
 
 /** Distance from the outline (on the head, metres) over which trust rises from 0 to 1. */
 export const OUTLINE_FADE_M: readonly [number, number] = [0.002, 0.009];

@@ -9,7 +9,8 @@
 import { evaluateShading, type FittedLighting } from './estimate-lighting';
 import { blendMultiBand } from './multiband-blend';
 import type { AtlasProjection } from './photo-projection';
-import { skinLikelihood, smoothstep, type SkinColourModel } from './skin-colour-model';
+import { skinLikelihood, type SkinColourModel } from './skin-colour-model';
+import { smoothstep } from '../../geometry/smoothstep';
 
 /** The mirror takes over between these margins of weight advantage (a tie keeps the direct view). */
 const MIRROR_FROM = 0.02;

@@ -16,10 +16,10 @@ import {
   skinGate,
   skinChromaLikelihood,
   skinLikelihood,
-  smoothstep,
   unshadowedTrust,
   type SkinColourModel,
 } from './skin-colour-model';
+import { smoothstep } from '../../geometry/smoothstep';
 
 export interface VertexColours {
   /** Blurred photo colour per vertex (RGB 0..255), direct and mirrored combined; 0 where unseen. */

@@ -5,6 +5,7 @@
  * (blue, grey, white or black cloth has another chroma than skin); brightness only rejects colours
  * far darker or brighter than any shading of the skin would make them.
  */
+import { smoothstep } from '../../geometry/smoothstep';
 
 export interface SkinColourModel {
   /** Median chromaticity (r, g shares of r + g + b) and luma of the face's skin. */
@@ -61,11 +62,6 @@ function luma(r: number, g: number, b: number): number {
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[s.length >> 1]!;
-}
-
-export function smoothstep(e0: number, e1: number, x: number): number {
-  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
-  return t * t * (3 - 2 * t);
 }
 
 /** 0..1: how much a surface point is scalp, from the head model's hair weight. */
