@@ -24,20 +24,20 @@ export const HAIR_IN_PHOTO_MIN = 0.6;
  */
 export const HAIR_FIT_UNUSABLE = 0.4;
 
-/** Why the hair was guessed, not fitted, or undefined when it was fitted (no share given: fitted). */
-export function hairGuessReason(hair: {
+/** What a hair report says of how its hair was made (no share given: fitted). */
+interface HairGuessFacts {
   inPhoto?: number | undefined;
   guessed?: boolean | undefined;
-}): 'out-of-frame' | 'unclear' | undefined {
+}
+
+/** Why the hair was guessed, not fitted, or undefined when it was fitted. */
+export function hairGuessReason(hair: HairGuessFacts): 'out-of-frame' | 'unclear' | undefined {
   if (hair.inPhoto !== undefined && hair.inPhoto < HAIR_IN_PHOTO_MIN) return 'out-of-frame';
   return hair.guessed ? 'unclear' : undefined;
 }
 
 /** The hair was guessed, not fitted (hairGuessReason). */
-export function hairIsGuessed(hair: {
-  inPhoto?: number | undefined;
-  guessed?: boolean | undefined;
-}): boolean {
+export function hairIsGuessed(hair: HairGuessFacts): boolean {
   return hairGuessReason(hair) !== undefined;
 }
 

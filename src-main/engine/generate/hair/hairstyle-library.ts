@@ -416,13 +416,13 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     return sideVolume * (1 - nape * behind);
   };
   /**
-   * Distance along (θ, φ) to the curtain hanging from the head's widest ring, below it (0 above),
-   * as far out as the hair on that ring: hung from the ring at the ear's height with the full side
+   * Distance along (θ, φ) to the curtain hanging from the head's widest ring (at polar angle `top`
+   * on this azimuth), below it (0 above), as far out as the hair on that ring: hung from the ring at
+   * the ear's height with the full side
    * volume, it stood out of the hair above it in a ledge where the head is widest lower down (at
    * the back) or the nape thins the hair (a medium cut's short curtain, a lampshade from behind).
    */
-  const curtain = (theta: number, phi: number): number => {
-    const top = column(widestPhi, theta);
+  const curtain = (theta: number, phi: number, top: number): number => {
     if (phi <= top || !hangs) return 0;
     const rho = column(widest, theta) + sideAt(theta, top);
     const denominator = Math.sin(phi) + flare * Math.cos(phi);
@@ -504,13 +504,14 @@ export function hairShape(field: HeadRadialField, params: HairstyleParams): Hair
     const onEnd = hangs ? 0 : 1 - smoothstep(end, end - EDGE_TAPER, phi);
     const head = over - onEnd * Math.max(0, over - raw - 0.001);
     const base = head + t;
-    const c = curtain(theta, phi);
+    const top = column(widestPhi, theta);
+    const c = curtain(theta, phi, top);
     // Smooth maximum of the scalp shell and the curtain (no crease where the hair leaves the head).
     const k = 0.012;
     const h = Math.max(k - Math.abs(base - c), 0) / k;
     const hanging = Math.max(base, c) + (h * h * k) / 4;
     // Eased in below the ring (the smooth maximum stands k/4 over both where they meet).
-    const below = smoothstep(column(widestPhi, theta), column(widestPhi, theta) + CURTAIN_EASE, phi);
+    const below = smoothstep(top, top + CURTAIN_EASE, phi);
     return base + (hanging - base) * smoothstep(0, CURTAIN_TAPER, beside) * below;
   };
   /** The end on azimuth θ, the hanging hair's found to 78° / 2^bisections. */
